@@ -1,0 +1,140 @@
+/**
+ * The typed event bus: the only thing the UI and the transport share.
+ *
+ * The UI never touches a socket and the transport never imports blessed; both
+ * hold a Bus. Two kinds of event travel on it:
+ *   - requests (`send`, `rotate`, `set-peer`, `set-nick`): the user wants
+ *     something; the transport listens.
+ *   - facts (everything else): something happened; the UI (or the headless
+ *     printer, or the profile saver in cli.ts) listens.
+ *
+ * Synchronous, like Node's EventEmitter: emit() returns after every handler
+ * ran. A throwing handler does not stop the others; its error is re-emitted
+ * as an `error` fact (or rethrown if it came from an `error` handler).
+ */
+
+/** Link state shown in the status bar. */
+export type LinkState = 'connecting' | 'online' | 'offline';
+
+/** Wire mode: `reliable` frames with acks, or `raw` one-message-per-token like the original Python app. */
+export type WireMode = 'reliable' | 'raw';
+
+/** Severity of an error fact: `warning` is shown and the chat goes on; `fatal` means the transport stopped. */
+export type Severity = 'info' | 'warning' | 'fatal';
+
+export interface LinkStats {
+  /** Smoothed RTT in ms, or null before the first sample. */
+  rttMs: number | null;
+  /** Latest raw RTT sample in ms, or null. */
+  lastRttMs: number | null;
+  /** Retransmitted frames / frames sent, in percent (0..100), over the session. */
+  lossPct: number;
+  datagramsIn: number;
+  datagramsOut: number;
+  /** Datagrams dropped: not authenticated, malformed, replayed, reflected, oversized or over the flood limit. */
+  dropped: number;
+  /** Messages sent by the user and not yet acknowledged. */
+  pending: number;
+  /** ms since the current key was installed. */
+  keyAgeMs: number;
+}
+
+/** Every event, by name. Payloads are plain data. */
+export interface BusEvents {
+  // ------------------------------------------------------------ requests
+  /** The user sends a message. `id` is chosen by the sender (see newMessageId) and names it in later facts. */
+  send: { id: string; text: string };
+  /** The user asks for a key rotation (Ctrl-K, /rotate). */
+  rotate: Record<string, never>;
+  /** The user points the chat at another peer address (/peer). */
+  'set-peer': { host: string; port: number };
+  /** The user changes their nick (/nick). */
+  'set-nick': { nick: string };
+
+  // ------------------------------------------------------------ facts
+  /** A message from the peer, delivered exactly once and in order (reliable) or as it came (raw). Text is NOT sanitized: sanitize at display. */
+  'message:received': { from: string; text: string; time: number };
+  /** A message was accepted for sending and queued (state: pending). */
+  'message:sent': { id: string; text: string; time: number };
+  /** The peer acknowledged every fragment of the message. */
+  'message:delivered': { id: string; time: number };
+  /** The message will not be delivered by this session (queue full, too large, transport closed). The text is in the event so nothing is lost. */
+  'message:failed': { id: string; text: string; reason: string };
+  /** The peer's address changed: by /peer, by roaming (an authenticated datagram from a new source) or first contact. */
+  'peer:address': { address: string; previous: string | null; reason: 'configured' | 'roamed' };
+  /** Link state changed. */
+  'peer:state': { state: LinkState };
+  /** The peer restarted (a new session id); the conversation carries on. */
+  'peer:restarted': Record<string, never>;
+  /** The peer's nick, learned from its frames. */
+  'peer:nick': { nick: string };
+  /** Periodic link statistics. */
+  'link:stats': LinkStats;
+  /** A rotation is running (started here or by the peer). */
+  'key:rotation-pending': { initiator: 'local' | 'peer' };
+  /** Both sides switched to a new key. `key` is the new key (urlsafe base64) so cli.ts can write it to the profile. */
+  'key:rotated': { oldFingerprint: string; newFingerprint: string; key: string };
+  /** The rotation did not complete; the old key is still in use. */
+  'key:rotation-failed': { reason: string };
+  /** Something to tell the user. Never thrown at the UI. */
+  error: { severity: Severity; message: string };
+}
+
+export type BusEventName = keyof BusEvents;
+export type Handler<K extends BusEventName> = (payload: BusEvents[K]) => void;
+
+export class Bus {
+  private readonly handlers = new Map<BusEventName, Set<(payload: never) => void>>();
+
+  /** Subscribe; returns the unsubscribe function. */
+  on<K extends BusEventName>(name: K, handler: Handler<K>): () => void {
+    let set = this.handlers.get(name);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(name, set);
+    }
+    const h = handler as (payload: never) => void;
+    set.add(h);
+    return () => {
+      set.delete(h);
+    };
+  }
+
+  /** Subscribe for one event only; returns the unsubscribe function. */
+  once<K extends BusEventName>(name: K, handler: Handler<K>): () => void {
+    const off = this.on(name, (payload) => {
+      off();
+      handler(payload);
+    });
+    return off;
+  }
+
+  emit<K extends BusEventName>(name: K, payload: BusEvents[K]): void {
+    const set = this.handlers.get(name);
+    if (!set) return;
+    for (const h of [...set]) {
+      try {
+        (h as Handler<K>)(payload);
+      } catch (err) {
+        if (name === 'error') throw err;
+        this.emit('error', { severity: 'warning', message: `internal error in ${name} handler: ${errorMessage(err)}` });
+      }
+    }
+  }
+
+  /** Number of handlers for an event (tests, leak checks). */
+  listenerCount(name: BusEventName): number {
+    return this.handlers.get(name)?.size ?? 0;
+  }
+}
+
+let idCounter = 0;
+/** A message id unique within this process. */
+export function newMessageId(): string {
+  idCounter += 1;
+  return `m${Date.now().toString(36)}-${idCounter.toString(36)}`;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,50 @@
+import type { WireMode } from './bus.js';
+import type { Address } from './net/port.js';
+
+/**
+ * Everything a chat needs, resolved from the profile and the command-line
+ * flags by cli.ts (flags win). The TUI, the headless mode and the demo all
+ * start from this.
+ */
+export interface ChatOptions {
+  /** Profile the options came from, or null for flags only. Rotated keys are saved to it. */
+  profileName: string | null;
+  nick: string;
+  listen: Address;
+  /** The peer, or null to wait for the first authenticated datagram (the peer's address is learned from it). */
+  peer: Address | null;
+  /** The 32-byte Fernet key. */
+  key: Buffer;
+  wire: WireMode;
+  /** Allowed future skew of incoming Fernet timestamps, in seconds. */
+  clockSkewS: number;
+  /** Incoming tokens older than this are dropped, in seconds. */
+  tokenTtlS: number;
+  ui: UiPreferences;
+  headless: boolean;
+  /** Headless: one JSON object per received message. */
+  json: boolean;
+  /** Headless: at end of input, wait at most this long for acks, in seconds. */
+  lingerS: number;
+  /** Print stack traces. */
+  debug: boolean;
+  /** Called with the new key (urlsafe base64) after a completed rotation, to persist it. Errors are reported, not thrown. */
+  saveKey?: (key: string) => void;
+  /** Called by /save with the current nick and peer. */
+  saveSession?: (s: { nick: string; peer: Address | null }) => void;
+}
+
+export interface UiPreferences {
+  /** Chat pane scrollback, in lines. */
+  scrollback: number;
+  /** Ring the bell on a new message while scrolled up. */
+  bell: boolean;
+  /** Set the terminal title on a new message while scrolled up. */
+  title: boolean;
+  /** Enable mouse reporting (off by default: a dropped ssh session would leave it on). */
+  mouse: boolean;
+  /** Terminal type override (for blessed's terminfo lookup), or null for $TERM. */
+  term: string | null;
+  /** Show seconds in timestamps. */
+  seconds: boolean;
+}

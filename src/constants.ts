@@ -1,0 +1,108 @@
+/**
+ * Every timing and limit of fernchat, in one place, with units.
+ *
+ * Split as wireguard-go's device/constants.go is: protocol constants (both
+ * peers must agree on them; changing one is a wire change) and implementation
+ * constants (local policy; each side may differ).
+ */
+
+// ---------------------------------------------------------------- protocol
+
+/** Fernet token version byte (Fernet spec). */
+export const FERNET_VERSION = 0x80;
+/** Fernet key: 16 bytes signing key + 16 bytes encryption key. */
+export const FERNET_KEY_BYTES = 32;
+/** Frame format version carried in every reliable-mode frame. */
+export const FRAME_VERSION = 1;
+/** Largest UDP datagram fernchat sends, in bytes (a Fernet token, base64url text). */
+export const MAX_DATAGRAM_BYTES = 1200;
+/**
+ * Largest datagram accepted, in bytes. A bit above MAX_DATAGRAM_BYTES so a
+ * slightly different peer (a raw Python script) is still read; anything larger
+ * is dropped before any crypto runs.
+ */
+export const MAX_ACCEPTED_DATAGRAM_BYTES = 65_507;
+/** Replay window width, in sequence numbers (WireGuard uses 8192 - 64). */
+export const REPLAY_WINDOW_SIZE = 8192;
+/** Largest message the reliable wire carries, in bytes of UTF-8 (pastes of 1 MiB fit with room). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** HKDF info string for rotation key derivation; changing it is a wire change. */
+export const ROTATION_HKDF_INFO = 'fernchat rotation v1';
+
+// ---------------------------------------------------------- implementation
+
+/** Initial retransmission timeout before any RTT sample, in ms (RFC 6298 says 1 s). */
+export const RTO_INITIAL_MS = 1000;
+/** Floor of the retransmission timeout, in ms (RFC 6298 says 1 s; loopback and LANs want less, as mosh does). */
+export const RTO_MIN_MS = 50;
+/** Ceiling of the retransmission timeout after backoff, in ms. */
+export const RTO_MAX_MS = 10_000;
+/** RFC 6298 smoothing gains. */
+export const RTT_ALPHA = 1 / 8;
+export const RTT_BETA = 1 / 4;
+/** RFC 6298 K: RTO = SRTT + K * RTTVAR. */
+export const RTT_K = 4;
+/** Clock granularity G of RFC 6298, in ms. */
+export const RTT_GRANULARITY_MS = 1;
+
+/** Delay before a standalone ack is sent when no data frame can carry it, in ms. */
+export const ACK_DELAY_MS = 20;
+/** Keepalive interval while idle, in ms. */
+export const KEEPALIVE_INTERVAL_MS = 3_000;
+/** The peer counts as offline after this long without an authenticated datagram, in ms. */
+export const PEER_TIMEOUT_MS = 10_000;
+/** Keepalive interval while the peer is offline (probing, slower), in ms. */
+export const OFFLINE_PROBE_INTERVAL_MS = 5_000;
+
+/** Most frames in flight (sent, unacked) at once. */
+export const SEND_WINDOW_FRAMES = 256;
+/** Most messages queued for the peer (sent by the user, not yet acked). Past this, send fails with a queue-full event. */
+export const SEND_QUEUE_MAX_MESSAGES = 1_000;
+/** Most bytes queued for the peer, in bytes of UTF-8. */
+export const SEND_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
+/** Most fragments a receiver buffers out of order before dropping new ones. */
+export const RECV_BUFFER_MAX_FRAMES = 4096;
+/** Most selective-ack ranges in one frame. */
+export const MAX_SACK_RANGES = 16;
+
+/** Default allowed Fernet timestamp skew (future), in seconds. */
+export const DEFAULT_CLOCK_SKEW_S = 120;
+/** Default Fernet TTL for incoming tokens, in seconds (old tokens are replays or a badly wrong clock). */
+export const DEFAULT_TOKEN_TTL_S = 600;
+
+/** A rotation attempt gives up after this long without agreement, in ms. */
+export const ROTATION_TIMEOUT_MS = 10_000;
+/** Retransmit interval for rotation frames, in ms. */
+export const ROTATION_RETRY_MS = 500;
+/** How long the previous key stays accepted after a rotation, in ms. */
+export const KEY_GRACE_MS = 60_000;
+
+/** Most datagrams processed in one event-loop turn; the rest wait for setImmediate, so a flood cannot starve the UI. */
+export const RECV_BATCH_MAX = 64;
+/** Most datagrams buffered for processing before new ones are dropped (flood guard). */
+export const RECV_QUEUE_MAX = 4096;
+
+/** Default chat pane scrollback, in lines. */
+export const DEFAULT_SCROLLBACK_LINES = 100_000;
+/** Bounds for a configured scrollback, in lines. */
+export const MIN_SCROLLBACK_LINES = 100;
+export const MAX_SCROLLBACK_LINES = 1_000_000;
+/** Input history kept, in entries. */
+export const INPUT_HISTORY_MAX = 500;
+/** A paste longer than this many bytes asks for confirmation before it is sent. */
+export const PASTE_CONFIRM_BYTES = 64 * 1024;
+/** A paste of more than this many lines asks for confirmation. */
+export const PASTE_CONFIRM_LINES = 50;
+/** Link stats are published on the bus at most this often, in ms. */
+export const STATS_INTERVAL_MS = 1_000;
+/** RTT samples kept for the link panel sparkline. */
+export const RTT_HISTORY_SAMPLES = 60;
+/** Screen renders are coalesced to at most one per this interval, in ms. */
+export const RENDER_INTERVAL_MS = 16;
+
+/** Default UDP port. */
+export const DEFAULT_PORT = 7755;
+/** Default listen host. */
+export const DEFAULT_LISTEN_HOST = '0.0.0.0';
+/** Default headless linger at end of input, in seconds. */
+export const DEFAULT_LINGER_S = 30;
