@@ -28,6 +28,8 @@ export const REPLAY_WINDOW_SIZE = 8192;
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** HKDF info string for rotation key derivation; changing it is a wire change. */
 export const ROTATION_HKDF_INFO = 'fernchat rotation v1';
+/** Longest nick on the wire (hello/ping/pong payloads and message bodies), in bytes of UTF-8. */
+export const MAX_NICK_BYTES = 64;
 
 // ---------------------------------------------------------- implementation
 
@@ -64,9 +66,21 @@ export const SEND_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 export const RECV_BUFFER_MAX_FRAMES = 4096;
 /** Most selective-ack ranges in one frame. */
 export const MAX_SACK_RANGES = 16;
+/**
+ * A fragment not SACKed although a copy sent this many transmissions after it
+ * already arrived counts as lost and is resent without waiting for its timer
+ * (TCP's dupthresh; reordering by fewer transmissions than this is tolerated).
+ */
+export const FAST_RETRANSMIT_REORDER_FRAMES = 3;
+/** Peer session ids remembered after the peer restarted, so a replayed datagram of an old session cannot fake a restart. */
+export const RETIRED_SESSIONS_MAX = 16;
+/** Raw mode replay cache: most token HMACs remembered (each for the token TTL + clock skew). */
+export const RAW_REPLAY_CACHE_MAX = 65_536;
 
 /** Default allowed Fernet timestamp skew (future), in seconds. */
 export const DEFAULT_CLOCK_SKEW_S = 120;
+/** Future skew Fernet.decrypt allows when its caller passes none, in seconds (Python cryptography's _MAX_CLOCK_SKEW). */
+export const FERNET_DEFAULT_CLOCK_SKEW_S = 60;
 /** Default Fernet TTL for incoming tokens, in seconds (old tokens are replays or a badly wrong clock). */
 export const DEFAULT_TOKEN_TTL_S = 600;
 
@@ -81,6 +95,10 @@ export const KEY_GRACE_MS = 60_000;
 export const RECV_BATCH_MAX = 64;
 /** Most datagrams buffered for processing before new ones are dropped (flood guard). */
 export const RECV_QUEUE_MAX = 4096;
+/** Kernel receive and send buffer asked for the UDP socket, in bytes (best effort: Linux caps it at net.core.rmem_max / wmem_max). Loopback bursts of thousands of datagrams overflow the ~208 KiB default. */
+export const UDP_SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Simulated links (MemoryNetwork, the chaos proxy): a datagram held back to reorder it is released after the next datagram on its link, or after this long at most, in ms. */
+export const REORDER_HOLD_MAX_MS = 20;
 
 /** Default chat pane scrollback, in lines. */
 export const DEFAULT_SCROLLBACK_LINES = 100_000;
@@ -93,12 +111,26 @@ export const INPUT_HISTORY_MAX = 500;
 export const PASTE_CONFIRM_BYTES = 64 * 1024;
 /** A paste of more than this many lines asks for confirmation. */
 export const PASTE_CONFIRM_LINES = 50;
+/** A bracketed paste whose end marker never comes is released in pieces of at most this many bytes (UTF-8), bounding memory. */
+export const PASTE_MAX_BYTES = MAX_MESSAGE_BYTES;
+/** Input silence after which an unterminated bracketed paste is released as it is (PasteParser.flush), in ms. */
+export const PASTE_END_TIMEOUT_MS = 1_000;
+/** Input silence after which a held-back partial escape sequence (a lone Esc key) is passed on as keys (PasteParser.flush), in ms. */
+export const KEY_PREFIX_TIMEOUT_MS = 30;
+/** Longest nick, in characters (code points). */
+export const NICK_MAX_CHARS = 32;
+/** A tab in displayed text advances to the next multiple of this, in columns. */
+export const TAB_STOP_COLUMNS = 4;
+/** Chat lines whose wrapped rows the pane keeps cached; others are re-wrapped when scrolled into view. */
+export const PANE_ROW_CACHE_LINES = 4_096;
 /** Link stats are published on the bus at most this often, in ms. */
 export const STATS_INTERVAL_MS = 1_000;
 /** RTT samples kept for the link panel sparkline. */
 export const RTT_HISTORY_SAMPLES = 60;
 /** Screen renders are coalesced to at most one per this interval, in ms. */
 export const RENDER_INTERVAL_MS = 16;
+/** Leaving the UI (quit, SIGTERM, SIGHUP) waits at most this long for the transport to say bye and close, in ms; on a signal the terminal is restored before the wait. */
+export const SHUTDOWN_GRACE_MS = 1_000;
 
 /** Default UDP port. */
 export const DEFAULT_PORT = 7755;
@@ -106,3 +138,13 @@ export const DEFAULT_PORT = 7755;
 export const DEFAULT_LISTEN_HOST = '0.0.0.0';
 /** Default headless linger at end of input, in seconds. */
 export const DEFAULT_LINGER_S = 30;
+/** Longest headless linger accepted, in seconds. */
+export const MAX_LINGER_S = 3_600;
+/** Largest configurable clock skew, in seconds (a day: beyond that, fix the clock). */
+export const MAX_CLOCK_SKEW_S = 86_400;
+/** Largest configurable token TTL, in seconds. */
+export const MAX_TOKEN_TTL_S = 86_400;
+/** Longest nick, in characters (the wire carries at most 64 bytes of it). */
+export const MAX_NICK_CHARS = 32;
+/** Longest profile name, in characters. */
+export const MAX_PROFILE_NAME_CHARS = 32;
