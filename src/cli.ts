@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * The `fernchat` command: parse the command line, run one command, turn any
+ * error into one line on stderr and an exit code.
+ *
+ *   0  success
+ *   1  runtime failure (socket, terminal, anything unexpected)
+ *   2  usage or configuration error (bad flag, bad key, broken config file)
+ *
+ * The handlers live in src/commands/; this file only wires them. yargs never
+ * exits the process itself (exitProcess(false)), so every path ends here and
+ * stdout is flushed before Node exits.
+ */
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { chatCommand, demoCommand } from './commands/chat.js';
+import { GLOBAL_OPTIONS } from './commands/common.js';
+import { inviteCommand, joinCommand } from './commands/invite.js';
+import { fingerprintCommand, keygenCommand } from './commands/keys.js';
+import { profileCommand } from './commands/profile.js';
+import { errorLine, exitCodeFor, UsageError } from './errors.js';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Every command word, to point a usage error at the right --help. */
+const COMMAND_WORDS = new Set(['chat', 'demo', 'keygen', 'fingerprint', 'profile', 'list', 'show', 'add', 'set', 'rm', 'use', 'invite', 'join']);
+
+/** "fernchat profile add --help" for `fernchat --config-dir x profile add --bad`. */
+function helpHint(args: string[]): string {
+  const words = args.filter((a) => COMMAND_WORDS.has(a)).slice(0, 2);
+  return ['fernchat', ...words, '--help'].join(' ');
+}
+
+/** yargs' own texts, where a plainer one helps. */
+function usageMessage(msg: string): string {
+  const one = msg.replace(/\s*\n\s*/g, ' ');
+  return /^Not enough non-option arguments/.test(one) ? 'missing argument' : one;
+}
+
+function buildParser(args: string[]) {
+  return yargs(args)
+    .scriptName('fernchat')
+    .usage('$0 [command] [options]\n\nEnd-to-end encrypted peer-to-peer chat over UDP (Fernet).')
+    .options(GLOBAL_OPTIONS)
+    .command(chatCommand)
+    .command(demoCommand)
+    .command(keygenCommand)
+    .command(fingerprintCommand)
+    .command(profileCommand)
+    .command(inviteCommand)
+    .command(joinCommand)
+    .example('$0 demo', 'try the UI against a built-in peer')
+    .example('$0 invite', 'print a code for your peer (then on their machine: fernchat join CODE)')
+    .strict()
+    .parserConfiguration({ 'duplicate-arguments-array': false })
+    .version(packageVersion())
+    .alias('help', 'h')
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      // Errors thrown by a handler arrive here too; they already say what they mean.
+      if (err) throw err;
+      throw new UsageError(`${usageMessage(msg)} (see ${helpHint(args)})`);
+    });
+}
+
+/** Runs the CLI; resolves to the exit code. */
+async function main(args: string[]): Promise<number> {
+  const debug = args.includes('--debug');
+  try {
+    await buildParser(args).parseAsync();
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    process.stderr.write(`${errorLine(err)}\n`);
+    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    return exitCodeFor(err);
+  }
+}
+
+process.exitCode = await main(hideBin(process.argv));

@@ -1,0 +1,61 @@
+/**
+ * What every command handler shares: the global flags, the profile store,
+ * the login name as a default nick, and the two output streams.
+ *
+ * stdout carries results only (a key, a code, a list), so scripts can use
+ * it; stderr carries notes, warnings and errors.
+ */
+import os from 'node:os';
+import type { Options } from 'yargs';
+import { MAX_NICK_CHARS } from '../constants.js';
+import { chooseProfile } from '../config/profiles.js';
+import type { Profile } from '../config/schema.js';
+import { ProfileStore } from '../config/store.js';
+
+/** Flags accepted by every command. */
+export interface GlobalArgs {
+  profile?: string;
+  configDir?: string;
+  debug?: boolean;
+}
+
+export const GLOBAL_OPTIONS: Record<string, Options> = {
+  profile: { type: 'string', describe: 'profile to use (default: the default profile)', global: true },
+  'config-dir': { type: 'string', describe: 'directory of config.json (default: $FERNCHAT_CONFIG_DIR, else the per-user config dir)', global: true },
+  debug: { type: 'boolean', describe: 'show stack traces on errors', global: true },
+};
+
+export function openStore(args: GlobalArgs): ProfileStore {
+  return new ProfileStore({ dir: args.configDir ?? null });
+}
+
+/** The profile a command runs with (--profile, else the default), or null. Reads, never writes. */
+export function loadProfile(args: GlobalArgs): { store: ProfileStore; chosen: { name: string; profile: Profile } | null } {
+  const store = openStore(args);
+  return { store, chosen: chooseProfile(store.read(), args.profile) };
+}
+
+/**
+ * A nick from the login name, made valid (no spaces, at most
+ * MAX_NICK_CHARS); "me" when there is nothing usable (containers often have
+ * no passwd entry, and os.userInfo() throws then).
+ */
+export function loginNick(): string {
+  let name = '';
+  try {
+    name = os.userInfo().username;
+  } catch {
+    name = process.env.USER ?? process.env.LOGNAME ?? '';
+  }
+  const cleaned = [...name.replace(/[\s\p{C}]/gu, '')].slice(0, MAX_NICK_CHARS).join('');
+  return cleaned === '' ? 'me' : cleaned;
+}
+
+export function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** A note for the user on stderr, prefixed like every fernchat message. */
+export function note(line: string): void {
+  process.stderr.write(`fernchat: ${line}\n`);
+}

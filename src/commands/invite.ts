@@ -1,0 +1,105 @@
+/**
+ * `fernchat invite` and `fernchat join`: set up two machines with one
+ * copy-paste. The inviter prints a code holding its reachable address, port,
+ * key and nick; the other side turns it into a profile whose peer is the
+ * inviter. The inviter needs nothing back: it learns the joiner's address
+ * from the joiner's first authenticated datagram.
+ */
+import os from 'node:os';
+import type { Argv, CommandModule } from 'yargs';
+import { parseHost, parseNick, parsePort, parseProfileName } from '../config/flags.js';
+import { decodeInvite, encodeInvite, pickInviteHost } from '../config/invite.js';
+import { addProfile, newProfile } from '../config/profiles.js';
+import { profileNameProblem } from '../config/schema.js';
+import { DEFAULT_PORT, MAX_PROFILE_NAME_CHARS } from '../constants.js';
+import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { formatAddress } from '../net/port.js';
+import { type GlobalArgs, loadProfile, loginNick, note, openStore, out } from './common.js';
+
+interface InviteArgs extends GlobalArgs {
+  host?: string;
+}
+
+export const inviteCommand: CommandModule = {
+  command: 'invite',
+  describe: 'print a one-line code for your peer to `fernchat join` (it holds the key)',
+  builder: (y: Argv) =>
+    y
+      .option('host', { type: 'string', describe: 'address your peer should use to reach you (default: guessed)' })
+      .example('$0 invite', 'code for the default profile')
+      .example('$0 invite --profile work --host 203.0.113.5', 'say which address the peer should dial'),
+  handler: (argv) => {
+    const a = argv as unknown as InviteArgs;
+    const { chosen } = loadProfile(a);
+    if (chosen === null) {
+      throw new ConfigError('no profile to invite with: create one first with fernchat profile add NAME (a key is generated), or pass --profile NAME');
+    }
+    const p = chosen.profile;
+    let host: string;
+    if (a.host !== undefined) {
+      host = parseHost(a.host);
+    } else {
+      const pick = pickInviteHost(p.listen.host, os.networkInterfaces());
+      if (pick === null) throw new UsageError('no network address found to put in the invite: pass --host ADDR (an address your peer can reach)');
+      host = pick.host;
+      if (pick.iface !== null) note(`the invite uses ${host} (interface ${pick.iface}); if your peer reaches you at another address, pass --host ADDR`);
+    }
+    const code = encodeInvite({ address: { host, port: p.listen.port }, key: parseKey(p.key), nick: p.nick });
+    out(code);
+    note(`on the other machine run this (it holds the key: share it only with your peer): fernchat join ${code} --name ${nameFromNick(p.nick)}`);
+  },
+};
+
+interface JoinArgs extends GlobalArgs {
+  code: string;
+  name?: string;
+  port?: string;
+  host?: string;
+  nick?: string;
+  force?: boolean;
+}
+
+export const joinCommand: CommandModule = {
+  command: 'join <code>',
+  describe: 'create a profile from an invite code (its peer is the inviter)',
+  builder: (y: Argv) =>
+    y
+      .positional('code', { type: 'string', describe: 'the line printed by fernchat invite' })
+      .option('name', { type: 'string', describe: "profile name (default: the inviter's nick)" })
+      .option('port', { type: 'string', describe: `UDP port to listen on (default ${DEFAULT_PORT})` })
+      .option('host', { type: 'string', describe: 'address to listen on (default: all)' })
+      .option('nick', { type: 'string', describe: 'your nick (default: your login name)' })
+      .option('force', { type: 'boolean', describe: 'replace an existing profile of that name' })
+      .example('$0 join fc1.… --name alice', 'talk to alice')
+      .example('$0 join fc1.… --name alice --port 7002', 'listen on another port (two peers on one machine)'),
+  handler: (argv) => {
+    const a = argv as unknown as JoinArgs;
+    const inv = decodeInvite(a.code);
+    const name = a.name !== undefined ? parseProfileName(a.name) : nameFromNick(inv.nick);
+    const profile = newProfile({
+      nick: a.nick !== undefined ? parseNick(a.nick) : loginNick(),
+      key: encodeKey(inv.key),
+      peer: inv.address,
+      listenPort: a.port !== undefined ? parsePort(a.port) : DEFAULT_PORT,
+      ...(a.host !== undefined ? { listenHost: parseHost(a.host) } : {}),
+    });
+    const { madeDefault } = openStore(a).update((cfg) => {
+      if (Object.hasOwn(cfg.profiles, name) && !a.force) {
+        throw new ConfigError(`profile "${name}" already exists: pass --force to replace it, or --name OTHER`);
+      }
+      return addProfile(cfg, name, profile, { force: true });
+    });
+    note(
+      `created profile ${name}${madeDefault ? ' (now the default)' : ''}: peer ${inv.nick} at ${formatAddress(inv.address)}, ` +
+        `listening on port ${profile.listen.port}, key fingerprint ${fingerprint(inv.key)}`,
+    );
+    note(`start chatting: fernchat chat${madeDefault ? '' : ` --profile ${name}`}`);
+  },
+};
+
+/** A profile name made from a nick: invalid characters dropped; "peer" when nothing is left. */
+export function nameFromNick(nick: string): string {
+  const cleaned = nick.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, MAX_PROFILE_NAME_CHARS);
+  return profileNameProblem(cleaned) === null ? cleaned : 'peer';
+}

@@ -1,0 +1,50 @@
+/**
+ * `fernchat keygen` and `fernchat fingerprint`.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { parseKeyFlag } from '../config/flags.js';
+import { fingerprint, generateKey, parseKey } from '../crypto/keys.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { type GlobalArgs, loadProfile, out } from './common.js';
+
+export const keygenCommand: CommandModule = {
+  command: 'keygen',
+  describe: 'print a new random key (share it with your peer over a safe channel)',
+  builder: (y: Argv) =>
+    y
+      .example('$0 keygen', 'print a new key')
+      .example('$0 profile add bob --peer 10.0.0.2:7755 --key "$($0 keygen)"', 'make a profile with a fresh key'),
+  handler: () => {
+    out(generateKey());
+  },
+};
+
+interface FingerprintArgs extends GlobalArgs {
+  key?: string;
+}
+
+export const fingerprintCommand: CommandModule = {
+  command: 'fingerprint',
+  describe: "print the key's fingerprint, to compare with your peer's (read it aloud)",
+  builder: (y: Argv) =>
+    y
+      .option('key', { type: 'string', describe: 'the key (else the profile\'s key)' })
+      .example('$0 fingerprint', "the default profile's key")
+      .example('$0 fingerprint --profile bob', "profile bob's key")
+      .example('$0 fingerprint --key KEY', 'a key given on the command line'),
+  handler: (argv) => {
+    out(runFingerprint(argv as unknown as FingerprintArgs));
+  },
+};
+
+export function runFingerprint(args: FingerprintArgs): string {
+  if (args.key !== undefined) {
+    if (args.profile !== undefined) throw new UsageError('give --key or --profile, not both');
+    return fingerprint(parseKey(parseKeyFlag(args.key)));
+  }
+  const { chosen } = loadProfile(args);
+  if (chosen === null) {
+    throw new ConfigError('no default profile: pass --profile NAME or --key KEY (fernchat profile list shows the profiles)');
+  }
+  return fingerprint(parseKey(chosen.profile.key));
+}

@@ -1,0 +1,70 @@
+/**
+ * How profiles are shown: the `profile list` table and `profile show`.
+ * Pure. The key is masked unless asked for; a fingerprint is shown instead,
+ * which is safe to read aloud.
+ */
+import { fingerprint, parseKey } from '../crypto/keys.js';
+import { formatAddress } from '../net/port.js';
+import type { ConfigFile, Profile } from '../config/schema.js';
+
+/** Characters of the key left visible when masked: enough to tell keys apart, far too few to use. */
+const KEY_VISIBLE_CHARS = 4;
+
+export function maskKey(key: string): string {
+  return `${key.slice(0, KEY_VISIBLE_CHARS)}…(masked)`;
+}
+
+function peerText(p: Profile): string {
+  return p.peer === null ? '(none: learned from the first message)' : formatAddress(p.peer);
+}
+
+function pad(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '));
+}
+
+/** One line per profile, sorted; the default marked with '*'. */
+export function formatProfileList(cfg: ConfigFile): string[] {
+  const names = Object.keys(cfg.profiles).sort();
+  const rows = names.map((name) => {
+    const p = cfg.profiles[name];
+    return [name === cfg.defaultProfile ? '*' : ' ', name, `peer ${peerText(p)}`, `listen ${formatAddress(p.listen)}`, `nick ${p.nick}`];
+  });
+  return pad(rows).map((line) => line.trimEnd());
+}
+
+function onOff(b: boolean): string {
+  return b ? 'on' : 'off';
+}
+
+/** Aligned "field  value" lines. */
+export function formatProfile(name: string, p: Profile, opts: { isDefault: boolean; reveal: boolean }): string[] {
+  const rows: string[][] = [
+    ['name', opts.isDefault ? `${name} (default)` : name],
+    ['nick', p.nick],
+    ['listen', formatAddress(p.listen)],
+    ['peer', peerText(p)],
+    ['key', opts.reveal ? p.key : maskKey(p.key)],
+    ['fingerprint', fingerprint(parseKey(p.key))],
+    ['wire', p.wire],
+    ['clock skew', `${p.clockSkewS} s`],
+    ['token ttl', `${p.tokenTtlS} s`],
+    ['scrollback', `${p.ui.scrollback} lines`],
+    ['bell', onOff(p.ui.bell)],
+    ['title', onOff(p.ui.title)],
+    ['mouse', onOff(p.ui.mouse)],
+    ['seconds', onOff(p.ui.seconds)],
+    ['term', p.ui.term ?? '($TERM)'],
+  ];
+  return pad(rows);
+}
+
+/** The profile as JSON, the key masked unless revealed, with its fingerprint added. */
+export function profileJson(name: string, p: Profile, opts: { isDefault: boolean; reveal: boolean }): string {
+  return JSON.stringify(
+    { name, default: opts.isDefault, ...p, key: opts.reveal ? p.key : maskKey(p.key), fingerprint: fingerprint(parseKey(p.key)) },
+    null,
+    2,
+  );
+}

@@ -1,0 +1,158 @@
+/**
+ * `fernchat profile list|show|add|set|rm|use`.
+ */
+import type { Argv, CommandModule, Options } from 'yargs';
+import { parseProfileName } from '../config/flags.js';
+import {
+  addProfile,
+  getProfile,
+  newProfile,
+  parseProfilePatch,
+  type ProfileFlags,
+  profileNames,
+  removeProfile,
+  setProfile,
+  useProfile,
+} from '../config/profiles.js';
+import { fingerprint, generateKey, parseKey } from '../crypto/keys.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { type GlobalArgs, loginNick, note, openStore, out } from './common.js';
+import { formatProfile, formatProfileList, profileJson } from './profile-view.js';
+
+/** The flags of `profile add` and `profile set`, also used by `join`. */
+export const PROFILE_FLAG_OPTIONS: Record<string, Options> = {
+  nick: { type: 'string', describe: 'your nick' },
+  host: { type: 'string', describe: 'address to listen on (0.0.0.0: all IPv4, ::: all)' },
+  port: { type: 'string', describe: 'UDP port to listen on' },
+  peer: { type: 'string', describe: 'peer address HOST:PORT ([v6]:PORT), or none' },
+  key: { type: 'string', describe: 'Fernet key (generated when adding without one)' },
+  wire: { type: 'string', describe: 'wire mode: reliable or raw' },
+  'clock-skew': { type: 'string', describe: 'allowed clock skew, seconds' },
+  'token-ttl': { type: 'string', describe: 'drop messages older than this, seconds' },
+  scrollback: { type: 'string', describe: 'chat scrollback, lines' },
+  term: { type: 'string', describe: 'terminal type override, or none' },
+  mouse: { type: 'boolean', describe: 'mouse support (--no-mouse to turn off)' },
+  bell: { type: 'boolean', describe: 'bell on new messages while scrolled up' },
+  title: { type: 'boolean', describe: 'terminal title on new messages while scrolled up' },
+  seconds: { type: 'boolean', describe: 'show seconds in timestamps' },
+};
+
+interface NameArgs extends GlobalArgs {
+  name: string;
+}
+
+type EditArgs = NameArgs & ProfileFlags;
+
+const nameArg = (y: Argv, describe: string): Argv => y.positional('name', { type: 'string', describe });
+
+const list: CommandModule = {
+  command: 'list',
+  describe: 'list the profiles (* marks the default)',
+  builder: (y: Argv) => y.example('$0 profile list', 'names, peers and the default'),
+  handler: (argv) => {
+    const cfg = openStore(argv as GlobalArgs).read();
+    if (profileNames(cfg).length === 0) {
+      note('no profiles yet: fernchat profile add NAME --peer HOST:PORT, or fernchat join CODE');
+      return;
+    }
+    for (const line of formatProfileList(cfg)) out(line);
+  },
+};
+
+const show: CommandModule = {
+  command: 'show [name]',
+  describe: 'show a profile (the key masked unless --reveal)',
+  builder: (y: Argv) =>
+    nameArg(y, 'profile (default: --profile, else the default profile)')
+      .option('reveal', { type: 'boolean', describe: 'show the key itself' })
+      .option('json', { type: 'boolean', describe: 'print JSON' })
+      .example('$0 profile show bob', 'fields, key masked')
+      .example('$0 profile show bob --reveal', 'include the key (to share it)'),
+  handler: (argv) => {
+    const a = argv as unknown as GlobalArgs & { name?: string; reveal?: boolean; json?: boolean };
+    const cfg = openStore(a).read();
+    const name = a.name ?? a.profile ?? cfg.defaultProfile;
+    if (name === undefined || name === null) throw new ConfigError('no default profile: name one (fernchat profile list shows them)');
+    const p = getProfile(cfg, name);
+    const view = { isDefault: cfg.defaultProfile === name, reveal: a.reveal ?? false };
+    if (a.json) out(profileJson(name, p, view));
+    else for (const line of formatProfile(name, p, view)) out(line);
+  },
+};
+
+const add: CommandModule = {
+  command: 'add <name>',
+  describe: 'add a profile (a key is generated when --key is not given)',
+  builder: (y: Argv) =>
+    nameArg(y, 'new profile name (A-Z a-z 0-9 _ . -)')
+      .options(PROFILE_FLAG_OPTIONS)
+      .example('$0 profile add bob --peer 192.168.1.20:7755 --key KEY', 'talk to bob with a shared key')
+      .example('$0 profile add alice --port 7001', 'new key; share it with: fernchat invite --profile alice'),
+  handler: (argv) => {
+    const a = argv as unknown as EditArgs;
+    const name = parseProfileName(a.name);
+    const patch = parseProfilePatch(a);
+    const generated = patch.key === undefined;
+    const profile = newProfile({ ...patch, nick: patch.nick ?? loginNick(), key: patch.key ?? generateKey() });
+    const { madeDefault } = openStore(a).update((cfg) => addProfile(cfg, name, profile));
+    note(`added profile ${name}${madeDefault ? ' (now the default)' : ''}; key fingerprint ${fingerprint(parseKey(profile.key))}`);
+    if (generated) note(`generated a new key; give it to your peer with: fernchat invite --profile ${name} (or profile show ${name} --reveal)`);
+  },
+};
+
+const set: CommandModule = {
+  command: 'set <name>',
+  describe: 'change some fields of a profile (the others stay)',
+  builder: (y: Argv) =>
+    nameArg(y, 'profile name')
+      .options(PROFILE_FLAG_OPTIONS)
+      .example('$0 profile set bob --peer 10.0.0.7:7755', "bob's new address")
+      .example('$0 profile set bob --nick al --no-mouse', 'two fields at once'),
+  handler: (argv) => {
+    const a = argv as unknown as EditArgs;
+    const patch = parseProfilePatch(a);
+    const changed = Object.keys(patch).flatMap((k) => (k === 'ui' ? Object.keys(patch.ui ?? {}) : [k]));
+    if (changed.length === 0) throw new UsageError('nothing to change: give at least one field flag (see fernchat profile set --help)');
+    openStore(a).update((cfg) => setProfile(cfg, a.name, patch));
+    note(`updated profile ${a.name}: ${changed.join(', ')}`);
+  },
+};
+
+const rm: CommandModule = {
+  command: 'rm <name>',
+  describe: 'remove a profile',
+  builder: (y: Argv) => nameArg(y, 'profile name').example('$0 profile rm bob', 'forget bob (and the key)'),
+  handler: (argv) => {
+    const a = argv as unknown as NameArgs;
+    const { wasDefault } = openStore(a).update((cfg) => removeProfile(cfg, a.name));
+    note(`removed profile ${a.name}${wasDefault ? '; it was the default, so there is none now (fernchat profile use NAME)' : ''}`);
+  },
+};
+
+const use: CommandModule = {
+  command: 'use <name>',
+  describe: 'make a profile the default',
+  builder: (y: Argv) => nameArg(y, 'profile name').example('$0 profile use bob', 'commands without --profile use bob'),
+  handler: (argv) => {
+    const a = argv as unknown as NameArgs;
+    openStore(a).update((cfg) => useProfile(cfg, a.name));
+    note(`default profile is now ${a.name}`);
+  },
+};
+
+export const profileCommand: CommandModule = {
+  command: 'profile',
+  describe: 'manage profiles (peer, key, nick, ports, UI settings)',
+  builder: (y: Argv) =>
+    y
+      .command(list)
+      .command(show)
+      .command(add)
+      .command(set)
+      .command(rm)
+      .command(use)
+      .demandCommand(1, 'profile: say which: list, show, add, set, rm or use')
+      .example('$0 profile add bob --peer 192.168.1.20:7755 --key KEY', 'add a profile')
+      .example('$0 profile list', 'list profiles'),
+  handler: () => {},
+};

@@ -1,0 +1,133 @@
+/**
+ * Command-line values → typed values, each failure a UsageError naming the
+ * flag. Pure. yargs hands every value over as a string (numbers are parsed
+ * here, so "--port abc" is refused instead of becoming NaN).
+ *
+ * The checks are schema.ts's, so a value valid on the command line is valid
+ * in the file and the other way round.
+ */
+import type { WireMode } from '../bus.js';
+import { MAX_CLOCK_SKEW_S, MAX_LINGER_S, MAX_SCROLLBACK_LINES, MAX_TOKEN_TTL_S, MIN_SCROLLBACK_LINES } from '../constants.js';
+import { UsageError } from '../errors.js';
+import type { Address } from '../net/port.js';
+import {
+  checkHost,
+  checkKey,
+  checkNick,
+  checkPort,
+  checkProfileName,
+  checkTerm,
+  checkWire,
+  SchemaError,
+} from './schema.js';
+
+/** Run a schema check on a flag value; its SchemaError becomes a UsageError. */
+function asFlag<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (err instanceof SchemaError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** Only the value's text is echoed; keys never go through here. */
+function shown(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
+function parseInteger(text: string, flag: string, min: number, max: number, what: string): number {
+  const t = text.trim();
+  const n = /^\d{1,15}$/.test(t) ? Number(t) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be ${what} ${min}-${max}, got ${shown(text)}`);
+  return n;
+}
+
+export function parsePort(text: string, flag = '--port'): number {
+  return parseInteger(text, flag, 1, 65_535, 'an integer');
+}
+
+export function parseHost(text: string, flag = '--host'): string {
+  const t = text.trim();
+  // "[::1]" is how people write an IPv6 host next to a port; accept it alone too.
+  const bare = t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : t;
+  return asFlag(() => checkHost(bare, flag));
+}
+
+const PEER_EXAMPLE = 'e.g. 192.168.1.20:7755 or [::1]:7755';
+
+/** "HOST:PORT", "[IPv6]:PORT". */
+export function parseHostPort(text: string, flag = '--peer'): Address {
+  const t = text.trim();
+  let host: string;
+  let port: string;
+  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(t);
+  if (v6) {
+    host = v6[1];
+    port = v6[2];
+  } else if (t.startsWith('[') && t.endsWith(']')) {
+    throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the port is missing`);
+  } else {
+    const colons = t.split(':').length - 1;
+    if (colons === 0) throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the port is missing`);
+    if (colons > 1) throw new UsageError(`${flag}: write an IPv6 address in brackets with the port after it, e.g. [::1]:7755`);
+    const i = t.lastIndexOf(':');
+    host = t.slice(0, i);
+    port = t.slice(i + 1);
+  }
+  if (host === '') throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the host is missing`);
+  if (port === '') throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the port is missing`);
+  return { host: asFlag(() => checkHost(host, `${flag} host`)), port: parsePort(port, `${flag} port`) };
+}
+
+/** A whole number of seconds in [min, max]. */
+export function parseSeconds(text: string, flag: string, min: number, max: number): number {
+  return parseInteger(text, flag, min, max, 'a whole number of seconds');
+}
+
+/** Seconds, fractions allowed (a linger of 0.5 s is reasonable in scripts). */
+export function parseDuration(text: string, flag: string, max: number): number {
+  const t = text.trim();
+  const n = /^\d{1,9}(\.\d{1,6})?$/.test(t) ? Number(t) : NaN;
+  if (!(n >= 0 && n <= max)) throw new UsageError(`${flag} must be a number of seconds 0-${max}, got ${shown(text)}`);
+  return n;
+}
+
+/** Canonical key text. The message names the problem, never the key. */
+export function parseKeyFlag(text: string, flag = '--key'): string {
+  return asFlag(() => checkKey(text, flag));
+}
+
+export function parseNick(text: string, flag = '--nick'): string {
+  return asFlag(() => checkNick(text, flag));
+}
+
+export function parseWire(text: string, flag = '--wire'): WireMode {
+  return asFlag(() => checkWire(text, flag));
+}
+
+export function parseProfileName(text: string, what = 'profile name'): string {
+  return asFlag(() => checkProfileName(text, `${what} ${shown(text)}`));
+}
+
+/** "none" (or "") clears the override. */
+export function parseTerm(text: string, flag = '--term'): string | null {
+  if (text === '' || text === 'none') return null;
+  return asFlag(() => checkTerm(text, flag));
+}
+
+export function parseLinger(text: string): number {
+  return parseDuration(text, '--linger', MAX_LINGER_S);
+}
+
+export function parseClockSkew(text: string): number {
+  return parseSeconds(text, '--clock-skew', 0, MAX_CLOCK_SKEW_S);
+}
+
+export function parseTokenTtl(text: string): number {
+  return parseSeconds(text, '--token-ttl', 1, MAX_TOKEN_TTL_S);
+}
+
+export function parseScrollback(text: string): number {
+  return parseInteger(text, '--scrollback', MIN_SCROLLBACK_LINES, MAX_SCROLLBACK_LINES, 'a number of lines');
+}

@@ -1,0 +1,198 @@
+/**
+ * Profile operations on a ConfigFile: look up, add, change, remove, choose
+ * the default; and the two savers a running chat uses.
+ *
+ * The operations are pure (they change the object they are given) and throw
+ * ConfigError / UsageError with one line for the user. ProfileStore.update()
+ * runs them between a fresh read and an atomic write, so a throw means
+ * nothing is written.
+ */
+import type { WireMode } from '../bus.js';
+import type { UiPreferences } from '../chat-options.js';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_TTL_S } from '../constants.js';
+import { ConfigError } from '../errors.js';
+import type { Address } from '../net/port.js';
+import {
+  parseClockSkew,
+  parseHost,
+  parseHostPort,
+  parseKeyFlag,
+  parseNick,
+  parsePort,
+  parseScrollback,
+  parseTerm,
+  parseTokenTtl,
+  parseWire,
+} from './flags.js';
+import { type ConfigFile, DEFAULT_UI, type Profile, profileNameProblem } from './schema.js';
+import type { ProfileStore } from './store.js';
+
+/** Profile flags as yargs gives them (strings and booleans, all optional). */
+export interface ProfileFlags {
+  nick?: string;
+  host?: string;
+  port?: string;
+  /** HOST:PORT, or "none" to clear. */
+  peer?: string;
+  key?: string;
+  wire?: string;
+  clockSkew?: string;
+  tokenTtl?: string;
+  scrollback?: string;
+  bell?: boolean;
+  title?: boolean;
+  mouse?: boolean;
+  seconds?: boolean;
+  /** A terminal type, or "none" to clear. */
+  term?: string;
+}
+
+/** Parsed, validated changes to a profile; absent fields stay as they are. */
+export interface ProfilePatch {
+  nick?: string;
+  listenHost?: string;
+  listenPort?: number;
+  peer?: Address | null;
+  key?: string;
+  wire?: WireMode;
+  clockSkewS?: number;
+  tokenTtlS?: number;
+  ui?: Partial<UiPreferences>;
+}
+
+export function parseProfilePatch(f: ProfileFlags): ProfilePatch {
+  const p: ProfilePatch = {};
+  if (f.nick !== undefined) p.nick = parseNick(f.nick);
+  if (f.host !== undefined) p.listenHost = parseHost(f.host);
+  if (f.port !== undefined) p.listenPort = parsePort(f.port);
+  if (f.peer !== undefined) p.peer = f.peer === 'none' || f.peer === '' ? null : parseHostPort(f.peer);
+  if (f.key !== undefined) p.key = parseKeyFlag(f.key);
+  if (f.wire !== undefined) p.wire = parseWire(f.wire);
+  if (f.clockSkew !== undefined) p.clockSkewS = parseClockSkew(f.clockSkew);
+  if (f.tokenTtl !== undefined) p.tokenTtlS = parseTokenTtl(f.tokenTtl);
+  const ui: Partial<UiPreferences> = {};
+  if (f.scrollback !== undefined) ui.scrollback = parseScrollback(f.scrollback);
+  if (f.bell !== undefined) ui.bell = f.bell;
+  if (f.title !== undefined) ui.title = f.title;
+  if (f.mouse !== undefined) ui.mouse = f.mouse;
+  if (f.seconds !== undefined) ui.seconds = f.seconds;
+  if (f.term !== undefined) ui.term = parseTerm(f.term);
+  if (Object.keys(ui).length > 0) p.ui = ui;
+  return p;
+}
+
+/** A new profile: defaults, then the patch. `nick` and `key` must come from somewhere. */
+export function newProfile(patch: ProfilePatch & { nick: string; key: string }): Profile {
+  const base: Profile = {
+    nick: patch.nick,
+    listen: { host: DEFAULT_LISTEN_HOST, port: DEFAULT_PORT },
+    peer: null,
+    key: patch.key,
+    wire: 'reliable',
+    clockSkewS: DEFAULT_CLOCK_SKEW_S,
+    tokenTtlS: DEFAULT_TOKEN_TTL_S,
+    ui: { ...DEFAULT_UI },
+  };
+  return applyPatch(base, patch);
+}
+
+/** A copy of `p` with the patch applied. */
+export function applyPatch(p: Profile, patch: ProfilePatch): Profile {
+  return {
+    nick: patch.nick ?? p.nick,
+    listen: { host: patch.listenHost ?? p.listen.host, port: patch.listenPort ?? p.listen.port },
+    peer: patch.peer !== undefined ? patch.peer : p.peer,
+    key: patch.key ?? p.key,
+    wire: patch.wire ?? p.wire,
+    clockSkewS: patch.clockSkewS ?? p.clockSkewS,
+    tokenTtlS: patch.tokenTtlS ?? p.tokenTtlS,
+    ui: { ...p.ui, ...patch.ui },
+  };
+}
+
+export function profileNames(cfg: ConfigFile): string[] {
+  return Object.keys(cfg.profiles).sort();
+}
+
+export function unknownProfile(cfg: ConfigFile, name: string): ConfigError {
+  const names = profileNames(cfg);
+  const known = names.length === 0 ? 'there are no profiles yet' : `known profiles: ${names.join(', ')}`;
+  return new ConfigError(`no profile named "${name}" (${known})`);
+}
+
+export function getProfile(cfg: ConfigFile, name: string): Profile {
+  if (!Object.hasOwn(cfg.profiles, name)) throw unknownProfile(cfg, name);
+  return cfg.profiles[name];
+}
+
+/**
+ * The profile a command runs with: the one named by --profile (which must
+ * exist), else the default, else null.
+ */
+export function chooseProfile(cfg: ConfigFile, explicit: string | null | undefined): { name: string; profile: Profile } | null {
+  if (explicit !== undefined && explicit !== null) return { name: explicit, profile: getProfile(cfg, explicit) };
+  if (cfg.defaultProfile !== null && Object.hasOwn(cfg.profiles, cfg.defaultProfile)) {
+    return { name: cfg.defaultProfile, profile: cfg.profiles[cfg.defaultProfile] };
+  }
+  return null;
+}
+
+function checkName(name: string): void {
+  const problem = profileNameProblem(name);
+  if (problem !== null) throw new ConfigError(`profile name ${JSON.stringify(name)} ${problem}`);
+}
+
+/** Adds a profile; the first profile becomes the default. Refuses an existing name unless `force`. */
+export function addProfile(cfg: ConfigFile, name: string, profile: Profile, opts: { force?: boolean } = {}): { madeDefault: boolean } {
+  checkName(name);
+  if (Object.hasOwn(cfg.profiles, name) && !opts.force) {
+    throw new ConfigError(`profile "${name}" already exists (change it with: fernchat profile set ${name} …, or remove it first)`);
+  }
+  cfg.profiles[name] = profile;
+  const madeDefault = cfg.defaultProfile === null;
+  if (madeDefault) cfg.defaultProfile = name;
+  return { madeDefault };
+}
+
+export function setProfile(cfg: ConfigFile, name: string, patch: ProfilePatch): Profile {
+  const updated = applyPatch(getProfile(cfg, name), patch);
+  cfg.profiles[name] = updated;
+  return updated;
+}
+
+/** Removes a profile; removing the default clears defaultProfile. */
+export function removeProfile(cfg: ConfigFile, name: string): { wasDefault: boolean } {
+  getProfile(cfg, name);
+  delete cfg.profiles[name];
+  const wasDefault = cfg.defaultProfile === name;
+  if (wasDefault) cfg.defaultProfile = null;
+  return { wasDefault };
+}
+
+export function useProfile(cfg: ConfigFile, name: string): void {
+  getProfile(cfg, name);
+  cfg.defaultProfile = name;
+}
+
+/**
+ * Persist a rotated key into profile `name`. The store re-reads the file
+ * right before writing, so other profiles changed meanwhile by another
+ * fernchat process are kept; only this profile's key changes.
+ */
+export function saveProfileKey(store: ProfileStore, name: string, key: string): void {
+  const canonical = parseKeyFlag(key, 'rotated key');
+  store.update((cfg) => {
+    getProfile(cfg, name).key = canonical;
+  });
+}
+
+/** /save: persist the current nick and peer into profile `name`, nothing else. */
+export function saveProfileSession(store: ProfileStore, name: string, s: { nick: string; peer: Address | null }): void {
+  const nick = parseNick(s.nick, 'nick');
+  const peer = s.peer === null ? null : { host: parseHost(s.peer.host, 'peer host'), port: parsePort(String(s.peer.port), 'peer port') };
+  store.update((cfg) => {
+    const p = getProfile(cfg, name);
+    p.nick = nick;
+    p.peer = peer;
+  });
+}

@@ -1,0 +1,257 @@
+/**
+ * The shape of config.json, and the one validator for it.
+ *
+ *   { "defaultProfile": "name" | null,
+ *     "profiles": { "<name>": Profile } }
+ *
+ * Hand-written rather than ajv so every problem comes out as one sentence
+ * naming the field ("profiles.alice.listen.port must be an integer
+ * 1-65535"). In a profile only `nick` and `key` are required; the rest fall
+ * back to the defaults below, so a later version can add a field without
+ * breaking older files. Unknown fields are rejected: in a hand-edited file
+ * they are almost always typos ("prot"), silently ignored.
+ *
+ * The field checkers are exported for resolve.ts, so flags and the file
+ * agree on what a valid port, host or key is.
+ */
+import { isIP } from 'node:net';
+import type { WireMode } from '../bus.js';
+import type { UiPreferences } from '../chat-options.js';
+import {
+  DEFAULT_CLOCK_SKEW_S,
+  DEFAULT_LISTEN_HOST,
+  DEFAULT_PORT,
+  DEFAULT_SCROLLBACK_LINES,
+  DEFAULT_TOKEN_TTL_S,
+  MAX_CLOCK_SKEW_S,
+  MAX_NICK_CHARS,
+  MAX_PROFILE_NAME_CHARS,
+  MAX_SCROLLBACK_LINES,
+  MAX_TOKEN_TTL_S,
+  MIN_SCROLLBACK_LINES,
+} from '../constants.js';
+import { encodeKey, parseKey } from '../crypto/keys.js';
+import type { Address } from '../net/port.js';
+
+export interface Profile {
+  nick: string;
+  listen: Address;
+  peer: Address | null;
+  /** Fernet key, urlsafe base64 (canonical padded form once fernchat wrote it). */
+  key: string;
+  wire: WireMode;
+  clockSkewS: number;
+  tokenTtlS: number;
+  ui: UiPreferences;
+}
+
+export interface ConfigFile {
+  defaultProfile: string | null;
+  profiles: Record<string, Profile>;
+}
+
+export const WIRE_MODES: readonly WireMode[] = ['reliable', 'raw'];
+
+/** UI preferences of a profile that does not set them. */
+export const DEFAULT_UI: Readonly<UiPreferences> = Object.freeze({
+  scrollback: DEFAULT_SCROLLBACK_LINES,
+  bell: false,
+  title: true,
+  mouse: false,
+  term: null,
+  seconds: false,
+});
+
+/** A field of the file (or a flag) is wrong. `path` is "profiles.alice.listen.port" or "--port". */
+export class SchemaError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path} ${problem}`);
+    this.name = 'SchemaError';
+  }
+}
+
+export function emptyConfig(): ConfigFile {
+  return { defaultProfile: null, profiles: {} };
+}
+
+// ------------------------------------------------------------ field checks
+
+const PROFILE_NAME = new RegExp(`^[A-Za-z0-9_.-]{1,${MAX_PROFILE_NAME_CHARS}}$`);
+// JSON.parse makes "__proto__" an own key; as a profile name it would be a trap for every object spread.
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Why `name` cannot be a profile name, or null when it can. */
+export function profileNameProblem(name: string): string | null {
+  if (!PROFILE_NAME.test(name)) return `must be 1-${MAX_PROFILE_NAME_CHARS} characters of A-Z a-z 0-9 _ . -`;
+  if (RESERVED_NAMES.has(name)) return 'is reserved';
+  return null;
+}
+
+export function checkProfileName(v: unknown, path: string): string {
+  if (typeof v !== 'string') throw new SchemaError(path, 'must be a string');
+  const problem = profileNameProblem(v);
+  if (problem !== null) throw new SchemaError(path, problem);
+  return v;
+}
+
+export function checkPort(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65_535) {
+    throw new SchemaError(path, 'must be an integer 1-65535');
+  }
+  return v;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
+
+export function checkHost(v: unknown, path: string): string {
+  if (typeof v !== 'string' || (isIP(v) === 0 && !HOSTNAME.test(v))) {
+    throw new SchemaError(path, 'must be an IP address or a host name');
+  }
+  return v;
+}
+
+export function checkAddress(v: unknown, path: string, defaults?: Address): Address {
+  const o = checkObject(v, path, ['host', 'port']);
+  if (defaults) {
+    return {
+      host: o.host === undefined ? defaults.host : checkHost(o.host, `${path}.host`),
+      port: o.port === undefined ? defaults.port : checkPort(o.port, `${path}.port`),
+    };
+  }
+  return { host: checkHost(required(o, 'host', path), `${path}.host`), port: checkPort(required(o, 'port', path), `${path}.port`) };
+}
+
+/** Returns the key in canonical form. The message never repeats the key. */
+export function checkKey(v: unknown, path: string): string {
+  if (typeof v !== 'string') throw new SchemaError(path, 'must be a string (a Fernet key)');
+  try {
+    return encodeKey(parseKey(v));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : 'not a Fernet key';
+    throw new SchemaError(path, `is not a valid Fernet key: ${why}`);
+  }
+}
+
+const NICK = new RegExp(`^[^\\s\\p{C}]{1,${MAX_NICK_CHARS}}$`, 'u');
+
+export function checkNick(v: unknown, path: string): string {
+  if (typeof v !== 'string' || !NICK.test(v)) {
+    throw new SchemaError(path, `must be 1-${MAX_NICK_CHARS} printable characters without spaces`);
+  }
+  return v;
+}
+
+export function checkWire(v: unknown, path: string): WireMode {
+  if (typeof v !== 'string' || !(WIRE_MODES as readonly string[]).includes(v)) {
+    throw new SchemaError(path, `must be one of: ${WIRE_MODES.join(', ')}`);
+  }
+  return v as WireMode;
+}
+
+/** An integer number of seconds in [min, max]. */
+export function checkSeconds(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new SchemaError(path, `must be a whole number of seconds ${min}-${max}`);
+  }
+  return v;
+}
+
+const TERM = /^[A-Za-z0-9._+-]{1,64}$/;
+
+export function checkTerm(v: unknown, path: string): string | null {
+  if (v === null) return null;
+  if (typeof v !== 'string' || !TERM.test(v)) throw new SchemaError(path, 'must be a terminal type such as xterm-256color, or null');
+  return v;
+}
+
+function checkBool(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') throw new SchemaError(path, 'must be true or false');
+  return v;
+}
+
+// ------------------------------------------------------------ structure
+
+/** `known` null: any keys. At the top level `path` is '' and fields are named bare. */
+function checkObject(v: unknown, path: string, known: readonly string[] | null): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SchemaError(path || 'the top level', 'must be a JSON object');
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (known !== null && !known.includes(k)) {
+      throw new SchemaError(path ? `${path}.${k}` : k, `is not a known field (known: ${known.join(', ')})`);
+    }
+  }
+  return o;
+}
+
+function required(o: Record<string, unknown>, field: string, path: string): unknown {
+  if (o[field] === undefined) throw new SchemaError(`${path}.${field}`, 'is missing');
+  return o[field];
+}
+
+function opt<T>(o: Record<string, unknown>, field: string, fallback: T, check: (v: unknown) => T): T {
+  return o[field] === undefined ? fallback : check(o[field]);
+}
+
+export function checkUi(v: unknown, path: string): UiPreferences {
+  const o = checkObject(v, path, Object.keys(DEFAULT_UI));
+  const d = DEFAULT_UI;
+  return {
+    scrollback: opt(o, 'scrollback', d.scrollback, (x) => {
+      if (typeof x !== 'number' || !Number.isInteger(x) || x < MIN_SCROLLBACK_LINES || x > MAX_SCROLLBACK_LINES) {
+        throw new SchemaError(`${path}.scrollback`, `must be an integer ${MIN_SCROLLBACK_LINES}-${MAX_SCROLLBACK_LINES}`);
+      }
+      return x;
+    }),
+    bell: opt(o, 'bell', d.bell, (x) => checkBool(x, `${path}.bell`)),
+    title: opt(o, 'title', d.title, (x) => checkBool(x, `${path}.title`)),
+    mouse: opt(o, 'mouse', d.mouse, (x) => checkBool(x, `${path}.mouse`)),
+    term: opt(o, 'term', d.term, (x) => checkTerm(x, `${path}.term`)),
+    seconds: opt(o, 'seconds', d.seconds, (x) => checkBool(x, `${path}.seconds`)),
+  };
+}
+
+const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'wire', 'clockSkewS', 'tokenTtlS', 'ui'] as const;
+
+/** A validated profile with every default filled in. */
+export function checkProfile(v: unknown, path: string): Profile {
+  const o = checkObject(v, path, PROFILE_FIELDS);
+  return {
+    nick: checkNick(required(o, 'nick', path), `${path}.nick`),
+    listen: opt(o, 'listen', { host: DEFAULT_LISTEN_HOST, port: DEFAULT_PORT }, (x) =>
+      checkAddress(x, `${path}.listen`, { host: DEFAULT_LISTEN_HOST, port: DEFAULT_PORT }),
+    ),
+    peer: opt(o, 'peer', null, (x) => (x === null ? null : checkAddress(x, `${path}.peer`))),
+    key: checkKey(required(o, 'key', path), `${path}.key`),
+    wire: opt(o, 'wire', 'reliable' as WireMode, (x) => checkWire(x, `${path}.wire`)),
+    clockSkewS: opt(o, 'clockSkewS', DEFAULT_CLOCK_SKEW_S, (x) => checkSeconds(x, `${path}.clockSkewS`, 0, MAX_CLOCK_SKEW_S)),
+    tokenTtlS: opt(o, 'tokenTtlS', DEFAULT_TOKEN_TTL_S, (x) => checkSeconds(x, `${path}.tokenTtlS`, 1, MAX_TOKEN_TTL_S)),
+    ui: opt(o, 'ui', { ...DEFAULT_UI }, (x) => checkUi(x, `${path}.ui`)),
+  };
+}
+
+/**
+ * Validate a parsed config.json; returns it with defaults filled in. Throws
+ * SchemaError naming the first bad field. `__internal__` belongs to conf.
+ */
+export function validateConfig(data: unknown): ConfigFile {
+  const o = checkObject(data, '', ['defaultProfile', 'profiles', '__internal__']);
+  const profiles: Record<string, Profile> = {};
+  if (o.profiles !== undefined) {
+    const raw = checkObject(o.profiles, 'profiles', null);
+    for (const [name, p] of Object.entries(raw)) {
+      checkProfileName(name, `profile name "${name}"`);
+      profiles[name] = checkProfile(p, `profiles.${name}`);
+    }
+  }
+  let defaultProfile: string | null = null;
+  if (o.defaultProfile !== undefined && o.defaultProfile !== null) {
+    if (typeof o.defaultProfile !== 'string' || !Object.hasOwn(profiles, o.defaultProfile)) {
+      throw new SchemaError('defaultProfile', 'must be null or the name of a profile in "profiles"');
+    }
+    defaultProfile = o.defaultProfile;
+  }
+  return { defaultProfile, profiles };
+}
