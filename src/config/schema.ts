@@ -56,7 +56,7 @@ export const WIRE_MODES: readonly WireMode[] = ['reliable', 'raw'];
 export const DEFAULT_UI: Readonly<UiPreferences> = Object.freeze({
   scrollback: DEFAULT_SCROLLBACK_LINES,
   bell: false,
-  title: true,
+  title: false,
   mouse: false,
   term: null,
   seconds: false,
