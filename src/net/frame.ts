@@ -1,0 +1,299 @@
+import { randomBytes } from 'node:crypto';
+import { FRAME_VERSION, MAX_DATAGRAM_BYTES, MAX_NICK_BYTES, MAX_SACK_RANGES } from '../constants.js';
+import { FrameError } from './errors.js';
+
+/**
+ * The v1 frame codec: the binary plaintext of a reliable-mode Fernet token,
+ * byte for byte as src/net/PROTOCOL.md lays it out. Pure: no I/O, no clock.
+ *
+ * encodeFrame throws TypeError (a caller bug: the transport built a bad
+ * frame); decodeFrame throws FrameError (the peer sent something that
+ * authenticated but is not a frame we understand: drop and count it).
+ * Both sides apply the same checks, so whatever encodes also decodes.
+ */
+
+export type FrameType =
+  | 'hello'
+  | 'data'
+  | 'ack'
+  | 'ping'
+  | 'pong'
+  | 'rot-offer'
+  | 'rot-accept'
+  | 'rot-confirm'
+  | 'rot-confirm-ack'
+  | 'rot-abort'
+  | 'bye';
+
+/** 16 lowercase hex characters (8 bytes). */
+export type SessionId = string;
+
+/** The receiver id of a frame sent before the peer's session is known. */
+export const NO_SESSION: SessionId = '0000000000000000';
+
+export interface Frame {
+  type: FrameType;
+  sender: SessionId;
+  receiver: SessionId;
+  /** Per sender session, 1 .. 2^48-1; the replay window runs on it. */
+  packet: number;
+  /** Sender clock, ms mod 2^32. */
+  ts: number;
+  /** Newest ts received from the peer, 0 if none (u32). */
+  echoTs: number;
+  /** ms between that ts arriving and this frame leaving, capped at 65535. */
+  echoDelay: number;
+  /** Cumulative ack: every data seq below it was received (u32). */
+  ack: number;
+  /** Half-open [start, end) ranges received above `ack`, ascending, at most MAX_SACK_RANGES. */
+  sack: Array<[number, number]>;
+  /** Data frames: data sequence number; 0 otherwise. */
+  seq: number;
+  /** Data frames: index of this fragment; 0 otherwise. */
+  fragIndex: number;
+  /** Data frames: fragments in the message, ≥ 1; 0 otherwise. */
+  fragCount: number;
+  payload: Buffer;
+}
+
+const MAGIC0 = 0xfc;
+const MAGIC1 = 0x01;
+/** Bytes before the sack ranges (magic … sack count). */
+const FIXED_HEAD = 41;
+/** seq u32 + frag index u16 + frag count u16, after the sack ranges. */
+const DATA_FIELDS = 8;
+const SACK_RANGE_BYTES = 8;
+const U16_MAX = 0xffff;
+const U32_MAX = 0xffff_ffff;
+const PACKET_MAX = 2 ** 48 - 1;
+const SESSION_RE = /^[0-9a-f]{16}$/;
+/** Rotation id on the wire, in bytes. */
+export const ROTATION_ID_BYTES = 8;
+/** X25519 public key on the wire, in bytes. */
+export const ROTATION_PUB_BYTES = 32;
+
+const TYPE_CODES: Record<FrameType, number> = {
+  hello: 1,
+  data: 2,
+  ack: 3,
+  ping: 4,
+  pong: 5,
+  'rot-offer': 6,
+  'rot-accept': 7,
+  'rot-confirm': 8,
+  'rot-confirm-ack': 9,
+  'rot-abort': 10,
+  bye: 11,
+};
+const TYPES_BY_CODE = new Map<number, FrameType>(
+  (Object.entries(TYPE_CODES) as Array<[FrameType, number]>).map(([t, c]) => [c, t]),
+);
+
+/** Header bytes of a frame carrying `sackCount` sack ranges (every frame has the seq/frag fields). */
+export function frameOverhead(sackCount: number): number {
+  if (!Number.isInteger(sackCount) || sackCount < 0 || sackCount > MAX_SACK_RANGES) {
+    throw new TypeError(`frameOverhead: sackCount must be an integer 0..${MAX_SACK_RANGES}, got ${sackCount}`);
+  }
+  return FIXED_HEAD + SACK_RANGE_BYTES * sackCount + DATA_FIELDS;
+}
+
+/**
+ * Length of the Fernet token (padded base64url text) of a plaintext of
+ * `plainBytes`: version 1 + timestamp 8 + IV 16 + HMAC 32 = 57 bytes around a
+ * PKCS#7-padded ciphertext (always at least one pad byte), then base64 4/3.
+ */
+export function fernetTokenLength(plainBytes: number): number {
+  const ciphertext = 16 * (Math.floor(plainBytes / 16) + 1);
+  return 4 * Math.ceil((57 + ciphertext) / 3);
+}
+
+function maxPlaintextFor(tokenBytes: number): number {
+  const rawMax = Math.floor(tokenBytes / 4) * 3;
+  const ciphertextMax = Math.floor((rawMax - 57) / 16) * 16;
+  return ciphertextMax - 1;
+}
+
+/** Largest frame plaintext whose token fits in MAX_DATAGRAM_BYTES (831 for 1200). */
+export const MAX_FRAME_PLAINTEXT = maxPlaintextFor(MAX_DATAGRAM_BYTES);
+
+/** Data payload that always fits, whatever the sack count: the fragment size for the fragmenter. */
+export const MAX_DATA_PAYLOAD = MAX_FRAME_PLAINTEXT - frameOverhead(MAX_SACK_RANGES);
+
+export function newSessionId(): SessionId {
+  for (;;) {
+    const id = randomBytes(8).toString('hex');
+    if (id !== NO_SESSION) return id;
+  }
+}
+
+/** Cheap test: the magic and a version byte are there. Raw UTF-8 text never starts with 0xFC. */
+export function isFrame(buf: Buffer): boolean {
+  return buf.length >= 3 && buf[0] === MAGIC0 && buf[1] === MAGIC1;
+}
+
+/** Null when the payload fits the type, else what is wrong. */
+function payloadProblem(type: FrameType, length: number): string | null {
+  switch (type) {
+    case 'hello':
+    case 'ping':
+    case 'pong':
+      return length <= MAX_NICK_BYTES ? null : `${type} nick of ${length} bytes exceeds ${MAX_NICK_BYTES}`;
+    case 'ack':
+    case 'bye':
+      return length === 0 ? null : `${type} payload must be empty, got ${length} bytes`;
+    case 'rot-offer':
+    case 'rot-accept':
+    case 'rot-confirm':
+    case 'rot-confirm-ack':
+    case 'rot-abort': {
+      const want = rotationPayloadBytes(type);
+      return length === want ? null : `${type} payload must be ${want} bytes, got ${length}`;
+    }
+    case 'data':
+      return null;
+  }
+}
+
+function rotationPayloadBytes(type: FrameType): number | null {
+  if (type === 'rot-offer' || type === 'rot-accept') return ROTATION_ID_BYTES + ROTATION_PUB_BYTES;
+  if (type === 'rot-confirm' || type === 'rot-confirm-ack' || type === 'rot-abort') return ROTATION_ID_BYTES;
+  return null;
+}
+
+/**
+ * Null when the fields are consistent, else what is wrong. Sack ranges must be
+ * non-empty, start at or above the cumulative ack and not overlap (touching
+ * ranges are tolerated).
+ */
+function fieldProblem(f: Omit<Frame, 'payload' | 'type' | 'sender' | 'receiver' | 'packet'> & { type: FrameType }): string | null {
+  const isUint = (v: number, max: number) => Number.isInteger(v) && v >= 0 && v <= max;
+  if (!isUint(f.ts, U32_MAX)) return `ts must be a u32, got ${f.ts}`;
+  if (!isUint(f.echoTs, U32_MAX)) return `echoTs must be a u32, got ${f.echoTs}`;
+  if (!isUint(f.echoDelay, U16_MAX)) return `echoDelay must be a u16, got ${f.echoDelay}`;
+  if (!isUint(f.ack, U32_MAX)) return `ack must be a u32, got ${f.ack}`;
+  if (f.sack.length > MAX_SACK_RANGES) return `${f.sack.length} sack ranges exceed ${MAX_SACK_RANGES}`;
+  let floor = f.ack;
+  for (const [start, end] of f.sack) {
+    if (!isUint(start, U32_MAX) || !isUint(end, U32_MAX)) return `sack range [${start}, ${end}) is not u32`;
+    if (start >= end) return `sack range [${start}, ${end}) is empty`;
+    if (start < floor) return `sack range [${start}, ${end}) is below ${floor} (ack or previous range)`;
+    floor = end;
+  }
+  if (f.type === 'data') {
+    if (!isUint(f.seq, U32_MAX)) return `seq must be a u32, got ${f.seq}`;
+    if (!isUint(f.fragCount, U16_MAX) || f.fragCount < 1) return `fragCount must be 1..65535, got ${f.fragCount}`;
+    if (!isUint(f.fragIndex, U16_MAX) || f.fragIndex >= f.fragCount) {
+      return `fragIndex ${f.fragIndex} must be below fragCount ${f.fragCount}`;
+    }
+  } else if (f.seq !== 0 || f.fragIndex !== 0 || f.fragCount !== 0) {
+    return `${f.type} frame must have seq, fragIndex and fragCount 0`;
+  }
+  return null;
+}
+
+export function encodeFrame(f: Frame): Buffer {
+  const code = TYPE_CODES[f.type];
+  if (code === undefined) throw new TypeError(`encodeFrame: unknown frame type ${String(f.type)}`);
+  if (!SESSION_RE.test(f.sender) || f.sender === NO_SESSION) {
+    throw new TypeError('encodeFrame: sender must be a non-zero session id of 16 lowercase hex chars');
+  }
+  if (!SESSION_RE.test(f.receiver)) throw new TypeError('encodeFrame: receiver must be 16 lowercase hex chars');
+  if (!Number.isInteger(f.packet) || f.packet < 1 || f.packet > PACKET_MAX) {
+    throw new TypeError(`encodeFrame: packet must be 1..2^48-1, got ${f.packet}`);
+  }
+  if (!Buffer.isBuffer(f.payload)) throw new TypeError('encodeFrame: payload must be a Buffer');
+  const problem = fieldProblem(f) ?? payloadProblem(f.type, f.payload.length);
+  if (problem) throw new TypeError(`encodeFrame: ${problem}`);
+  const head = frameOverhead(f.sack.length);
+  if (head + f.payload.length > MAX_FRAME_PLAINTEXT) {
+    throw new TypeError(`encodeFrame: frame of ${head + f.payload.length} bytes exceeds ${MAX_FRAME_PLAINTEXT}`);
+  }
+
+  const buf = Buffer.allocUnsafe(head + f.payload.length);
+  buf[0] = MAGIC0;
+  buf[1] = MAGIC1;
+  buf[2] = FRAME_VERSION;
+  buf[3] = code;
+  buf.write(f.sender, 4, 8, 'hex');
+  buf.write(f.receiver, 12, 8, 'hex');
+  buf.writeUIntBE(f.packet, 20, 6);
+  buf.writeUInt32BE(f.ts, 26);
+  buf.writeUInt32BE(f.echoTs, 30);
+  buf.writeUInt16BE(f.echoDelay, 34);
+  buf.writeUInt32BE(f.ack, 36);
+  buf[40] = f.sack.length;
+  let o = FIXED_HEAD;
+  for (const [start, end] of f.sack) {
+    buf.writeUInt32BE(start, o);
+    buf.writeUInt32BE(end, o + 4);
+    o += SACK_RANGE_BYTES;
+  }
+  buf.writeUInt32BE(f.seq, o);
+  buf.writeUInt16BE(f.fragIndex, o + 4);
+  buf.writeUInt16BE(f.fragCount, o + 6);
+  f.payload.copy(buf, o + DATA_FIELDS);
+  return buf;
+}
+
+/** The payload is a view into `buf`, not a copy. */
+export function decodeFrame(buf: Buffer): Frame {
+  if (buf.length < frameOverhead(0)) throw new FrameError(`frame too short: ${buf.length} bytes`);
+  if (buf[0] !== MAGIC0 || buf[1] !== MAGIC1) throw new FrameError('bad frame magic');
+  if (buf[2] !== FRAME_VERSION) throw new FrameError(`unknown frame version ${buf[2]}`);
+  const type = TYPES_BY_CODE.get(buf[3]!);
+  if (type === undefined) throw new FrameError(`unknown frame type ${buf[3]}`);
+  const sender = buf.toString('hex', 4, 12);
+  if (sender === NO_SESSION) throw new FrameError('frame sender session is zero');
+  const receiver = buf.toString('hex', 12, 20);
+  const packet = buf.readUIntBE(20, 6);
+  if (packet === 0) throw new FrameError('frame packet number is zero');
+  const sackCount = buf[40]!;
+  if (sackCount > MAX_SACK_RANGES) throw new FrameError(`${sackCount} sack ranges exceed ${MAX_SACK_RANGES}`);
+  const head = frameOverhead(sackCount);
+  if (buf.length < head) throw new FrameError(`frame of ${buf.length} bytes too short for ${sackCount} sack ranges`);
+  const sack: Array<[number, number]> = [];
+  let o = FIXED_HEAD;
+  for (let i = 0; i < sackCount; i++, o += SACK_RANGE_BYTES) {
+    sack.push([buf.readUInt32BE(o), buf.readUInt32BE(o + 4)]);
+  }
+  const frame: Frame = {
+    type,
+    sender,
+    receiver,
+    packet,
+    ts: buf.readUInt32BE(26),
+    echoTs: buf.readUInt32BE(30),
+    echoDelay: buf.readUInt16BE(34),
+    ack: buf.readUInt32BE(36),
+    sack,
+    seq: buf.readUInt32BE(o),
+    fragIndex: buf.readUInt16BE(o + 4),
+    fragCount: buf.readUInt16BE(o + 6),
+    payload: buf.subarray(head),
+  };
+  const problem = fieldProblem(frame) ?? payloadProblem(type, frame.payload.length);
+  if (problem) throw new FrameError(problem);
+  return frame;
+}
+
+/** Payload of rot-offer / rot-accept (rid + pub) and rot-confirm / rot-confirm-ack / rot-abort (rid). */
+export function encodeRotationPayload(p: { rid: Buffer; pub?: Buffer }): Buffer {
+  if (!Buffer.isBuffer(p.rid) || p.rid.length !== ROTATION_ID_BYTES) {
+    throw new TypeError(`encodeRotationPayload: rid must be ${ROTATION_ID_BYTES} bytes`);
+  }
+  if (p.pub === undefined) return Buffer.from(p.rid);
+  if (!Buffer.isBuffer(p.pub) || p.pub.length !== ROTATION_PUB_BYTES) {
+    throw new TypeError(`encodeRotationPayload: pub must be ${ROTATION_PUB_BYTES} bytes`);
+  }
+  return Buffer.concat([p.rid, p.pub]);
+}
+
+/** FrameError when `type` is not a rotation type or the length does not fit it. Returns copies. */
+export function decodeRotationPayload(type: FrameType, payload: Buffer): { rid: Buffer; pub?: Buffer } {
+  const want = rotationPayloadBytes(type);
+  if (want === null) throw new FrameError(`${type} is not a rotation frame`);
+  if (payload.length !== want) throw new FrameError(`${type} payload must be ${want} bytes, got ${payload.length}`);
+  const rid = Buffer.from(payload.subarray(0, ROTATION_ID_BYTES));
+  if (want === ROTATION_ID_BYTES) return { rid };
+  return { rid, pub: Buffer.from(payload.subarray(ROTATION_ID_BYTES)) };
+}

@@ -1,0 +1,182 @@
+import type { Clock } from '../clock.js';
+import { FERNET_KEY_BYTES, KEY_GRACE_MS } from '../constants.js';
+import { FernetError } from '../crypto/errors.js';
+import { Fernet } from '../crypto/fernet.js';
+import { fingerprint } from '../crypto/keys.js';
+
+/**
+ * The keys a session accepts, in three slots, as wireguard-go's
+ * device/keypair.go keeps them:
+ *
+ *   current   — every token we send is encrypted under it
+ *   next      — a responder's K' while a rotation waits for the initiator's
+ *               first frame under it (that frame promotes it)
+ *   previous  — the key before the last switch, still accepted so nothing in
+ *               flight is lost: kept until the peer proves it holds current,
+ *               then for KEY_GRACE_MS more
+ *
+ * Fernet tokens carry no key id, so decrypt tries current, then next, then
+ * previous. The Fernet class checks the HMAC before the timestamp, so every
+ * wrong key fails with InvalidSignatureError and only the right one can say
+ * anything else.
+ *
+ * Pure apart from the injected clock; the Rotation drives the slot changes.
+ */
+
+export type KeySlot = 'current' | 'next' | 'previous';
+
+export interface KeyringDecryptResult {
+  plaintext: Buffer;
+  slot: KeySlot;
+}
+
+export interface KeyringDecryptOptions {
+  /** Tokens older than this are rejected, in seconds. */
+  ttlS: number;
+  /** Allowed future skew of token timestamps, in seconds. */
+  clockSkewS: number;
+}
+
+interface Entry {
+  key: Buffer;
+  fernet: Fernet;
+}
+
+function entry(key: Buffer, what: string): Entry {
+  if (!Buffer.isBuffer(key) || key.length !== FERNET_KEY_BYTES) {
+    throw new TypeError(`Keyring: ${what} must be a Buffer of ${FERNET_KEY_BYTES} bytes`);
+  }
+  // A private copy: the caller's buffer may be reused or wiped.
+  const own = Buffer.from(key);
+  return { key: own, fernet: new Fernet(own) };
+}
+
+export class Keyring {
+  private current: Entry;
+  private next: Entry | null = null;
+  private previous: Entry | null = null;
+  private installedAt: number;
+  /** When the previous key stops being accepted; null while the peer has not yet proven it holds current. */
+  private previousExpiresAt: number | null = null;
+  /** installedAt of the key now in `previous`, restored by revert(). */
+  private previousInstalledAt: number | null = null;
+
+  constructor(key: Buffer, private readonly clock: Clock) {
+    this.current = entry(key, 'key');
+    this.installedAt = clock.now();
+  }
+
+  get currentKey(): Buffer {
+    return this.current.key;
+  }
+
+  get nextKey(): Buffer | null {
+    return this.next?.key ?? null;
+  }
+
+  get previousKey(): Buffer | null {
+    return this.previous?.key ?? null;
+  }
+
+  /** Encrypt under current, with the Fernet timestamp from the clock. */
+  encrypt(plain: Buffer): Buffer {
+    return this.current.fernet.encrypt(plain, Math.floor(this.clock.now() / 1000));
+  }
+
+  /**
+   * Try current, next, previous. If none verifies, the current key's error is
+   * thrown (InvalidSignatureError for a wrong key, or what is wrong with the
+   * token itself); if a slot verified the HMAC but rejected the token later
+   * (expired, from the future, bad padding), that slot's error is thrown.
+   */
+  decrypt(token: Buffer, opts: KeyringDecryptOptions): KeyringDecryptResult {
+    const fernetOpts = { ttlS: opts.ttlS, clockSkewS: opts.clockSkewS, nowS: Math.floor(this.clock.now() / 1000) };
+    let first: unknown = null;
+    const slots: Array<[KeySlot, Entry | null]> = [
+      ['current', this.current],
+      ['next', this.next],
+      ['previous', this.previous],
+    ];
+    for (const [slot, e] of slots) {
+      if (e === null) continue;
+      try {
+        return { plaintext: e.fernet.decrypt(token, fernetOpts), slot };
+      } catch (err) {
+        // Only a signature mismatch means "maybe another key": anything else is final.
+        if (!(err instanceof FernetError) || err.code !== 'bad-signature') throw err;
+        first ??= err;
+      }
+    }
+    throw first;
+  }
+
+  /** Responder: K' waits in next until a frame arrives under it. */
+  setNext(key: Buffer): void {
+    this.next = entry(key, 'next key');
+  }
+
+  dropNext(): void {
+    this.next = null;
+  }
+
+  /** Responder: a frame arrived under next. previous = current, current = next. */
+  promoteNext(): void {
+    if (this.next === null) throw new TypeError('Keyring.promoteNext: there is no next key');
+    this.shift(this.next);
+    this.next = null;
+  }
+
+  /** Initiator: previous = current, current = key. */
+  commit(key: Buffer): void {
+    this.shift(entry(key, 'committed key'));
+  }
+
+  /** Initiator whose peer lost K': back to the previous key. */
+  revert(): void {
+    if (this.previous === null) throw new TypeError('Keyring.revert: there is no previous key');
+    this.current = this.previous;
+    this.installedAt = this.previousInstalledAt ?? this.clock.now();
+    this.previous = null;
+    this.previousInstalledAt = null;
+    this.previousExpiresAt = null;
+  }
+
+  /** The peer proved it holds current: previous stays accepted for KEY_GRACE_MS from now. */
+  peerConfirmedCurrent(): void {
+    if (this.previous !== null && this.previousExpiresAt === null) {
+      this.previousExpiresAt = this.clock.now() + KEY_GRACE_MS;
+    }
+  }
+
+  /** Drop previous once its grace period has passed. */
+  expire(): void {
+    if (this.previousExpiresAt !== null && this.clock.now() >= this.previousExpiresAt) {
+      this.previous = null;
+      this.previousInstalledAt = null;
+      this.previousExpiresAt = null;
+    }
+  }
+
+  /** When expire() has something to do (absolute ms), or null. */
+  nextDeadline(): number | null {
+    return this.previous !== null ? this.previousExpiresAt : null;
+  }
+
+  /** Fingerprint of the current key. */
+  fingerprint(): string {
+    return fingerprint(this.current.key);
+  }
+
+  /** ms since the current key was installed. */
+  get keyAgeMs(): number {
+    return Math.max(0, this.clock.now() - this.installedAt);
+  }
+
+  private shift(to: Entry): void {
+    this.previous = this.current;
+    this.previousInstalledAt = this.installedAt;
+    this.previousExpiresAt = null;
+    this.current = to;
+    this.installedAt = this.clock.now();
+  }
+}

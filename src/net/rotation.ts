@@ -1,0 +1,420 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from '../constants.js';
+import { RotationKeyError } from '../crypto/errors.js';
+import { encodeKey } from '../crypto/keys.js';
+import { deriveRotatedKey, generateRotationKeyPair, type RotationKeyPair } from '../crypto/rotation-kdf.js';
+import { RotationStateError } from './errors.js';
+import { decodeRotationPayload, encodeRotationPayload, type FrameType, type SessionId } from './frame.js';
+import type { Keyring, KeySlot } from './keyring.js';
+
+/**
+ * The key rotation of src/net/PROTOCOL.md as a pure state machine. It drives
+ * the keyring itself and returns what the transport must send (under
+ * keyring.current at that moment) or emit; it owns no timer (tick /
+ * nextDeadline) and no socket.
+ *
+ *                    ┌────────── timeout: rot-abort, failed ───────────┐
+ *                    ▼                                                  │
+ *   ┌──────────────▶ idle ───────────── start(): rot-offer ─────────▶ offering
+ *   │                │  ▲                                               │    │
+ *   │     rot-offer  │  │ a frame under next: promote, rotated          │    │ rot-accept (our rid,
+ *   │ (under current)│  │ rot-abort or peer restart: drop next, failed  │    │ under current):
+ *   │    K' → next   ▼  │                                               │    │ commit K', rot-confirm
+ *   │             accepting ◀──── the peer's offer; lower session wins ─┘    ▼
+ *   │               │   ▲                                               committed
+ *   │               └───┘ a newer offer replaces a stale one                 │
+ *   │                                                                        │
+ *   └── rot-confirm-ack or any frame under current: rotated ─────────────────┘
+ *       peer restarted, its first frame under previous: revert, failed
+ *
+ * Whatever the state, a restarted peer whose first frame comes under our
+ * previous key lost the newest key: we go back to the previous one as well.
+ *
+ * Rules that keep the two peers able to read each other:
+ * - An offer is taken only under our current key, an accept only under the
+ *   initiator's current key: the HKDF salt (the current key) is then the same
+ *   on both sides.
+ * - The responder never drops next on a timer (the initiator may have
+ *   committed): it reports "unconfirmed" and waits for a frame under next, an
+ *   abort, a newer offer or a peer restart.
+ * - The initiator never aborts after committing; it completes on any frame
+ *   under the new key, and reverts only if the peer restarted and speaks the
+ *   old key.
+ * - Rotation ids are random; an unknown rid is ignored. Ended rids are
+ *   remembered so a late duplicate cannot restart them, and an accept for one
+ *   of our abandoned rids is answered with another rot-abort.
+ * - With packet numbers (onFrame's 4th argument) a delayed offer of an older
+ *   attempt cannot replace the one being accepted.
+ */
+
+export type RotationState = 'idle' | 'offering' | 'accepting' | 'committed';
+
+const STEPS: Record<RotationState, readonly RotationState[]> = {
+  idle: ['offering', 'accepting'],
+  offering: ['committed', 'idle', 'accepting'],
+  accepting: ['idle', 'accepting'],
+  committed: ['idle'],
+};
+
+/** `to`, if the diagram has the step; else RotationStateError naming both states. */
+export function transition(from: RotationState, to: RotationState): RotationState {
+  if (!STEPS[from]?.includes(to)) throw new RotationStateError(from, to);
+  return to;
+}
+
+export type RotationFrameType = 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort';
+
+export type RotationAction =
+  | { kind: 'send'; type: RotationFrameType; payload: Buffer }
+  | { kind: 'event'; event: 'key:rotation-pending'; initiator: 'local' | 'peer' }
+  | { kind: 'event'; event: 'key:rotated'; oldFingerprint: string; newFingerprint: string; key: string }
+  | { kind: 'event'; event: 'key:rotation-failed'; reason: string }
+  | { kind: 'event'; event: 'rotation-unconfirmed'; message: string };
+
+export interface RotationContext {
+  clock: Clock;
+  keyring: Keyring;
+  localSession: () => SessionId;
+  peerSession: () => SessionId | null;
+  /** Null when a rotation may start, else why not (raw peer, raw mode, no peer). Asked by start() only: an offer that arrived is a frame, so the peer is not raw. */
+  canRotate: () => string | null;
+}
+
+/** Ended rotation ids remembered, per side. */
+const RETIRED_RIDS_KEPT = 16;
+const OLD_KEY_KEPT = 'the old key is still in use';
+
+export class Rotation {
+  private st: RotationState = 'idle';
+  /** The rotation in progress (ours while offering/committed, the peer's while accepting). */
+  private rid: Buffer | null = null;
+  private keyPair: RotationKeyPair | null = null;
+  /** The offer (offering) or accept (accepting) we repeat. */
+  private payload: Buffer | null = null;
+  /** The accept's public key we committed with; a repeat must carry the same. */
+  private acceptPub: Buffer | null = null;
+  private startedAt = 0;
+  private lastSentAt = 0;
+  private unconfirmedReported = false;
+  private oldFingerprint = '';
+  private peerRestarted = false;
+  /** Packet number of the offer being accepted (0: unknown). */
+  private offerPacket = 0;
+  /** The last rotation completed as responder: a repeated confirm of it gets another confirm-ack. */
+  private completedRid: Buffer | null = null;
+  private readonly retired: string[] = [];
+  private readonly abandoned: string[] = [];
+
+  constructor(private readonly ctx: RotationContext) {}
+
+  get state(): RotationState {
+    return this.st;
+  }
+
+  /**
+   * The user asked for a rotation. If one cannot run, one key:rotation-failed
+   * with the reason. If one is already running (either side's), nothing
+   * changes and one key:rotation-pending says whose it is.
+   */
+  start(): RotationAction[] {
+    const reason = this.ctx.canRotate();
+    if (reason !== null) return [{ kind: 'event', event: 'key:rotation-failed', reason }];
+    if (this.st !== 'idle') {
+      return [{ kind: 'event', event: 'key:rotation-pending', initiator: this.st === 'accepting' ? 'peer' : 'local' }];
+    }
+    this.to('offering');
+    this.rid = randomBytes(8);
+    this.keyPair = generateRotationKeyPair();
+    this.payload = encodeRotationPayload({ rid: this.rid, pub: this.keyPair.publicKey });
+    this.startedAt = this.lastSentAt = this.ctx.clock.now();
+    return [{ kind: 'event', event: 'key:rotation-pending', initiator: 'local' }, this.send('rot-offer')];
+  }
+
+  /**
+   * A frame from the current peer session authenticated under `slot`. Call it
+   * for every such frame (onFrame calls it too, so calling both is harmless).
+   */
+  onAuthenticated(slot: KeySlot): RotationAction[] {
+    const kr = this.ctx.keyring;
+    if (this.peerRestarted) {
+      // The first frame of a restarted peer tells which key it came back with.
+      this.peerRestarted = false;
+      if (slot === 'previous') return this.revertForRestartedPeer();
+    }
+    if (slot === 'next' && kr.nextKey !== null) {
+      // Only a peer that committed K' can produce a frame under it: promote.
+      const old = kr.fingerprint();
+      kr.promoteNext();
+      kr.peerConfirmedCurrent();
+      if (this.st === 'accepting') {
+        this.completedRid = this.rid;
+        this.end('idle');
+      }
+      return [this.rotated(old)];
+    }
+    if (slot === 'current') {
+      kr.peerConfirmedCurrent();
+      if (this.st === 'committed') {
+        this.end('idle');
+        return [this.rotated(this.oldFingerprint)];
+      }
+    }
+    return [];
+  }
+
+  /** A rotation frame (rot-*) authenticated under `slot`; `packet` is its packet number, when known. */
+  onFrame(type: FrameType, payload: Buffer, slot: KeySlot, packet?: number): RotationAction[] {
+    const out = this.onAuthenticated(slot);
+    let p: { rid: Buffer; pub?: Buffer };
+    try {
+      p = decodeRotationPayload(type, payload);
+    } catch {
+      return out; // not a rotation frame, or malformed: the transport counts those
+    }
+    const ours = this.rid !== null && this.rid.equals(p.rid);
+    switch (type) {
+      case 'rot-offer':
+        out.push(...this.onOffer(p.rid, p.pub!, slot, packet ?? 0));
+        break;
+      case 'rot-accept':
+        out.push(...this.onAccept(p.rid, p.pub!, slot, ours));
+        break;
+      case 'rot-confirm':
+        // Under next it has just promoted (above); under current it is a repeat whose ack was lost.
+        if (this.completedRid?.equals(p.rid) && slot !== 'previous') out.push(this.send('rot-confirm-ack', p.rid));
+        break;
+      case 'rot-confirm-ack':
+        // Completion itself came from the slot (the ack travels under the new key).
+        break;
+      case 'rot-abort':
+        this.retire(p.rid);
+        if (this.st === 'accepting' && ours) {
+          this.ctx.keyring.dropNext();
+          this.end('idle');
+          out.push({ kind: 'event', event: 'key:rotation-failed', reason: `the peer abandoned the rotation; ${OLD_KEY_KEPT}` });
+        }
+        break;
+    }
+    return out;
+  }
+
+  /**
+   * The peer restarted (new session id). Call it before onAuthenticated for
+   * the frame that revealed the restart: that frame decides whether the peer
+   * came back with our previous key (it lost the newest one: we go back to
+   * the previous key too) or with the current one.
+   */
+  onPeerRestarted(): RotationAction[] {
+    this.offerPacket = 0;
+    this.peerRestarted = true;
+    if (this.st === 'accepting') {
+      // A restarted initiator lost its half of K' (and never used it: we did not promote).
+      this.ctx.keyring.dropNext();
+      this.end('idle');
+      return [{ kind: 'event', event: 'key:rotation-failed', reason: `the peer restarted during the rotation; ${OLD_KEY_KEPT}` }];
+    }
+    if (this.st === 'offering') {
+      // The restarted peer has forgotten our offer; it answers a fresh copy.
+      this.lastSentAt = this.ctx.clock.now();
+      return [this.send('rot-offer')];
+    }
+    return [];
+  }
+
+  /**
+   * A restarted peer speaks our previous key: it never got (or never saved)
+   * the newest one. Committed: the rotation failed. Otherwise a completed
+   * rotation is undone, reported as a key change back so the profile follows.
+   */
+  private revertForRestartedPeer(): RotationAction[] {
+    const kr = this.ctx.keyring;
+    const newer = kr.fingerprint();
+    kr.revert();
+    if (this.st === 'committed') {
+      this.end('idle');
+      return [{ kind: 'event', event: 'key:rotation-failed', reason: `the peer restarted without the new key; ${OLD_KEY_KEPT}` }];
+    }
+    const out = [this.rotated(newer)];
+    if (this.st === 'offering') {
+      this.lastSentAt = this.ctx.clock.now();
+      out.push(this.send('rot-offer'));
+    }
+    return out;
+  }
+
+  /** Retries, timeouts and key expiry that are due. */
+  tick(): RotationAction[] {
+    this.ctx.keyring.expire();
+    const now = this.ctx.clock.now();
+    const timedOut = now >= this.startedAt + ROTATION_TIMEOUT_MS;
+    const retryDue = now >= this.lastSentAt + ROTATION_RETRY_MS;
+    switch (this.st) {
+      case 'offering':
+        if (timedOut) {
+          const abort = this.send('rot-abort');
+          this.abandon();
+          this.end('idle');
+          return [abort, { kind: 'event', event: 'key:rotation-failed', reason: `the peer did not answer; ${OLD_KEY_KEPT}` }];
+        }
+        if (retryDue) {
+          this.lastSentAt = now;
+          return [this.send('rot-offer')];
+        }
+        return [];
+      case 'committed':
+        if (this.unconfirmedReported) return [];
+        if (timedOut) return this.unconfirmed('the peer has not confirmed the new key yet; it is used as soon as the peer answers');
+        if (retryDue) {
+          this.lastSentAt = now;
+          return [this.send('rot-confirm')];
+        }
+        return [];
+      case 'accepting':
+        if (!this.unconfirmedReported && timedOut) {
+          return this.unconfirmed(`key rotation not confirmed by the peer yet; ${OLD_KEY_KEPT}, the new one waits for the peer`);
+        }
+        return [];
+      case 'idle':
+        return [];
+    }
+  }
+
+  /** When tick() has something to do (absolute ms), or null. Includes the keyring's expiry. */
+  nextDeadline(): number | null {
+    let mine: number | null = null;
+    const timeout = this.startedAt + ROTATION_TIMEOUT_MS;
+    const retry = this.lastSentAt + ROTATION_RETRY_MS;
+    if (this.st === 'offering') mine = Math.min(timeout, retry);
+    else if (this.st === 'committed' && !this.unconfirmedReported) mine = Math.min(timeout, retry);
+    else if (this.st === 'accepting' && !this.unconfirmedReported) mine = timeout;
+    const keys = this.ctx.keyring.nextDeadline();
+    if (mine === null) return keys;
+    return keys === null ? mine : Math.min(mine, keys);
+  }
+
+  private onOffer(rid: Buffer, pub: Buffer, slot: KeySlot, packet: number): RotationAction[] {
+    if (slot !== 'current' || this.isRetired(rid)) return [];
+    switch (this.st) {
+      case 'idle':
+        return this.accept(rid, pub, packet, true);
+      case 'accepting':
+        if (this.rid!.equals(rid)) return [this.send('rot-accept')];
+        // A different rid: the initiator gave the old one up, unless this offer is older than it.
+        if (packet !== 0 && this.offerPacket !== 0 && packet < this.offerPacket) return [];
+        this.retire(this.rid!);
+        this.ctx.keyring.dropNext();
+        return this.accept(rid, pub, packet, false);
+      case 'offering': {
+        const peer = this.ctx.peerSession();
+        if (this.rid!.equals(rid) || peer === null || peer >= this.ctx.localSession()) return [];
+        // Both offered: the lower session id wins and we answer as responder.
+        this.abandon();
+        return this.accept(rid, pub, packet, true);
+      }
+      case 'committed':
+        return [];
+    }
+  }
+
+  private accept(rid: Buffer, pub: Buffer, packet: number, announce: boolean): RotationAction[] {
+    const pair = generateRotationKeyPair();
+    let next: Buffer;
+    try {
+      next = deriveRotatedKey(pair, pub, this.ctx.keyring.currentKey);
+    } catch (err) {
+      if (err instanceof RotationKeyError) {
+        if (this.st !== 'idle') this.end('idle');
+        return [];
+      }
+      throw err;
+    }
+    this.ctx.keyring.setNext(next);
+    this.to('accepting');
+    this.rid = Buffer.from(rid);
+    this.payload = encodeRotationPayload({ rid, pub: pair.publicKey });
+    this.startedAt = this.lastSentAt = this.ctx.clock.now();
+    this.offerPacket = packet;
+    this.unconfirmedReported = false;
+    const out: RotationAction[] = announce ? [{ kind: 'event', event: 'key:rotation-pending', initiator: 'peer' }] : [];
+    return [...out, this.send('rot-accept')];
+  }
+
+  private onAccept(rid: Buffer, pub: Buffer, slot: KeySlot, ours: boolean): RotationAction[] {
+    if (this.abandoned.includes(rid.toString('hex'))) return [this.send('rot-abort', rid)];
+    if (!ours) return [];
+    if (this.st === 'committed') return this.acceptPub?.equals(pub) ? [this.send('rot-confirm')] : [];
+    if (this.st !== 'offering' || slot !== 'current') return [];
+    const kr = this.ctx.keyring;
+    let next: Buffer;
+    try {
+      next = deriveRotatedKey(this.keyPair!, pub, kr.currentKey);
+    } catch (err) {
+      if (!(err instanceof RotationKeyError)) throw err;
+      const abort = this.send('rot-abort');
+      this.abandon();
+      this.end('idle');
+      return [abort, { kind: 'event', event: 'key:rotation-failed', reason: `the peer's rotation key is unusable; ${OLD_KEY_KEPT}` }];
+    }
+    this.keyPair = null; // forward secrecy: the ephemeral private key goes as soon as K' exists
+    this.oldFingerprint = kr.fingerprint();
+    kr.dropNext(); // whatever waited there is stale: the peer just answered under our current key
+    kr.commit(next);
+    this.to('committed');
+    this.acceptPub = Buffer.from(pub);
+    this.payload = null;
+    this.startedAt = this.lastSentAt = this.ctx.clock.now();
+    this.unconfirmedReported = false;
+    return [this.send('rot-confirm')];
+  }
+
+  /** Offers and accepts repeat the stored payload (same ephemeral key); the others carry only a rid. */
+  private send(type: RotationFrameType, rid?: Buffer): RotationAction {
+    const payload = type === 'rot-offer' || type === 'rot-accept' ? this.payload! : encodeRotationPayload({ rid: rid ?? this.rid! });
+    return { kind: 'send', type, payload };
+  }
+
+  private rotated(oldFingerprint: string): RotationAction {
+    const kr = this.ctx.keyring;
+    return { kind: 'event', event: 'key:rotated', oldFingerprint, newFingerprint: kr.fingerprint(), key: encodeKey(kr.currentKey) };
+  }
+
+  private unconfirmed(message: string): RotationAction[] {
+    this.unconfirmedReported = true;
+    return [{ kind: 'event', event: 'rotation-unconfirmed', message }];
+  }
+
+  private to(state: RotationState): void {
+    this.st = transition(this.st, state);
+  }
+
+  /** Leave the current rotation: its rid is retired and its secrets dropped. */
+  private end(state: RotationState): void {
+    if (this.rid !== null) this.retire(this.rid);
+    this.to(state);
+    this.rid = null;
+    this.keyPair = null;
+    this.payload = null;
+    this.acceptPub = null;
+  }
+
+  /** Our own offer is given up (timeout, lost tie-break): remember it to re-abort late accepts. */
+  private abandon(): void {
+    remember(this.abandoned, this.rid!.toString('hex'));
+    this.keyPair = null;
+  }
+
+  private retire(rid: Buffer): void {
+    remember(this.retired, rid.toString('hex'));
+  }
+
+  private isRetired(rid: Buffer): boolean {
+    return this.retired.includes(rid.toString('hex'));
+  }
+}
+
+function remember(list: string[], hex: string): void {
+  if (list.includes(hex)) return;
+  list.push(hex);
+  if (list.length > RETIRED_RIDS_KEPT) list.shift();
+}
