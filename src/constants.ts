@@ -55,6 +55,8 @@ export const KEEPALIVE_INTERVAL_MS = 3_000;
 export const PEER_TIMEOUT_MS = 10_000;
 /** Keepalive interval while the peer is offline (probing, slower), in ms. */
 export const OFFLINE_PROBE_INTERVAL_MS = 5_000;
+/** Most time close() waits for the peer to answer our bye (the bye carries our last acks; it is resent each RTO meanwhile), in ms. */
+export const BYE_LINGER_MS = 1_000;
 
 /** Most frames in flight (sent, unacked) at once. */
 export const SEND_WINDOW_FRAMES = 256;

@@ -1,0 +1,301 @@
+/**
+ * The input line editor: text, cursor, history, completion and layout, with
+ * no terminal in sight (input-box.ts maps keys to these methods and draws
+ * layout()).
+ *
+ * The cursor is a code-unit offset that always sits on a grapheme boundary,
+ * so Left/Right/Backspace step over a whole emoji, flag or accented letter.
+ * Everything inserted goes through sanitizeText: a paste cannot smuggle an
+ * escape sequence into the box (or into the message). History keeps the
+ * unsent draft and edits made to recalled entries until the next submit, so
+ * browsing history never loses typing.
+ */
+
+import { INPUT_HISTORY_MAX } from '../constants.js';
+import { COMMANDS, completeCommand } from './commands.js';
+import { InputHistory } from './input-history.js';
+import { sanitizeText } from './sanitize.js';
+import { graphemeAt, segmentsOf, stringWidth } from './width.js';
+import { wrapSpans, type RowSpan } from './wrap.js';
+
+export interface InputModelOptions {
+  /** History entries kept (default INPUT_HISTORY_MAX). */
+  historyMax?: number;
+  /** Command names for Tab completion, with or without the '/' (default: every command in commands.ts). */
+  commands?: string[];
+}
+
+export interface InputLayout {
+  /** Plain text rows (not tag-escaped) of the visible window, each at most `width` columns. */
+  rows: string[];
+  /** Cursor row inside `rows`, and column. */
+  cursorRow: number;
+  cursorCol: number;
+  /** Rows of the whole text at this width (more than rows.length when it scrolls). */
+  totalRows: number;
+}
+
+const isSpace = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
+
+export class InputModel {
+  private value = '';
+  private pos = 0;
+  private readonly commands: string[];
+  private readonly history: InputHistory;
+  private killed = '';
+  private spansCache: { text: string; width: number; spans: RowSpan[] } | null = null;
+
+  constructor(opts: InputModelOptions = {}) {
+    this.history = new InputHistory(opts.historyMax ?? INPUT_HISTORY_MAX);
+    this.commands = (opts.commands ?? COMMANDS.map((c) => c.name)).map((c) => c.replace(/^\//, '').toLowerCase());
+  }
+
+  get text(): string {
+    return this.value;
+  }
+  /** Cursor offset in UTF-16 code units, always on a grapheme boundary. */
+  get cursor(): number {
+    return this.pos;
+  }
+  get isEmpty(): boolean {
+    return this.value.length === 0;
+  }
+
+  /** Replace the whole text (cursor at the end unless given). */
+  setText(text: string, cursor?: number): void {
+    this.value = sanitizeText(text);
+    this.pos = this.snap(Math.max(0, Math.min(cursor ?? this.value.length, this.value.length)));
+  }
+
+  // ------------------------------------------------------------ editing
+
+  /** Typed or pasted text, at the cursor. Sanitized: controls and escapes never enter. */
+  insert(s: string): void {
+    const clean = sanitizeText(s);
+    if (clean === '') return;
+    this.value = this.value.slice(0, this.pos) + clean + this.value.slice(this.pos);
+    this.pos = this.snap(this.pos + clean.length);
+  }
+
+  /** Alt-Enter / Ctrl-J. */
+  newline(): void {
+    this.insert('\n');
+  }
+
+  backspace(): void {
+    if (this.pos === 0) return;
+    this.remove(this.prevBoundary(this.pos), this.pos);
+  }
+
+  del(): void {
+    if (this.pos === this.value.length) return;
+    this.remove(this.pos, this.nextBoundary(this.pos));
+  }
+
+  /** Ctrl-W: the word before the cursor (and the spaces after it), like readline's unix-word-rubout. */
+  killWordBack(): void {
+    this.kill(this.wordStartBefore(this.pos), this.pos);
+  }
+
+  /** Ctrl-U: everything before the cursor. */
+  killToStart(): void {
+    this.kill(0, this.pos);
+  }
+
+  /** Everything after the cursor (Ctrl-K in readline; the app binds Ctrl-K to rotation). */
+  killToEnd(): void {
+    this.kill(this.pos, this.value.length);
+  }
+
+  /** Ctrl-Y: insert the last killed text. */
+  yank(): void {
+    this.insert(this.killed);
+  }
+
+  // ------------------------------------------------------------ movement
+
+  left(): void {
+    this.pos = this.prevBoundary(this.pos);
+  }
+
+  right(): void {
+    this.pos = this.nextBoundary(this.pos);
+  }
+
+  /** Ctrl-A / Home: start of the current line; pressed again there, start of the text. */
+  home(): void {
+    const lineStart = this.value.lastIndexOf('\n', this.pos - 1) + 1;
+    this.pos = lineStart === this.pos ? 0 : lineStart;
+  }
+
+  /** Ctrl-E / End: end of the current line; pressed again there, end of the text. */
+  end(): void {
+    const nl = this.value.indexOf('\n', this.pos);
+    const lineEnd = nl === -1 ? this.value.length : nl;
+    this.pos = lineEnd === this.pos ? this.value.length : lineEnd;
+  }
+
+  wordLeft(): void {
+    this.pos = this.wordStartBefore(this.pos);
+  }
+
+  wordRight(): void {
+    let i = this.pos;
+    while (i < this.value.length && isSpace(this.value[i])) i++;
+    while (i < this.value.length && !isSpace(this.value[i])) i++;
+    this.pos = this.snap(i);
+  }
+
+  /** Up: the previous line of a multi-line text, or (on its first line) the previous history entry. False when nothing moved. */
+  up(): boolean {
+    const lineStart = this.value.lastIndexOf('\n', this.pos - 1) + 1;
+    if (lineStart === 0) return this.historyUp();
+    const col = stringWidth(this.value.slice(lineStart, this.pos));
+    const prevStart = this.value.lastIndexOf('\n', lineStart - 2) + 1;
+    this.pos = this.offsetAtColumn(prevStart, lineStart - 1, col);
+    return true;
+  }
+
+  /** Down: the next line, or (on the last line) the next history entry / the draft. False when nothing moved. */
+  down(): boolean {
+    const nl = this.value.indexOf('\n', this.pos);
+    if (nl === -1) return this.historyDown();
+    const lineStart = this.value.lastIndexOf('\n', this.pos - 1) + 1;
+    const col = stringWidth(this.value.slice(lineStart, this.pos));
+    const nextEnd = this.value.indexOf('\n', nl + 1);
+    this.pos = this.offsetAtColumn(nl + 1, nextEnd === -1 ? this.value.length : nextEnd, col);
+    return true;
+  }
+
+  // ------------------------------------------------------------ history
+
+  /** Show the previous history entry; the draft (or an edited entry) is kept for the way back. False at the oldest. */
+  historyUp(): boolean {
+    return this.show(this.history.up(this.value));
+  }
+
+  /** Show the next entry, and after the newest the draft. False when already on the draft. */
+  historyDown(): boolean {
+    return this.show(this.history.down(this.value));
+  }
+
+  /**
+   * Enter: the text to send (trailing newlines dropped), or null when there
+   * is nothing but whitespace (the text is then left as it is). Pushes the
+   * text to history and clears the box.
+   */
+  submit(): string | null {
+    const out = this.value.replace(/\n+$/, '');
+    if (out.trim() === '') return null;
+    this.history.push(out);
+    this.value = '';
+    this.pos = 0;
+    return out;
+  }
+
+  // ------------------------------------------------------------ completion
+
+  /**
+   * Tab: complete the /command before the cursor. One match → completed,
+   * with a space after. Several → extended to their longest common prefix,
+   * and the matches are returned (sorted) for the UI to list; no cycling, so
+   * Tab never replaces what was typed with a guess. [] otherwise.
+   */
+  complete(): string[] {
+    const r = completeCommand(this.value, this.pos, this.commands);
+    this.value = r.text;
+    this.pos = r.cursor;
+    return r.matches;
+  }
+
+  // ------------------------------------------------------------ layout
+
+  /**
+   * The text word-wrapped to `width` columns, windowed to at most `maxRows`
+   * rows around the cursor (the box grows with the text up to maxRows, then
+   * scrolls). The cursor never lands past the last column: after a full row
+   * it moves to the start of the next.
+   */
+  layout(width: number, maxRows: number): InputLayout {
+    if (!Number.isInteger(maxRows) || maxRows < 1) throw new TypeError(`layout: maxRows must be an integer >= 1, got ${maxRows}`);
+    const spans = this.spans(width);
+    const rows = spans.map((s) => (s.width < 0 ? '?' : this.value.slice(s.start, s.end)));
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (spans[mid]!.start <= this.pos) lo = mid;
+      else hi = mid - 1;
+    }
+    let cursorRow = lo;
+    const span = spans[lo]!;
+    let cursorCol = span.width < 0 ? (this.pos > span.start ? 1 : 0) : stringWidth(this.value.slice(span.start, this.pos));
+    if (cursorCol >= width) {
+      const next = spans[lo + 1];
+      if (next === undefined || next.start !== this.pos) rows.splice(lo + 1, 0, '');
+      cursorRow += 1;
+      cursorCol = 0;
+    }
+    const first = Math.max(0, Math.min(cursorRow - maxRows + 1, rows.length - maxRows));
+    return { rows: rows.slice(first, first + maxRows), cursorRow: cursorRow - first, cursorCol, totalRows: rows.length };
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private spans(width: number): RowSpan[] {
+    const c = this.spansCache;
+    if (c !== null && c.width === width && c.text === this.value) return c.spans;
+    const spans = wrapSpans(this.value, width);
+    this.spansCache = { text: this.value, width, spans };
+    return spans;
+  }
+
+  private remove(from: number, to: number): void {
+    this.value = this.value.slice(0, from) + this.value.slice(to);
+    this.pos = this.snap(from);
+  }
+
+  private kill(from: number, to: number): void {
+    if (from === to) return;
+    this.killed = this.value.slice(from, to);
+    this.remove(from, to);
+  }
+
+  private wordStartBefore(i: number): number {
+    while (i > 0 && isSpace(this.value[i - 1])) i--;
+    while (i > 0 && !isSpace(this.value[i - 1])) i--;
+    return this.snap(i);
+  }
+
+  private prevBoundary(i: number): number {
+    return i <= 0 ? 0 : graphemeAt(this.value, i - 1).start;
+  }
+
+  private nextBoundary(i: number): number {
+    return i >= this.value.length ? this.value.length : graphemeAt(this.value, i).end;
+  }
+
+  /** `i` if it is a grapheme boundary, else the end of the grapheme it falls in. */
+  private snap(i: number): number {
+    if (i <= 0 || i >= this.value.length) return i;
+    const g = graphemeAt(this.value, i);
+    return g.start === i ? i : g.end;
+  }
+
+  private offsetAtColumn(start: number, end: number, col: number): number {
+    let used = 0;
+    for (const { segment, index } of segmentsOf(this.value.slice(start, end))) {
+      const w = stringWidth(segment);
+      if (used + w > col) return start + index;
+      used += w;
+    }
+    return end;
+  }
+
+  private show(text: string | null): boolean {
+    if (text === null) return false;
+    this.value = text;
+    this.pos = text.length;
+    return true;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The one place remote (and pasted) text is made safe for the terminal and
+ * for blessed's tag parser.
+ *
+ * A peer controls every byte of its messages. Left alone, it could clear our
+ * screen (ESC[2J), set our window title or write our clipboard (OSC 0 / OSC
+ * 52), hide text with backspaces or carriage returns, reorder what we read
+ * with bidi overrides ("Trojan Source"), or style text through blessed tags.
+ *
+ * Decisions:
+ *   - Whole escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-byte ESC
+ *     sequences, and their 8-bit C1 forms) are removed, not shown: pasted
+ *     colour codes vanish instead of leaving "[31m" litter. Whatever ESC or
+ *     control is left after that is removed too, so the output never holds one.
+ *   - CR LF and lone CR become LF (a CR would let text overwrite its own row);
+ *     U+2028/U+2029 (line/paragraph separators) become LF as well.
+ *   - Tab expands to spaces up to the next multiple of TAB_STOP_COLUMNS,
+ *     counted from the start of its line, so pasted code keeps its shape.
+ *   - Lone surrogates become U+FFFD; bidi embeddings, overrides and isolates
+ *     (U+202A–U+202E, U+2066–U+2069) are removed. Marks (LRM/RLM) stay: they
+ *     cannot reorder text across them.
+ */
+
+import { TAB_STOP_COLUMNS } from '../constants.js';
+import { stringWidth } from './width.js';
+
+// ESC-introduced sequences, then their C1 equivalents. A string sequence
+// (OSC, DCS, …) without its terminator runs to the next ESC or the end.
+const ESCAPE_SEQUENCE = new RegExp(
+  [
+    '\\x1b\\[[0-?]*[ -/]*(?:[@-~]|$)', // CSI … final (or cut short at the end)
+    '\\x1b\\][^\\x07\\x1b\\x9c]*(?:\\x07|\\x1b\\\\|\\x9c)?', // OSC … BEL | ST
+    '\\x1b[PX^_][^\\x1b\\x9c]*(?:\\x1b\\\\|\\x9c)?', // DCS / SOS / PM / APC … ST
+    '\\x1b[ -/]*[0-~]', // two-byte (and nF) escapes: ESC c, ESC 7, ESC ( B
+    '\\x9b[0-?]*[ -/]*(?:[@-~]|$)', // C1 CSI
+    '\\x9d[^\\x07\\x1b\\x9c]*(?:\\x07|\\x1b\\\\|\\x9c)?', // C1 OSC
+    '[\\x90\\x98\\x9e\\x9f][^\\x1b\\x9c]*(?:\\x1b\\\\|\\x9c)?', // C1 DCS / SOS / PM / APC
+  ].join('|'),
+  'g',
+);
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const NEWLINES = /\r\n|[\r\u2028\u2029]/g;
+// C0 except TAB and LF, DEL, C1, bidi embeddings/overrides/isolates.
+const FORBIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Remote or pasted text made safe to display: no escapes, no controls but LF, no bidi overrides, tabs expanded. */
+export function sanitizeText(text: string): string {
+  if (typeof text !== 'string') throw new TypeError(`sanitizeText: expected a string, got ${typeof text}`);
+  const out = text
+    .replace(LONE_SURROGATE, '\ufffd')
+    .replace(ESCAPE_SEQUENCE, '')
+    .replace(NEWLINES, '\n')
+    .replace(FORBIDDEN, '');
+  return out.includes('\t') ? expandTabs(out) : out;
+}
+
+/** What stands for a line break in one-line contexts. */
+export const INLINE_NEWLINE = '⏎';
+
+/**
+ * sanitizeText for one-line contexts (headless stdout, status bar): each line
+ * break is shown as ⏎, so one message is always one output line and a
+ * message cannot fake a second one.
+ */
+export function sanitizeInline(text: string): string {
+  return sanitizeText(text).replaceAll('\n', INLINE_NEWLINE);
+}
+
+/**
+ * Neutralize blessed tags: `{` → `{open}`, `}` → `{close}` (blessed's own
+ * helpers.escape). Valid for exactly one tag-parsing pass, which is why the
+ * pane parses each row once and never re-feeds parsed text (blessed's Log
+ * does, and so undoes escaping).
+ */
+export function escapeTags(text: string): string {
+  return text.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}'));
+}
+
+function expandTabs(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (!line.includes('\t')) return line;
+      let out = '';
+      let col = 0;
+      for (const part of line.split(/(\t)/)) {
+        if (part === '\t') {
+          const n = TAB_STOP_COLUMNS - (col % TAB_STOP_COLUMNS);
+          out += ' '.repeat(n);
+          col += n;
+        } else {
+          out += part;
+          col += stringWidth(part);
+        }
+      }
+      return out;
+    })
+    .join('\n');
+}

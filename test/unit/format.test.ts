@@ -1,0 +1,166 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import blessed from 'blessed';
+import { deliveryMark, formatDay, formatLine, formatTime, type ChatLine } from '../../src/ui/format.js';
+import { fnv1a, NICK_PALETTE_256, nickColor } from '../../src/ui/nick-color.js';
+import { stringWidth } from '../../src/ui/width.js';
+
+// Real blessed tag parsing (terminal 'xterm' needs no terminfo quirks), so
+// the tests check what the pane will really show, not our idea of it.
+const input = new PassThrough();
+const output = new PassThrough();
+const program = blessed.program({ input, output, terminal: 'xterm', extended: false });
+after(() => {
+  input.destroy();
+  output.destroy();
+});
+// blessed's own tag parser (Element.prototype._parseTags; not in its type declarations).
+const elementProto = (blessed as unknown as { Element: { prototype: { _parseTags(this: unknown, t: string): string } } }).Element.prototype;
+const parseTags = (text: string): string => elementProto._parseTags.call({ parseTags: true, screen: { program } }, text);
+/** The characters a row puts on screen. */
+const visible = (row: string): string => parseTags(row).replace(/\x1b\[[\d;]*m/g, '');
+/** The SGR codes a row applies. */
+const sgr = (row: string): string[] => parseTags(row).match(/\x1b\[[\d;]*m/g) ?? [];
+
+const T = new Date(2026, 10, 25, 9, 5, 7).getTime(); // local time: Wednesday 25 November 2026, 09:05:07
+const opts = { seconds: false, colors: 256 };
+const line = (over: Partial<ChatLine>): ChatLine => ({ id: 1, kind: 'message', time: T, nick: 'alice', text: 'hi', ...over });
+
+describe('formatLine: what the user sees', () => {
+  const cases: Array<[string, Partial<ChatLine>, number, string[]]> = [
+    ['peer message', {}, 40, ['[09:05] <alice> hi']],
+    ['own pending', { kind: 'own', nick: 'me', delivery: 'pending' }, 40, ['[09:05] <me> hi …']],
+    ['own delivered', { kind: 'own', nick: 'me', delivery: 'delivered' }, 40, ['[09:05] <me> hi ✓']],
+    ['own raw (no receipts)', { kind: 'own', nick: 'me', delivery: 'raw' }, 40, ['[09:05] <me> hi']],
+    ['system', { kind: 'system', text: 'peer online' }, 40, ['[09:05] -!- peer online']],
+    ['error', { kind: 'error', text: 'boom' }, 40, ['[09:05] -!- boom']],
+    ['day separator centred', { kind: 'day', text: '' }, 44, ['    ─── Wednesday, 25 November 2026 ───']],
+    ['day separator, narrow', { kind: 'day', text: '' }, 23, ['  ─ Wed 25 Nov 2026 ─']],
+    ['continuation rows indented under the text', { text: 'one two three four five' }, 26, ['[09:05] <alice> one two', '                three four', '                five']],
+    ['hard newlines in a message', { text: 'a\nb' }, 40, ['[09:05] <alice> a', '                b']],
+    ['empty text', { text: '' }, 40, ['[09:05] <alice> ']],
+    ['tags in text stay literal', { text: '{bold}x{/bold}' }, 40, ['[09:05] <alice> {bold}x{/bold}']],
+    ['tags in a nick stay literal', { nick: '{red-fg}eve' }, 40, ['[09:05] <{red-fg}eve> hi']],
+    ['escape sequences removed', { text: '\x1b[2J\x1b]0;pwned\x07safe\u009b31m' }, 40, ['[09:05] <alice> safe']],
+    ['bidi override removed', { text: 'abc\u202edef' }, 40, ['[09:05] <alice> abcdef']],
+    ['newline in a nick shown inline', { nick: 'a\nb' }, 40, ['[09:05] <a⏎b> hi']],
+    ['CJK wraps by width', { text: '漢字漢字漢字漢字' }, 26, ['[09:05] <alice> 漢字漢字漢', '                字漢字']],
+    ['narrow pane: header on its own row', { text: 'hello world' }, 20, ['[09:05] <alice> ', 'hello world']],
+  ];
+  for (const [name, over, width, expected] of cases) {
+    test(name, () => {
+      const rows = formatLine(line(over), width, opts);
+      assert.deepEqual(rows.map(visible), expected);
+      for (const r of rows) assert.ok(stringWidth(visible(r)) <= width, `row wider than ${width}: ${visible(r)}`);
+    });
+  }
+
+  test('failed own message says why and how to retry', () => {
+    const rows = formatLine(line({ kind: 'own', nick: 'me', delivery: 'failed', reason: 'queue full' }), 200, opts);
+    assert.equal(rows.map(visible).join(''), '[09:05] <me> hi ✗ failed: queue full — press Up, then Enter to retry');
+  });
+
+  test('seconds', () => {
+    assert.deepEqual(formatLine(line({}), 40, { seconds: true, colors: 256 }).map(visible), ['[09:05:07] <alice> hi']);
+  });
+
+  test("'{bold}x{/bold}' from a peer applies no bold", () => {
+    const rows = formatLine(line({ text: '{bold}x{/bold}', nick: 'zed' }), 60, { seconds: false, colors: 8 });
+    // Only our own styling: grey is off at 8 colours, so the nick's colour is the only SGR pair.
+    assert.ok(!sgr(rows[0]!).includes('\x1b[1m'), JSON.stringify(parseTags(rows[0]!)));
+  });
+
+  test('raw SGR in text never reaches the screen', () => {
+    const rows = formatLine(line({ text: '\x1b[1mbold\x1b[0m' }), 40, { seconds: false, colors: 2 });
+    assert.deepEqual(sgr(rows[0]!), []);
+    assert.equal(visible(rows[0]!), '[09:05] <alice> bold');
+  });
+
+  test('styles: nick colour, dim time, own nick bold, system and error colours', () => {
+    const [msg] = formatLine(line({}), 40, opts);
+    assert.ok(msg!.includes(`{${nickColor('alice', 256)}-fg}alice{/`), msg);
+    assert.ok(msg!.startsWith('{gray-fg}[09:05] {/gray-fg}'), msg);
+    assert.ok(formatLine(line({ kind: 'own' }), 40, opts)[0]!.includes('{bold}alice{/bold}'));
+    assert.ok(formatLine(line({ kind: 'system', text: 's' }), 40, opts)[0]!.includes('{136-fg}-!- {/136-fg}'));
+    assert.ok(formatLine(line({ kind: 'system', text: 's' }), 40, { seconds: false, colors: 8 })[0]!.includes('{yellow-fg}'));
+    assert.ok(formatLine(line({ kind: 'error', text: 'e' }), 40, opts)[0]!.includes('{red-fg}e{/red-fg}'));
+    assert.ok(formatLine(line({ kind: 'own', delivery: 'delivered' }), 40, opts)[0]!.includes('{green-fg}✓{/green-fg}'));
+  });
+
+  test('monochrome terminals get no colour tags', () => {
+    for (const kind of ['message', 'own', 'system', 'error'] as const) {
+      const row = formatLine(line({ kind, delivery: 'delivered' }), 40, { seconds: false, colors: 2 })[0]!;
+      assert.ok(!/-fg\}/.test(row), row);
+    }
+  });
+
+  test('every row fits, for widths from 1 to 80', () => {
+    const lines: ChatLine[] = [
+      line({ text: 'The quick brown fox 漢字👨‍👩‍👧🇫🇷 jumps over the lazy dog, again and again.' }),
+      line({ kind: 'own', nick: 'a-very-long-nickname-of-32-chars', delivery: 'failed', reason: 'transport closed' }),
+      line({ kind: 'day', text: '' }),
+      line({ kind: 'system', text: 'key rotated: AB12-CD34 → EF56-7890' }),
+    ];
+    for (let width = 1; width <= 80; width++) {
+      for (const l of lines) {
+        for (const r of formatLine(l, width, opts)) assert.ok(stringWidth(visible(r)) <= width, `width ${width}: ${JSON.stringify(visible(r))}`);
+      }
+    }
+  });
+
+  test('long peer nicks are cut to 32 columns', () => {
+    const [row] = formatLine(line({ nick: 'x'.repeat(100), text: 't' }), 200, opts);
+    assert.ok(visible(row!).includes(`<${'x'.repeat(31)}…>`));
+  });
+
+  test('bad width or kind → TypeError', () => {
+    assert.throws(() => formatLine(line({}), 0, opts), TypeError);
+    assert.throws(() => formatLine(line({ kind: 'bogus' as ChatLine['kind'] }), 10, opts), TypeError);
+  });
+});
+
+describe('formatTime / formatDay / deliveryMark', () => {
+  test('times', () => {
+    assert.equal(formatTime(T, false), '09:05');
+    assert.equal(formatTime(T, true), '09:05:07');
+    assert.equal(formatTime(new Date(2026, 0, 1, 23, 59, 59).getTime(), true), '23:59:59');
+  });
+  test('days', () => {
+    assert.equal(formatDay(T), 'Wednesday, 25 November 2026');
+    assert.equal(formatDay(new Date(2027, 0, 3).getTime()), 'Sunday, 3 January 2027');
+  });
+  test('marks', () => {
+    assert.equal(deliveryMark({ delivery: 'pending' }), '…');
+    assert.equal(deliveryMark({ delivery: 'delivered' }), '✓');
+    assert.equal(deliveryMark({ delivery: 'raw' }), '');
+    assert.equal(deliveryMark({}), '');
+    assert.equal(deliveryMark({ delivery: 'failed', reason: 'x\x1b[2Jy' }), '✗ failed: xy — press Up, then Enter to retry');
+  });
+});
+
+describe('nickColor', () => {
+  test('stable across runs: standard FNV-1a (published test vectors), no per-process salt', () => {
+    assert.equal(fnv1a(''), 0x811c9dc5);
+    assert.equal(fnv1a('a'), 0xe40c292c);
+    assert.equal(fnv1a('foobar'), 0xbf9cf968);
+    assert.equal(nickColor('alice', 256), String(NICK_PALETTE_256[fnv1a('alice') % NICK_PALETTE_256.length]));
+    assert.equal(nickColor('alice', 8), ['red', 'green', 'blue', 'magenta', 'cyan'][fnv1a('alice') % 5]);
+  });
+  test('different nicks spread over the palette', () => {
+    const seen = new Set(Array.from({ length: 200 }, (_, i) => nickColor(`user${i}`, 256)));
+    assert.ok(seen.size >= NICK_PALETTE_256.length / 2, `only ${seen.size} colours used`);
+  });
+  test('256 colours: a cube index readable on black and on white', () => {
+    for (const n of NICK_PALETTE_256) assert.ok(n >= 16 && n <= 231);
+    assert.ok(NICK_PALETTE_256.length >= 16);
+    assert.ok(NICK_PALETTE_256.includes(Number(nickColor('bob', 256))));
+  });
+  test('8 and 16 colours: basic hues, never black, white or yellow', () => {
+    for (let i = 0; i < 100; i++) {
+      for (const colors of [8, 16]) assert.ok(['red', 'green', 'blue', 'magenta', 'cyan'].includes(nickColor(`n${i}`, colors)));
+    }
+  });
+  test('fewer than 8 colours: none', () => assert.equal(nickColor('alice', 2), ''));
+  test('colors not a number → TypeError', () => assert.throws(() => nickColor('a', Number.NaN), TypeError));
+});
