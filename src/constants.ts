@@ -57,6 +57,8 @@ export const PEER_TIMEOUT_MS = 10_000;
 export const OFFLINE_PROBE_INTERVAL_MS = 5_000;
 /** Most time close() waits for the peer to answer our bye (the bye carries our last acks; it is resent each RTO meanwhile), in ms. */
 export const BYE_LINGER_MS = 1_000;
+/** Fewest bye copies sent within BYE_LINGER_MS while unanswered (a slow RTO must not leave one lossy chance). */
+export const BYE_ATTEMPTS_MIN = 8;
 
 /** Most frames in flight (sent, unacked) at once. */
 export const SEND_WINDOW_FRAMES = 256;

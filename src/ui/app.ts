@@ -1,0 +1,310 @@
+/**
+ * runTui: the full-screen chat. Wires the bus to the widgets and the keys to
+ * the bus; knows nothing about sockets.
+ *
+ *   ┌ chat pane (ChatPane)           rows 0 … h-inputRows-2
+ *   ├ status bar (StatusBar)         one row
+ *   └ input box (InputBox)           1 … h/3 rows, grows with the text
+ *
+ * Everything that changes state (a bus fact, a key) only updates models and
+ * calls scheduleRender(); layout() copies the models into the widgets right
+ * before each (coalesced) render. Bus facts are turned into chat lines in
+ * bus-view.ts; keys and commands are handled here.
+ *
+ * Lifecycle: refuse without a terminal → build the screen (terminal guard on)
+ * → run until /quit, Ctrl-C or Ctrl-D → await ctx.shutdown() (bounded) →
+ * restore the terminal → resolve with the exit code.
+ */
+import type { Bus } from '../bus.js';
+import { errorMessage, newMessageId } from '../bus.js';
+import type { ChatOptions } from '../chat-options.js';
+import { SHUTDOWN_GRACE_MS } from '../constants.js';
+import type { Address } from '../net/port.js';
+import { BusView } from './bus-view.js';
+import { ChatPane } from './chat-pane.js';
+import { parseInput, type Command } from './commands.js';
+import { HelpOverlay } from './help-overlay.js';
+import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
+import { LinkPanel } from './link-panel.js';
+import { ScreenError, TuiScreen } from './screen.js';
+import { StatusBar } from './status-bar.js';
+import { installTerminalGuard } from './terminal-guard.js';
+
+export interface TuiContext {
+  bus: Bus;
+  opts: ChatOptions;
+  /** The actual bound address. */
+  listen: Address;
+  /** Current key fingerprint (then followed through key:rotated). */
+  fingerprint: string;
+  /** Current peer (then followed through peer:address). */
+  peer: Address | null;
+  /** Closes the transport; awaited (at most SHUTDOWN_GRACE_MS) before the terminal is restored. */
+  shutdown: () => Promise<void>;
+  /** Window title, e.g. 'fernchat demo'. */
+  title?: string;
+}
+
+/** Why the full-screen UI cannot run here, or null. */
+export function tuiRefusal(
+  opts: Pick<ChatOptions, 'ui'>,
+  io: { stdinTTY: boolean; stdoutTTY: boolean; term: string | undefined } = {
+    stdinTTY: process.stdin.isTTY === true,
+    stdoutTTY: process.stdout.isTTY === true,
+    term: process.env.TERM,
+  },
+): string | null {
+  const term = opts.ui.term ?? io.term ?? '';
+  if (!io.stdinTTY || !io.stdoutTTY) return 'the full-screen UI needs a terminal (stdin / stdout is not a TTY) — use --headless';
+  if (term === '' || term === 'dumb') return `the full-screen UI needs a terminal (TERM=${term || '(unset)'}) — use --headless, or --term xterm-256color`;
+  return null;
+}
+
+export async function runTui(ctx: TuiContext): Promise<number> {
+  const refusal = tuiRefusal(ctx.opts);
+  if (refusal !== null) {
+    await boundedShutdown(ctx);
+    process.stderr.write(`fernchat: ${refusal}\n`);
+    return 2;
+  }
+  let screen: TuiScreen;
+  try {
+    screen = new TuiScreen({ term: ctx.opts.ui.term, mouse: ctx.opts.ui.mouse, title: ctx.title ?? 'fernchat' });
+  } catch (err) {
+    await boundedShutdown(ctx);
+    process.stderr.write(`fernchat: ${err instanceof ScreenError ? err.message : `cannot start the full-screen UI: ${errorMessage(err)}`}\n`);
+    return 1;
+  }
+  const uninstallGuard = installTerminalGuard({ restore: () => screen.restore(), shutdown: ctx.shutdown, debug: ctx.opts.debug });
+  let app: TuiApp;
+  try {
+    app = new TuiApp(ctx, screen, uninstallGuard);
+  } catch (err) {
+    // A bug while building the widgets: the terminal first, then the error.
+    screen.restore();
+    uninstallGuard();
+    await boundedShutdown(ctx);
+    throw err;
+  }
+  return app.run();
+}
+
+async function boundedShutdown(ctx: TuiContext): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    ctx.shutdown().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+class TuiApp {
+  private readonly pane: ChatPane;
+  private readonly status: StatusBar;
+  private readonly input: InputBox;
+  private readonly help: HelpOverlay;
+  private readonly links: LinkPanel;
+  private readonly view: BusView;
+  private paneHeight = 1;
+  private quitting = false;
+  private finish: (code: number) => void = () => {};
+
+  constructor(
+    private readonly ctx: TuiContext,
+    private readonly screen: TuiScreen,
+    private readonly uninstallGuard: () => void,
+  ) {
+    const parent = screen.screen;
+    // Order matters: later children paint over earlier ones.
+    this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors });
+    this.status = new StatusBar(parent);
+    this.input = new InputBox(parent);
+    this.links = new LinkPanel(parent, () => this.paneHeight);
+    this.help = new HelpOverlay(parent);
+    this.view = new BusView(ctx, this.pane, {
+      changed: () => screen.scheduleRender(),
+      notify: (unseen) => this.notify(unseen),
+      stats: (stats, history) => this.links.update(stats, history),
+    });
+    screen.onBeforeRender(() => this.layout());
+    // Same as an ssh drop: the guard's SIGHUP path restores what it can, says bye, and dies of SIGHUP.
+    screen.onTerminalLost(() => process.kill(process.pid, 'SIGHUP'));
+    screen.setInputFilter(
+      createInputFilter({
+        text: (s) => this.onText(s),
+        key: (k) => this.onKey(k),
+        paste: (text) => {
+          this.input.paste(text);
+          screen.scheduleRender();
+        },
+      }),
+    );
+    parent.on('keypress', (_ch: string | undefined, key: KeyInfo | undefined) => {
+      if (key) this.onKey(key);
+    });
+    parent.on('resize', () => {
+      this.links.rebuild();
+      if (this.help.visible) this.help.refill();
+      screen.scheduleRender();
+    });
+    if (ctx.opts.ui.mouse) {
+      this.pane.element.on('wheelup', () => this.scroll(() => this.pane.scrollLines(3)));
+      this.pane.element.on('wheeldown', () => this.scroll(() => this.pane.scrollLines(-3)));
+    }
+    // blessed falls back to its own xterm entry when it cannot read one (tmux-256color with
+    // ncurses 6 terminfo): harmless, so only --debug hears about it.
+    if (ctx.opts.debug) for (const w of screen.warnings) this.pane.system(w);
+    this.view.greet();
+  }
+
+  run(): Promise<number> {
+    this.screen.renderNow();
+    return new Promise<number>((resolve) => {
+      this.finish = resolve;
+    });
+  }
+
+  private layout(): void {
+    const width = this.screen.width;
+    const height = this.screen.height;
+    const inputRows = this.input.measure(width, height);
+    const statusTop = Math.max(0, height - inputRows - 1);
+    this.paneHeight = Math.max(1, statusTop);
+    this.pane.sync(width, this.paneHeight);
+    this.status.place(statusTop, width, this.view.statusState());
+    const caret = this.input.place(statusTop + 1);
+    this.screen.setCursor(this.help.visible ? null : caret);
+  }
+
+  private onText(s: string): void {
+    if (this.help.visible) {
+      this.help.hide();
+      if (s === 'q') return this.screen.scheduleRender();
+    }
+    this.input.insertText(s);
+    this.screen.scheduleRender();
+  }
+
+  private onKey(key: KeyInfo): void {
+    if (this.quitting) return;
+    const full = key.full ?? key.name ?? '';
+    if (full === 'C-c') return void this.quit(0);
+    if (this.help.visible) return this.helpKey(full);
+    switch (full) {
+      case 'C-k': return this.rotate();
+      case 'f1': return this.showHelp();
+      case 'f2': return void this.links.toggle().then(() => this.screen.scheduleRender(), (err: unknown) => this.failed('link panel', err));
+      case 'C-l': return this.screen.redraw();
+      case 'pageup': return this.scroll(() => this.pane.pageUp());
+      case 'pagedown': return this.scroll(() => this.pane.pageDown());
+      case 'C-home': return this.scroll(() => this.pane.top());
+      case 'C-end': return this.scroll(() => this.pane.bottom());
+      case 'escape':
+        if (!this.input.isConfirming && this.links.visible) {
+          this.links.hide();
+          return this.screen.scheduleRender();
+        }
+    }
+    const r = this.input.handleKey(key);
+    if (r.kind === 'submit' && r.literal) this.command({ name: 'say', text: r.text });
+    else if (r.kind === 'submit') this.submit(r.text);
+    else if (r.kind === 'eof') return void this.quit(0);
+    else if (r.kind === 'unhandled' && key.name === 'home') this.pane.top();
+    else if (r.kind === 'unhandled' && key.name === 'end') this.pane.bottom();
+    this.afterScroll();
+    this.screen.scheduleRender();
+  }
+
+  private helpKey(full: string): void {
+    if (full === 'escape' || full === 'f1' || full === 'q') this.help.hide();
+    else if (full === 'up') this.help.scroll(-1);
+    else if (full === 'down') this.help.scroll(1);
+    else if (full === 'pageup') this.help.scroll(-this.help.page);
+    else if (full === 'pagedown') this.help.scroll(this.help.page);
+    this.screen.scheduleRender();
+  }
+
+  private showHelp(): void {
+    this.help.show();
+    this.screen.scheduleRender();
+  }
+
+  private scroll(f: () => void): void {
+    f();
+    this.afterScroll();
+    this.screen.scheduleRender();
+  }
+
+  /** Back at the bottom: the title loses its "(N)". */
+  private afterScroll(): void {
+    if (this.pane.atBottom && this.ctx.opts.ui.title) this.screen.setTitle(this.ctx.title ?? 'fernchat');
+  }
+
+  /** A message arrived while scrolled up. */
+  private notify(unseen: number): void {
+    if (this.ctx.opts.ui.bell) this.screen.bell();
+    if (this.ctx.opts.ui.title) this.screen.setTitle(`(${unseen}) ${this.ctx.title ?? 'fernchat'}`);
+  }
+
+  private rotate(): void {
+    if (this.view.rotating) this.pane.system('a key rotation is already running');
+    else this.ctx.bus.emit('rotate', {});
+    this.screen.scheduleRender();
+  }
+
+  private submit(text: string): void {
+    const parsed = parseInput(text);
+    if (!parsed.ok) {
+      this.pane.error(parsed.error);
+      return;
+    }
+    this.command(parsed.command);
+  }
+
+  private command(c: Command): void {
+    switch (c.name) {
+      case 'say': {
+        const id = newMessageId();
+        this.view.sending(id, c.text);
+        this.pane.bottom();
+        this.ctx.bus.emit('send', { id, text: c.text });
+        return;
+      }
+      case 'rotate': return this.rotate();
+      case 'nick':
+        this.ctx.bus.emit('set-nick', { nick: c.nick });
+        this.view.nickChanged(c.nick);
+        return;
+      case 'peer':
+        this.ctx.bus.emit('set-peer', { host: c.host, port: c.port });
+        return;
+      case 'fingerprint':
+        this.pane.system(`key fingerprint: ${this.view.fingerprint} — your peer should see the same`);
+        return;
+      case 'clear': return this.pane.clear();
+      case 'help': return this.showHelp();
+      case 'quit': return void this.quit(0);
+      case 'save': return this.view.save();
+    }
+  }
+
+  private failed(what: string, err: unknown): void {
+    this.pane.error(`${what}: ${errorMessage(err)}`);
+    this.screen.scheduleRender();
+  }
+
+  /** Leave: close the transport (bounded), then give the terminal back. */
+  private async quit(code: number): Promise<void> {
+    if (this.quitting) return;
+    this.quitting = true;
+    this.view.closing();
+    this.screen.renderNow();
+    this.view.dispose();
+    await boundedShutdown(this.ctx);
+    this.screen.restore();
+    this.uninstallGuard();
+    this.finish(code);
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Bus facts → what the screen shows: chat lines in the pane and the status
+ * bar's state. The UI's half of the bus contract lives here; app.ts handles
+ * keys and commands and calls in for the requests it makes.
+ *
+ * Own messages: the line is added as `pending` when the user sends (before
+ * the bus request, so even a synchronous failure finds it), then follows
+ * message:sent / delivered / failed by bus message id. The pending count in
+ * the status bar is the set of ids not yet delivered or failed.
+ */
+import type { LinkState, LinkStats } from '../bus.js';
+import { errorMessage } from '../bus.js';
+import { RTT_HISTORY_SAMPLES } from '../constants.js';
+import { formatAddress } from '../net/port.js';
+import type { TuiContext } from './app.js';
+import type { ChatPane } from './chat-pane.js';
+import { parseHostPort } from './commands.js';
+import type { StatusState } from './status-bar.js';
+
+export interface BusViewHooks {
+  /** Something visible changed: render soon. */
+  changed(): void;
+  /** A message arrived while the pane is scrolled up (bell / title). */
+  notify(unseen: number): void;
+  /** New link statistics, with the RTT samples so far (for the link panel). */
+  stats(stats: LinkStats, rttHistory: number[]): void;
+}
+
+export class BusView {
+  private nick: string;
+  private peer: string | null;
+  private peerNick: string | null = null;
+  private fp: string;
+  private rotatingNow = false;
+  private link: LinkState = 'connecting';
+  private rttMs: number | null = null;
+  private readonly pending = new Set<string>();
+  private readonly rttHistory: number[] = [];
+  private readonly offs: Array<() => void> = [];
+
+  constructor(
+    private readonly ctx: Pick<TuiContext, 'bus' | 'opts' | 'listen' | 'fingerprint' | 'peer' | 'title'>,
+    private readonly pane: ChatPane,
+    private readonly hooks: BusViewHooks,
+  ) {
+    this.nick = ctx.opts.nick;
+    this.peer = ctx.peer ? formatAddress(ctx.peer) : null;
+    this.fp = ctx.fingerprint;
+    this.subscribe();
+  }
+
+  get rotating(): boolean {
+    return this.rotatingNow;
+  }
+
+  get fingerprint(): string {
+    return this.fp;
+  }
+
+  statusState(): StatusState {
+    return {
+      nick: this.nick,
+      listen: formatAddress(this.ctx.listen),
+      peer: this.peer,
+      peerNick: this.peerNick,
+      fingerprint: this.fp,
+      rotating: this.rotatingNow,
+      link: this.link,
+      rttMs: this.rttMs,
+      wire: this.ctx.opts.wire,
+      pending: this.pending.size,
+    };
+  }
+
+  greet(): void {
+    const { title } = this.ctx;
+    this.pane.system(`${title ?? 'fernchat'}: you are ${this.nick}, listening on ${formatAddress(this.ctx.listen)} (${this.ctx.opts.wire} wire)`);
+    this.pane.system(this.peer ? `talking to ${this.peer}` : 'waiting for the peer: its first datagram with our key tells us its address');
+    this.pane.system(`key fingerprint ${this.fp} · F1 help · Ctrl-K rotate the key · Ctrl-C quit`);
+  }
+
+  /** The user sends `text` as bus message `id`. */
+  sending(id: string, text: string): void {
+    this.pane.add({ kind: 'own', nick: this.nick, text, delivery: 'pending', msgId: id });
+    this.pending.add(id);
+  }
+
+  nickChanged(nick: string): void {
+    this.nick = nick;
+    this.pane.system(`you are now known as ${nick}`);
+  }
+
+  /** /save: the current nick and peer back to the profile. */
+  save(): void {
+    const save = this.ctx.opts.saveSession;
+    if (!save) {
+      this.pane.error('nothing to save to: this chat was not started from a profile (start it with --profile NAME)');
+      return;
+    }
+    const parsed = this.peer === null ? null : parseHostPort(this.peer);
+    const peer = parsed === null || 'error' in parsed ? null : parsed;
+    try {
+      save({ nick: this.nick, peer });
+      const where = this.ctx.opts.profileName === null ? 'the default profile' : `profile ${this.ctx.opts.profileName}`;
+      this.pane.system(`saved nick ${this.nick}${peer ? ` and peer ${this.peer}` : ''} to ${where}`);
+    } catch (err) {
+      this.pane.error(`could not save: ${errorMessage(err)}`);
+    }
+  }
+
+  closing(): void {
+    this.pane.system('closing…');
+  }
+
+  dispose(): void {
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  private subscribe(): void {
+    const { bus } = this.ctx;
+    const on = this.offs.push.bind(this.offs);
+    const changed = (): void => this.hooks.changed();
+
+    on(bus.on('message:received', ({ from, text, time }) => {
+      this.pane.add({ kind: 'message', nick: from, text, time });
+      if (!this.pane.atBottom) this.hooks.notify(this.pane.buffer.newWhileScrolled);
+      changed();
+    }));
+    on(bus.on('message:sent', ({ id, text, time }) => {
+      const line = this.pane.buffer.findByMsgId(id);
+      const raw = this.ctx.opts.wire === 'raw';
+      if (line === undefined) {
+        this.pane.add({ kind: 'own', nick: this.nick, text, time, delivery: raw ? 'raw' : 'pending', msgId: id });
+        if (!raw) this.pending.add(id);
+      } else if (raw && line.delivery === 'pending') {
+        this.pane.update(line.id, { delivery: 'raw' });
+      }
+      if (raw) this.pending.delete(id);
+      changed();
+    }));
+    on(bus.on('message:delivered', ({ id }) => {
+      const line = this.pane.buffer.findByMsgId(id);
+      if (line) this.pane.update(line.id, { delivery: 'delivered' });
+      this.pending.delete(id);
+      changed();
+    }));
+    on(bus.on('message:failed', ({ id, text, reason }) => {
+      const line = this.pane.buffer.findByMsgId(id);
+      if (line) this.pane.update(line.id, { delivery: 'failed', reason });
+      else this.pane.add({ kind: 'own', nick: this.nick, text, delivery: 'failed', reason, msgId: id });
+      this.pending.delete(id);
+      changed();
+    }));
+    on(bus.on('peer:address', ({ address, previous, reason }) => {
+      this.peer = address;
+      if (previous === null) this.pane.system(`peer address: ${address}`);
+      else if (previous !== address) this.pane.system(`peer address changed: ${previous} → ${address}${reason === 'roamed' ? ' (roamed)' : ''}`);
+      changed();
+    }));
+    on(bus.on('peer:state', ({ state }) => {
+      const before = this.link;
+      this.link = state;
+      if (state !== before && state === 'online') this.pane.system('peer online');
+      if (state !== before && state === 'offline') this.pane.system('peer offline — messages wait and go out when it is back');
+      changed();
+    }));
+    on(bus.on('peer:restarted', () => {
+      this.pane.system('peer restarted (new session)');
+      changed();
+    }));
+    on(bus.on('peer:nick', ({ nick }) => {
+      if (this.peerNick !== null && this.peerNick !== nick) this.pane.system(`${this.peerNick} is now known as ${nick}`);
+      this.peerNick = nick;
+      changed();
+    }));
+    on(bus.on('link:stats', (stats) => {
+      this.rttMs = stats.rttMs;
+      const sample = stats.lastRttMs ?? stats.rttMs;
+      if (sample !== null) {
+        this.rttHistory.push(sample);
+        if (this.rttHistory.length > RTT_HISTORY_SAMPLES) this.rttHistory.shift();
+      }
+      this.hooks.stats(stats, this.rttHistory);
+      changed();
+    }));
+    on(bus.on('key:rotation-pending', ({ initiator }) => {
+      if (!this.rotatingNow) this.pane.system(initiator === 'local' ? 'rotating the key…' : 'the peer is rotating the key…');
+      this.rotatingNow = true;
+      changed();
+    }));
+    on(bus.on('key:rotated', ({ oldFingerprint, newFingerprint }) => {
+      this.rotatingNow = false;
+      this.fp = newFingerprint;
+      this.pane.system(`key rotated: ${oldFingerprint} → ${newFingerprint}`);
+      changed();
+    }));
+    on(bus.on('key:rotation-failed', ({ reason }) => {
+      this.rotatingNow = false;
+      this.pane.error(`key rotation failed: ${reason} (the old key ${this.fp} is still in use)`);
+      changed();
+    }));
+    on(bus.on('error', ({ severity, message }) => {
+      if (severity === 'info') this.pane.system(message);
+      else this.pane.error(severity === 'fatal' ? `fatal: ${message}` : message);
+      changed();
+    }));
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * F1 / /help: every key binding and every command, in a box over the chat.
+ * Esc, F1 or q closes it; Up/Down/PgUp/PgDn scroll it on a small terminal.
+ *
+ * KEY_BINDINGS is the single list the overlay shows; app.ts implements
+ * exactly these (the e2e test checks a few of them against the screen).
+ */
+import blessed from 'blessed';
+import { COMMANDS } from './commands.js';
+import { escapeTags } from './sanitize.js';
+import { stringWidth } from './width.js';
+import { wrap } from './wrap.js';
+
+export const KEY_BINDINGS: ReadonlyArray<readonly [keys: string, what: string]> = [
+  ['Enter', 'send the message'],
+  ['Alt-Enter, Ctrl-J', 'new line in the message'],
+  ['Left, Right', 'move by character'],
+  ['Ctrl-Left, Ctrl-Right, Alt-B, Alt-F', 'move by word'],
+  ['Ctrl-A, Ctrl-E', 'start / end of the line'],
+  ['Home, End', 'start / end of the line; with an empty input: top / bottom of the chat'],
+  ['Backspace, Delete', 'delete a character'],
+  ['Ctrl-W, Alt-Backspace', 'delete the word before the cursor'],
+  ['Ctrl-U', 'delete to the start of the line'],
+  ['Ctrl-Y', 'paste back what Ctrl-W / Ctrl-U deleted'],
+  ['Up, Down', 'previous / next line, then input history (a failed message is in it: Up, Enter retries)'],
+  ['Tab', 'complete a /command'],
+  ['PgUp, PgDn', 'scroll the chat by a page'],
+  ['Ctrl-Home, Ctrl-End', 'top / bottom of the chat (always)'],
+  ['Ctrl-K', 'rotate the key (both sides switch; the status bar shows the new fingerprint)'],
+  ['F1', 'this help'],
+  ['F2', 'link panel: RTT, loss, datagrams, key age'],
+  ['Ctrl-L', 'redraw the screen'],
+  ['Ctrl-C; Ctrl-D on an empty input', 'quit'],
+  ['Esc', 'close this help / the link panel; cancel a paste confirmation'],
+];
+
+/** The overlay's text for `width` columns: plain rows, descriptions wrapped under themselves. */
+export function helpLines(width: number): string[] {
+  const keyWidth = Math.max(...KEY_BINDINGS.map(([k]) => stringWidth(k)));
+  const usageWidth = Math.max(...COMMANDS.map((c) => stringWidth(c.usage)));
+  const lines = ['Keys', ''];
+  const entry = (left: string, leftWidth: number, what: string): void => {
+    const indent = 2 + leftWidth + 2;
+    // On a narrow screen the description goes under its key instead of beside it.
+    if (width - indent < 20) {
+      lines.push(`  ${left}`, ...wrap(what, Math.max(1, width - 6)).map((r) => `      ${r}`));
+      return;
+    }
+    wrap(what, width - indent).forEach((r, i) => lines.push(i === 0 ? `  ${left.padEnd(leftWidth)}  ${r}` : ' '.repeat(indent) + r));
+  };
+  for (const [k, what] of KEY_BINDINGS) entry(k, keyWidth, what);
+  lines.push('', 'Commands', '');
+  for (const c of COMMANDS) entry(c.usage, usageWidth, c.help);
+  lines.push('', 'A line starting with // sends a literal /.', '', 'Esc, F1 or q closes this help.');
+  return lines;
+}
+
+export class HelpOverlay {
+  private readonly box: blessed.Widgets.BoxElement;
+
+  constructor(parent: blessed.Widgets.Screen) {
+    this.box = blessed.box({
+      parent,
+      top: 'center',
+      left: 'center',
+      width: '90%',
+      height: '90%',
+      label: ' fernchat help ',
+      border: { type: 'line' },
+      tags: true,
+      hidden: true,
+      scrollable: true,
+      alwaysScroll: true,
+      wrap: false,
+      style: { border: { fg: 'cyan' } },
+    });
+  }
+
+  get visible(): boolean {
+    return !this.box.hidden;
+  }
+
+  show(): void {
+    this.refill();
+    this.box.setScroll(0);
+    this.box.show();
+    this.box.setFront();
+  }
+
+  hide(): void {
+    this.box.hide();
+  }
+
+  /** Re-wraps the text for the box's current width (after a resize). */
+  refill(): void {
+    const inner = Math.max(1, (this.box.width as number) - 3);
+    this.box.setContent(helpLines(inner).map(escapeTags).join('\n'));
+  }
+
+  scroll(rows: number): void {
+    this.box.scroll(rows);
+  }
+
+  /** Rows of one page, for PgUp/PgDn. */
+  get page(): number {
+    return Math.max(1, (this.box.height as number) - 3);
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * blessed behind a thin wrapper: the one place that knows how blessed 0.1.81
+ * sets the terminal up, where it goes wrong, and how to put the terminal back.
+ *
+ * Traps handled here (reproduced with this blessed on this machine):
+ *   - terminfo compile errors (`Error on screen-256color.plab_norm`, the Setulc
+ *     dump of some xterm-256color entries) are printed with console.error while
+ *     the program is built: stderr is swallowed for exactly that long, and the
+ *     program is created by us with `extended: false` (blessed.screen() would
+ *     not pass that option through);
+ *   - tmux-256color and friends parse as 8 colours: the name and COLORTERM
+ *     decide instead (effectiveColors);
+ *   - without a UTF-8 locale blessed turns emoji and CJK into '?': unicode is
+ *     forced, fullUnicode on;
+ *   - blessed's key parser splits surrogate pairs and drops whole chunks that
+ *     look like mouse reports: raw stdin is filtered before it (setInputFilter).
+ */
+import { writeSync } from 'node:fs';
+import blessed from 'blessed';
+import { RENDER_INTERVAL_MS } from '../constants.js';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './paste.js';
+
+export interface ScreenOptions {
+  /** Terminal type for terminfo, or null for $TERM. */
+  term: string | null;
+  mouse: boolean;
+  /** Window title to set while running, if the terminal has titles. */
+  title?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Leaves everything as a shell expects it, whatever state we were in. */
+export const RESTORE_SEQUENCE =
+  BRACKETED_PASTE_OFF +
+  '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1005l\x1b[?1006l\x1b[?1015l' + // every mouse mode off
+  '\x1b[0m' + // attributes reset
+  '\x1b[?25h' + // cursor visible
+  '\x1b[?1049l'; // normal screen buffer
+
+export class ScreenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScreenError';
+  }
+}
+
+/** 256 when the terminal name or COLORTERM says so, even if blessed's terminfo parse said 8. */
+export function effectiveColors(tputColors: number, term: string, env: NodeJS.ProcessEnv): 8 | 16 | 256 {
+  if (tputColors >= 256 || /256col|direct|truecolor/i.test(term) || /truecolor|24bit/i.test(env.COLORTERM ?? '')) return 256;
+  if (tputColors >= 16 || /16col/i.test(term)) return 16;
+  return 8;
+}
+
+/** Terminals known to understand OSC 0/2 titles (the Linux console does not). */
+export function hasTitles(term: string): boolean {
+  return /^(xterm|screen|tmux|rxvt|alacritty|kitty|foot|wezterm|vte|gnome|konsole|iterm)/i.test(term);
+}
+
+/** Receives raw stdin text before blessed; `forward` hands key input on to blessed's parser. */
+export type InputFilter = (data: string, forward: (keys: string) => void) => void;
+
+export class TuiScreen {
+  readonly screen: blessed.Widgets.Screen;
+  readonly terminal: string;
+  readonly colors: 8 | 16 | 256;
+  /** What blessed said about the terminal while starting (terminfo trouble), for a system line. */
+  readonly warnings: string[] = [];
+  private readonly input: typeof process.stdin;
+  private readonly output: typeof process.stdout;
+  private restored = false;
+  private renderTimer: NodeJS.Timeout | null = null;
+  private lastRenderAt = 0;
+  private beforeRender: (() => void) | null = null;
+  private cursorAt: { row: number; col: number } | null = null;
+  private filterListener: ((chunk: Buffer | string) => void) | null = null;
+  private blessedDataListeners: Array<(chunk: Buffer) => void> = [];
+  private lost = false;
+  private lostHandler: (() => void) | null = null;
+
+  constructor(opts: ScreenOptions) {
+    const env = opts.env ?? process.env;
+    this.input = process.stdin;
+    this.output = process.stdout;
+    const terminal = (opts.term ?? env.TERM ?? 'xterm').toLowerCase();
+    const swallowed: string[] = [];
+    const stderrWrite = process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      swallowed.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let program: blessed.BlessedProgram | null = null;
+    try {
+      program = blessed.program({
+        input: this.input,
+        output: this.output,
+        terminal,
+        extended: false,
+        tput: true,
+        buffer: true,
+        zero: true,
+        forceUnicode: true,
+      } as unknown as blessed.Widgets.IScreenOptions);
+      this.screen = blessed.screen({
+        program,
+        smartCSR: true,
+        fullUnicode: true,
+        forceUnicode: true,
+        warnings: false,
+        sendFocus: false,
+        title: opts.title && hasTitles(terminal) ? opts.title : undefined,
+      } as blessed.Widgets.IScreenOptions);
+    } catch (err) {
+      process.stderr.write = stderrWrite;
+      try {
+        program?.destroy();
+        writeSync(this.output.fd, RESTORE_SEQUENCE);
+      } catch {
+        // nothing more to undo
+      }
+      throw new ScreenError(`cannot start the full-screen UI on TERM=${terminal}: ${err instanceof Error ? err.message : String(err)} — try --term xterm-256color or --headless`);
+    } finally {
+      process.stderr.write = stderrWrite;
+    }
+    const tput = (this.screen.program as unknown as { tput: unknown }).tput as { colors: number; error: Error | null; numbers: Record<string, number>; brokenACS: boolean };
+    this.terminal = terminal;
+    this.colors = effectiveColors(tput.colors ?? 8, terminal, env);
+    tput.colors = this.colors;
+    // Output is UTF-8 (unicode is forced): draw box lines and dots as themselves.
+    // Through the alternate character set they show as 'x' and '~' wherever a
+    // terminfo entry and the terminal disagree about ACS (tmux with blessed's
+    // fallback xterm entry, for one).
+    tput.brokenACS = true;
+    tput.numbers.max_colors = this.colors;
+    if (tput.error) this.warnings.push(`terminal ${terminal}: ${tput.error.message} (a built-in xterm description is used; --term overrides)`);
+    if (swallowed.some((s) => /Error on /.test(s))) this.warnings.push(`terminal ${terminal}: blessed could not compile part of its terminfo entry (ignored)`);
+    this.screen.on('warning', (text: string) => this.warnings.push(text));
+    // A dropped ssh session shows up as EIO on the terminal before (or instead of) SIGHUP:
+    // never let that become an uncaught exception.
+    this.output.on('error', this.onLost);
+    this.input.on('error', this.onLost);
+    this.input.on('end', this.onLost);
+    this.screen.on('prerender', () => this.beforeRender?.());
+    this.screen.on('render', () => this.placeCursor());
+    if (this.input.isTTY && !this.input.isRaw) this.input.setRawMode(true);
+    this.input.resume();
+    this.screen.program.output.write(BRACKETED_PASTE_ON);
+    if (opts.mouse) this.screen.enableMouse();
+  }
+
+  get width(): number {
+    return this.screen.width as number;
+  }
+
+  get height(): number {
+    return this.screen.height as number;
+  }
+
+  private readonly onLost = (): void => {
+    if (this.lost || this.restored) return;
+    this.lost = true;
+    this.lostHandler?.();
+  };
+
+  /** The terminal went away (hangup, EIO): called once. */
+  onTerminalLost(fn: () => void): void {
+    this.lostHandler = fn;
+  }
+
+  /**
+   * Called right before every render — ours and blessed's own (it renders by
+   * itself on resize): the app copies its models into the widgets there.
+   */
+  onBeforeRender(fn: () => void): void {
+    this.beforeRender = fn;
+  }
+
+  /** Coalesced: at most one render per RENDER_INTERVAL_MS, however many changes ask for one. */
+  scheduleRender(): void {
+    if (this.restored || this.renderTimer !== null) return;
+    const wait = Math.max(0, this.lastRenderAt + RENDER_INTERVAL_MS - Date.now());
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = null;
+      this.renderNow();
+    }, wait);
+  }
+
+  renderNow(): void {
+    if (this.restored || this.lost) return;
+    if (this.renderTimer !== null) {
+      clearTimeout(this.renderTimer);
+      this.renderTimer = null;
+    }
+    this.lastRenderAt = Date.now();
+    this.screen.render();
+  }
+
+  /** Where the terminal cursor sits after each render (the input box's caret), or null to hide it. */
+  setCursor(pos: { row: number; col: number } | null): void {
+    this.cursorAt = pos;
+  }
+
+  private placeCursor(): void {
+    const program = this.screen.program;
+    if (this.cursorAt === null) {
+      program.hideCursor();
+      return;
+    }
+    program.cup(this.cursorAt.row, this.cursorAt.col);
+    program.showCursor();
+  }
+
+  /** Ctrl-L: forget what blessed thinks is on the terminal and paint everything again. */
+  redraw(): void {
+    this.screen.realloc();
+    this.renderNow();
+  }
+
+  /**
+   * Puts `filter` between stdin and blessed. blessed listens with two 'data'
+   * handlers (its program's and its key parser's); they are taken off stdin and
+   * only ever called by `forward`, so bracketed pastes and plain text never
+   * reach the key parser.
+   */
+  setInputFilter(filter: InputFilter): void {
+    if (this.filterListener) throw new TypeError('setInputFilter: a filter is already installed');
+    this.blessedDataListeners = this.input.listeners('data') as Array<(chunk: Buffer) => void>;
+    for (const l of this.blessedDataListeners) this.input.removeListener('data', l);
+    const forward = (keys: string): void => {
+      if (keys === '') return;
+      const buf = Buffer.from(keys, 'utf8');
+      for (const l of this.blessedDataListeners) l.call(this.input, buf);
+    };
+    this.input.setEncoding('utf8');
+    this.filterListener = (chunk) => filter(String(chunk), forward);
+    this.input.on('data', this.filterListener);
+  }
+
+  bell(): void {
+    if (!this.restored) this.screen.program.bell();
+  }
+
+  setTitle(title: string): void {
+    if (!this.restored && hasTitles(this.terminal)) this.screen.program.setTitle(title);
+  }
+
+  /**
+   * Puts the terminal back: blessed leaves the alternate screen and raw mode,
+   * then our own sequence makes sure of the rest. Synchronous (it runs from
+   * signal and exception handlers) and idempotent.
+   */
+  restore(): void {
+    if (this.restored) return;
+    this.restored = true;
+    if (this.renderTimer !== null) clearTimeout(this.renderTimer);
+    if (this.filterListener) this.input.removeListener('data', this.filterListener);
+    // Errors from a terminal that is already gone are expected now; keep them from
+    // becoming uncaught, but they no longer mean anything to us.
+    this.input.removeListener('end', this.onLost);
+    try {
+      this.screen.program.flush();
+      this.screen.destroy();
+    } catch {
+      // blessed half torn down: the sequence below still restores the terminal
+    }
+    try {
+      if (this.input.isTTY && this.input.isRaw) this.input.setRawMode(false);
+      this.input.pause();
+    } catch {
+      // stdin already closed
+    }
+    try {
+      writeSync(this.output.fd, RESTORE_SEQUENCE);
+    } catch {
+      // terminal gone (ssh dropped): nothing left to restore
+    }
+  }
+
+  get isRestored(): boolean {
+    return this.restored;
+  }
+}

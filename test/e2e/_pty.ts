@@ -1,0 +1,289 @@
+/**
+ * End-to-end harness: runs a command in a real pseudo-terminal (@lydell/node-pty)
+ * and feeds everything it prints into a headless xterm (@xterm/headless), so a
+ * test reads the screen as a user would see it, not the escape codes.
+ *
+ * The emulator's replies to terminal queries (device attributes, cursor
+ * position) are written back to the program, as a real terminal does. Keys are
+ * encoded the way xterm sends them, honouring the application-cursor mode the
+ * program switched on.
+ *
+ * Character widths: xterm.js ships Unicode 6 widths, where emoji such as 👍
+ * are one column — no terminal in use today draws them so. The emulator is
+ * given a current wcwidth instead (width.ts's per-code-point table, i.e.
+ * EastAsianWidth Wide/Fullwidth = 2, marks = 0), as glibc, VTE, kitty and
+ * tmux use. Clusters are NOT merged (ZWJ sequences count per code point, as
+ * in most terminals), so the e2e tests stick to single-code-point CJK/emoji.
+ *
+ * Every wait is bounded; kill() is idempotent and belongs in an after() hook.
+ */
+import { spawnSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import pty, { type IPty } from '@lydell/node-pty';
+import { charWidth } from '../../src/ui/width.js';
+import xterm from '@xterm/headless';
+
+const { Terminal } = xterm;
+
+export interface PtyOptions {
+  cols?: number;
+  rows?: number;
+  /** TERM for the child (and the pty's name). Default xterm-256color. */
+  term?: string;
+  /** Extra environment; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export interface PtyExit {
+  exitCode: number;
+  signal: number | undefined;
+}
+
+const POLL_MS = 25;
+/** After the child exits, output keeps draining for a moment; wait for quiet this long. */
+const DRAIN_QUIET_MS = 60;
+const DRAIN_MAX_MS = 1000;
+
+export class PtySession {
+  readonly term: InstanceType<typeof Terminal>;
+  /** Everything the program wrote, raw (escape codes included). */
+  raw = '';
+  /** Resolves once the program exited and its last output was read. */
+  readonly exitCode: Promise<PtyExit>;
+  private readonly proc: IPty;
+  private exited = false;
+  private lastDataAt = Date.now();
+  private pendingWrites = 0;
+
+  constructor(cmd: string, args: string[], opts: PtyOptions = {}) {
+    const cols = opts.cols ?? 100;
+    const rows = opts.rows ?? 30;
+    const name = opts.term ?? 'xterm-256color';
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...process.env, TERM: name, ...opts.env })) {
+      if (v !== undefined) env[k] = v;
+    }
+    // A parent tmux would make blessed probe it; the child runs in our pty, not in tmux.
+    delete env.TMUX;
+    this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
+    this.term.unicode.register(MODERN_WIDTHS);
+    this.term.unicode.activeVersion = MODERN_WIDTHS.version;
+    this.proc = pty.spawn(cmd, args, { name, cols, rows, env, cwd: opts.cwd ?? process.cwd() });
+    this.term.onData((reply) => {
+      if (!this.exited) this.proc.write(reply);
+    });
+    this.proc.onData((d) => {
+      this.raw += d;
+      this.lastDataAt = Date.now();
+      this.pendingWrites += 1;
+      this.term.write(d, () => {
+        this.pendingWrites -= 1;
+      });
+    });
+    this.exitCode = new Promise<PtyExit>((resolve) => {
+      this.proc.onExit(({ exitCode, signal }) => {
+        this.exited = true;
+        const started = Date.now();
+        const drain = (): void => {
+          const quiet = Date.now() - this.lastDataAt >= DRAIN_QUIET_MS && this.pendingWrites === 0;
+          if (quiet || Date.now() - started > DRAIN_MAX_MS) resolve({ exitCode, signal });
+          else setTimeout(drain, POLL_MS);
+        };
+        drain();
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  get hasExited(): boolean {
+    return this.exited;
+  }
+
+  /** The visible screen, one string per row, right-trimmed. */
+  lines(): string[] {
+    const b = this.term.buffer.active;
+    const out: string[] = [];
+    for (let y = 0; y < this.term.rows; y++) {
+      out.push(b.getLine(b.viewportY + y)?.translateToString(true) ?? '');
+    }
+    return out;
+  }
+
+  screenText(): string {
+    return this.lines().join('\n');
+  }
+
+  /** Cursor position on the visible screen, 0-based. */
+  cursor(): { x: number; y: number } {
+    const b = this.term.buffer.active;
+    return { x: b.cursorX, y: b.cursorY };
+  }
+
+  /** Polls the screen until it contains `what`; throws with the screen at the timeout. */
+  async waitFor(what: string | RegExp | ((screen: string) => boolean), timeoutMs = 5000): Promise<string> {
+    const test = typeof what === 'function' ? what : (s: string): boolean => (typeof what === 'string' ? s.includes(what) : what.test(s));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.screenText();
+      if (this.pendingWrites === 0 && test(text)) return text;
+      if (Date.now() > deadline) {
+        throw new Error(`waitFor(${String(what)}) timed out after ${timeoutMs} ms; screen:\n${text}`);
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Waits until the raw output contains `what` (escape codes included). */
+  async waitForRaw(what: string, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.raw.includes(what)) {
+      if (Date.now() > deadline) throw new Error(`waitForRaw(${JSON.stringify(what)}) timed out after ${timeoutMs} ms`);
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Waits until the screen stops changing for `quietMs` (bounded by timeoutMs). */
+  async settle(quietMs = 150, timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.pendingWrites === 0 && Date.now() - this.lastDataAt >= quietMs) return;
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Types text as keystrokes (one write, as a fast typist or tmux send-keys does). */
+  type(s: string): void {
+    if (!this.exited) this.proc.write(s);
+  }
+
+  /** Pastes as a terminal does: wrapped in bracketed-paste markers if the program asked for them. */
+  paste(text: string): void {
+    const body = text.replace(/\r?\n/g, '\r');
+    this.type(this.term.modes.bracketedPasteMode ? `\x1b[200~${body}\x1b[201~` : body);
+  }
+
+  press(key: string): void {
+    this.type(keySequence(key, this.term.modes.applicationCursorKeysMode));
+  }
+
+  resize(cols: number, rows: number): void {
+    this.term.resize(cols, rows);
+    if (!this.exited) this.proc.resize(cols, rows);
+  }
+
+  kill(signal = 'SIGKILL'): void {
+    if (this.exited) return;
+    try {
+      this.proc.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Kills if still running and waits for the exit (bounded). Safe in after(). */
+  async dispose(timeoutMs = 3000): Promise<void> {
+    this.kill();
+    await Promise.race([this.exitCode, sleep(timeoutMs)]);
+    this.term.dispose();
+  }
+}
+
+/** A current wcwidth for the emulator (see the file comment); the property packing is xterm.js's own. */
+const MODERN_WIDTHS = {
+  version: 'fernchat-e2e',
+  wcwidth: (cp: number): 0 | 1 | 2 => (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? 0 : charWidth(cp)),
+  charProperties(cp: number, preceding: number): number {
+    let width: number = this.wcwidth(cp);
+    let join = width === 0 && preceding !== 0;
+    if (join) {
+      const before = (preceding >> 1) & 3;
+      if (before === 0) join = false;
+      else if (before > width) width = before;
+    }
+    return ((width & 3) << 1) | (join ? 1 : 0);
+  },
+};
+
+const CSI_KEYS: Record<string, [normal: string, app: string]> = {
+  up: ['\x1b[A', '\x1bOA'],
+  down: ['\x1b[B', '\x1bOB'],
+  right: ['\x1b[C', '\x1bOC'],
+  left: ['\x1b[D', '\x1bOD'],
+  home: ['\x1b[H', '\x1bOH'],
+  end: ['\x1b[F', '\x1bOF'],
+};
+
+const FIXED_KEYS: Record<string, string> = {
+  enter: '\r',
+  'alt-enter': '\x1b\r',
+  tab: '\t',
+  backspace: '\x7f',
+  escape: '\x1b',
+  esc: '\x1b',
+  delete: '\x1b[3~',
+  pgup: '\x1b[5~',
+  pgdn: '\x1b[6~',
+  'ctrl-home': '\x1b[1;5H',
+  'ctrl-end': '\x1b[1;5F',
+  'ctrl-left': '\x1b[1;5D',
+  'ctrl-right': '\x1b[1;5C',
+  f1: '\x1bOP',
+  f2: '\x1bOQ',
+  f3: '\x1bOR',
+  f4: '\x1bOS',
+};
+
+/** xterm's encoding of a named key: 'enter', 'ctrl-k', 'pgup', 'f2', 'alt-x', 'up', … */
+export function keySequence(key: string, applicationCursor: boolean): string {
+  const k = key.toLowerCase();
+  if (k in FIXED_KEYS) return FIXED_KEYS[k]!;
+  const csi = CSI_KEYS[k];
+  if (csi) return applicationCursor ? csi[1] : csi[0];
+  const ctrl = /^ctrl-([a-z@[\\\]^_])$/.exec(k);
+  if (ctrl) return String.fromCharCode(ctrl[1]!.toUpperCase().charCodeAt(0) & 0x1f);
+  const alt = /^alt-(.)$/.exec(key);
+  if (alt) return `\x1b${alt[1]}`;
+  throw new TypeError(`keySequence: unknown key name "${key}"`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs `npx tsc -p .` when dist/cli.js is missing or older than a source file (bounded). */
+export function ensureBuilt(root: string): void {
+  const cli = join(root, 'dist', 'cli.js');
+  const built = existsSync(cli) ? statSync(cli).mtimeMs : 0;
+  if (built > 0 && newestMtime(join(root, 'src')) <= built) return;
+  const r = spawnSync('npx', ['tsc', '-p', '.'], { cwd: root, encoding: 'utf8', timeout: 180_000 });
+  if (!existsSync(cli)) throw new Error(`build failed (dist/cli.js missing):\n${r.stdout}${r.stderr}`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** `n` distinct UDP ports that were free on 127.0.0.1 a moment ago. */
+export async function freeUdpPorts(n: number): Promise<number[]> {
+  const sockets = await Promise.all(
+    Array.from({ length: n }, () => new Promise<dgram.Socket>((resolve, reject) => {
+      const s = dgram.createSocket('udp4');
+      s.once('error', reject);
+      s.bind(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = sockets.map((s) => s.address().port);
+  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  return ports;
+}

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tuiRefusal } from '../../src/ui/app.js';
+import { effectiveColors, hasTitles, RESTORE_SEQUENCE } from '../../src/ui/screen.js';
+
+test('effectiveColors: the terminal name and COLORTERM overrule a terminfo parse that said 8', () => {
+  const cases: Array<[number, string, NodeJS.ProcessEnv, number]> = [
+    [8, 'tmux-256color', {}, 256], // blessed cannot read ncurses 6 entries and falls back to 8
+    [8, 'screen-256color', {}, 256],
+    [256, 'xterm-256color', {}, 256],
+    [8, 'xterm', { COLORTERM: 'truecolor' }, 256],
+    [8, 'xterm', { COLORTERM: '24bit' }, 256],
+    [8, 'xterm', {}, 8],
+    [8, 'linux', {}, 8],
+    [16, 'rxvt', {}, 16],
+    [8, 'rxvt-16color', {}, 16],
+  ];
+  for (const [tput, term, env, expected] of cases) assert.equal(effectiveColors(tput, term, env), expected, `${term} ${JSON.stringify(env)}`);
+});
+
+test('hasTitles: no OSC titles for the Linux console', () => {
+  assert.equal(hasTitles('linux'), false);
+  assert.equal(hasTitles('vt100'), false);
+  for (const t of ['xterm', 'xterm-256color', 'screen-256color', 'tmux-256color', 'rxvt-unicode']) assert.equal(hasTitles(t), true, t);
+});
+
+test('the restore sequence undoes everything the UI may have switched on', () => {
+  for (const seq of ['\x1b[?2004l', '\x1b[?1000l', '\x1b[?1002l', '\x1b[?1003l', '\x1b[?1006l', '\x1b[0m', '\x1b[?25h', '\x1b[?1049l']) {
+    assert.ok(RESTORE_SEQUENCE.includes(seq), JSON.stringify(seq));
+  }
+  // The normal screen comes last: anything after it would be drawn on the user's shell.
+  assert.ok(RESTORE_SEQUENCE.endsWith('\x1b[?1049l'));
+});
+
+test('tuiRefusal: no terminal, TERM=dumb or no TERM → a hint at --headless; --term overrides TERM', () => {
+  const ui = { ui: { scrollback: 100, bell: false, title: false, mouse: false, term: null, seconds: false } };
+  const tty = { stdinTTY: true, stdoutTTY: true, term: 'xterm-256color' };
+  assert.equal(tuiRefusal(ui, tty), null);
+  for (const io of [{ ...tty, stdinTTY: false }, { ...tty, stdoutTTY: false }, { ...tty, term: 'dumb' }, { ...tty, term: undefined }, { ...tty, term: '' }]) {
+    assert.match(tuiRefusal(ui, io) ?? '', /needs a terminal.*--headless/, JSON.stringify(io));
+  }
+  assert.equal(tuiRefusal({ ui: { ...ui.ui, term: 'xterm' } }, { ...tty, term: 'dumb' }), null);
+  assert.match(tuiRefusal({ ui: { ...ui.ui, term: 'dumb' } }, tty) ?? '', /TERM=dumb/);
+});
