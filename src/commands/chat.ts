@@ -66,7 +66,7 @@ interface DemoArgs extends GlobalArgs {
 
 export const demoCommand: CommandModule = {
   command: 'demo',
-  describe: 'try the chat UI against a simulated peer (no network, no profile needed)',
+  describe: 'try the chat UI against a built-in echo peer (loopback UDP, fresh key, no profile needed, nothing saved)',
   builder: (y: Argv) =>
     y
       .option('nick', { type: 'string', describe: 'your nick (default: your login name)' })
