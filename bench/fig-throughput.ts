@@ -1,0 +1,100 @@
+/**
+ * Figure 3: one-way reliable throughput of 100 B messages, every one
+ * acknowledged (message:delivered counted), in msg/s and MB/s of message
+ * text. Sender and receiver are two sessions in two processes (the receiver
+ * is peer-child.ts), as two users' apps are; the receiver's count of
+ * distinct, in-order messages is checked after each run. Against the
+ * original app's style in Python: a sender process doing
+ * sock.sendto(Fernet(key).encrypt(text)) in a loop and a receiver process
+ * doing recvfrom + decrypt, fire-and-forget (no acks, no order, losses
+ * allowed). The Python figure is what its receiver got per second. Runs
+ * alternate (fernchat, Python, fernchat, …); medians are reported.
+ */
+import { encodeKey, generateKey, parseKey } from '../src/crypto/keys.js';
+import { Deadline } from './budget.js';
+import type { FigureContext } from './figure-api.js';
+import { PYTHON_SKIP, pythonInfo, startPython } from './python.js';
+import { openRemotePair } from './remote-peer.js';
+import { median } from './stats.js';
+import { stream, streamNote, type StreamResult } from './stream.js';
+
+const BYTES = 100;
+const FULL = { count: 20_000, reps: 3 };
+const QUICK = { count: 200, reps: 1 };
+const STALL_MS = 5_000;
+
+interface PyRecv {
+  received: number;
+  bad: number;
+  seconds: number;
+  msgs_per_s: number;
+}
+
+/** The Python pair; resolves with the receiver's report. */
+async function python(count: number, budgetMs: number): Promise<PyRecv> {
+  const key = encodeKey(parseKey(generateKey()));
+  const maxS = budgetMs / 1000;
+  const recv = startPython('ff_recv.py', { key, count, idle_s: 1.0, max_s: maxS }, budgetMs + 2_000);
+  try {
+    const { port } = (await recv.nextLine()) as { port: number };
+    const send = startPython('ff_send.py', { key, port, count, size: BYTES, max_s: maxS }, budgetMs + 2_000);
+    const [result] = await Promise.all([recv.nextLine() as Promise<PyRecv>, send.done]);
+    return result;
+  } finally {
+    recv.kill();
+  }
+}
+
+export async function run(ctx: FigureContext): Promise<void> {
+  const plan = ctx.quick ? QUICK : FULL;
+  const ours: StreamResult[] = [];
+  const py: PyRecv[] = [];
+  let why: string | null = pythonInfo() === null ? PYTHON_SKIP : null;
+  const oursBudget = new Deadline(ctx.budgetMs * 0.5);
+  const pyBudget = new Deadline(ctx.budgetMs * 0.35);
+  const pair = await openRemotePair(10_000);
+  const wrong: string[] = [];
+  try {
+    for (let rep = 0; rep < plan.reps; rep++) {
+      pair.count(plan.count);
+      const r = await stream({ a: pair.a }, { count: plan.count, bytes: BYTES, deadline: oursBudget.sub(oursBudget.remaining() / (plan.reps - rep)), stallMs: STALL_MS });
+      const got = await pair.report(5_000);
+      ours.push(r);
+      if (got.received !== r.delivered || got.duplicates > 0 || got.outOfOrder > 0) {
+        wrong.push(`run ${rep + 1}: ${r.delivered} acked but the receiver counted ${got.received} distinct (${got.duplicates} duplicates, ${got.outOfOrder} out of order)`);
+      }
+      ctx.log(`throughput run ${rep + 1}: fernchat ${Math.round((r.delivered * 1000) / r.elapsedMs)} msg/s (${r.delivered} delivered, receiver counted ${got.received})`);
+      if (r.stopped !== null) break;
+      if (why !== null) continue;
+      try {
+        const p = await python(plan.count, pyBudget.remaining() / (plan.reps - rep));
+        if (p.received < 2) throw new Error(`its receiver got ${p.received} datagrams`);
+        py.push(p);
+        ctx.log(`throughput run ${rep + 1}: python fire-and-forget ${Math.round(p.msgs_per_s)} msg/s (${p.received} of ${plan.count} received)`);
+      } catch (err) {
+        why = `skipped: the Python anchor failed (${err instanceof Error ? err.message : String(err)})`;
+      }
+    }
+  } finally {
+    await pair.close();
+  }
+  const complete = ours.filter((r) => r.stopped === null && r.delivered === plan.count);
+  const msgsPerS = complete.length > 0 ? median(complete.map((r) => (r.delivered * 1000) / r.elapsedMs)) : null;
+  const last = ours.at(-1)!;
+  const detail = `${msgsPerS === null ? '—' : ((msgsPerS * BYTES) / 1e6).toFixed(2)} MB/s; ${complete.length} × ${plan.count.toLocaleString('en-US')} msgs`;
+  const note = [complete.length < ours.length ? streamNote(last, plan.count, STALL_MS) : undefined, ...wrong].filter(Boolean).join('; ') || undefined;
+  const status = wrong.length > 0 ? { status: 'ERROR' as const } : msgsPerS === null ? { status: 'TIMEOUT' as const } : {};
+  ctx.report({ id: 'tput-abs', value: msgsPerS, anchor: null, detail, ...(note ? { note } : {}), ...status });
+  const pyRate = py.length > 0 ? median(py.map((p) => p.msgs_per_s)) : null;
+  const got = py.length > 0 ? median(py.map((p) => p.received)) : 0;
+  ctx.report({
+    id: 'tput-py',
+    value: msgsPerS,
+    anchor: pyRate,
+    detail,
+    ...(pyRate !== null
+      ? { anchorDetail: `got ${got.toLocaleString('en-US')} of ${plan.count.toLocaleString('en-US')}, no acks` }
+      : { status: 'SKIP' as const, note: why ?? 'skipped: no Python run completed' }),
+    ...(pyRate !== null ? status : {}),
+  });
+}
