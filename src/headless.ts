@@ -1,0 +1,177 @@
+/**
+ * `fernchat chat --headless`: the chat as a line filter, for scripts, bots
+ * and the end-to-end tests.
+ *
+ *  1. open the session (BindError → one line, exit 1); print "listening on …"
+ *  2. each stdin line: empty → skipped; `//x` → sends `/x`; `/rotate`
+ *     (deferred until the peer is online); `/quit` → like end of input;
+ *     other `/…` → one error line; anything else → one message
+ *  3. each received message → one stdout line (headless-format.ts); status
+ *     and errors → stderr; --json → system events on stdout too
+ *  4. end of input: a rotation still running finishes or fails (bounded by
+ *     ROTATION_TIMEOUT_MS), then, reliable wire, wait until every message
+ *     sent is acknowledged (bounded by --linger); exit 0 only if all were
+ *     delivered, else 1 with a line saying how many were not
+ *  5. SIGINT / SIGTERM: stop at once (no linger), close cleanly, same exit rule
+ */
+import { createInterface } from 'node:readline';
+import { newMessageId, type BusEventName } from './bus.js';
+import type { ChatOptions } from './chat-options.js';
+import { ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from './constants.js';
+import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
+import { formatAddress } from './net/port.js';
+import { BindError } from './net/udp.js';
+import { openSession, type ChatSession, type SessionDeps } from './session.js';
+
+export interface HeadlessIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const FACTS: ReadonlyArray<HeadlessFact['name']> = [
+  'peer:state',
+  'peer:address',
+  'peer:restarted',
+  'key:rotation-pending',
+  'key:rotated',
+  'key:rotation-failed',
+  'message:failed',
+  'error',
+];
+
+export async function runHeadless(
+  opts: ChatOptions,
+  io: HeadlessIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+  deps: SessionDeps = {},
+): Promise<number> {
+  const out = (line: string): void => void io.stdout.write(`${line}\n`);
+  const err = (line: string): void => void io.stderr.write(`${line}\n`);
+  // Signals first: one arriving while we start up must still end in a clean close.
+  let signalled = false;
+  let stopReading = (): void => {};
+  let interrupt = (): void => {};
+  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
+  const wake = new Set<() => void>();
+  const onSignal = (): void => {
+    signalled = true;
+    interrupt();
+    for (const w of [...wake]) w();
+    stopReading();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let session: ChatSession;
+  try {
+    session = await openSession(opts, { ...deps, start: false });
+  } catch (e) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (e instanceof BindError) {
+      err(`fernchat: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+  const { bus, transport } = session;
+  const offs: Array<() => void> = [];
+  let online = false;
+  let rotating = false;
+  let rotateWanted = false;
+  let failed = 0;
+  let sent = 0;
+  const poke = (): void => {
+    for (const w of [...wake]) w();
+  };
+
+  offs.push(bus.on('message:received', (m) => out(opts.json ? jsonMessage(m) : messageLine(m))));
+  for (const name of FACTS) {
+    offs.push(
+      bus.on(name as BusEventName, (e: unknown) => {
+        const fact = { name, e } as HeadlessFact;
+        err(statusLine(fact));
+        if (opts.json) out(jsonEvent(fact, Date.now()));
+      }),
+    );
+  }
+  offs.push(
+    bus.on('message:failed', () => (failed += 1)),
+    bus.on('peer:state', ({ state }) => {
+      online = state === 'online';
+      if (online && rotateWanted) {
+        rotateWanted = false;
+        bus.emit('rotate', {});
+      }
+    }),
+    bus.on('key:rotation-pending', () => (rotating = true)),
+    bus.on('key:rotated', () => ((rotating = false), poke())),
+    bus.on('key:rotation-failed', () => ((rotating = false), poke())),
+  );
+  err(`listening on ${formatAddress(session.listen)} (key ${transport.fingerprint()}, wire ${opts.wire})`);
+  // Subscribed first: the facts start() emits (peer address, raw-wire info) are printed too.
+  session.start();
+  if (opts.peer === null) err('no peer address: waiting for the peer to write first');
+
+  // 2 ----------------------------------------------------------------
+  const rl = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
+  const ended = new Promise<void>((resolve) => rl.once('close', resolve));
+  stopReading = () => rl.close();
+  if (signalled) rl.close();
+  const onOutputError = (): void => rl.close(); // the reader went away (EPIPE): stop reading
+  io.stdout.on('error', onOutputError);
+  rl.on('line', (line) => {
+    const input = parseInputLine(line);
+    if (input.kind === 'send') {
+      sent += 1;
+      bus.emit('send', { id: newMessageId(), text: input.text });
+    } else if (input.kind === 'unknown') {
+      err(input.message);
+    } else if (input.kind === 'command' && input.name === 'quit') {
+      rl.close();
+    } else if (input.kind === 'command') {
+      // The raw wire refuses at once, with its reason; the reliable one waits for a peer to rotate with.
+      if (online || opts.wire === 'raw') bus.emit('rotate', {});
+      else {
+        rotateWanted = true;
+        err('key rotation waits for the peer to come online');
+      }
+    }
+  });
+  await ended;
+
+  // 4 ----------------------------------------------------------------
+  if (!signalled) {
+    await until(() => !rotating || signalled, ROTATION_TIMEOUT_MS + 2 * ROTATION_RETRY_MS, wake);
+    // A signal ends the wait; closing the session below settles the flush (and clears its timer).
+    if (opts.wire === 'reliable' && !signalled) await Promise.race([transport.flush(opts.lingerS * 1000), interrupted]);
+  }
+  if (rotateWanted) err('key rotation failed: the peer never came online; the old key is still in use');
+  const undelivered = transport.pendingCount() + failed;
+  for (const off of offs) off();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  await session.close();
+  io.stdout.off('error', onOutputError);
+  if (undelivered > 0) {
+    err(`${undelivered} of ${sent} message${sent === 1 ? '' : 's'} not delivered`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Resolves when `cond()` holds (checked on each wake) or after `ms`. */
+function until(cond: () => boolean, ms: number, wake: Set<() => void>): Promise<void> {
+  if (cond()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      wake.delete(check);
+      resolve();
+    };
+    const check = (): void => {
+      if (cond()) done();
+    };
+    const timer = setTimeout(done, ms);
+    wake.add(check);
+  });
+}

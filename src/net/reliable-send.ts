@@ -1,0 +1,243 @@
+import {
+  FAST_RETRANSMIT_REORDER_FRAMES,
+  RTO_MAX_MS,
+  SEND_QUEUE_MAX_BYTES,
+  SEND_QUEUE_MAX_MESSAGES,
+  SEND_WINDOW_FRAMES,
+} from '../constants.js';
+
+/**
+ * The send window of the reliable wire: the queue of user messages not yet
+ * acknowledged, their fragments numbered with data seqs, and the timers that
+ * say when a fragment goes out again. Pure: time comes in as arguments, the
+ * caller encrypts and sends what poll() returns.
+ *
+ * Seqs are assigned when a fragment first leaves, consecutively, so a message
+ * occupies [firstSeq, firstSeq + fragments). A message is delivered when the
+ * peer's cumulative ack passes its last fragment: only then has the receiver
+ * surely handed it up (SACKed fragments could still die with a restarting
+ * receiver).
+ *
+ * Two ways a fragment is sent again:
+ *  - its retransmission timer expires: rto × 2^retries, capped at RTO_MAX_MS
+ *    (the backoff is per fragment, so one unlucky fragment on a lossy link
+ *    does not slow down all the others);
+ *  - it is known lost: it lies below the highest SACKed seq, was not SACKed,
+ *    and a transmission made at least FAST_RETRANSMIT_REORDER_FRAMES later
+ *    already arrived (TCP's dupthresh, counted in transmissions, so a
+ *    retransmitted fragment is judged by its newest copy).
+ */
+
+export interface OutMessage {
+  id: string;
+  text: string;
+  /** Bytes charged to the queue (UTF-8 text). */
+  size: number;
+  fragments: Buffer[];
+  /** Seq of fragment 0, or -1 while none of it was sent. */
+  firstSeq: number;
+  /** Next fragment to send for the first time. */
+  nextFrag: number;
+}
+
+export interface OutFrame {
+  seq: number;
+  fragIndex: number;
+  fragCount: number;
+  payload: Buffer;
+  retransmit: boolean;
+}
+
+interface Flight {
+  msg: OutMessage;
+  fragIndex: number;
+  sentAt: number;
+  /** Transmission counter of the newest copy. */
+  tx: number;
+  retries: number;
+  sacked: boolean;
+  /** Known lost, or re-armed: send at the next poll. */
+  due: boolean;
+}
+
+export type EnqueueResult = { ok: true } | { ok: false; reason: string };
+
+export interface SendWindowOptions {
+  /** Most fragments in flight (default SEND_WINDOW_FRAMES). */
+  windowFrames?: number;
+  /** Most unacknowledged messages (default SEND_QUEUE_MAX_MESSAGES). */
+  maxMessages?: number;
+  /** Most unacknowledged bytes (default SEND_QUEUE_MAX_BYTES). */
+  maxBytes?: number;
+}
+
+export class SendWindow {
+  private readonly windowFrames: number;
+  private readonly maxMessages: number;
+  private readonly maxBytes: number;
+  private readonly queue: OutMessage[] = [];
+  private readonly flights = new Map<number, Flight>();
+  /** Index in `queue` of the first message with unsent fragments. */
+  private cursor = 0;
+  private nextSeq = 0;
+  private acked = 0;
+  private txCounter = 0;
+  private highestDeliveredTx = 0;
+  private bytes = 0;
+
+  constructor(opts: SendWindowOptions = {}) {
+    this.windowFrames = opts.windowFrames ?? SEND_WINDOW_FRAMES;
+    this.maxMessages = opts.maxMessages ?? SEND_QUEUE_MAX_MESSAGES;
+    this.maxBytes = opts.maxBytes ?? SEND_QUEUE_MAX_BYTES;
+    for (const [k, v] of Object.entries({ windowFrames: this.windowFrames, maxMessages: this.maxMessages, maxBytes: this.maxBytes })) {
+      if (!Number.isInteger(v) || v < 1) throw new TypeError(`SendWindow: ${k} must be a positive integer, got ${v}`);
+    }
+  }
+
+  /** Messages not yet acknowledged (queued or in flight). */
+  get pendingMessages(): number {
+    return this.queue.length;
+  }
+
+  get pendingBytes(): number {
+    return this.bytes;
+  }
+
+  /** Fragments sent and not yet covered by the cumulative ack. */
+  get inFlight(): number {
+    return this.flights.size;
+  }
+
+  /** True when a fragment has never been sent yet (the window may be full). */
+  get hasUnsent(): boolean {
+    return this.cursor < this.queue.length;
+  }
+
+  enqueue(id: string, text: string, fragments: Buffer[], size: number): EnqueueResult {
+    if (fragments.length === 0) throw new TypeError('SendWindow.enqueue: a message has at least one fragment');
+    if (this.queue.length >= this.maxMessages) {
+      return { ok: false, reason: `send queue full (${this.queue.length} messages waiting) — the peer is unreachable` };
+    }
+    if (this.bytes + size > this.maxBytes) {
+      return { ok: false, reason: `send queue full (${this.queue.length} messages, ${this.bytes} bytes waiting) — the peer is unreachable` };
+    }
+    this.queue.push({ id, text, size, fragments, firstSeq: -1, nextFrag: 0 });
+    this.bytes += size;
+    return { ok: true };
+  }
+
+  /** What to transmit at `now`: due retransmissions (lowest seq first), then new fragments the window allows. */
+  poll(now: number, rtoMs: number): OutFrame[] {
+    const out: OutFrame[] = [];
+    for (const [seq, f] of this.flights) {
+      if (f.sacked) continue;
+      const timedOut = now >= f.sentAt + this.timeout(rtoMs, f.retries);
+      if (!f.due && !timedOut) continue;
+      if (!f.due) f.retries += 1;
+      f.due = false;
+      f.sentAt = now;
+      f.tx = ++this.txCounter;
+      out.push(this.frameOf(seq, f, true));
+    }
+    while (this.cursor < this.queue.length && this.nextSeq < this.acked + this.windowFrames) {
+      const msg = this.queue[this.cursor]!;
+      const seq = this.nextSeq++;
+      if (msg.nextFrag === 0) msg.firstSeq = seq;
+      const f: Flight = { msg, fragIndex: msg.nextFrag, sentAt: now, tx: ++this.txCounter, retries: 0, sacked: false, due: false };
+      msg.nextFrag += 1;
+      if (msg.nextFrag === msg.fragments.length) this.cursor += 1;
+      this.flights.set(seq, f);
+      out.push(this.frameOf(seq, f, false));
+    }
+    return out;
+  }
+
+  /**
+   * Apply the peer's cumulative ack and SACK ranges. Returns the messages now
+   * fully acknowledged, in order. An ack for seqs never sent is ignored whole
+   * (a confused or stale peer), never trusted.
+   */
+  onAck(ack: number, sack: ReadonlyArray<readonly [number, number]>): OutMessage[] {
+    if (ack > this.nextSeq || ack < 0) return [];
+    for (const [seq, f] of this.flights) {
+      if (seq >= ack) break;
+      if (!f.sacked) this.highestDeliveredTx = Math.max(this.highestDeliveredTx, f.tx);
+      this.flights.delete(seq);
+    }
+    if (ack > this.acked) this.acked = ack;
+    let sackTop = this.acked;
+    for (const [start, end] of sack) {
+      if (end > this.nextSeq) break;
+      sackTop = Math.max(sackTop, end);
+      for (let s = Math.max(start, this.acked); s < end; s++) {
+        const f = this.flights.get(s);
+        if (f === undefined || f.sacked) continue;
+        f.sacked = true;
+        this.highestDeliveredTx = Math.max(this.highestDeliveredTx, f.tx);
+      }
+    }
+    for (const [seq, f] of this.flights) {
+      if (seq >= sackTop) break;
+      if (!f.sacked && f.tx + FAST_RETRANSMIT_REORDER_FRAMES <= this.highestDeliveredTx) f.due = true;
+    }
+    const delivered: OutMessage[] = [];
+    while (this.queue.length > 0) {
+      const m = this.queue[0]!;
+      if (m.firstSeq < 0 || m.nextFrag < m.fragments.length || m.firstSeq + m.fragments.length > this.acked) break;
+      this.queue.shift();
+      this.cursor -= 1;
+      this.bytes -= m.size;
+      delivered.push(m);
+    }
+    return delivered;
+  }
+
+  /** Earliest retransmission due, in ms (absolute), or null when nothing waits for a timer. */
+  nextDeadline(rtoMs: number): number | null {
+    let best: number | null = null;
+    for (const f of this.flights.values()) {
+      if (f.sacked) continue;
+      const t = f.due ? f.sentAt : f.sentAt + this.timeout(rtoMs, f.retries);
+      if (best === null || t < best) best = t;
+    }
+    return best;
+  }
+
+  /** The peer restarted: its new session knows nothing, so every unacknowledged message is renumbered from seq 0 and sent whole again. */
+  restart(): void {
+    this.flights.clear();
+    for (const m of this.queue) {
+      m.firstSeq = -1;
+      m.nextFrag = 0;
+    }
+    this.cursor = 0;
+    this.nextSeq = 0;
+    this.acked = 0;
+    this.highestDeliveredTx = 0;
+  }
+
+  /** The peer came back after being offline: resend everything in flight now, without the backoff it piled up. */
+  rearm(): void {
+    for (const f of this.flights.values()) {
+      f.retries = 0;
+      if (!f.sacked) f.due = true;
+    }
+  }
+
+  /** Remove and return every message not yet acknowledged (the transport is closing). */
+  takeAll(): OutMessage[] {
+    const all = this.queue.splice(0, this.queue.length);
+    this.flights.clear();
+    this.cursor = 0;
+    this.bytes = 0;
+    return all;
+  }
+
+  private timeout(rtoMs: number, retries: number): number {
+    return Math.min(RTO_MAX_MS, rtoMs * 2 ** retries);
+  }
+
+  private frameOf(seq: number, f: Flight, retransmit: boolean): OutFrame {
+    return { seq, fragIndex: f.fragIndex, fragCount: f.msg.fragments.length, payload: f.msg.fragments[f.fragIndex]!, retransmit };
+  }
+}

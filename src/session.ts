@@ -1,0 +1,99 @@
+/**
+ * A chat session: the socket, the bus and the transport, wired the same way
+ * for the headless mode, the TUI and the demo.
+ */
+import { isIP } from 'node:net';
+import { Bus, errorMessage } from './bus.js';
+import type { ChatOptions } from './chat-options.js';
+import type { Clock } from './clock.js';
+import type { Address, DatagramPort } from './net/port.js';
+import { Transport } from './net/transport.js';
+import { bindUdp } from './net/udp.js';
+
+export interface ChatSession {
+  bus: Bus;
+  transport: Transport;
+  /** The bound local address. */
+  listen: Address;
+  /** Starts the transport (only needed with deps.start = false). Idempotent. */
+  start(): void;
+  /** Closes the transport (best-effort bye, pending messages → message:failed) and the socket. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface SessionDeps {
+  /** A port to use instead of binding a UDP socket (tests, the demo). */
+  port?: DatagramPort;
+  clock?: Clock;
+  /** Default true. False: the caller subscribes to the bus first, then calls session.start() (to see what starting emits: peer:address, peer:state, the raw-wire info). */
+  start?: boolean;
+}
+
+/**
+ * Bind (unless a port is given), create the bus and the transport, persist
+ * rotated keys through opts.saveKey, start. Rejects with BindError (one line,
+ * fit for the user) when the socket cannot be bound.
+ *
+ * The default listen address 0.0.0.0 cannot reach an IPv6 peer; when the peer
+ * is an IPv6 literal we listen on '::' instead (dual stack: IPv4 peers still
+ * reach us) and say so.
+ */
+export async function openSession(opts: ChatOptions, deps: SessionDeps = {}): Promise<ChatSession> {
+  const widened = deps.port === undefined && opts.listen.host === '0.0.0.0' && opts.peer !== null && isIP(opts.peer.host) === 6;
+  const port = deps.port ?? (await bindUdp(widened ? '::' : opts.listen.host, opts.listen.port));
+  const bus = new Bus();
+  const offs = [bus.on('key:rotated', (e) => persistKey(opts, bus, e.key, e.newFingerprint))];
+  const transport = new Transport({
+    bus,
+    port,
+    key: opts.key,
+    nick: opts.nick,
+    wire: opts.wire,
+    peer: opts.peer,
+    clockSkewS: opts.clockSkewS,
+    tokenTtlS: opts.tokenTtlS,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  let closing: Promise<void> | null = null;
+  let started = false;
+  const session: ChatSession = {
+    bus,
+    transport,
+    listen: port.address(),
+    start: () => {
+      if (started) return;
+      started = true;
+      if (widened) bus.emit('error', { severity: 'info', message: `listening on [::]:${session.listen.port} (IPv4 and IPv6) to reach the IPv6 peer` });
+      transport.start();
+    },
+    close: () => {
+      closing ??= transport.close().finally(() => {
+        for (const off of offs) off();
+      });
+      return closing;
+    },
+  };
+  if (deps.start ?? true) session.start();
+  return session;
+}
+
+/**
+ * Write a rotated key to the profile, at once. Never puts the key itself in a
+ * message. Warnings wait a microtask, so they follow the "key rotated" line
+ * of every other key:rotated listener instead of preceding it.
+ */
+function persistKey(opts: ChatOptions, bus: Bus, key: string, fingerprint: string): void {
+  const warn = (message: string): void => queueMicrotask(() => bus.emit('error', { severity: 'warning', message }));
+  if (opts.saveKey === undefined) {
+    warn(`the new key (${fingerprint}) is used for this session only: the key came from --key, not a profile, so a restart goes back to the old key`);
+    return;
+  }
+  try {
+    opts.saveKey(key);
+  } catch (err) {
+    const profile = opts.profileName ?? '(none)';
+    warn(
+      `the new key (${fingerprint}) could not be saved to profile ${profile}: ${errorMessage(err)} — it is in use for this session only; fix the problem, then /rotate again while both sides are connected so both profiles get a new key`,
+    );
+  }
+}

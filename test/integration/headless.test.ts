@@ -1,0 +1,146 @@
+/**
+ * The issue's "done when", end to end: two `fernchat chat --headless`
+ * processes on 127.0.0.1 exchange messages both ways, rotate with /rotate
+ * (then `fernchat fingerprint` shows the same new value for both profiles),
+ * and run through the chaos proxy with nothing lost or duplicated.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CliSandbox, ensureBuilt } from '../_cli.js';
+import { HeadlessProc, freeUdpPorts } from '../_headless-proc.js';
+import { startChaosProxy } from '../chaos-proxy.js';
+
+const WAIT_MS = 15_000;
+
+before(() => ensureBuilt());
+
+function headless(t: { after: (fn: () => void) => void }, args: string[]): HeadlessProc {
+  const p = new HeadlessProc(['chat', '--headless', ...args]);
+  t.after(() => p.kill());
+  return p;
+}
+
+test('two headless processes chat both ways and rotate; both profiles end with the same new fingerprint', { timeout: 60_000 }, async (t) => {
+  const box = new CliSandbox();
+  const [pa, pb] = await freeUdpPorts(2);
+  const dirA = box.configDir();
+  const dirB = box.configDir();
+  const add = box.run(['profile', 'add', 'alice', '--host', '127.0.0.1', '--port', String(pa), '--peer', `127.0.0.1:${pb}`, '--nick', 'alice'], { configDir: dirA });
+  assert.equal(add.code, 0, add.stderr);
+  const key = box.run(['profile', 'show', 'alice', '--reveal'], { configDir: dirA }).stdout.match(/key\s+(\S+)/)?.[1];
+  assert.ok(key, 'the generated key');
+  const addB = box.run(['profile', 'add', 'bob', '--host', '127.0.0.1', '--port', String(pb), '--peer', `127.0.0.1:${pa}`, '--nick', 'bob', `--key=${key}`], { configDir: dirB });
+  assert.equal(addB.code, 0, addB.stderr);
+  const oldFp = box.run(['fingerprint', '--profile', 'alice'], { configDir: dirA }).stdout.trim();
+  assert.equal(box.run(['fingerprint', '--profile', 'bob'], { configDir: dirB }).stdout.trim(), oldFp);
+
+  const a = headless(t, ['--config-dir', dirA, '--profile', 'alice', '--linger', '10']);
+  const b = headless(t, ['--config-dir', dirB, '--profile', 'bob', '--linger', '10']);
+  await a.waitLine('err', /^peer online$/, WAIT_MS);
+  await b.waitLine('err', /^peer online$/, WAIT_MS);
+
+  a.write('hello bob');
+  a.write('');
+  a.write('//slash at the start');
+  a.write('/nosuch thing');
+  b.write('hello alice, with \x1b[31mred\x1b[0m escapes');
+  await b.waitLine('out', /<alice> \/slash at the start$/, WAIT_MS);
+  await a.waitLine('out', /<bob> hello alice/, WAIT_MS);
+  assert.match(b.out[0]!, /^\d\d:\d\d:\d\d <alice> hello bob$/);
+  assert.equal(b.out.length, 2, 'the empty line was not sent, the unknown command neither');
+  assert.match(a.out[0]!, /^\d\d:\d\d:\d\d <bob> hello alice, with red escapes$/, 'escapes are stripped on display');
+  assert.ok(a.err.some((l) => /^unknown command \/nosuch \(commands: \/rotate \/quit; \/\/ sends a literal slash\)$/.test(l)));
+
+  a.write('/rotate');
+  const rotatedA = await a.waitLine('err', /^key rotated: /, WAIT_MS);
+  const rotatedB = await b.waitLine('err', /^key rotated: /, WAIT_MS);
+  assert.equal(rotatedA, rotatedB);
+  const newFp = rotatedA.split(' → ')[1];
+  assert.ok(newFp && newFp !== oldFp, rotatedA);
+  assert.equal(rotatedA, `key rotated: ${oldFp} → ${newFp}`);
+
+  b.write('after the rotation');
+  await a.waitLine('out', /<bob> after the rotation$/, WAIT_MS);
+  a.end();
+  b.end();
+  assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));
+  assert.equal(await b.exitCode(WAIT_MS), 0, b.err.join('\n'));
+
+  assert.equal(box.run(['fingerprint', '--profile', 'alice'], { configDir: dirA }).stdout.trim(), newFp);
+  assert.equal(box.run(['fingerprint', '--profile', 'bob'], { configDir: dirB }).stdout.trim(), newFp);
+  for (const p of [a, b]) {
+    assert.ok(!p.err.join('\n').includes(key), 'no key material on stderr');
+  }
+});
+
+test('--json prints one object per line: messages and system events', { timeout: 30_000 }, async (t) => {
+  const box = new CliSandbox();
+  const key = box.run(['keygen']).stdout.trim();
+  const [pa, pb] = await freeUdpPorts(2);
+  const common = ['--host', '127.0.0.1', `--key=${key}`, '--linger', '5'];
+  const a = headless(t, [...common, '--port', String(pa), '--peer', `127.0.0.1:${pb}`, '--nick', 'alice', '--json']);
+  const b = headless(t, [...common, '--port', String(pb), '--peer', `127.0.0.1:${pa}`, '--nick', 'bob']);
+  await a.waitLine('out', /"type":"peer","state":"online"/, WAIT_MS);
+  b.write('multi\\nline? no: one line with \u009b C1');
+  const line = await a.waitLine('out', /"type":"message"/, WAIT_MS);
+  const m = JSON.parse(line) as Record<string, string>;
+  assert.equal(m.type, 'message');
+  assert.equal(m.from, 'bob');
+  assert.equal(m.text, 'multi\\nline? no: one line with \u009b C1');
+  assert.ok(!line.includes('\u009b'), 'C1 controls are \\u-escaped in the JSON text');
+  assert.ok(!Number.isNaN(Date.parse(m.time!)));
+  for (const l of a.out) assert.doesNotThrow(() => JSON.parse(l), l);
+  a.end();
+  b.end();
+  assert.equal(await a.exitCode(WAIT_MS), 0);
+  assert.equal(await b.exitCode(WAIT_MS), 0);
+});
+
+test('end of input with a peer that never answers: exit 1 after --linger, saying how many were not delivered', { timeout: 30_000 }, async (t) => {
+  const box = new CliSandbox();
+  const key = box.run(['keygen']).stdout.trim();
+  const [pa, pb] = await freeUdpPorts(2);
+  const a = headless(t, ['--host', '127.0.0.1', '--port', String(pa), '--peer', `127.0.0.1:${pb}`, `--key=${key}`, '--linger', '1']);
+  a.write('into the void');
+  a.write('and again');
+  a.end();
+  assert.equal(await a.exitCode(WAIT_MS), 1);
+  assert.ok(a.err.includes('2 of 2 messages not delivered'), a.err.join('\n'));
+});
+
+test('SIGTERM stops a headless chat cleanly and at once', { timeout: 30_000 }, async (t) => {
+  const box = new CliSandbox();
+  const key = box.run(['keygen']).stdout.trim();
+  const [pa] = await freeUdpPorts(1);
+  const a = headless(t, ['--host', '127.0.0.1', '--port', String(pa), `--key=${key}`, '--linger', '60']);
+  await a.waitLine('err', /^listening on 127\.0\.0\.1:/, WAIT_MS);
+  a.child.kill('SIGTERM');
+  assert.equal(await a.exitCode(5_000), 0, a.err.join('\n'));
+});
+
+test('two headless processes through the chaos proxy: 300 lines each way, nothing lost, nothing doubled', { timeout: 90_000 }, async (t) => {
+  const box = new CliSandbox();
+  const key = box.run(['keygen']).stdout.trim();
+  const [pa, pb] = await freeUdpPorts(2);
+  const proxy = await startChaosProxy({ host: '127.0.0.1', port: pa }, { host: '127.0.0.1', port: pb }, { loss: 0.3, duplicate: 0.1, reorder: 0.1, seed: 9 });
+  t.after(() => proxy.close());
+  const common = ['--host', '127.0.0.1', `--key=${key}`, '--linger', '60'];
+  const a = headless(t, [...common, '--port', String(pa), '--peer', `127.0.0.1:${proxy.forA.port}`, '--nick', 'alice']);
+  const b = headless(t, [...common, '--port', String(pb), '--peer', `127.0.0.1:${proxy.forB.port}`, '--nick', 'bob']);
+  const N = 300;
+  for (let i = 0; i < N; i++) {
+    a.write(`a${i}`);
+    b.write(`b${i}`);
+  }
+  // A side leaving early would leave the other's last lines undelivered: end both once both have everything.
+  await a.waitLine('out', new RegExp(`<bob> b${N - 1}$`), 60_000);
+  await b.waitLine('out', new RegExp(`<alice> a${N - 1}$`), 60_000);
+  a.end();
+  b.end();
+  assert.equal(await a.exitCode(30_000), 0, a.err.join('\n'));
+  assert.equal(await b.exitCode(30_000), 0, b.err.join('\n'));
+  const texts = (p: HeadlessProc): string[] => p.out.map((l) => l.replace(/^\d\d:\d\d:\d\d <\w+> /, ''));
+  const got = { a: texts(a), b: texts(b) };
+  assert.deepEqual(got.b, Array.from({ length: N }, (_, i) => `a${i}`), 'b got everything a sent (a exited 0: all acknowledged)');
+  assert.deepEqual(got.a, Array.from({ length: N }, (_, i) => `b${i}`), 'a got everything b sent');
+});

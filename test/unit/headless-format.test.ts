@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clockTime, excerpt, jsonEvent, jsonLine, jsonMessage, messageLine, parseInputLine, statusLine } from '../../src/headless-format.js';
+
+test('input lines: messages, the // escape, commands, unknown commands, empty lines', () => {
+  assert.deepEqual(parseInputLine('hello'), { kind: 'send', text: 'hello' });
+  assert.deepEqual(parseInputLine('//rotate'), { kind: 'send', text: '/rotate' });
+  assert.deepEqual(parseInputLine('// leading space kept'), { kind: 'send', text: '/ leading space kept' });
+  assert.deepEqual(parseInputLine('/rotate'), { kind: 'command', name: 'rotate' });
+  assert.deepEqual(parseInputLine('/quit  '), { kind: 'command', name: 'quit' });
+  assert.deepEqual(parseInputLine(''), { kind: 'empty' });
+  assert.deepEqual(parseInputLine(' '), { kind: 'send', text: ' ' }, 'only truly empty lines are skipped');
+  assert.deepEqual(parseInputLine('/foo bar'), { kind: 'unknown', message: 'unknown command /foo (commands: /rotate /quit; // sends a literal slash)' });
+  const evil = parseInputLine('/\x1b[2Jx');
+  assert.equal(evil.kind, 'unknown');
+  assert.ok(evil.kind === 'unknown' && !evil.message.includes('\x1b'), 'the echoed command is sanitized');
+});
+
+test('text mode: one line per message, escapes removed, line breaks shown as ⏎', () => {
+  const time = new Date(2024, 0, 2, 3, 4, 5).getTime();
+  assert.equal(clockTime(time), '03:04:05');
+  assert.equal(messageLine({ from: 'bob', text: 'hi', time }), '03:04:05 <bob> hi');
+  const line = messageLine({ from: 'b\x1b]0;x\x07ob', text: 'one\ntwo\x1b[31m red\r\n\u202eevil', time });
+  assert.equal(line, '03:04:05 <bob> one⏎two red⏎evil');
+  assert.ok(!line.includes('\n'));
+});
+
+test('JSON mode: text verbatim, controls a terminal would obey escaped, still valid JSON', () => {
+  const time = Date.UTC(2024, 0, 2, 3, 4, 5);
+  const line = jsonMessage({ from: 'bob', text: 'a\nb\u009b31m\u202e\x1b', time });
+  assert.ok(!/[\n\u009b\u202e\x1b]/.test(line));
+  assert.deepEqual(JSON.parse(line), { type: 'message', from: 'bob', text: 'a\nb\u009b31m\u202e\x1b', time: '2024-01-02T03:04:05.000Z' });
+  assert.equal(jsonLine({ s: '\u2028' }), '{"s":"\\u2028"}');
+});
+
+test('status lines and JSON events for system facts never carry the key', () => {
+  const rotated = { name: 'key:rotated' as const, e: { oldFingerprint: 'AAAA-AAAA-AAAA-AAAA', newFingerprint: 'BBBB-BBBB-BBBB-BBBB', key: 'SECRET-KEY-TEXT' } };
+  assert.equal(statusLine(rotated), 'key rotated: AAAA-AAAA-AAAA-AAAA → BBBB-BBBB-BBBB-BBBB');
+  const json = jsonEvent(rotated, 0);
+  assert.ok(!json.includes('SECRET'));
+  assert.deepEqual(JSON.parse(json), { type: 'rotated', oldFingerprint: 'AAAA-AAAA-AAAA-AAAA', fingerprint: 'BBBB-BBBB-BBBB-BBBB', time: '1970-01-01T00:00:00.000Z' });
+  assert.equal(statusLine({ name: 'peer:state', e: { state: 'online' } }), 'peer online');
+  assert.equal(statusLine({ name: 'peer:address', e: { address: '1.2.3.4:5', previous: '1.2.3.4:6', reason: 'roamed' } }), 'peer moved to 1.2.3.4:5 (was 1.2.3.4:6)');
+  assert.equal(statusLine({ name: 'error', e: { severity: 'fatal', message: 'boom\x1b[2J' } }), 'error: boom');
+  assert.equal(statusLine({ name: 'message:failed', e: { id: 'x', text: 'y'.repeat(100), reason: 'queue full' } }), `not sent: queue full: ${'y'.repeat(59)}…`);
+  assert.equal(excerpt('short'), 'short');
+});

@@ -1,0 +1,208 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { SendWindow, type OutFrame } from '../../src/net/reliable-send.js';
+import { RecvWindow } from '../../src/net/reliable-recv.js';
+import { FAST_RETRANSMIT_REORDER_FRAMES, RTO_MAX_MS } from '../../src/constants.js';
+
+const RTO = 100;
+
+function msg(w: SendWindow, id: string, frags = 1): void {
+  const fragments = Array.from({ length: frags }, (_, i) => Buffer.from(`${id}/${i}`));
+  const r = w.enqueue(id, id, fragments, id.length);
+  assert.equal(r.ok, true);
+}
+
+const seqsOf = (fs: OutFrame[]): number[] => fs.map((f) => f.seq);
+
+test('new fragments get consecutive seqs, message after message', () => {
+  const w = new SendWindow();
+  msg(w, 'a', 2);
+  msg(w, 'b', 1);
+  const out = w.poll(0, RTO);
+  assert.deepEqual(
+    out.map((f) => [f.seq, f.fragIndex, f.fragCount, f.payload.toString(), f.retransmit]),
+    [
+      [0, 0, 2, 'a/0', false],
+      [1, 1, 2, 'a/1', false],
+      [2, 0, 1, 'b/0', false],
+    ],
+  );
+  assert.deepEqual(w.poll(0, RTO), [], 'nothing new, nothing due');
+  assert.equal(w.inFlight, 3);
+});
+
+test('the window bounds the fragments in flight; acks open it again', () => {
+  const w = new SendWindow({ windowFrames: 4 });
+  for (let i = 0; i < 10; i++) msg(w, `m${i}`);
+  assert.deepEqual(seqsOf(w.poll(0, RTO)), [0, 1, 2, 3]);
+  assert.equal(w.hasUnsent, true);
+  assert.deepEqual(w.onAck(2, []).map((m) => m.id), ['m0', 'm1']);
+  assert.deepEqual(seqsOf(w.poll(1, RTO)), [4, 5]);
+  assert.equal(w.pendingMessages, 8);
+});
+
+test('a message is delivered only when the cumulative ack passes all its fragments, not by SACK', () => {
+  const w = new SendWindow();
+  msg(w, 'big', 3);
+  msg(w, 'small');
+  w.poll(0, RTO);
+  assert.deepEqual(w.onAck(0, [[1, 4]]), []);
+  assert.deepEqual(w.onAck(2, [[3, 4]]), []);
+  assert.deepEqual(w.onAck(4, []).map((m) => m.id), ['big', 'small']);
+  assert.equal(w.pendingMessages, 0);
+  assert.equal(w.pendingBytes, 0);
+  assert.equal(w.nextDeadline(RTO), null);
+});
+
+test('a timed-out fragment is resent with its own exponential backoff, capped', () => {
+  const w = new SendWindow();
+  msg(w, 'a');
+  msg(w, 'b');
+  w.poll(0, RTO);
+  w.onAck(1, []);
+  assert.equal(w.nextDeadline(RTO), RTO);
+  assert.deepEqual(w.poll(RTO - 1, RTO), []);
+  const r1 = w.poll(RTO, RTO);
+  assert.deepEqual(r1.map((f) => [f.seq, f.retransmit]), [[1, true]]);
+  assert.equal(w.nextDeadline(RTO), RTO + 2 * RTO, 'doubled');
+  let t = RTO;
+  for (let i = 0; i < 20; i++) t = w.nextDeadline(RTO)!, w.poll(t, RTO);
+  assert.equal(w.nextDeadline(RTO)! - t, RTO_MAX_MS, 'backoff stops at RTO_MAX_MS');
+});
+
+test('SACKed fragments are not resent; holes below the highest SACK are fast-retransmitted', () => {
+  const w = new SendWindow();
+  for (let i = 0; i < 8; i++) msg(w, `m${i}`);
+  w.poll(0, RTO);
+  // 0, 1 and 3 lost; 2 and 4..7 arrived.
+  w.onAck(0, [
+    [2, 3],
+    [4, 8],
+  ]);
+  const fast = w.poll(1, RTO);
+  // seq s went out as transmission s+1; the newest delivered is seq 7 (tx 8):
+  // everything sent FAST_RETRANSMIT_REORDER_FRAMES transmissions before it counts as lost.
+  const expected = [0, 1, 3].filter((s) => s + 1 + FAST_RETRANSMIT_REORDER_FRAMES <= 8);
+  assert.deepEqual(seqsOf(fast), expected);
+  assert.ok(fast.every((f) => f.retransmit));
+  assert.equal(w.nextDeadline(RTO), 1 + RTO, 'a fast retransmission does not back off');
+  const later = w.poll(1 + RTO, RTO);
+  assert.deepEqual(seqsOf(later), [0, 1, 3], 'SACKed 2 and 4..7 are never resent');
+});
+
+test('a fragment is not declared lost when the reordering is within tolerance', () => {
+  const w = new SendWindow();
+  for (let i = 0; i < 3; i++) msg(w, `m${i}`);
+  w.poll(0, RTO);
+  w.onAck(0, [[1, 3]]); // seq 0 overtaken by the next two only
+  assert.deepEqual(w.poll(1, RTO), []);
+});
+
+test('an ack for seqs never sent is ignored', () => {
+  const w = new SendWindow();
+  msg(w, 'a');
+  w.poll(0, RTO);
+  assert.deepEqual(w.onAck(5, []), []);
+  assert.equal(w.pendingMessages, 1);
+  assert.deepEqual(w.onAck(0, [[0, 9]]), []);
+  assert.deepEqual(seqsOf(w.poll(RTO, RTO)), [0], 'the bogus SACK did not mark it received');
+});
+
+test('a full queue refuses with a reason naming the count; bytes are bounded too', () => {
+  const w = new SendWindow({ maxMessages: 2, maxBytes: 10 });
+  msg(w, 'a');
+  msg(w, 'b');
+  const r = w.enqueue('c', 'c', [Buffer.from('c')], 1);
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.reason, /send queue full \(2 messages waiting\)/);
+  const w2 = new SendWindow({ maxBytes: 10 });
+  assert.equal(w2.enqueue('x', 'x', [Buffer.alloc(1)], 8).ok, true);
+  const r2 = w2.enqueue('y', 'y', [Buffer.alloc(1)], 3);
+  assert.equal(r2.ok, false);
+  assert.match(r2.ok ? '' : r2.reason, /send queue full \(1 messages, 8 bytes waiting\)/);
+});
+
+test('restart renumbers every unacknowledged message from seq 0 and resends it whole', () => {
+  const w = new SendWindow();
+  msg(w, 'done');
+  msg(w, 'half', 3);
+  msg(w, 'later');
+  w.poll(0, RTO);
+  w.onAck(3, []); // 'done' delivered; 'half' fragments 0,1 acked
+  w.restart();
+  const out = w.poll(5, RTO);
+  assert.deepEqual(
+    out.map((f) => [f.seq, f.payload.toString(), f.retransmit]),
+    [
+      [0, 'half/0', false],
+      [1, 'half/1', false],
+      [2, 'half/2', false],
+      [3, 'later/0', false],
+    ],
+  );
+  assert.deepEqual(w.onAck(4, []).map((m) => m.id), ['half', 'later']);
+});
+
+test('rearm makes everything in flight due now, with the backoff forgotten', () => {
+  const w = new SendWindow();
+  msg(w, 'a');
+  w.poll(0, RTO);
+  for (let t = RTO; t < 5000; t = w.nextDeadline(RTO)!) w.poll(t, RTO);
+  w.rearm();
+  const now = 6000;
+  assert.ok(w.nextDeadline(RTO)! <= now);
+  assert.deepEqual(seqsOf(w.poll(now, RTO)), [0]);
+  assert.equal(w.nextDeadline(RTO), now + RTO);
+});
+
+test('takeAll hands back every undelivered message', () => {
+  const w = new SendWindow();
+  msg(w, 'a');
+  msg(w, 'b');
+  w.poll(0, RTO);
+  w.onAck(1, []);
+  assert.deepEqual(w.takeAll().map((m) => m.text), ['b']);
+  assert.equal(w.pendingMessages, 0);
+  assert.equal(w.inFlight, 0);
+});
+
+test('misuse throws TypeError', () => {
+  assert.throws(() => new SendWindow({ windowFrames: 0 }), TypeError);
+  assert.throws(() => new SendWindow().enqueue('x', 'x', [], 0), TypeError);
+});
+
+test('property: over a lossy, duplicating, reordering pipe every message arrives once, in order, and is acknowledged', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1 << 30 }), (n, seed) => {
+      let s = seed;
+      const rnd = (): number => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      const w = new SendWindow({ windowFrames: 8 });
+      const r = new RecvWindow();
+      for (let i = 0; i < n; i++) msg(w, `m${i}`, 1 + (i % 3));
+      const got: string[] = [];
+      const delivered: string[] = [];
+      let now = 0;
+      let inflight: OutFrame[] = [];
+      for (let step = 0; step < 5000 && delivered.length < n; step++) {
+        now += 10;
+        for (const f of w.poll(now, RTO)) {
+          if (rnd() < 0.3) continue;
+          inflight.push(f);
+          if (rnd() < 0.1) inflight.push(f);
+        }
+        if (rnd() < 0.3) inflight.reverse();
+        for (const f of inflight) {
+          r.push({ seq: f.seq, fragIndex: f.fragIndex, fragCount: f.fragCount, payload: f.payload });
+          for (const d of r.drain()) got.push(d.payload.toString());
+        }
+        inflight = [];
+        if (rnd() >= 0.3) delivered.push(...w.onAck(r.ack, r.sack()).map((m) => m.id));
+      }
+      const expected = Array.from({ length: n }, (_, i) => Array.from({ length: 1 + (i % 3) }, (_, j) => `m${i}/${j}`)).flat();
+      assert.deepEqual(got, expected);
+      assert.deepEqual(delivered, Array.from({ length: n }, (_, i) => `m${i}`));
+    }),
+    { numRuns: 100 },
+  );
+});
