@@ -65,6 +65,8 @@ export class Link {
   echo: { ts: number; at: number } | null = null;
   /** A standalone ack is due at this time unless a frame leaves first. */
   ackDueAt: number | null = null;
+  /** Data frames received since the last frame we sent (each frame carries the ack). */
+  unackedData = 0;
   /** The peer sent frames to a session of ours it does not know: tell it who we are. */
   helloDue = false;
   /** close() has begun: nothing new is taken in; a frame to us means the peer heard our bye. */

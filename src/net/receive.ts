@@ -230,6 +230,7 @@ export class Inbound {
   private receiveData(f: Frame): void {
     const { link } = this;
     link.ackDueAt ??= link.now() + ACK_DELAY_MS;
+    link.unackedData += 1;
     link.recvWindow.push({ seq: f.seq, fragIndex: f.fragIndex, fragCount: f.fragCount, payload: f.payload });
     for (const frag of link.recvWindow.drain()) {
       try {

@@ -123,7 +123,10 @@ export class Outbound {
       fragCount: data?.fragCount ?? 0,
       payload,
     };
-    if (peerSession !== null) link.ackDueAt = null;
+    if (peerSession !== null) {
+      link.ackDueAt = null;
+      link.unackedData = 0;
+    }
     this.transmit(link.keyring.encrypt(encodeFrame(frame)));
   }
 

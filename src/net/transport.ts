@@ -1,6 +1,6 @@
 import { errorMessage, type Bus, type LinkStats, type WireMode } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
-import { BYE_ATTEMPTS_MIN, BYE_LINGER_MS } from '../constants.js';
+import { ACK_EVERY_DATA_FRAMES, BYE_ATTEMPTS_MIN, BYE_LINGER_MS } from '../constants.js';
 import type { DropReason } from './errors.js';
 import { Link } from './link.js';
 import type { Address, DatagramPort } from './port.js';
@@ -224,6 +224,8 @@ export class Transport {
       this.out.sendControl('hello');
     }
     this.guard(() => this.out.pump());
+    // Data frames piled up in this batch and no data frame of ours carried their ack: ack now, not after ACK_DELAY_MS.
+    if (link.unackedData >= ACK_EVERY_DATA_FRAMES) this.out.sendControl('ack');
     for (const check of [...this.flushWaiters]) check();
     this.arm();
   }

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab, type Peer } from '../_transport-pair.js';
-import { MAX_DATAGRAM_BYTES, PEER_TIMEOUT_MS, SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
+import { ACK_EVERY_DATA_FRAMES, MAX_DATAGRAM_BYTES, PEER_TIMEOUT_MS, SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
 import type { Address, DatagramPort } from '../../src/net/port.js';
 import { MAX_FRAME_PLAINTEXT } from '../../src/net/frame.js';
 
@@ -42,6 +42,25 @@ test('handshake, then messages both ways arrive once, in order, with sent → de
   const stats = a.transport.stats();
   assert.ok(stats.datagramsOut > 0 && stats.datagramsIn > 0);
   assert.equal(stats.dropped, 0);
+});
+
+test('a burst of data frames is acked at the end of the receive batch, a trickle after the ack delay', { timeout: 30_000 }, async (t) => {
+  const lab = new Lab();
+  t.after(() => lab.closeAll());
+  const a = lab.peer('alice', A, B);
+  const b = lab.peer('bob', B, A);
+  await lab.settle();
+  // A burst: enough frames for one batch to owe an ack, and the clock does not move.
+  const burst = Array.from({ length: ACK_EVERY_DATA_FRAMES * 2 }, (_, i) => a.send(`burst ${i}`));
+  await lab.settle();
+  assert.equal(b.texts().length, burst.length);
+  assert.deepEqual(delivered(a), burst, 'the receiver acked without waiting for ACK_DELAY_MS');
+  // One message alone waits for the delayed ack (or a reply to carry it).
+  const single = a.send('single');
+  await lab.settle();
+  assert.ok(!delivered(a).includes(single), 'a lone frame is not acked at once');
+  await lab.advance(100);
+  assert.ok(delivered(a).includes(single));
 });
 
 test('a peer with no configured address learns it from the first authenticated frame', { timeout: 30_000 }, async (t) => {
