@@ -99,6 +99,8 @@ export const DEFAULT_TOKEN_TTL_S = 600;
 export const ROTATION_TIMEOUT_MS = 10_000;
 /** Retransmit interval for rotation frames, in ms. */
 export const ROTATION_RETRY_MS = 500;
+/** A responder whose accept went unconfirmed repeats it this often, until the initiator aborts or confirms, in ms. */
+export const ROTATION_UNCONFIRMED_RETRY_MS = 5_000;
 /** How long the previous key stays accepted after a rotation, in ms. */
 export const KEY_GRACE_MS = 60_000;
 

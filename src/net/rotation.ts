@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from '../constants.js';
+import { ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS, ROTATION_UNCONFIRMED_RETRY_MS } from '../constants.js';
 import { RotationKeyError } from '../crypto/errors.js';
 import { encodeKey } from '../crypto/keys.js';
 import { deriveRotatedKey, generateRotationKeyPair, type RotationKeyPair } from '../crypto/rotation-kdf.js';
@@ -272,7 +272,14 @@ export class Rotation {
         return [];
       case 'accepting':
         if (!this.unconfirmedReported && timedOut) {
+          this.lastSentAt = now;
           return this.unconfirmed(`key rotation not confirmed by the peer yet; ${OLD_KEY_KEPT}, the new one waits for the peer`);
+        }
+        // Keep asking, slowly: an initiator that gave up answers with rot-abort (its first one may
+        // have been lost), one that committed answers under the new key — either way this ends.
+        if (this.unconfirmedReported && now >= this.lastSentAt + ROTATION_UNCONFIRMED_RETRY_MS) {
+          this.lastSentAt = now;
+          return [this.send('rot-accept')];
         }
         return [];
       case 'idle':
@@ -287,7 +294,7 @@ export class Rotation {
     const retry = this.lastSentAt + ROTATION_RETRY_MS;
     if (this.st === 'offering') mine = Math.min(timeout, retry);
     else if (this.st === 'committed' && !this.unconfirmedReported) mine = Math.min(timeout, retry);
-    else if (this.st === 'accepting' && !this.unconfirmedReported) mine = timeout;
+    else if (this.st === 'accepting') mine = this.unconfirmedReported ? this.lastSentAt + ROTATION_UNCONFIRMED_RETRY_MS : timeout;
     const keys = this.ctx.keyring.nextDeadline();
     if (mine === null) return keys;
     return keys === null ? mine : Math.min(mine, keys);

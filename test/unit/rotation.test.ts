@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { ManualClock } from '../../src/clock.js';
-import { KEY_GRACE_MS, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from '../../src/constants.js';
+import { KEY_GRACE_MS, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS, ROTATION_UNCONFIRMED_RETRY_MS } from '../../src/constants.js';
 import { fingerprint } from '../../src/crypto/keys.js';
 import { RotationStateError } from '../../src/net/errors.js';
 import { NO_SESSION, decodeFrame, encodeFrame, type FrameType } from '../../src/net/frame.js';
@@ -391,6 +391,25 @@ test('accept and abort lost: the responder keeps next (unconfirmed); a late acce
   assert.equal(net.b.state, 'idle');
   assertSameKey(net);
   assert.equal(net.a.eventsOf('key:rotated').length, 1);
+});
+
+test('accept and abort lost, then the link heals: the responder\'s slow repeat of its accept draws a new abort', () => {
+  const net = new Net();
+  net.drop = (m) => m.type === 'rot-accept' || m.type === 'rot-abort';
+  net.start(net.a);
+  net.run(ROTATION_TIMEOUT_MS + ROTATION_RETRY_MS);
+  assert.equal(net.b.state, 'accepting');
+  assert.equal(net.b.eventsOf('rotation-unconfirmed').length, 1);
+  net.drop = () => false;
+  net.run(ROTATION_UNCONFIRMED_RETRY_MS + ROTATION_RETRY_MS);
+  assert.equal(net.b.state, 'idle', 'the repeated accept was answered with rot-abort');
+  assert.equal(net.b.keyring.nextKey, null);
+  assertSameKey(net);
+  // B is free to rotate on its own now.
+  net.start(net.b);
+  net.drain();
+  assert.equal(net.b.eventsOf('key:rotated').length, 1);
+  assertSameKey(net);
 });
 
 test('a late accept for an abandoned rotation is answered with rot-abort', () => {
