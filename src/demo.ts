@@ -43,6 +43,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     debug: opts.debug,
     profileName: null,
     ui: opts.ui,
+    // The demo's keys are throwaway: a rotated one has no profile to go to, and that is not worth a warning.
+    saveKey: () => {},
   };
   // The bot binds first so the user's side can be pointed at it.
   const bot = await openSession({ ...base, nick: BOT_NICK, listen: { host: '127.0.0.1', port: 0 }, peer: null });
