@@ -172,7 +172,7 @@ class TuiApp {
     const inputRows = this.input.measure(width, height);
     const statusTop = Math.max(0, height - inputRows - 1);
     this.paneHeight = Math.max(1, statusTop);
-    this.pane.sync(width, this.paneHeight);
+    this.pane.sync(width, this.paneHeight, { overlaid: this.help.visible || this.links.visible });
     this.status.place(statusTop, width, this.view.statusState());
     const caret = this.input.place(statusTop + 1);
     this.screen.setCursor(this.help.visible ? null : caret);

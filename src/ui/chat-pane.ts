@@ -7,6 +7,9 @@
  * blessed's Log / pushLine: those re-parse every stored line on each append
  * (quadratic, and they undo tag escaping).
  *
+ * Arriving lines scroll the terminal's region rather than repainting the
+ * pane (draw.ts): a new message costs the terminal its own rows only.
+ *
  * While scrolled up, the bottom row is a marker: "── 3 new messages · End to
  * follow ──".
  */
@@ -64,18 +67,30 @@ export class ChatPane {
     this.buffer.update(id, patch);
   }
 
-  /** Places the pane (rows 0..height-1) and copies the visible rows in. Called right before each render. */
-  sync(width: number, height: number): void {
+  /**
+   * Places the pane (rows 0..height-1) and copies the visible rows in. Called
+   * right before each render. `overlaid`: something (help, link panel) is
+   * drawn over the pane this frame; the pane then repaints instead of
+   * scrolling the terminal, which would move the overlay too and make it
+   * repaint (correct either way, this is the cheaper one).
+   */
+  sync(width: number, height: number, opts: { overlaid?: boolean } = {}): void {
     this.height = Math.max(1, height);
     this.box.element.height = this.height;
     this.buffer.resize(Math.max(1, width));
+    const scroll = { scroll: opts.overlaid !== true };
     if (this.buffer.atBottom || this.height < 2) {
-      this.box.setRows(this.buffer.visibleRows(this.height));
+      this.box.setRows(this.buffer.visibleRows(this.height), scroll);
       return;
     }
     const rows = this.buffer.visibleRows(this.height - 1);
     rows.push(markerRow(this.buffer.newWhileScrolled, width));
-    this.box.setRows(rows);
+    this.box.setRows(rows, scroll);
+  }
+
+  /** Rows the terminal scrolled instead of being repainted (see draw.ts). */
+  get scrolledRows(): number {
+    return this.box.scrolledRows;
   }
 
   /** Page size for PgUp/PgDn: the pane less two rows of overlap, so the reader keeps context. */
