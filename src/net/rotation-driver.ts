@@ -1,7 +1,8 @@
 import type { KeySlot } from './keyring.js';
 import type { FrameType } from './frame.js';
 import type { Link } from './link.js';
-import { Rotation, type RotationAction } from './rotation.js';
+import { Rotation } from './rotation.js';
+import type { RotationAction } from './rotation-state.js';
 import type { Outbound } from './send.js';
 
 /**

@@ -1,90 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.js';
 import { ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS, ROTATION_UNCONFIRMED_RETRY_MS } from '../constants.js';
 import { RotationKeyError } from '../crypto/errors.js';
 import { encodeKey } from '../crypto/keys.js';
 import { deriveRotatedKey, generateRotationKeyPair, type RotationKeyPair } from '../crypto/rotation-kdf.js';
-import { RotationStateError } from './errors.js';
-import { decodeRotationPayload, encodeRotationPayload, type FrameType, type SessionId } from './frame.js';
-import type { Keyring, KeySlot } from './keyring.js';
-
-/**
- * The key rotation of src/net/PROTOCOL.md as a pure state machine. It drives
- * the keyring itself and returns what the transport must send (under
- * keyring.current at that moment) or emit; it owns no timer (tick /
- * nextDeadline) and no socket.
- *
- *                    ┌────────── timeout: rot-abort, failed ───────────┐
- *                    ▼                                                  │
- *   ┌──────────────▶ idle ───────────── start(): rot-offer ─────────▶ offering
- *   │                │  ▲                                               │    │
- *   │     rot-offer  │  │ a frame under next: promote, rotated          │    │ rot-accept (our rid,
- *   │ (under current)│  │ rot-abort or peer restart: drop next, failed  │    │ under current):
- *   │    K' → next   ▼  │                                               │    │ commit K', rot-confirm
- *   │             accepting ◀──── the peer's offer; lower session wins ─┘    ▼
- *   │               │   ▲                                               committed
- *   │               └───┘ a newer offer replaces a stale one                 │
- *   │                                                                        │
- *   └── rot-confirm-ack or any frame under current: rotated ─────────────────┘
- *       peer restarted, its first frame under previous: revert, failed
- *
- * Whatever the state, a restarted peer whose first frame comes under our
- * previous key lost the newest key: we go back to the previous one as well.
- *
- * Rules that keep the two peers able to read each other:
- * - An offer is taken only under our current key, an accept only under the
- *   initiator's current key: the HKDF salt (the current key) is then the same
- *   on both sides.
- * - The responder never drops next on a timer (the initiator may have
- *   committed): it reports "unconfirmed" and waits for a frame under next, an
- *   abort, a newer offer or a peer restart.
- * - The initiator never aborts after committing; it completes on any frame
- *   under the new key, and reverts only if the peer restarted and speaks the
- *   old key.
- * - Rotation ids are random; an unknown rid is ignored. Ended rids are
- *   remembered so a late duplicate cannot restart them, and an accept for one
- *   of our abandoned rids is answered with another rot-abort.
- * - With packet numbers (onFrame's 4th argument) a delayed offer of an older
- *   attempt cannot replace the one being accepted.
- */
-
-export type RotationState = 'idle' | 'offering' | 'accepting' | 'committed';
-
-const STEPS: Record<RotationState, readonly RotationState[]> = {
-  idle: ['offering', 'accepting'],
-  offering: ['committed', 'idle', 'accepting'],
-  accepting: ['idle', 'accepting'],
-  committed: ['idle'],
-};
-
-/** `to`, if the diagram has the step; else RotationStateError naming both states. */
-export function transition(from: RotationState, to: RotationState): RotationState {
-  if (!STEPS[from]?.includes(to)) throw new RotationStateError(from, to);
-  return to;
-}
-
-export type RotationFrameType = 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort';
-
-export type RotationAction =
-  | { kind: 'send'; type: RotationFrameType; payload: Buffer }
-  | { kind: 'event'; event: 'key:rotation-pending'; initiator: 'local' | 'peer' }
-  | { kind: 'event'; event: 'key:rotated'; oldFingerprint: string; newFingerprint: string; key: string }
-  | { kind: 'event'; event: 'key:rotation-failed'; reason: string }
-  | { kind: 'event'; event: 'rotation-unconfirmed'; message: string };
-
-export interface RotationContext {
-  clock: Clock;
-  keyring: Keyring;
-  localSession: () => SessionId;
-  peerSession: () => SessionId | null;
-  /** Null when a rotation may start, else why not (raw peer, raw mode, no peer). Asked by start() only: an offer that arrived is a frame, so the peer is not raw. */
-  canRotate: () => string | null;
-}
+import { decodeRotationPayload, encodeRotationPayload, type FrameType } from './frame.js';
+import type { KeySlot } from './keyring.js';
+import { transition, type RotationAction, type RotationContext, type RotationFrameType, type RotationState } from './rotation-state.js';
 
 /** Ended rotation ids remembered, per side. */
 const RETIRED_RIDS_KEPT = 16;
 const OLD_KEY_KEPT = 'the old key is still in use';
 
+/** The rotation state machine: its diagram and the rules that keep both peers able to read each other are in rotation-state.ts. */
 export class Rotation {
   private st: RotationState = 'idle';
   /** The rotation in progress (ours while offering/committed, the peer's while accepting). */

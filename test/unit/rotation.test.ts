@@ -9,7 +9,8 @@ import { RotationStateError } from '../../src/net/errors.js';
 import { NO_SESSION, decodeFrame, encodeFrame, type FrameType } from '../../src/net/frame.js';
 import { Keyring } from '../../src/net/keyring.js';
 import { ReplayWindow } from '../../src/net/replay.js';
-import { Rotation, transition, type RotationAction, type RotationState } from '../../src/net/rotation.js';
+import { Rotation } from '../../src/net/rotation.js';
+import { transition, type RotationAction, type RotationState } from '../../src/net/rotation-state.js';
 
 /*
  * Two Rotation + Keyring peers joined by a pipe the test drives step by step.
