@@ -2,7 +2,7 @@
  * Canonical urlsafe base64 (RFC 4648 §5) WITH '=' padding, the text form of
  * Fernet tokens and keys.
  *
- * Why not `Buffer.from(s, 'base64url')`: Node's decoder silently skips
+ * Why not `Buffer.from(s, 'base64url')` alone: Node's decoder silently skips
  * characters outside the alphabet, accepts '+' and '/', ignores padding and
  * the unused low bits of the last character, so many texts decode to one
  * token. Python's `base64.urlsafe_b64decode` (what cryptography's Fernet uses)
@@ -17,21 +17,32 @@
  * nothing genuine is lost, and every single-bit change of a token's text is
  * guaranteed to change its bytes or be refused.
  *
- * Both directions are hand-written loops over bytes: a token arrives as a
- * Buffer from the socket and leaves as one, so no string is built on the hot path.
+ * Two decoders, one verdict. Long texts go through Node's native codec and
+ * are accepted only if the canonical re-encoding of what it decoded IS the
+ * input: a text with a stray character, a misplaced or missing '=' or non-zero
+ * spare bits is the canonical encoding of nothing, so it is refused without a
+ * character scan and whatever Node's decoder tolerates. Short texts (every
+ * chat datagram) go through a JS loop that checks as it decodes: there the
+ * native path's two temporary strings cost more than they save.
  */
 
+import { constants } from 'node:buffer';
+
+const { MAX_STRING_LENGTH } = constants;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const PAD = 0x3d; // '='
 
-const ENCODE = new Uint8Array(64);
+/**
+ * Texts of at least this many characters are decoded natively. Measured
+ * inside Fernet.decrypt (Node 20, x86-64): the JS loop is a few % faster at
+ * 1.5 K characters, the native path a few % faster at 2.8 K and 3–4× at 87 K.
+ * Exported so the tests can straddle it.
+ */
+export const NATIVE_DECODE_MIN_CHARS = 2048;
+
 /** Character code → 6-bit value, or -1 for anything outside the urlsafe alphabet. */
 const DECODE = new Int16Array(256).fill(-1);
-for (let i = 0; i < 64; i++) {
-  const c = ALPHABET.charCodeAt(i);
-  ENCODE[i] = c;
-  DECODE[c] = i;
-}
+for (let i = 0; i < 64; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
 /** True when `code` (a character code) belongs to the urlsafe alphabet. */
 export function isBase64UrlChar(code: number): boolean {
@@ -43,47 +54,53 @@ export function encodedLength(byteLength: number): number {
   return Math.ceil(byteLength / 3) * 4;
 }
 
-/** Padded urlsafe base64 of `bytes`, as ASCII bytes. */
+/** A Buffer view of `bytes`, no copy: toString and friends live on Buffer only. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Padded urlsafe base64 of `bytes`, as ASCII bytes. Native at every size: measured no slower than a JS loop at 100 B. */
 export function encodeBase64Url(bytes: Uint8Array): Buffer {
-  const n = bytes.length;
-  const out = Buffer.allocUnsafe(encodedLength(n));
-  const whole = n - (n % 3);
-  let o = 0;
-  for (let i = 0; i < whole; i += 3) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out[o++] = ENCODE[v >>> 18]!;
-    out[o++] = ENCODE[(v >>> 12) & 63]!;
-    out[o++] = ENCODE[(v >>> 6) & 63]!;
-    out[o++] = ENCODE[v & 63]!;
-  }
-  const rest = n - whole;
-  if (rest === 1) {
-    const v = bytes[whole]!;
-    out[o++] = ENCODE[v >>> 2]!;
-    out[o++] = ENCODE[(v & 3) << 4]!;
-    out[o++] = PAD;
-    out[o++] = PAD;
-  } else if (rest === 2) {
-    const v = (bytes[whole]! << 8) | bytes[whole + 1]!;
-    out[o++] = ENCODE[v >>> 10]!;
-    out[o++] = ENCODE[(v >>> 4) & 63]!;
-    out[o++] = ENCODE[(v & 15) << 2]!;
-    out[o++] = PAD;
-  }
+  const n = encodedLength(bytes.length);
+  const out = Buffer.allocUnsafe(n);
+  // Node leaves the padding out; the unwritten tail is exactly the '=' count.
+  const written = out.write(asBuffer(bytes).toString('base64url'), 0, 'latin1');
+  if (written < n) out.fill(PAD, written);
   return out;
 }
 
 /**
  * Decode canonical padded urlsafe base64 (see the file comment), or return
- * null if `text` is anything else. A string is read as UTF-8, so a non-ASCII
- * character becomes bytes outside the alphabet and is refused.
+ * null if `text` is anything else. Any non-ASCII byte or character lies
+ * outside the alphabet, so it is refused.
  */
 export function decodeBase64Url(text: Uint8Array | string): Buffer | null {
-  const src = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  // Bytes past V8's string limit cannot become the native path's string.
+  if (text.length >= NATIVE_DECODE_MIN_CHARS && text.length <= MAX_STRING_LENGTH) {
+    return decodeNative(typeof text === 'string' ? text : asBuffer(text).toString('latin1'));
+  }
+  return decodeLoop(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+}
+
+/** `s` is not empty. */
+function decodeNative(s: string): Buffer | null {
+  const n = s.length;
+  if (n % 4 !== 0) return null;
+  const raw = Buffer.from(s, 'base64url');
+  const canonical = raw.toString('base64url'); // unpadded
+  const pad = n - canonical.length;
+  if (pad === 0) return s === canonical ? raw : null;
+  // n is a multiple of 4, so pad is also the number of '=' canonical lacks.
+  if (pad < 0 || pad > 2 || s.charCodeAt(n - 1) !== PAD || (pad === 2 && s.charCodeAt(n - 2) !== PAD)) return null;
+  // A sliced string compares as memory; startsWith is a character loop, 7× slower at 87 K.
+  return s.slice(0, canonical.length) === canonical ? raw : null;
+}
+
+/** A string arrives here as UTF-8, so a non-ASCII character is a byte outside the alphabet. */
+function decodeLoop(src: Uint8Array): Buffer | null {
   const n = src.length;
   if (n % 4 !== 0) return null;
   if (n === 0) return Buffer.alloc(0);
-
   let pad = 0;
   if (src[n - 1] === PAD) pad = src[n - 2] === PAD ? 2 : 1;
   const out = Buffer.allocUnsafe((n / 4) * 3 - pad);

@@ -1,7 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeBase64Url, encodeBase64Url, encodedLength, isBase64UrlChar } from '../../src/crypto/base64url.js';
+import { NATIVE_DECODE_MIN_CHARS, decodeBase64Url, encodeBase64Url, encodedLength, isBase64UrlChar } from '../../src/crypto/base64url.js';
+
+/**
+ * An oracle independent of both decoders: the canonical texts, spelled out.
+ * Before "==" one data character with its low 4 bits zero, before "=" one
+ * with its low 2 bits zero. Without the u flag \w is exactly [A-Za-z0-9_].
+ */
+const CANONICAL = /^(?:[\w-]{4})*(?:[\w-][AQgw]==|[\w-]{2}[AEIMQUYcgkosw048]=)?$/;
+
+/** A canonical prefix that pushes any text past NATIVE_DECODE_MIN_CHARS, so the native decoder judges it. */
+const LONG = 'AbC-'.repeat(NATIVE_DECODE_MIN_CHARS / 4);
 
 /** Node's own encoder plus the padding it leaves out: the reference for the canonical form. */
 function reference(bytes: Uint8Array): string {
@@ -34,6 +44,36 @@ test('decode accepts exactly the canonical texts: whatever it accepts re-encodes
   );
 });
 
+test('encode/decode round trip on both sides of the native-decoder threshold', () => {
+  const minBytes = (NATIVE_DECODE_MIN_CHARS / 4) * 3 - 12;
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: minBytes, maxLength: minBytes + 24 }), (bytes) => {
+      const text = encodeBase64Url(bytes);
+      assert.equal(text.toString('latin1'), reference(bytes));
+      assert.deepEqual(decodeBase64Url(text), Buffer.from(bytes));
+      assert.deepEqual(decodeBase64Url(text.toString('latin1')), Buffer.from(bytes));
+      assert.deepEqual(decodeBase64Url(new Uint8Array(text)), Buffer.from(bytes), 'a plain Uint8Array');
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('both decoders accept exactly what the canonical-text oracle accepts, from a string or from bytes', () => {
+  // Traps for a lax or truncating decoder: 'Ł' is U+0141 (low byte 'A'), 'ŗ' U+0157 (low byte 'W').
+  const chars = fc.constantFrom(...'AQgwEB-_=+/ .\n\0éŁŗ'.split(''), 'A', 'z', '0', '8');
+  fc.assert(
+    fc.property(fc.boolean(), fc.array(chars, { maxLength: 14 }), fc.nat(), (long, parts, at) => {
+      const tail = parts.join('');
+      // Half the cases put the odd characters at the end, half splice them in at a random point.
+      const text = long ? (at % 2 === 0 ? LONG + tail : LONG.slice(0, at % LONG.length) + tail + LONG.slice(at % LONG.length)) : tail;
+      const expected = CANONICAL.test(text) ? Buffer.from(text, 'base64url') : null;
+      assert.deepEqual(decodeBase64Url(text), expected, JSON.stringify(tail));
+      assert.deepEqual(decodeBase64Url(Buffer.from(text, 'utf8')), expected, `bytes of ${JSON.stringify(tail)}`);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
 test('decode rejects each kind of non-canonical text', () => {
   const cases: Array<[string, string]> = [
     ['gA', 'missing padding'],
@@ -48,10 +88,23 @@ test('decode rejects each kind of non-canonical text', () => {
     ['A=AA', 'padding inside'],
     ['gé==', 'non-ASCII'],
   ];
-  for (const [text, why] of cases) assert.equal(decodeBase64Url(text), null, why);
+  for (const [text, why] of cases) {
+    assert.equal(decodeBase64Url(text), null, why);
+    assert.equal(decodeBase64Url(LONG + text), null, `${why}, native decoder`);
+    assert.equal(decodeBase64Url(Buffer.from(LONG + text, 'utf8')), null, `${why}, native decoder, bytes`);
+  }
+  // Bytes that are not UTF-8 at all: 0xC1 is 'A' with the high bit set, 0x80 + '=' a truncated '='.
+  for (const bad of [0xc1, 0xbd, 0x00, 0xff]) {
+    for (const text of [LONG + 'gA==', 'AbC-AbC-gA==']) {
+      const bytes = Buffer.from(text, 'latin1');
+      bytes[5] = bad;
+      assert.equal(decodeBase64Url(bytes), null, `byte 0x${bad.toString(16)} in ${bytes.length} bytes`);
+    }
+  }
   assert.deepEqual(decodeBase64Url(''), Buffer.alloc(0));
   assert.deepEqual(decodeBase64Url('gA=='), Buffer.from([0x80]));
   assert.deepEqual(decodeBase64Url('-_8='), Buffer.from([0xfb, 0xff]));
+  assert.deepEqual(decodeBase64Url(LONG + '-_8='), Buffer.concat([Buffer.from(LONG, 'base64url'), Buffer.from([0xfb, 0xff])]));
 });
 
 test('isBase64UrlChar', () => {
