@@ -149,6 +149,10 @@ export const SHUTDOWN_GRACE_MS = 1_000;
 export const DEFAULT_PORT = 7755;
 /** Default listen host. */
 export const DEFAULT_LISTEN_HOST = '0.0.0.0';
+/** Headless: most messages handed to the transport and not yet acknowledged; later lines wait (below SEND_QUEUE_MAX_MESSAGES). */
+export const HEADLESS_IN_FLIGHT_MAX = 500;
+/** Headless: stdin is paused while this many read lines wait for the transport, in lines. */
+export const HEADLESS_BACKLOG_PAUSE_LINES = 10_000;
 /** Default headless linger at end of input, in seconds. */
 export const DEFAULT_LINGER_S = 30;
 /** Longest headless linger accepted, in seconds. */

@@ -5,7 +5,11 @@
  *  1. open the session (BindError → one line, exit 1); print "listening on …"
  *  2. each stdin line: empty → skipped; `//x` → sends `/x`; `/rotate`
  *     (deferred until the peer is online); `/quit` → like end of input;
- *     other `/…` → one error line; anything else → one message
+ *     other `/…` → one error line; anything else → one message. Flow
+ *     control: at most HEADLESS_IN_FLIGHT_MAX messages are handed to the
+ *     transport at once (its queue is bounded); later lines wait in a
+ *     backlog, and stdin is paused while the backlog is long, so
+ *     `cat big.txt | fernchat chat --headless` sends every line
  *  3. each received message → one stdout line (headless-format.ts); status
  *     and errors → stderr; --json → system events on stdout too
  *  4. end of input: a rotation still running finishes or fails (bounded by
@@ -17,7 +21,7 @@
 import { createInterface } from 'node:readline';
 import { newMessageId, type BusEventName } from './bus.js';
 import type { ChatOptions } from './chat-options.js';
-import { ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from './constants.js';
+import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from './constants.js';
 import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
 import { formatAddress } from './net/port.js';
 import { BindError } from './net/udp.js';
@@ -83,6 +87,28 @@ export async function runHeadless(
   const poke = (): void => {
     for (const w of [...wake]) w();
   };
+  // Lines read but not yet handed to the transport; `head` avoids O(n) shifts.
+  let backlog: string[] = [];
+  let head = 0;
+  let paused = false;
+  let pauseInput = (): void => {};
+  let resumeInput = (): void => {};
+  const feed = (): void => {
+    while (head < backlog.length && (opts.wire === 'raw' || transport.pendingCount() < HEADLESS_IN_FLIGHT_MAX)) {
+      sent += 1;
+      bus.emit('send', { id: newMessageId(), text: backlog[head]! });
+      head += 1;
+    }
+    if (head === backlog.length) {
+      backlog = [];
+      head = 0;
+    }
+    if (paused && backlog.length - head < HEADLESS_BACKLOG_PAUSE_LINES / 2) {
+      paused = false;
+      resumeInput();
+    }
+    poke();
+  };
 
   offs.push(bus.on('message:received', (m) => out(opts.json ? jsonMessage(m) : messageLine(m))));
   for (const name of FACTS) {
@@ -95,7 +121,8 @@ export async function runHeadless(
     );
   }
   offs.push(
-    bus.on('message:failed', () => (failed += 1)),
+    bus.on('message:failed', () => ((failed += 1), feed())),
+    bus.on('message:delivered', () => feed()),
     bus.on('peer:state', ({ state }) => {
       online = state === 'online';
       if (online && rotateWanted) {
@@ -116,14 +143,21 @@ export async function runHeadless(
   const rl = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
   const ended = new Promise<void>((resolve) => rl.once('close', resolve));
   stopReading = () => rl.close();
+  pauseInput = () => rl.pause();
+  resumeInput = () => rl.resume();
   if (signalled) rl.close();
   const onOutputError = (): void => rl.close(); // the reader went away (EPIPE): stop reading
   io.stdout.on('error', onOutputError);
   rl.on('line', (line) => {
     const input = parseInputLine(line);
     if (input.kind === 'send') {
-      sent += 1;
-      bus.emit('send', { id: newMessageId(), text: input.text });
+      backlog.push(input.text);
+      feed();
+      // readline still emits the lines of a chunk already read: the backlog takes them, nothing is lost.
+      if (!paused && backlog.length - head >= HEADLESS_BACKLOG_PAUSE_LINES) {
+        paused = true;
+        pauseInput();
+      }
     } else if (input.kind === 'unknown') {
       err(input.message);
     } else if (input.kind === 'command' && input.name === 'quit') {
@@ -141,12 +175,20 @@ export async function runHeadless(
 
   // 4 ----------------------------------------------------------------
   if (!signalled) {
+    const lingerUntil = Date.now() + opts.lingerS * 1000;
+    // What waits in the backlog goes out as acks free the transport's queue, within the linger.
+    await until(() => head === backlog.length || signalled, opts.lingerS * 1000, wake);
     await until(() => !rotating || signalled, ROTATION_TIMEOUT_MS + 2 * ROTATION_RETRY_MS, wake);
     // A signal ends the wait; closing the session below settles the flush (and clears its timer).
-    if (opts.wire === 'reliable' && !signalled) await Promise.race([transport.flush(opts.lingerS * 1000), interrupted]);
+    if (opts.wire === 'reliable' && !signalled) {
+      await Promise.race([transport.flush(Math.max(0, lingerUntil - Date.now())), interrupted]);
+    }
   }
   if (rotateWanted) err('key rotation failed: the peer never came online; the old key is still in use');
-  const undelivered = transport.pendingCount() + failed;
+  // Lines never handed to the transport (linger ran out, or a signal) count as not delivered.
+  const unsent = backlog.length - head;
+  sent += unsent;
+  const undelivered = transport.pendingCount() + failed + unsent;
   for (const off of offs) off();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { CliSandbox, ensureBuilt } from '../_cli.js';
 import { HeadlessProc, freeUdpPorts } from '../_headless-proc.js';
 import { startChaosProxy } from '../chaos-proxy.js';
+import { SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
 
 const WAIT_MS = 15_000;
 
@@ -143,4 +144,23 @@ test('two headless processes through the chaos proxy: 300 lines each way, nothin
   const got = { a: texts(a), b: texts(b) };
   assert.deepEqual(got.b, Array.from({ length: N }, (_, i) => `a${i}`), 'b got everything a sent (a exited 0: all acknowledged)');
   assert.deepEqual(got.a, Array.from({ length: N }, (_, i) => `b${i}`), 'a got everything b sent');
+});
+
+test('a piped file far larger than the send queue arrives whole: stdin is flow-controlled, no line fails', { timeout: 90_000 }, async (t) => {
+  const box = new CliSandbox();
+  const key = box.run(['keygen']).stdout.trim();
+  const [pa, pb] = await freeUdpPorts(2);
+  const common = ['--host', '127.0.0.1', `--key=${key}`, '--linger', '60'];
+  const b = headless(t, [...common, '--port', String(pb), '--nick', 'bob']);
+  await b.waitLine('err', /^listening on/, WAIT_MS);
+  const a = headless(t, [...common, '--port', String(pa), '--peer', `127.0.0.1:${pb}`, '--nick', 'alice']);
+  const N = SEND_QUEUE_MAX_MESSAGES * 5;
+  // One write: readline then holds thousands of lines in one chunk, the case a pause() alone cannot stop.
+  a.child.stdin.write(Array.from({ length: N }, (_, i) => `line ${i}`).join('\n') + '\n');
+  a.end();
+  assert.equal(await a.exitCode(60_000), 0, a.err.join('\n'));
+  await b.waitLine('out', new RegExp(`<alice> line ${N - 1}$`), WAIT_MS);
+  const got = b.out.map((l) => l.replace(/^\d\d:\d\d:\d\d <alice> /, ''));
+  assert.deepEqual(got, Array.from({ length: N }, (_, i) => `line ${i}`));
+  assert.ok(!a.err.some((l) => /queue full|not delivered/.test(l)), a.err.join('\n'));
 });
