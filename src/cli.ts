@@ -10,10 +10,15 @@
  * The handlers live in src/commands/; this file only wires them. yargs never
  * exits the process itself (exitProcess(false)), so every path ends here and
  * stdout is flushed before Node exits.
+ *
+ * Start-up time matters (`fernchat demo` should draw its first frame within
+ * 4× a bare `node`): everything imported here statically is paid by every
+ * command, so the command modules import only light, pure code at the top
+ * and load the rest (the conf store, blessed, the transport) in handlers.
  */
 import { readFileSync } from 'node:fs';
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import yargs, { type Argv } from 'yargs';
+import { glueDashedKeys } from './commands/argv.js';
 import { chatCommand, demoCommand } from './commands/chat.js';
 import { GLOBAL_OPTIONS } from './commands/common.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
@@ -45,8 +50,23 @@ function usageMessage(msg: string): string {
   return /^Not enough non-option arguments/.test(one) ? 'missing argument' : one;
 }
 
-function buildParser(args: string[]) {
-  return yargs(args)
+/**
+ * yargs renders the whole help text of the command it is about to run and
+ * keeps it, for a showHelp() inside the handler: ~10-15 ms of string-width
+ * on every `fernchat demo`, `keygen`, `profile list`, on the way to the
+ * handler's first await. fernchat never shows help from a handler (--help
+ * does not use that copy), and yargs has no option to skip it, so this
+ * reaches into its usage object; where a yargs lacks it, nothing changes.
+ */
+function skipHelpCache(parser: Argv): Argv {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
+  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+  return parser;
+}
+
+function buildParser(args: string[]): Argv {
+  const parser = yargs(args)
     .scriptName('fernchat')
     .usage('$0 [command] [options]\n\nEnd-to-end encrypted peer-to-peer chat over UDP (Fernet).')
     .options(GLOBAL_OPTIONS)
@@ -62,6 +82,8 @@ function buildParser(args: string[]) {
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': false })
     .version(packageVersion())
+    // fernchat speaks English only, and usageMessage() reads yargs' English texts.
+    .locale('en')
     .alias('help', 'h')
     .wrap(Math.min(100, process.stdout.columns || 80))
     .exitProcess(false)
@@ -70,6 +92,7 @@ function buildParser(args: string[]) {
       if (err) throw err;
       throw new UsageError(`${usageMessage(msg)} (see ${helpHint(args)})`);
     });
+  return skipHelpCache(parser);
 }
 
 /** Runs the CLI; resolves to the exit code. */
@@ -85,4 +108,5 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(hideBin(process.argv));
+// yargs' hideBin() for node; importing yargs/helpers would add modules for this one line.
+process.exitCode = await main(glueDashedKeys(process.argv.slice(2)));

@@ -3,12 +3,12 @@
  *
  * The chat and demo entry points are imported only when they run: they pull
  * in blessed and the transport, which keygen or profile commands must not
- * pay for (or fail on).
+ * pay for (or fail on). Likewise the option resolution and profile savers,
+ * which only `chat` uses: cli.ts loads this file for every command.
  */
 import type { Argv, CommandModule } from 'yargs';
 import { parseNick, parseTerm } from '../config/flags.js';
-import { saveProfileKey, saveProfileSession } from '../config/profiles.js';
-import { type ChatFlags, keyCameFromProfile, type ResolveInput, resolveChatOptions } from '../config/resolve.js';
+import type { ChatFlags, ResolveInput } from '../config/resolve.js';
 import { DEFAULT_UI } from '../config/schema.js';
 import { DEFAULT_LINGER_S, DEFAULT_PORT, MAX_LINGER_S } from '../constants.js';
 import { type GlobalArgs, loadProfile, loginNick } from './common.js';
@@ -38,7 +38,11 @@ export const chatCommand: CommandModule = {
       .example('echo hi | $0 chat --headless --profile bob', 'send one line from a script'),
   handler: async (argv) => {
     const a = argv as unknown as ChatArgs;
-    const { store, chosen: fromConfig } = loadProfile(a);
+    const { store, chosen: fromConfig } = await loadProfile(a);
+    const [{ keyCameFromProfile, resolveChatOptions }, { saveProfileKey, saveProfileSession }] = await Promise.all([
+      import('../config/resolve.js'),
+      import('../config/profiles.js'),
+    ]);
     // A --key without --profile is a different conversation: the default profile stays out of it.
     const chosen = a.key !== undefined && a.profile === undefined ? null : fromConfig;
     const input: ResolveInput = {
@@ -77,7 +81,7 @@ export const demoCommand: CommandModule = {
   handler: async (argv) => {
     const a = argv as unknown as DemoArgs;
     // The demo reads no config unless asked for a profile: a broken config must not spoil a first try.
-    const profile = a.profile !== undefined ? loadProfile(a).chosen?.profile ?? null : null;
+    const profile = a.profile !== undefined ? ((await loadProfile(a)).chosen?.profile ?? null) : null;
     const ui = { ...(profile?.ui ?? DEFAULT_UI) };
     if (a.term !== undefined) ui.term = parseTerm(a.term);
     if (a.mouse !== undefined) ui.mouse = a.mouse;

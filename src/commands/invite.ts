@@ -4,12 +4,13 @@
  * key and nick; the other side turns it into a profile whose peer is the
  * inviter. The inviter needs nothing back: it learns the joiner's address
  * from the joiner's first authenticated datagram.
+ *
+ * The code format and the profile operations are imported by the handlers:
+ * cli.ts loads this file for every command.
  */
 import os from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { parseHost, parseNick, parsePort, parseProfileName } from '../config/flags.js';
-import { decodeInvite, encodeInvite, pickInviteHost } from '../config/invite.js';
-import { addProfile, newProfile } from '../config/profiles.js';
 import { profileNameProblem } from '../config/schema.js';
 import { DEFAULT_PORT, MAX_PROFILE_NAME_CHARS } from '../constants.js';
 import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
@@ -29,9 +30,9 @@ export const inviteCommand: CommandModule = {
       .option('host', { type: 'string', describe: 'address your peer should use to reach you (default: guessed)' })
       .example('$0 invite', 'code for the default profile')
       .example('$0 invite --profile work --host 203.0.113.5', 'say which address the peer should dial'),
-  handler: (argv) => {
+  handler: async (argv) => {
     const a = argv as unknown as InviteArgs;
-    const { chosen } = loadProfile(a);
+    const [{ chosen }, { encodeInvite, pickInviteHost }] = await Promise.all([loadProfile(a), import('../config/invite.js')]);
     if (chosen === null) {
       throw new ConfigError('no profile to invite with: create one first with fernchat profile add NAME (a key is generated), or pass --profile NAME');
     }
@@ -73,8 +74,9 @@ export const joinCommand: CommandModule = {
       .option('force', { type: 'boolean', describe: 'replace an existing profile of that name' })
       .example('$0 join fc1.… --name alice', 'talk to alice')
       .example('$0 join fc1.… --name alice --port 7002', 'listen on another port (two peers on one machine)'),
-  handler: (argv) => {
+  handler: async (argv) => {
     const a = argv as unknown as JoinArgs;
+    const [{ decodeInvite }, { addProfile, newProfile }] = await Promise.all([import('../config/invite.js'), import('../config/profiles.js')]);
     const inv = decodeInvite(a.code);
     const name = a.name !== undefined ? parseProfileName(a.name) : nameFromNick(inv.nick);
     const profile = newProfile({
@@ -84,7 +86,7 @@ export const joinCommand: CommandModule = {
       listenPort: a.port !== undefined ? parsePort(a.port) : DEFAULT_PORT,
       ...(a.host !== undefined ? { listenHost: parseHost(a.host) } : {}),
     });
-    const { madeDefault } = openStore(a).update((cfg) => {
+    const { madeDefault } = (await openStore(a)).update((cfg) => {
       if (Object.hasOwn(cfg.profiles, name) && !a.force) {
         throw new ConfigError(`profile "${name}" already exists: pass --force to replace it, or --name OTHER`);
       }

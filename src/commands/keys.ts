@@ -32,17 +32,17 @@ export const fingerprintCommand: CommandModule = {
       .example('$0 fingerprint', "the default profile's key")
       .example('$0 fingerprint --profile bob', "profile bob's key")
       .example('$0 fingerprint --key KEY', 'a key given on the command line'),
-  handler: (argv) => {
-    out(runFingerprint(argv as unknown as FingerprintArgs));
+  handler: async (argv) => {
+    out(await runFingerprint(argv as unknown as FingerprintArgs));
   },
 };
 
-export function runFingerprint(args: FingerprintArgs): string {
+export async function runFingerprint(args: FingerprintArgs): Promise<string> {
   if (args.key !== undefined) {
     if (args.profile !== undefined) throw new UsageError('give --key or --profile, not both');
     return fingerprint(parseKey(parseKeyFlag(args.key)));
   }
-  const { chosen } = loadProfile(args);
+  const { chosen } = await loadProfile(args);
   if (chosen === null) {
     throw new ConfigError('no default profile: pass --profile NAME or --key KEY (fernchat profile list shows the profiles)');
   }

@@ -1,23 +1,18 @@
 /**
  * `fernchat profile list|show|add|set|rm|use`.
+ *
+ * The profile operations and views are imported by the handlers: cli.ts
+ * loads this file for every command, and only these handlers need them.
  */
 import type { Argv, CommandModule, Options } from 'yargs';
 import { parseProfileName } from '../config/flags.js';
-import {
-  addProfile,
-  getProfile,
-  newProfile,
-  parseProfilePatch,
-  type ProfileFlags,
-  profileNames,
-  removeProfile,
-  setProfile,
-  useProfile,
-} from '../config/profiles.js';
+import type { ProfileFlags } from '../config/profiles.js';
 import { fingerprint, generateKey, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { type GlobalArgs, loginNick, note, openStore, out } from './common.js';
-import { formatProfile, formatProfileList, profileJson } from './profile-view.js';
+
+const profileOps = () => import('../config/profiles.js');
+const profileView = () => import('./profile-view.js');
 
 /** The flags of `profile add` and `profile set`, also used by `join`. */
 export const PROFILE_FLAG_OPTIONS: Record<string, Options> = {
@@ -49,8 +44,9 @@ const list: CommandModule = {
   command: 'list',
   describe: 'list the profiles (* marks the default)',
   builder: (y: Argv) => y.example('$0 profile list', 'names, peers and the default'),
-  handler: (argv) => {
-    const cfg = openStore(argv as GlobalArgs).read();
+  handler: async (argv) => {
+    const [{ profileNames }, { formatProfileList }] = await Promise.all([profileOps(), profileView()]);
+    const cfg = (await openStore(argv as GlobalArgs)).read();
     if (profileNames(cfg).length === 0) {
       note('no profiles yet: fernchat profile add NAME --peer HOST:PORT, or fernchat join CODE');
       return;
@@ -68,9 +64,10 @@ const show: CommandModule = {
       .option('json', { type: 'boolean', describe: 'print JSON' })
       .example('$0 profile show bob', 'fields, key masked')
       .example('$0 profile show bob --reveal', 'include the key (to share it)'),
-  handler: (argv) => {
+  handler: async (argv) => {
     const a = argv as unknown as GlobalArgs & { name?: string; reveal?: boolean; json?: boolean };
-    const cfg = openStore(a).read();
+    const [{ getProfile }, { formatProfile, profileJson }] = await Promise.all([profileOps(), profileView()]);
+    const cfg = (await openStore(a)).read();
     const name = a.name ?? a.profile ?? cfg.defaultProfile;
     if (name === undefined || name === null) throw new ConfigError('no default profile: name one (fernchat profile list shows them)');
     const p = getProfile(cfg, name);
@@ -88,13 +85,14 @@ const add: CommandModule = {
       .options(PROFILE_FLAG_OPTIONS)
       .example('$0 profile add bob --peer 192.168.1.20:7755 --key KEY', 'talk to bob with a shared key')
       .example('$0 profile add alice --port 7001', 'new key; share it with: fernchat invite --profile alice'),
-  handler: (argv) => {
+  handler: async (argv) => {
     const a = argv as unknown as EditArgs;
+    const { addProfile, newProfile, parseProfilePatch } = await profileOps();
     const name = parseProfileName(a.name);
     const patch = parseProfilePatch(a);
     const generated = patch.key === undefined;
     const profile = newProfile({ ...patch, nick: patch.nick ?? loginNick(), key: patch.key ?? generateKey() });
-    const { madeDefault } = openStore(a).update((cfg) => addProfile(cfg, name, profile));
+    const { madeDefault } = (await openStore(a)).update((cfg) => addProfile(cfg, name, profile));
     note(`added profile ${name}${madeDefault ? ' (now the default)' : ''}; key fingerprint ${fingerprint(parseKey(profile.key))}`);
     if (generated) note(`generated a new key; give it to your peer with: fernchat invite --profile ${name} (or profile show ${name} --reveal)`);
   },
@@ -108,12 +106,13 @@ const set: CommandModule = {
       .options(PROFILE_FLAG_OPTIONS)
       .example('$0 profile set bob --peer 10.0.0.7:7755', "bob's new address")
       .example('$0 profile set bob --nick al --no-mouse', 'two fields at once'),
-  handler: (argv) => {
+  handler: async (argv) => {
     const a = argv as unknown as EditArgs;
+    const { parseProfilePatch, setProfile } = await profileOps();
     const patch = parseProfilePatch(a);
     const changed = Object.keys(patch).flatMap((k) => (k === 'ui' ? Object.keys(patch.ui ?? {}) : [k]));
     if (changed.length === 0) throw new UsageError('nothing to change: give at least one field flag (see fernchat profile set --help)');
-    openStore(a).update((cfg) => setProfile(cfg, a.name, patch));
+    (await openStore(a)).update((cfg) => setProfile(cfg, a.name, patch));
     note(`updated profile ${a.name}: ${changed.join(', ')}`);
   },
 };
@@ -122,9 +121,10 @@ const rm: CommandModule = {
   command: 'rm <name>',
   describe: 'remove a profile',
   builder: (y: Argv) => nameArg(y, 'profile name').example('$0 profile rm bob', 'forget bob (and the key)'),
-  handler: (argv) => {
+  handler: async (argv) => {
     const a = argv as unknown as NameArgs;
-    const { wasDefault } = openStore(a).update((cfg) => removeProfile(cfg, a.name));
+    const { removeProfile } = await profileOps();
+    const { wasDefault } = (await openStore(a)).update((cfg) => removeProfile(cfg, a.name));
     note(`removed profile ${a.name}${wasDefault ? '; it was the default, so there is none now (fernchat profile use NAME)' : ''}`);
   },
 };
@@ -133,9 +133,10 @@ const use: CommandModule = {
   command: 'use <name>',
   describe: 'make a profile the default',
   builder: (y: Argv) => nameArg(y, 'profile name').example('$0 profile use bob', 'commands without --profile use bob'),
-  handler: (argv) => {
+  handler: async (argv) => {
     const a = argv as unknown as NameArgs;
-    openStore(a).update((cfg) => useProfile(cfg, a.name));
+    const { useProfile } = await profileOps();
+    (await openStore(a)).update((cfg) => useProfile(cfg, a.name));
     note(`default profile is now ${a.name}`);
   },
 };

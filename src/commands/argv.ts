@@ -1,0 +1,32 @@
+/**
+ * Fix-ups of the raw argument list before yargs sees it.
+ *
+ * A Fernet key is urlsafe base64, so one in 64 starts with '-'. yargs reads
+ * `--key -abc…` as the flag --key with no value followed by unknown short
+ * flags, and the user gets a baffling "Unknown arguments". A value that
+ * has exactly the shape of a key is glued to its flag (`--key=-abc…`), which
+ * yargs reads as meant. Nothing else is touched.
+ */
+
+const FLAGS_TAKING_A_KEY = new Set(['--key']);
+/** 32 bytes in urlsafe base64: 43 characters, then optional padding. */
+const KEY_SHAPE = /^-[A-Za-z0-9_-]{42}=?$/;
+
+export function glueDashedKeys(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    if (FLAGS_TAKING_A_KEY.has(arg) && next !== undefined && KEY_SHAPE.test(next)) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+    if (arg === '--') {
+      out.push(...args.slice(i + 1));
+      break;
+    }
+  }
+  return out;
+}
