@@ -279,6 +279,48 @@ describe('inside one terminal', () => {
     assert.ok(!p.raw.includes('\x1b[?1000h'), 'mouse reporting must be off unless --mouse');
   });
 
+  test('profile ui.bell and ui.title: a message while scrolled up rings and retitles; Ctrl-L redraws a damaged screen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fernchat-e2e-bell-'));
+    try {
+      const cfg = spawn(process.execPath, [CLI, '--config-dir', dir, 'profile', 'add', 'bells', '--nick', 'ringo', `--key=${KEY}`, '--bell', '--title'], { stdio: 'ignore' });
+      assert.equal(await new Promise((r) => cfg.once('exit', r)), 0, 'profile add with --bell --title');
+      const p = new PtySession(process.execPath, [CLI, '--config-dir', dir, 'demo', '--profile', 'bells'], {
+        cols: 100,
+        rows: 20,
+        term: 'xterm-256color',
+        env: { LANG: 'C.UTF-8' },
+        cwd: ROOT,
+      });
+      sessions.push(p);
+      await p.waitFor(/<echo-bot> Hi/, 15_000);
+      for (let i = 0; i < 12; i++) {
+        p.type(`fill${i}`);
+        p.press('enter');
+      }
+      await p.waitFor('FILL11', 10_000);
+      p.press('pgup');
+      await p.waitFor('scrolled up', 5000);
+      const before = p.raw.length;
+      // Sending would jump to the bottom; a rotation makes the bot talk while we stay scrolled up.
+      p.press('ctrl-k');
+      // Its message arrives while scrolled up: BEL, and the title counts what is unseen.
+      await p.waitFor(() => /\x07/.test(p.raw.slice(before).replace(/\x1b\][^\x07]*\x07/g, '')) && /\x1b\]0;\(\d+\) fernchat demo\x07/.test(p.raw.slice(before)), 10_000);
+      p.press('ctrl-end');
+      await p.waitFor((s) => !s.includes('scrolled up') && s.includes('Same as yours?'), 5000);
+      assert.ok(/\x1b\]0;fernchat demo\x07/.test(p.raw.slice(before)), 'back at the bottom, the title loses its count');
+      // Garbage written behind the program's back (as a stray `wall` message would), then Ctrl-L.
+      p.term.write('\x1b[2J\x1b[HGARBAGE');
+      await p.waitFor('GARBAGE', 2000);
+      p.press('ctrl-l');
+      await p.waitFor((s) => !s.includes('GARBAGE') && s.includes('Same as yours?') && s.includes('│ → echo-bot'), 5000);
+      p.press('ctrl-c');
+      assert.equal((await p.exitCode).exitCode, 0);
+      assertRestored(p, 'bell/title');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--mouse: the wheel scrolls the chat, and exit turns mouse reporting off', async () => {
     const p = start(['demo', '--mouse'], { rows: 20 });
     await p.waitFor(/<echo-bot> Hi/, 15_000);
