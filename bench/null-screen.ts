@@ -1,11 +1,13 @@
 /**
  * A real blessed screen whose terminal is a null stream: rendering does all
  * its work (cell diffing, escape codes, the program's output buffer) and the
- * bytes are thrown away. Built with the options src/ui/screen.ts uses, so the
- * pane is measured as the app renders it.
+ * bytes are thrown away (or handed to a sink: the pane test feeds them to a
+ * terminal emulator). Built by the app's own createBlessedScreen, so the pane
+ * is measured and checked as the app renders it.
  */
 import { PassThrough, Writable } from 'node:stream';
-import blessed from 'blessed';
+import type blessed from 'blessed';
+import { createBlessedScreen } from '../src/ui/blessed-screen.js';
 
 export interface NullScreen {
   screen: blessed.Widgets.Screen;
@@ -13,14 +15,18 @@ export interface NullScreen {
   readonly bytesOut: number;
   /** Render and push the output buffer to the (null) terminal now. */
   renderNow(): void;
+  /** The terminal changed size: blessed reallocates, clears and renders, and the output is pushed now. */
+  resize(cols: number, rows: number): void;
   destroy(): void;
 }
 
-export function createNullScreen(cols: number, rows: number): NullScreen {
+/** `sink` receives every chunk the screen writes to its terminal. */
+export function createNullScreen(cols: number, rows: number, sink?: (chunk: string) => void): NullScreen {
   let bytesOut = 0;
   const output = new Writable({
     write(chunk: Buffer | string, _enc, cb) {
       bytesOut += chunk.length;
+      sink?.(String(chunk));
       cb();
     },
   }) as Writable & { columns: number; rows: number; isTTY: boolean };
@@ -28,33 +34,8 @@ export function createNullScreen(cols: number, rows: number): NullScreen {
   output.rows = rows;
   output.isTTY = true;
   const input = new PassThrough();
-  // blessed prints terminfo compile trouble (Setulc) with console.error while it builds the program.
-  const stderrWrite = process.stderr.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  let screen: blessed.Widgets.Screen;
-  try {
-    const program = blessed.program({
-      input,
-      output,
-      terminal: 'xterm-256color',
-      extended: false,
-      tput: true,
-      buffer: true,
-      zero: true,
-      forceUnicode: true,
-    } as unknown as blessed.Widgets.IScreenOptions);
-    screen = blessed.screen({
-      program,
-      smartCSR: true,
-      fullUnicode: true,
-      forceUnicode: true,
-      warnings: false,
-      autoPadding: false,
-      sendFocus: false,
-    } as blessed.Widgets.IScreenOptions);
-  } finally {
-    process.stderr.write = stderrWrite;
-  }
+  const { screen } = createBlessedScreen({ input, output, terminal: 'xterm-256color', env: {} });
+  const flush = (): void => (screen.program as unknown as { flush(): void }).flush();
   return {
     screen,
     get bytesOut() {
@@ -62,7 +43,13 @@ export function createNullScreen(cols: number, rows: number): NullScreen {
     },
     renderNow(): void {
       screen.render();
-      (screen.program as unknown as { flush(): void }).flush();
+      flush();
+    },
+    resize(c: number, r: number): void {
+      output.columns = c;
+      output.rows = r;
+      output.emit('resize');
+      flush();
     },
     destroy(): void {
       screen.destroy();

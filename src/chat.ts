@@ -16,7 +16,7 @@ export async function runChat(opts: ChatOptions): Promise<number> {
     process.stderr.write(`fernchat: ${refusal}\n`);
     return 2;
   }
-  const session = await openSession(opts);
+  const session = await openSession(opts, { start: false });
   return runTui({
     bus: session.bus,
     opts,
@@ -24,6 +24,7 @@ export async function runChat(opts: ChatOptions): Promise<number> {
     fingerprint: session.transport.fingerprint(),
     peer: session.transport.peerAddress(),
     shutdown: () => session.close(),
+    start: () => session.start(),
   });
 }
 

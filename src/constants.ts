@@ -130,8 +130,6 @@ export const PASTE_MAX_BYTES = MAX_MESSAGE_BYTES;
 export const PASTE_END_TIMEOUT_MS = 1_000;
 /** Input silence after which a held-back partial escape sequence (a lone Esc key) is passed on as keys (PasteParser.flush), in ms. */
 export const KEY_PREFIX_TIMEOUT_MS = 30;
-/** Longest nick, in characters (code points). */
-export const NICK_MAX_CHARS = 32;
 /** A tab in displayed text advances to the next multiple of this, in columns. */
 export const TAB_STOP_COLUMNS = 4;
 /** Chat lines whose wrapped rows the pane keeps cached; others are re-wrapped when scrolled into view. */
@@ -161,7 +159,7 @@ export const MAX_LINGER_S = 3_600;
 export const MAX_CLOCK_SKEW_S = 86_400;
 /** Largest configurable token TTL, in seconds. */
 export const MAX_TOKEN_TTL_S = 86_400;
-/** Longest nick, in characters (the wire carries at most 64 bytes of it). */
+/** Longest nick, in characters (code points); the wire carries at most MAX_NICK_BYTES of it. */
 export const MAX_NICK_CHARS = 32;
 /** Longest profile name, in characters. */
 export const MAX_PROFILE_NAME_CHARS = 32;

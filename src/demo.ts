@@ -50,7 +50,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const bot = await openSession({ ...base, nick: BOT_NICK, listen: { host: '127.0.0.1', port: 0 }, peer: null });
   let user: ChatSession;
   try {
-    user = await openSession({ ...base, nick: opts.nick, listen: { host: '127.0.0.1', port: 0 }, peer: bot.listen });
+    user = await openSession({ ...base, nick: opts.nick, listen: { host: '127.0.0.1', port: 0 }, peer: bot.listen }, { start: false });
   } catch (err) {
     await bot.close();
     throw err;
@@ -64,6 +64,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     fingerprint: user.transport.fingerprint(),
     peer: user.transport.peerAddress(),
     title: 'fernchat demo',
+    start: () => user.start(),
     shutdown: async () => {
       stopBot();
       await user.close();

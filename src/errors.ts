@@ -56,7 +56,10 @@ export function isExpectedError(err: unknown): boolean {
     err instanceof UsageError ||
     err instanceof ConfigError ||
     err instanceof RuntimeFailure ||
-    err instanceof KeyFormatError
+    err instanceof KeyFormatError ||
+    // net/udp.ts's BindError ("cannot listen on …: address already in use"), by name: importing
+    // the class would load the socket module into every command's start-up.
+    (err instanceof Error && err.name === 'BindError')
   );
 }
 

@@ -95,9 +95,11 @@ export async function runHeadless(
   let resumeInput = (): void => {};
   const feed = (): void => {
     while (head < backlog.length && (opts.wire === 'raw' || transport.pendingCount() < HEADLESS_IN_FLIGHT_MAX)) {
-      sent += 1;
-      bus.emit('send', { id: newMessageId(), text: backlog[head]! });
+      // Taken before it is emitted: a send that fails at once re-enters feed() from its message:failed handler.
+      const text = backlog[head]!;
       head += 1;
+      sent += 1;
+      bus.emit('send', { id: newMessageId(), text });
     }
     if (head === backlog.length) {
       backlog = [];

@@ -3,12 +3,14 @@
  * flag. Pure. yargs hands every value over as a string (numbers are parsed
  * here, so "--port abc" is refused instead of becoming NaN).
  *
- * The checks are schema.ts's, so a value valid on the command line is valid
- * in the file and the other way round.
+ * The checks are schema.ts's (and HOST:PORT is net/address.ts's, as for
+ * /peer), so a value valid on the command line is valid in the file and the
+ * other way round.
  */
 import type { WireMode } from '../bus.js';
 import { MAX_CLOCK_SKEW_S, MAX_LINGER_S, MAX_SCROLLBACK_LINES, MAX_TOKEN_TTL_S, MIN_SCROLLBACK_LINES } from '../constants.js';
 import { UsageError } from '../errors.js';
+import * as address from '../net/address.js';
 import type { Address } from '../net/port.js';
 import {
   checkHost,
@@ -56,28 +58,27 @@ export function parseHost(text: string, flag = '--host'): string {
 
 const PEER_EXAMPLE = 'e.g. 192.168.1.20:7755 or [::1]:7755';
 
-/** "HOST:PORT", "[IPv6]:PORT". */
+/**
+ * "HOST:PORT", "[IPv6]:PORT": net/address.ts decides; the words are the
+ * flags' own (the flag first, the schema's sentence for a bad host).
+ */
 export function parseHostPort(text: string, flag = '--peer'): Address {
-  const t = text.trim();
-  let host: string;
-  let port: string;
-  const v6 = /^\[([^\]]*)\]:(.*)$/.exec(t);
-  if (v6) {
-    host = v6[1];
-    port = v6[2];
-  } else if (t.startsWith('[') && t.endsWith(']')) {
-    throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the port is missing`);
-  } else {
-    const colons = t.split(':').length - 1;
-    if (colons === 0) throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the port is missing`);
-    if (colons > 1) throw new UsageError(`${flag}: write an IPv6 address in brackets with the port after it, e.g. [::1]:7755`);
-    const i = t.lastIndexOf(':');
-    host = t.slice(0, i);
-    port = t.slice(i + 1);
+  const r = address.parseHostPort(text);
+  if (!('error' in r)) return r;
+  switch (r.kind) {
+    case 'no-host':
+      throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the host is missing`);
+    case 'no-port':
+      throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the port is missing`);
+    case 'unbracketed-ipv6':
+      throw new UsageError(`${flag}: write an IPv6 address in brackets with the port after it, e.g. [::1]:7755`);
+    case 'bracketed-not-ipv6':
+      throw new UsageError(`${flag}: only an IPv6 address goes in brackets, e.g. [::1]:7755`);
+    case 'bad-host':
+      throw new UsageError(`${flag} host must be an IP address or a host name`);
+    case 'bad-port':
+      throw new UsageError(`${flag} port must be an integer 1-65535, in ${shown(text.trim())}`);
   }
-  if (host === '') throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the host is missing`);
-  if (port === '') throw new UsageError(`${flag} must be HOST:PORT (${PEER_EXAMPLE}): the port is missing`);
-  return { host: asFlag(() => checkHost(host, `${flag} host`)), port: parsePort(port, `${flag} port`) };
 }
 
 /** A whole number of seconds in [min, max]. */

@@ -14,7 +14,6 @@
  * The field checkers are exported for resolve.ts, so flags and the file
  * agree on what a valid port, host or key is.
  */
-import { isIP } from 'node:net';
 import type { WireMode } from '../bus.js';
 import type { UiPreferences } from '../chat-options.js';
 import {
@@ -31,7 +30,9 @@ import {
   MIN_SCROLLBACK_LINES,
 } from '../constants.js';
 import { encodeKey, parseKey } from '../crypto/keys.js';
+import { hostProblem } from '../net/address.js';
 import type { Address } from '../net/port.js';
+import { nickProblem } from '../nick.js';
 
 export interface Profile {
   nick: string;
@@ -104,10 +105,8 @@ export function checkPort(v: unknown, path: string): number {
   return v;
 }
 
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
-
 export function checkHost(v: unknown, path: string): string {
-  if (typeof v !== 'string' || (isIP(v) === 0 && !HOSTNAME.test(v))) {
+  if (typeof v !== 'string' || hostProblem(v) !== null) {
     throw new SchemaError(path, 'must be an IP address or a host name');
   }
   return v;
@@ -135,10 +134,8 @@ export function checkKey(v: unknown, path: string): string {
   }
 }
 
-const NICK = new RegExp(`^[^\\s\\p{C}]{1,${MAX_NICK_CHARS}}$`, 'u');
-
 export function checkNick(v: unknown, path: string): string {
-  if (typeof v !== 'string' || !NICK.test(v)) {
+  if (typeof v !== 'string' || nickProblem(v) !== null) {
     throw new SchemaError(path, `must be 1-${MAX_NICK_CHARS} printable characters without spaces`);
   }
   return v;

@@ -11,6 +11,7 @@ import { RecvWindow } from './reliable-recv.js';
 import { SendWindow } from './reliable-send.js';
 import { RtoEstimator } from './rto.js';
 import { LinkCounters } from './stats.js';
+import type { TransportOptions } from './transport.js';
 
 /**
  * The state one transport shares between its send path (send.ts), receive
@@ -20,17 +21,8 @@ import { LinkCounters } from './stats.js';
  * so each fact is announced in exactly one place.
  */
 
-export interface LinkOptions {
-  bus: Bus;
-  port: DatagramPort;
-  key: Buffer;
-  nick: string;
-  wire: WireMode;
-  peer: Address | null;
-  clock: Clock;
-  clockSkewS?: number;
-  tokenTtlS?: number;
-}
+/** The transport's options that are the link's (documented there), with the clock settled. */
+export type LinkOptions = Omit<TransportOptions, 'clock' | 'autoTick' | 'byeLingerMs'> & { clock: Clock };
 
 export class Link {
   readonly bus: Bus;
@@ -131,7 +123,7 @@ export class Link {
   }
 
   /** ms mod 2^32, never 0 (0 means "nothing to echo"). */
-  ts32(): number {
-    return this.now() % 0x1_0000_0000 || 1;
+  ts32(now: number = this.now()): number {
+    return now % 0x1_0000_0000 || 1;
   }
 }

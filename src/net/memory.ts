@@ -1,6 +1,7 @@
 import { REORDER_HOLD_MAX_MS } from '../constants.js';
 import { errorMessage } from '../bus.js';
-import { formatAddress, type Address, type DatagramPort } from './port.js';
+import { formatAddress, normalizeHost, type Address, type DatagramPort } from './port.js';
+import { PortHandlers } from './port-handlers.js';
 import { Prng, checkConditions, decideFate, type LinkConditions } from './prng.js';
 import { BindError } from './udp.js';
 
@@ -206,8 +207,7 @@ export class MemoryNetwork {
 }
 
 class MemoryPort implements DatagramPort {
-  private readonly datagramHandlers = new Set<(data: Buffer, from: Address) => void>();
-  private readonly errorHandlers = new Set<(err: Error) => void>();
+  private readonly handlers = new PortHandlers('surface');
   private closed = false;
 
   constructor(
@@ -226,17 +226,11 @@ class MemoryPort implements DatagramPort {
   }
 
   onDatagram(handler: (data: Buffer, from: Address) => void): () => void {
-    this.datagramHandlers.add(handler);
-    return () => {
-      this.datagramHandlers.delete(handler);
-    };
+    return this.handlers.onDatagram(handler);
   }
 
   onError(handler: (err: Error) => void): () => void {
-    this.errorHandlers.add(handler);
-    return () => {
-      this.errorHandlers.delete(handler);
-    };
+    return this.handlers.onError(handler);
   }
 
   address(): Address {
@@ -252,19 +246,11 @@ class MemoryPort implements DatagramPort {
   }
 
   receive(data: Buffer, from: Address): void {
-    for (const h of [...this.datagramHandlers]) {
-      try {
-        h(data, { ...from });
-      } catch (err) {
-        // As udp.ts does; with nobody listening for errors, let the bug surface.
-        if (this.errorHandlers.size === 0) throw err;
-        this.reportError(new Error(`datagram handler failed: ${errorMessage(err)}`));
-      }
-    }
+    this.handlers.deliver(data, from);
   }
 
   private reportError(err: Error): void {
-    for (const h of [...this.errorHandlers]) h(err);
+    this.handlers.reportError(err);
   }
 }
 
@@ -274,7 +260,5 @@ function checkAddress(a: Address): void {
 }
 
 function addressKey(a: Address): string {
-  const lower = a.host.toLowerCase();
-  const host = lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice(7) : lower;
-  return `${host}|${a.port}`;
+  return `${normalizeHost(a.host)}|${a.port}`;
 }

@@ -35,11 +35,12 @@ export function formatAddress(a: Address): string {
 
 export function sameAddress(a: Address | null, b: Address | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.port === b.port && normalizeHost(a.host) === normalizeHost(b.host);
+  // Equal strings first: asked for every datagram received, and normalizing allocates.
+  return a.port === b.port && (a.host === b.host || normalizeHost(a.host) === normalizeHost(b.host));
 }
 
-/** IPv4-mapped IPv6 ("::ffff:1.2.3.4") compares equal to the IPv4 form. */
-function normalizeHost(h: string): string {
+/** A host as compared: lower case, IPv4-mapped IPv6 ("::ffff:1.2.3.4") as the IPv4 form. */
+export function normalizeHost(h: string): string {
   const lower = h.toLowerCase();
   return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice(7) : lower;
 }

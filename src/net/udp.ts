@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { UDP_SOCKET_BUFFER_BYTES } from '../constants.js';
 import { errorMessage } from '../bus.js';
 import { formatAddress, type Address, type DatagramPort } from './port.js';
+import { PortHandlers } from './port-handlers.js';
 
 /**
  * A real node:dgram socket as a DatagramPort.
@@ -84,8 +85,7 @@ function bindError(where: string, err: unknown): BindError {
 }
 
 class UdpPort implements DatagramPort {
-  private readonly datagramHandlers = new Set<(data: Buffer, from: Address) => void>();
-  private readonly errorHandlers = new Set<(err: Error) => void>();
+  private readonly handlers = new PortHandlers('contain');
   private readonly local: Address;
   private closing: Promise<void> | null = null;
 
@@ -104,8 +104,8 @@ class UdpPort implements DatagramPort {
       }
     }
     // A permanent listener: an 'error' event without one would crash the process.
-    socket.on('error', (err) => this.reportError(err));
-    socket.on('message', (msg, rinfo) => this.deliver(msg, { host: unmapV4(rinfo.address), port: rinfo.port }));
+    socket.on('error', (err) => this.handlers.reportError(err));
+    socket.on('message', (msg, rinfo) => this.handlers.deliver(msg, { host: unmapV4(rinfo.address), port: rinfo.port }));
   }
 
   send(data: Buffer, to: Address): void {
@@ -124,17 +124,11 @@ class UdpPort implements DatagramPort {
   }
 
   onDatagram(handler: (data: Buffer, from: Address) => void): () => void {
-    this.datagramHandlers.add(handler);
-    return () => {
-      this.datagramHandlers.delete(handler);
-    };
+    return this.handlers.onDatagram(handler);
   }
 
   onError(handler: (err: Error) => void): () => void {
-    this.errorHandlers.add(handler);
-    return () => {
-      this.errorHandlers.delete(handler);
-    };
+    return this.handlers.onError(handler);
   }
 
   address(): Address {
@@ -154,25 +148,8 @@ class UdpPort implements DatagramPort {
     return this.closing;
   }
 
-  private deliver(data: Buffer, from: Address): void {
-    for (const h of [...this.datagramHandlers]) {
-      try {
-        h(data, from);
-      } catch (err) {
-        // A handler bug must not become an uncaught exception inside dgram.
-        this.reportError(new Error(`datagram handler failed: ${errorMessage(err)}`));
-      }
-    }
-  }
-
   private reportError(err: Error): void {
-    for (const h of [...this.errorHandlers]) {
-      try {
-        h(err);
-      } catch {
-        // an error handler that throws has nowhere left to report to
-      }
-    }
+    this.handlers.reportError(err);
   }
 }
 

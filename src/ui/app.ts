@@ -20,13 +20,14 @@ import { errorMessage, newMessageId } from '../bus.js';
 import type { ChatOptions } from '../chat-options.js';
 import { SHUTDOWN_GRACE_MS } from '../constants.js';
 import type { Address } from '../net/port.js';
+import { ScreenError } from './blessed-screen.js';
 import { BusView } from './bus-view.js';
 import { ChatPane } from './chat-pane.js';
 import { parseInput, type Command } from './commands.js';
 import { HelpOverlay } from './help-overlay.js';
 import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
 import { LinkPanel } from './link-panel.js';
-import { ScreenError, TuiScreen } from './screen.js';
+import { TuiScreen } from './screen.js';
 import { StatusBar } from './status-bar.js';
 import { installTerminalGuard } from './terminal-guard.js';
 
@@ -43,6 +44,8 @@ export interface TuiContext {
   shutdown: () => Promise<void>;
   /** Window title, e.g. 'fernchat demo'. */
   title?: string;
+  /** Starts the transport once the UI listens to the bus, so what starting says (the raw-wire notice, the peer address) reaches the screen. */
+  start?: () => void;
 }
 
 /** Why the full-screen UI cannot run here, or null. */
@@ -157,6 +160,7 @@ class TuiApp {
     // ncurses 6 terminfo): harmless, so only --debug hears about it.
     if (ctx.opts.debug) for (const w of screen.warnings) this.pane.system(w);
     this.view.greet();
+    ctx.start?.();
   }
 
   run(): Promise<number> {

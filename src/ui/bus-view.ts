@@ -11,10 +11,10 @@
 import type { LinkState, LinkStats } from '../bus.js';
 import { errorMessage } from '../bus.js';
 import { RTT_HISTORY_SAMPLES } from '../constants.js';
+import { parseHostPort } from '../net/address.js';
 import { formatAddress } from '../net/port.js';
 import type { TuiContext } from './app.js';
 import type { ChatPane } from './chat-pane.js';
-import { parseHostPort } from './commands.js';
 import type { StatusState } from './status-bar.js';
 
 export interface BusViewHooks {
@@ -76,7 +76,8 @@ export class BusView {
     const { title } = this.ctx;
     this.pane.system(`${title ?? 'fernchat'}: you are ${this.nick}, listening on ${formatAddress(this.ctx.listen)} (${this.ctx.opts.wire} wire)`);
     this.pane.system(this.peer ? `talking to ${this.peer}` : 'waiting for the peer: its first datagram with our key tells us its address');
-    this.pane.system(`key fingerprint ${this.fp} · F1 help · Ctrl-K rotate the key · Ctrl-C quit`);
+    const rotate = this.ctx.opts.wire === 'raw' ? '' : ' · Ctrl-K rotate the key';
+    this.pane.system(`key fingerprint ${this.fp} · F1 help${rotate} · Ctrl-C quit`);
   }
 
   /** The user sends `text` as bus message `id`. */

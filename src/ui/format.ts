@@ -11,7 +11,7 @@
  * fits `width` columns, CJK and emoji included.
  */
 
-import { NICK_MAX_CHARS } from '../constants.js';
+import { MAX_NICK_CHARS } from '../constants.js';
 import { nickColor } from './nick-color.js';
 import { escapeTags, sanitizeInline, sanitizeText } from './sanitize.js';
 import { stringWidth, truncate } from './width.js';
@@ -70,7 +70,7 @@ export function formatLine(line: ChatLine, width: number, opts: FormatOptions): 
   switch (line.kind) {
     case 'message':
     case 'own': {
-      const nick = truncate(sanitizeInline(line.nick ?? '?'), NICK_MAX_CHARS);
+      const nick = truncate(sanitizeInline(line.nick ?? '?'), MAX_NICK_CHARS);
       const color = nickColor(nick, opts.colors);
       header.push(seg('<'), seg(nick, line.kind === 'own' ? st.bold : color ? tag(`${color}-fg`) : st.none), seg('> '));
       body.push(seg(text));

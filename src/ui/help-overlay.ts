@@ -20,7 +20,7 @@ export const KEY_BINDINGS: ReadonlyArray<readonly [keys: string, what: string]> 
   ['Home, End', 'start / end of the line; with an empty input: top / bottom of the chat'],
   ['Backspace, Delete', 'delete a character'],
   ['Ctrl-W, Alt-Backspace', 'delete the word before the cursor'],
-  ['Ctrl-U', 'delete to the start of the line'],
+  ['Ctrl-U', 'delete everything before the cursor'],
   ['Ctrl-Y', 'paste back what Ctrl-W / Ctrl-U deleted'],
   ['Up, Down', 'previous / next line, then input history (a failed message is in it: Up, Enter retries)'],
   ['Tab', 'complete a /command'],

@@ -1,23 +1,17 @@
 /**
- * blessed behind a thin wrapper: the one place that knows how blessed 0.1.81
- * sets the terminal up, where it goes wrong, and how to put the terminal back.
+ * blessed on the process's terminal, behind a thin wrapper: raw mode, paste
+ * mode, coalesced renders, the cursor, and how to put the terminal back. How
+ * the screen itself is built, and blessed's start-up traps, is
+ * blessed-screen.ts's.
  *
- * Traps handled here (reproduced with this blessed on this machine):
- *   - terminfo compile errors (`Error on screen-256color.plab_norm`, the Setulc
- *     dump of some xterm-256color entries) are printed with console.error while
- *     the program is built: stderr is swallowed for exactly that long, and the
- *     program is created by us with `extended: false` (blessed.screen() would
- *     not pass that option through);
- *   - tmux-256color and friends parse as 8 colours: the name and COLORTERM
- *     decide instead (effectiveColors);
- *   - without a UTF-8 locale blessed turns emoji and CJK into '?': unicode is
- *     forced, fullUnicode on;
- *   - blessed's key parser splits surrogate pairs and drops whole chunks that
- *     look like mouse reports: raw stdin is filtered before it (setInputFilter).
+ * Trap handled here (reproduced with this blessed on this machine): blessed's
+ * key parser splits surrogate pairs and drops whole chunks that look like
+ * mouse reports: raw stdin is filtered before it (setInputFilter).
  */
 import { writeSync } from 'node:fs';
-import blessed from 'blessed';
+import type blessed from 'blessed';
 import { RENDER_INTERVAL_MS } from '../constants.js';
+import { createBlessedScreen, hasTitles, type BlessedScreen } from './blessed-screen.js';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON } from './paste.js';
 
 export interface ScreenOptions {
@@ -37,25 +31,6 @@ export const RESTORE_SEQUENCE =
   '\x1b[?25h' + // cursor visible
   '\x1b[?1049l'; // normal screen buffer
 
-export class ScreenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScreenError';
-  }
-}
-
-/** 256 when the terminal name or COLORTERM says so, even if blessed's terminfo parse said 8. */
-export function effectiveColors(tputColors: number, term: string, env: NodeJS.ProcessEnv): 8 | 16 | 256 {
-  if (tputColors >= 256 || /256col|direct|truecolor/i.test(term) || /truecolor|24bit/i.test(env.COLORTERM ?? '')) return 256;
-  if (tputColors >= 16 || /16col/i.test(term)) return 16;
-  return 8;
-}
-
-/** Terminals known to understand OSC 0/2 titles (the Linux console does not). */
-export function hasTitles(term: string): boolean {
-  return /^(xterm|screen|tmux|rxvt|alacritty|kitty|foot|wezterm|vte|gnome|konsole|iterm)/i.test(term);
-}
-
 /** Receives raw stdin text before blessed; `forward` hands key input on to blessed's parser. */
 export type InputFilter = (data: string, forward: (keys: string) => void) => void;
 
@@ -64,7 +39,7 @@ export class TuiScreen {
   readonly terminal: string;
   readonly colors: 8 | 16 | 256;
   /** What blessed said about the terminal while starting (terminfo trouble), for a system line. */
-  readonly warnings: string[] = [];
+  readonly warnings: string[];
   private readonly input: typeof process.stdin;
   private readonly output: typeof process.stdout;
   private restored = false;
@@ -82,58 +57,21 @@ export class TuiScreen {
     this.input = process.stdin;
     this.output = process.stdout;
     const terminal = (opts.term ?? env.TERM ?? 'xterm').toLowerCase();
-    const swallowed: string[] = [];
-    const stderrWrite = process.stderr.write;
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-      swallowed.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    let program: blessed.BlessedProgram | null = null;
+    let made: BlessedScreen;
     try {
-      program = blessed.program({
-        input: this.input,
-        output: this.output,
-        terminal,
-        extended: false,
-        tput: true,
-        buffer: true,
-        zero: true,
-        forceUnicode: true,
-      } as unknown as blessed.Widgets.IScreenOptions);
-      this.screen = blessed.screen({
-        program,
-        smartCSR: true,
-        fullUnicode: true,
-        forceUnicode: true,
-        warnings: false,
-        sendFocus: false,
-        title: opts.title && hasTitles(terminal) ? opts.title : undefined,
-      } as blessed.Widgets.IScreenOptions);
+      made = createBlessedScreen({ input: this.input, output: this.output, terminal, title: opts.title, env });
     } catch (err) {
-      process.stderr.write = stderrWrite;
       try {
-        program?.destroy();
         writeSync(this.output.fd, RESTORE_SEQUENCE);
       } catch {
         // nothing more to undo
       }
-      throw new ScreenError(`cannot start the full-screen UI on TERM=${terminal}: ${err instanceof Error ? err.message : String(err)} — try --term xterm-256color or --headless`);
-    } finally {
-      process.stderr.write = stderrWrite;
+      throw err;
     }
-    const tput = (this.screen.program as unknown as { tput: unknown }).tput as { colors: number; error: Error | null; numbers: Record<string, number>; brokenACS: boolean };
+    this.screen = made.screen;
     this.terminal = terminal;
-    this.colors = effectiveColors(tput.colors ?? 8, terminal, env);
-    tput.colors = this.colors;
-    // Output is UTF-8 (unicode is forced): draw box lines and dots as themselves.
-    // Through the alternate character set they show as 'x' and '~' wherever a
-    // terminfo entry and the terminal disagree about ACS (tmux with blessed's
-    // fallback xterm entry, for one).
-    tput.brokenACS = true;
-    tput.numbers.max_colors = this.colors;
-    if (tput.error) this.warnings.push(`terminal ${terminal}: ${tput.error.message} (a built-in xterm description is used; --term overrides)`);
-    if (swallowed.some((s) => /Error on /.test(s))) this.warnings.push(`terminal ${terminal}: blessed could not compile part of its terminfo entry (ignored)`);
-    this.screen.on('warning', (text: string) => this.warnings.push(text));
+    this.colors = made.colors;
+    this.warnings = made.warnings;
     // A dropped ssh session shows up as EIO on the terminal before (or instead of) SIGHUP:
     // never let that become an uncaught exception.
     this.output.on('error', this.onLost);

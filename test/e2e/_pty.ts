@@ -8,12 +8,8 @@
  * encoded the way xterm sends them, honouring the application-cursor mode the
  * program switched on.
  *
- * Character widths: xterm.js ships Unicode 6 widths, where emoji such as 👍
- * are one column — no terminal in use today draws them so. The emulator is
- * given a current wcwidth instead (width.ts's per-code-point table, i.e.
- * EastAsianWidth Wide/Fullwidth = 2, marks = 0), as glibc, VTE, kitty and
- * tmux use. Clusters are NOT merged (ZWJ sequences count per code point, as
- * in most terminals), so the e2e tests stick to single-code-point CJK/emoji.
+ * Character widths are width.ts's, not xterm.js's Unicode 6 ones (see
+ * ../_xterm.ts), so the e2e tests stick to single-code-point CJK/emoji.
  *
  * Every wait is bounded; kill() is idempotent and belongs in an after() hook.
  */
@@ -22,10 +18,7 @@ import dgram from 'node:dgram';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pty, { type IPty } from '@lydell/node-pty';
-import { charWidth } from '../../src/ui/width.js';
-import xterm from '@xterm/headless';
-
-const { Terminal } = xterm;
+import { visibleLines, widthTerminal, type Term } from '../_xterm.js';
 
 export interface PtyOptions {
   cols?: number;
@@ -48,7 +41,7 @@ const DRAIN_QUIET_MS = 60;
 const DRAIN_MAX_MS = 1000;
 
 export class PtySession {
-  readonly term: InstanceType<typeof Terminal>;
+  readonly term: Term;
   /** Everything the program wrote, raw (escape codes included). */
   raw = '';
   /** Resolves once the program exited and its last output was read. */
@@ -68,9 +61,7 @@ export class PtySession {
     }
     // A parent tmux would make blessed probe it; the child runs in our pty, not in tmux.
     delete env.TMUX;
-    this.term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 1000 });
-    this.term.unicode.register(MODERN_WIDTHS);
-    this.term.unicode.activeVersion = MODERN_WIDTHS.version;
+    this.term = widthTerminal(cols, rows, 1000);
     this.proc = pty.spawn(cmd, args, { name, cols, rows, env, cwd: opts.cwd ?? process.cwd() });
     this.term.onData((reply) => {
       if (!this.exited) this.proc.write(reply);
@@ -107,12 +98,7 @@ export class PtySession {
 
   /** The visible screen, one string per row, right-trimmed. */
   lines(): string[] {
-    const b = this.term.buffer.active;
-    const out: string[] = [];
-    for (let y = 0; y < this.term.rows; y++) {
-      out.push(b.getLine(b.viewportY + y)?.translateToString(true) ?? '');
-    }
-    return out;
+    return visibleLines(this.term);
   }
 
   screenText(): string {
@@ -193,22 +179,6 @@ export class PtySession {
     this.term.dispose();
   }
 }
-
-/** A current wcwidth for the emulator (see the file comment); the property packing is xterm.js's own. */
-const MODERN_WIDTHS = {
-  version: 'fernchat-e2e',
-  wcwidth: (cp: number): 0 | 1 | 2 => (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? 0 : charWidth(cp)),
-  charProperties(cp: number, preceding: number): number {
-    let width: number = this.wcwidth(cp);
-    let join = width === 0 && preceding !== 0;
-    if (join) {
-      const before = (preceding >> 1) & 3;
-      if (before === 0) join = false;
-      else if (before > width) width = before;
-    }
-    return ((width & 3) << 1) | (join ? 1 : 0);
-  },
-};
 
 const CSI_KEYS: Record<string, [normal: string, app: string]> = {
   up: ['\x1b[A', '\x1bOA'],

@@ -321,6 +321,16 @@ describe('inside one terminal', () => {
     }
   });
 
+  test('raw wire: the start-up notice reaches the screen and the greeting offers no rotation', async () => {
+    const [port, peer] = await freeUdpPorts(2);
+    const p = start(['chat', '--wire', 'raw', '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, `--key=${KEY}`, '--nick', 'rawuser']);
+    await p.waitFor('raw wire: messages go out once', 15_000);
+    assert.ok(!p.screenText().includes('Ctrl-K rotate'), p.screenText());
+    p.press('ctrl-c');
+    assert.equal((await p.exitCode).exitCode, 0);
+    assertRestored(p, 'raw wire');
+  });
+
   test('--mouse: the wheel scrolls the chat, and exit turns mouse reporting off', async () => {
     const p = start(['demo', '--mouse'], { rows: 20 });
     await p.waitFor(/<echo-bot> Hi/, 15_000);

@@ -164,3 +164,17 @@ test('a piped file far larger than the send queue arrives whole: stdin is flow-c
   assert.deepEqual(got, Array.from({ length: N }, (_, i) => `line ${i}`));
   assert.ok(!a.err.some((l) => /queue full|not delivered/.test(l)), a.err.join('\n'));
 });
+
+test('a line the transport refuses at once (too long for the raw wire) fails alone; the next line still goes', { timeout: 30_000 }, async (t) => {
+  const box = new CliSandbox();
+  const key = box.run(['keygen']).stdout.trim();
+  const [pa, pb] = await freeUdpPorts(2);
+  const a = headless(t, ['--wire', 'raw', '--host', '127.0.0.1', '--port', String(pa), '--peer', `127.0.0.1:${pb}`, `--key=${key}`, '--linger', '20']);
+  a.write('x'.repeat(5_000));
+  a.write('short and fine');
+  a.end();
+  assert.equal(await a.exitCode(10_000), 1, a.err.join('\n'));
+  assert.equal(a.err.filter((l) => /too long/.test(l)).length, 1, a.err.join('\n'));
+  assert.ok(a.err.includes('1 of 2 messages not delivered'), a.err.join('\n'));
+  assert.ok(!a.err.some((l) => /internal error/.test(l)), a.err.join('\n'));
+});

@@ -11,33 +11,13 @@
  *   2. the terminal's text equals that of a second screen fed the same steps
  *      that never scrolls (full repaints) — the scroll showed the right rows.
  */
-import { PassThrough, Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import blessed from 'blessed';
-import xterm from '@xterm/headless';
+import { createNullScreen } from '../../bench/null-screen.js';
 import { ChatPane } from '../../src/ui/chat-pane.js';
 import { createRowsBox, installAsciiWidthFastPath } from '../../src/ui/draw.js';
-import { charWidth } from '../../src/ui/width.js';
-
-const { Terminal } = xterm;
-type Term = InstanceType<typeof Terminal>;
-
-/** Current wcwidth for the emulator (xterm.js ships Unicode 6, where 🙂 is one column); width.ts decides, as the pane does. */
-const WIDTHS = {
-  version: 'fernchat-test',
-  wcwidth: (cp: number): 0 | 1 | 2 => (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? 0 : charWidth(cp)),
-  charProperties(cp: number, preceding: number): number {
-    let width: number = this.wcwidth(cp);
-    let join = width === 0 && preceding !== 0;
-    if (join) {
-      const before = (preceding >> 1) & 3;
-      if (before === 0) join = false;
-      else if (before > width) width = before;
-    }
-    return ((width & 3) << 1) | (join ? 1 : 0);
-  },
-};
+import { visibleLines, widthTerminal, type Term } from '../_xterm.js';
 
 interface TermScreen {
   screen: blessed.Widgets.Screen;
@@ -56,59 +36,34 @@ after(() => {
 });
 
 function termScreen(cols: number, rows: number): TermScreen {
-  const term = new Terminal({ cols, rows, allowProposedApi: true, scrollback: 0 });
-  term.unicode.register(WIDTHS);
-  term.unicode.activeVersion = WIDTHS.version;
-  let bytes = 0;
+  // Widths as width.ts has them (xterm.js ships Unicode 6, where 🙂 is one column), as the pane measures.
+  const term = widthTerminal(cols, rows, 0);
   let written = '';
-  const output = new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      bytes += chunk.length;
-      written += String(chunk);
-      term.write(String(chunk));
-      cb();
-    },
-  }) as Writable & { columns: number; rows: number; isTTY: boolean };
-  output.columns = cols;
-  output.rows = rows;
-  output.isTTY = true;
-  const input = new PassThrough();
-  const stderrWrite = process.stderr.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write; // terminfo noise while blessed compiles xterm-256color
-  let screen: blessed.Widgets.Screen;
-  try {
-    const program = blessed.program({ input, output, terminal: 'xterm-256color', extended: false, tput: true, buffer: true, zero: true, forceUnicode: true } as unknown as blessed.Widgets.IScreenOptions);
-    screen = blessed.screen({ program, smartCSR: true, fullUnicode: true, forceUnicode: true, warnings: false, sendFocus: false } as blessed.Widgets.IScreenOptions);
-  } finally {
-    process.stderr.write = stderrWrite;
-  }
+  const ns = createNullScreen(cols, rows, (chunk) => {
+    written += chunk;
+    term.write(chunk);
+  });
   const settled = (): Promise<void> => new Promise((resolve) => term.write('', resolve));
   const ts: TermScreen = {
-    screen,
+    screen: ns.screen,
     term,
     get bytes() {
-      return bytes;
+      return ns.bytesOut;
     },
     get written() {
       return written;
     },
     async render() {
-      screen.render();
-      (screen.program as unknown as { flush(): void }).flush();
+      ns.renderNow();
       await settled();
     },
     async resize(c, r) {
       term.resize(c, r);
-      output.columns = c;
-      output.rows = r;
-      output.emit('resize'); // blessed reallocates its buffers, clears and renders
-      (screen.program as unknown as { flush(): void }).flush();
+      ns.resize(c, r); // blessed reallocates its buffers, clears and renders
       await settled();
     },
     destroy() {
-      screen.destroy();
-      input.destroy();
-      output.destroy();
+      ns.destroy();
       term.dispose();
     },
   };
@@ -151,8 +106,7 @@ function assertTerminalMatchesBuffer(ts: TermScreen, what: string): void {
 }
 
 function screenText(ts: TermScreen): string[] {
-  const buf = ts.term.buffer.active;
-  return Array.from({ length: ts.term.rows }, (_, y) => buf.getLine(buf.viewportY + y)!.translateToString(true).trimEnd());
+  return visibleLines(ts.term).map((line) => line.trimEnd());
 }
 
 /** A chat window: pane, status row, input row, and an overlay box like the help. */

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tuiRefusal } from '../../src/ui/app.js';
-import { effectiveColors, hasTitles, RESTORE_SEQUENCE } from '../../src/ui/screen.js';
+import { effectiveColors, hasTitles } from '../../src/ui/blessed-screen.js';
+import { RESTORE_SEQUENCE } from '../../src/ui/screen.js';
 
 test('effectiveColors: the terminal name and COLORTERM overrule a terminfo parse that said 8', () => {
   const cases: Array<[number, string, NodeJS.ProcessEnv, number]> = [
