@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { FRAME_VERSION, MAX_DATAGRAM_BYTES, MAX_NICK_BYTES, MAX_SACK_RANGES } from '../constants.js';
 import { FrameError } from './errors.js';
+import { isSessionId, NO_SESSION, SessionIdSlot, type SessionId } from './session-id.js';
+
+export { NO_SESSION, newSessionId, type SessionId } from './session-id.js';
 
 /**
  * The v1 frame codec: the binary plaintext of a reliable-mode Fernet token,
@@ -24,12 +26,6 @@ export type FrameType =
   | 'rot-confirm-ack'
   | 'rot-abort'
   | 'bye';
-
-/** 16 lowercase hex characters (8 bytes). */
-export type SessionId = string;
-
-/** The receiver id of a frame sent before the peer's session is known. */
-export const NO_SESSION: SessionId = '0000000000000000';
 
 export interface Frame {
   type: FrameType;
@@ -66,7 +62,6 @@ const SACK_RANGE_BYTES = 8;
 const U16_MAX = 0xffff;
 const U32_MAX = 0xffff_ffff;
 const PACKET_MAX = 2 ** 48 - 1;
-const SESSION_RE = /^[0-9a-f]{16}$/;
 /** Rotation id on the wire, in bytes. */
 export const ROTATION_ID_BYTES = 8;
 /** X25519 public key on the wire, in bytes. */
@@ -88,6 +83,14 @@ const TYPE_CODES: Record<FrameType, number> = {
 const TYPES_BY_CODE = new Map<number, FrameType>(
   (Object.entries(TYPE_CODES) as Array<[FrameType, number]>).map(([t, c]) => [c, t]),
 );
+
+function isUint(v: number, max: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v <= max;
+}
+
+/** The ids of the last frame encoded and decoded (session-id.ts says why). */
+const encoded = { sender: new SessionIdSlot(), receiver: new SessionIdSlot() };
+const decoded = { sender: new SessionIdSlot(), receiver: new SessionIdSlot() };
 
 /** Header bytes of a frame carrying `sackCount` sack ranges (every frame has the seq/frag fields). */
 export function frameOverhead(sackCount: number): number {
@@ -118,13 +121,6 @@ export const MAX_FRAME_PLAINTEXT = maxPlaintextFor(MAX_DATAGRAM_BYTES);
 
 /** Data payload that always fits, whatever the sack count: the fragment size for the fragmenter. */
 export const MAX_DATA_PAYLOAD = MAX_FRAME_PLAINTEXT - frameOverhead(MAX_SACK_RANGES);
-
-export function newSessionId(): SessionId {
-  for (;;) {
-    const id = randomBytes(8).toString('hex');
-    if (id !== NO_SESSION) return id;
-  }
-}
 
 /** Cheap test: the magic and a version byte are there. Raw UTF-8 text never starts with 0xFC. */
 export function isFrame(buf: Buffer): boolean {
@@ -166,7 +162,6 @@ function rotationPayloadBytes(type: FrameType): number | null {
  * ranges are tolerated).
  */
 function fieldProblem(f: Omit<Frame, 'payload' | 'type' | 'sender' | 'receiver' | 'packet'> & { type: FrameType }): string | null {
-  const isUint = (v: number, max: number) => Number.isInteger(v) && v >= 0 && v <= max;
   if (!isUint(f.ts, U32_MAX)) return `ts must be a u32, got ${f.ts}`;
   if (!isUint(f.echoTs, U32_MAX)) return `echoTs must be a u32, got ${f.echoTs}`;
   if (!isUint(f.echoDelay, U16_MAX)) return `echoDelay must be a u16, got ${f.echoDelay}`;
@@ -194,10 +189,16 @@ function fieldProblem(f: Omit<Frame, 'payload' | 'type' | 'sender' | 'receiver' 
 export function encodeFrame(f: Frame): Buffer {
   const code = TYPE_CODES[f.type];
   if (code === undefined) throw new TypeError(`encodeFrame: unknown frame type ${String(f.type)}`);
-  if (!SESSION_RE.test(f.sender) || f.sender === NO_SESSION) {
-    throw new TypeError('encodeFrame: sender must be a non-zero session id of 16 lowercase hex chars');
+  if (!encoded.sender.holds(f.sender)) {
+    if (!isSessionId(f.sender) || f.sender === NO_SESSION) {
+      throw new TypeError('encodeFrame: sender must be a non-zero session id of 16 lowercase hex chars');
+    }
+    encoded.sender.remember(f.sender);
   }
-  if (!SESSION_RE.test(f.receiver)) throw new TypeError('encodeFrame: receiver must be 16 lowercase hex chars');
+  if (!encoded.receiver.holds(f.receiver)) {
+    if (!isSessionId(f.receiver)) throw new TypeError('encodeFrame: receiver must be 16 lowercase hex chars');
+    encoded.receiver.remember(f.receiver);
+  }
   if (!Number.isInteger(f.packet) || f.packet < 1 || f.packet > PACKET_MAX) {
     throw new TypeError(`encodeFrame: packet must be 1..2^48-1, got ${f.packet}`);
   }
@@ -214,8 +215,8 @@ export function encodeFrame(f: Frame): Buffer {
   buf[1] = MAGIC1;
   buf[2] = FRAME_VERSION;
   buf[3] = code;
-  buf.write(f.sender, 4, 8, 'hex');
-  buf.write(f.receiver, 12, 8, 'hex');
+  encoded.sender.write(buf, 4);
+  encoded.receiver.write(buf, 12);
   buf.writeUIntBE(f.packet, 20, 6);
   buf.writeUInt32BE(f.ts, 26);
   buf.writeUInt32BE(f.echoTs, 30);
@@ -242,9 +243,9 @@ export function decodeFrame(buf: Buffer): Frame {
   if (buf[2] !== FRAME_VERSION) throw new FrameError(`unknown frame version ${buf[2]}`);
   const type = TYPES_BY_CODE.get(buf[3]!);
   if (type === undefined) throw new FrameError(`unknown frame type ${buf[3]}`);
-  const sender = buf.toString('hex', 4, 12);
+  const sender = decoded.sender.read(buf, 4);
   if (sender === NO_SESSION) throw new FrameError('frame sender session is zero');
-  const receiver = buf.toString('hex', 12, 20);
+  const receiver = decoded.receiver.read(buf, 12);
   const packet = buf.readUIntBE(20, 6);
   if (packet === 0) throw new FrameError('frame packet number is zero');
   const sackCount = buf[40]!;

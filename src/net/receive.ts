@@ -117,7 +117,7 @@ export class Inbound {
     if (!link.rawSeen.check(mac, now)) return link.counters.drop('replayed');
     // Raw text has no session to vet: it moves the peer only where raw is all the peer speaks.
     const roam = link.peer === null || link.wire === 'raw' || !link.sawFrameFromPeer;
-    this.heard(from, roam, false);
+    this.heard(from, roam, false, now);
     if (link.wire === 'reliable' && !link.sawFrameFromPeer) {
       link.peerIsRaw = true;
       link.warnOnce('peer-raw', 'warning', 'the peer sends raw Fernet text, no frames: it can read you only if you run with --wire raw (receipts and key rotation need --wire reliable on both sides)');
@@ -163,9 +163,9 @@ export class Inbound {
       newest: packet === 'newest',
       vetted: sessions.vetted,
     });
-    this.heard(from, roam, toUs);
+    this.heard(from, roam, toUs, now);
     if (toUs && f.echoTs !== 0) {
-      const rtt = ((link.ts32() - f.echoTs) >>> 0) - f.echoDelay;
+      const rtt = ((link.ts32(now) - f.echoTs) >>> 0) - f.echoDelay;
       if (f.echoDelay < 0xffff && rtt >= 0 && rtt < 0x8000_0000) link.rto.sample(rtt);
     }
     link.echo = { ts: f.ts, at: now };
@@ -186,7 +186,7 @@ export class Inbound {
     // 7
     for (const m of link.sendWindow.onAck(f.ack, f.sack)) link.bus.emit('message:delivered', { id: m.id, time: now });
     // 8
-    if (f.type === 'data') this.receiveData(f);
+    if (f.type === 'data') this.receiveData(f, now);
     else if (f.type === 'ping') this.out.sendControl('pong');
     else if (f.type === 'bye') this.out.sendControl('ack'); // the peer lingers for this answer
   }
@@ -209,9 +209,9 @@ export class Inbound {
    * An authenticated, fresh datagram from the peer: it is alive, and where it
    * sent from becomes its address if `roam` (peer-session.ts mayRoam says when).
    */
-  private heard(from: Address, roam: boolean, confirmed: boolean): void {
+  private heard(from: Address, roam: boolean, confirmed: boolean, now: number): void {
     const { link } = this;
-    link.lastHeardAt = link.now();
+    link.lastHeardAt = now;
     if (roam && !sameAddress(link.peer, from)) {
       link.setPeer(from, 'roamed');
       link.peerAddressLearned = !confirmed;
@@ -227,11 +227,12 @@ export class Inbound {
   }
 
   // 8 --------------------------------------------------------------------
-  private receiveData(f: Frame): void {
+  private receiveData(f: Frame, now: number): void {
     const { link } = this;
-    link.ackDueAt ??= link.now() + ACK_DELAY_MS;
+    link.ackDueAt ??= now + ACK_DELAY_MS;
     link.unackedData += 1;
-    link.recvWindow.push({ seq: f.seq, fragIndex: f.fragIndex, fragCount: f.fragCount, payload: f.payload });
+    // The frame is a RecvFrame already; no copy of its fields per datagram.
+    link.recvWindow.push(f);
     for (const frag of link.recvWindow.drain()) {
       try {
         const whole = link.reassembler.push(frag.fragIndex, frag.fragCount, frag.payload);
@@ -239,7 +240,7 @@ export class Inbound {
         const m = decodeMessage(whole);
         link.setPeerNick(m.nick);
         const from = m.nick !== '' ? m.nick : (link.peerNick ?? (link.peer ? formatAddress(link.peer) : 'peer'));
-        link.bus.emit('message:received', { from, text: m.text, time: link.now() });
+        link.bus.emit('message:received', { from, text: m.text, time: now });
       } catch (err) {
         // A lying peer (bad counts, bad body) costs it that message, not the ones after it.
         if (err instanceof DatagramError) link.counters.drop(err.reason);

@@ -78,6 +78,8 @@ export class RecvWindow {
 
   /** Selective acks: up to `max` half-open [start, end) ranges above `ack`, lowest first. */
   sack(max: number = MAX_SACK_RANGES): Array<[number, number]> {
+    // Every frame sent asks; in order (the usual case) there is nothing above the ack.
+    if (this.early.size === 0) return [];
     if (this.ranges === null) this.ranges = this.computeRanges();
     return this.ranges.slice(0, max).map(([a, b]) => [a, b]);
   }

@@ -84,6 +84,15 @@ export class SendWindow {
   private txCounter = 0;
   private highestDeliveredTx = 0;
   private bytes = 0;
+  /**
+   * Cache of the earliest retransmission (what nextDeadline returns, Infinity
+   * for none), valid while !timerStale and for the rto it was computed with:
+   * a streaming sender polls once per message, and a scan of the whole window
+   * each time cost more than everything else on its send path.
+   */
+  private timerAt = Number.POSITIVE_INFINITY;
+  private timerRto = Number.NaN;
+  private timerStale = false;
 
   constructor(opts: SendWindowOptions = {}) {
     this.windowFrames = opts.windowFrames ?? SEND_WINDOW_FRAMES;
@@ -129,16 +138,22 @@ export class SendWindow {
   /** What to transmit at `now`: due retransmissions (lowest seq first), then new fragments the window allows. */
   poll(now: number, rtoMs: number): OutFrame[] {
     const out: OutFrame[] = [];
-    for (const [seq, f] of this.flights) {
-      if (f.sacked) continue;
-      const timedOut = now >= f.sentAt + this.timeout(rtoMs, f.retries);
-      if (!f.due && !timedOut) continue;
-      if (!f.due) f.retries += 1;
-      f.due = false;
-      f.sentAt = now;
-      f.tx = ++this.txCounter;
-      out.push(this.frameOf(seq, f, true));
+    if (this.earliest(rtoMs) <= now) {
+      let next = Number.POSITIVE_INFINITY;
+      for (const [seq, f] of this.flights) {
+        if (f.sacked) continue;
+        if (f.due || now >= f.sentAt + this.timeout(rtoMs, f.retries)) {
+          if (!f.due) f.retries += 1;
+          f.due = false;
+          f.sentAt = now;
+          f.tx = ++this.txCounter;
+          out.push(this.frameOf(seq, f, true));
+        }
+        next = Math.min(next, f.sentAt + this.timeout(rtoMs, f.retries));
+      }
+      this.timerAt = next;
     }
+    const firstTimer = now + this.timeout(rtoMs, 0);
     while (this.cursor < this.queue.length && this.nextSeq < this.acked + this.windowFrames) {
       const msg = this.queue[this.cursor]!;
       const seq = this.nextSeq++;
@@ -147,6 +162,7 @@ export class SendWindow {
       msg.nextFrag += 1;
       if (msg.nextFrag === msg.fragments.length) this.cursor += 1;
       this.flights.set(seq, f);
+      if (firstTimer < this.timerAt) this.timerAt = firstTimer;
       out.push(this.frameOf(seq, f, false));
     }
     return out;
@@ -161,7 +177,10 @@ export class SendWindow {
     if (ack > this.nextSeq || ack < 0) return [];
     for (const [seq, f] of this.flights) {
       if (seq >= ack) break;
-      if (!f.sacked) this.highestDeliveredTx = Math.max(this.highestDeliveredTx, f.tx);
+      if (!f.sacked) {
+        this.highestDeliveredTx = Math.max(this.highestDeliveredTx, f.tx);
+        this.timerStale = true;
+      }
       this.flights.delete(seq);
     }
     if (ack > this.acked) this.acked = ack;
@@ -173,12 +192,16 @@ export class SendWindow {
         const f = this.flights.get(s);
         if (f === undefined || f.sacked) continue;
         f.sacked = true;
+        this.timerStale = true;
         this.highestDeliveredTx = Math.max(this.highestDeliveredTx, f.tx);
       }
     }
     for (const [seq, f] of this.flights) {
       if (seq >= sackTop) break;
-      if (!f.sacked && f.tx + FAST_RETRANSMIT_REORDER_FRAMES <= this.highestDeliveredTx) f.due = true;
+      if (!f.sacked && !f.due && f.tx + FAST_RETRANSMIT_REORDER_FRAMES <= this.highestDeliveredTx) {
+        f.due = true;
+        if (f.sentAt < this.timerAt) this.timerAt = f.sentAt;
+      }
     }
     const delivered: OutMessage[] = [];
     while (this.queue.length > 0) {
@@ -194,18 +217,14 @@ export class SendWindow {
 
   /** Earliest retransmission due, in ms (absolute), or null when nothing waits for a timer. */
   nextDeadline(rtoMs: number): number | null {
-    let best: number | null = null;
-    for (const f of this.flights.values()) {
-      if (f.sacked) continue;
-      const t = f.due ? f.sentAt : f.sentAt + this.timeout(rtoMs, f.retries);
-      if (best === null || t < best) best = t;
-    }
-    return best;
+    const t = this.earliest(rtoMs);
+    return t === Number.POSITIVE_INFINITY ? null : t;
   }
 
   /** The peer restarted: its new session knows nothing, so every unacknowledged message is renumbered from seq 0 and sent whole again. */
   restart(): void {
     this.flights.clear();
+    this.timerStale = true;
     for (const m of this.queue) {
       m.firstSeq = -1;
       m.nextFrag = 0;
@@ -222,15 +241,33 @@ export class SendWindow {
       f.retries = 0;
       if (!f.sacked) f.due = true;
     }
+    this.timerStale = true;
   }
 
   /** Remove and return every message not yet acknowledged (the transport is closing). */
   takeAll(): OutMessage[] {
     const all = this.queue.splice(0, this.queue.length);
     this.flights.clear();
+    this.timerStale = true;
     this.cursor = 0;
     this.bytes = 0;
     return all;
+  }
+
+  /** The earliest retransmission (a due fragment: its last send), from the cache or a scan that refreshes it. */
+  private earliest(rtoMs: number): number {
+    if (this.timerStale || rtoMs !== this.timerRto) {
+      let best = Number.POSITIVE_INFINITY;
+      for (const f of this.flights.values()) {
+        if (f.sacked) continue;
+        const t = f.due ? f.sentAt : f.sentAt + this.timeout(rtoMs, f.retries);
+        if (t < best) best = t;
+      }
+      this.timerAt = best;
+      this.timerRto = rtoMs;
+      this.timerStale = false;
+    }
+    return this.timerAt;
   }
 
   private timeout(rtoMs: number, retries: number): number {

@@ -42,7 +42,9 @@ export class Outbound {
       return this.fail(id, text, `message too long (${textBytes} bytes; the most is ${MAX_MESSAGE_BYTES})`);
     }
     const body = encodeMessage({ nick: link.nick, text });
-    const queued = link.sendWindow.enqueue(id, text, fragment(body, MAX_DATA_PAYLOAD), textBytes);
+    // Most chat lines fit one fragment: the body itself, without fragment()'s view and array growth.
+    const fragments = body.length <= MAX_DATA_PAYLOAD ? [body] : fragment(body, MAX_DATA_PAYLOAD);
+    const queued = link.sendWindow.enqueue(id, text, fragments, textBytes);
     if (!queued.ok) return this.fail(id, text, queued.reason);
     link.bus.emit('message:sent', { id, text, time: link.now() });
     this.pump();
@@ -113,7 +115,7 @@ export class Outbound {
       sender: link.sessionId,
       receiver: peerSession ?? NO_SESSION,
       packet: link.nextPacket(),
-      ts: link.ts32(),
+      ts: link.ts32(now),
       echoTs,
       echoDelay,
       ack: peerSession === null ? 0 : link.recvWindow.ack,

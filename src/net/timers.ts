@@ -59,19 +59,13 @@ export class Timers {
   }
 
   nextDeadline(): number | null {
-    let best: number | null = null;
-    for (const t of [
-      this.helloDeadline(),
-      this.pingDeadline(),
-      this.offlineDeadline(),
-      this.link.ackDueAt,
-      this.out.canSendData() ? this.link.sendWindow.nextDeadline(this.link.rto.rto) : null,
-      this.statsAt,
-      this.hooks.rotationDeadline(),
-    ]) {
-      if (t !== null && (best === null || t < best)) best = t;
-    }
-    return best;
+    // Asked after every datagram and message: no array, no closure.
+    let best = earlier(this.helloDeadline(), this.pingDeadline());
+    best = earlier(best, this.offlineDeadline());
+    best = earlier(best, this.link.ackDueAt);
+    if (this.out.canSendData()) best = earlier(best, this.link.sendWindow.nextDeadline(this.link.rto.rto));
+    best = earlier(best, this.statsAt);
+    return earlier(best, this.hooks.rotationDeadline());
   }
 
   /** Everything due at the clock's now. */
@@ -137,4 +131,8 @@ export class Timers {
     if (link.wire !== 'reliable' || link.state !== 'online' || link.lastHeardAt === null) return null;
     return link.lastHeardAt + PEER_TIMEOUT_MS;
   }
+}
+
+function earlier(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null || a <= b ? a : b;
 }

@@ -57,6 +57,8 @@ export class Transport {
   private readonly unsubscribe: Array<() => void> = [];
   private unsubscribePort: Array<() => void> = [];
   private timer: NodeJS.Timeout | null = null;
+  /** When `timer` fires, on the link's clock. */
+  private timerAt = 0;
   private started = false;
   private closing: Promise<void> | null = null;
   /** Set first thing in close(), before anything it triggers looks at it. */
@@ -95,7 +97,7 @@ export class Transport {
       link.port.onError((err) => link.warnOnce(`port:${err.message}`, 'info', `network: ${err.message}`)),
     ];
     this.unsubscribe.push(
-      bus.on('send', ({ id, text }) => this.act(() => this.out.submit(id, text))),
+      bus.on('send', ({ id, text }) => this.submit(id, text)),
       bus.on('rotate', () => this.act(() => this.rotation.start())),
       bus.on('set-peer', (a) => this.act(() => this.setPeer(a))),
       bus.on('set-nick', ({ nick }) => {
@@ -223,24 +225,56 @@ export class Transport {
       link.helloDue = false;
       this.out.sendControl('hello');
     }
-    this.guard(() => this.out.pump());
+    try {
+      this.out.pump();
+    } catch (err) {
+      this.internalError(err);
+    }
     // Data frames piled up in this batch and no data frame of ours carried their ack: ack now, not after ACK_DELAY_MS.
     if (link.unackedData >= ACK_EVERY_DATA_FRAMES) this.out.sendControl('ack');
-    for (const check of [...this.flushWaiters]) check();
+    if (this.flushWaiters.size > 0) for (const check of [...this.flushWaiters]) check();
     this.arm();
   }
 
+  /**
+   * Keep one timer for the earliest deadline. Activity comes once per message
+   * while the deadlines mostly move later (each frame sent postpones the ack,
+   * each ack the retransmissions): an armed timer that fires no later than
+   * needed is kept, and when it fires early tick() finds nothing due and
+   * re-arms. Only an earlier deadline replaces it.
+   */
   private arm(): void {
     if (!this.autoTick || this.closed || !this.started) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
     const at = this.timers.nextDeadline();
-    if (at === null) return;
-    // At least 1 ms, so a deadline that tick() failed to clear cannot spin the loop.
-    this.timer = setTimeout(() => {
+    if (at === null) {
+      if (this.timer !== null) clearTimeout(this.timer);
       this.timer = null;
-      this.tick();
-    }, Math.max(1, at - this.link.now()));
+      return;
+    }
+    const now = this.link.now();
+    // At least 1 ms, so a deadline that tick() failed to clear cannot spin the loop.
+    const fireAt = Math.max(now + 1, at);
+    if (this.timer !== null) {
+      if (this.timerAt <= fireAt) return;
+      clearTimeout(this.timer);
+    }
+    this.timerAt = fireAt;
+    this.timer = setTimeout(this.expired, fireAt - now);
+  }
+
+  private readonly expired = (): void => {
+    this.timer = null;
+    this.tick();
+  };
+
+  /** A user message: act() without a closure per message, as a streaming sender sends thousands a second. */
+  private submit(id: string, text: string): void {
+    try {
+      this.out.submit(id, text);
+    } catch (err) {
+      this.internalError(err);
+    }
+    this.afterActivity();
   }
 
   /** A bus request: run it, then send what it made sendable and re-arm the timer. */
@@ -254,7 +288,11 @@ export class Transport {
     try {
       fn();
     } catch (err) {
-      this.link.bus.emit('error', { severity: 'warning', message: `internal error: ${errorMessage(err)}` });
+      this.internalError(err);
     }
+  }
+
+  private internalError(err: unknown): void {
+    this.link.bus.emit('error', { severity: 'warning', message: `internal error: ${errorMessage(err)}` });
   }
 }

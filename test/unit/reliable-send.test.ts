@@ -206,3 +206,43 @@ test('property: over a lossy, duplicating, reordering pipe every message arrives
     { numRuns: 100 },
   );
 });
+
+test('property: nextDeadline is exact — nothing is resent before it, something is resent at it — whatever acks, rearms and rto changes came between', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 1 << 30 }), (seed) => {
+      let s = seed;
+      const rnd = (): number => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      const w = new SendWindow({ windowFrames: 16 });
+      const r = new RecvWindow();
+      const rtos = [50, 100, 250, 1000];
+      let now = 0;
+      let n = 0;
+      const resent = (fs: OutFrame[]): number => fs.filter((f) => f.retransmit).length;
+      const deliver = (fs: OutFrame[]): void => {
+        for (const f of fs) if (rnd() < 0.6) r.push({ seq: f.seq, fragIndex: f.fragIndex, fragCount: f.fragCount, payload: f.payload });
+        r.drain();
+      };
+      for (let step = 0; step < 60; step++) {
+        const rto = rtos[Math.floor(rnd() * rtos.length)]!;
+        const op = rnd();
+        if (op < 0.3) msg(w, `m${n++}`, 1 + Math.floor(rnd() * 3));
+        else if (op < 0.55) deliver(w.poll((now += Math.floor(rnd() * 40)), rto));
+        else if (op < 0.85) w.onAck(r.ack, r.sack());
+        else if (op < 0.93) w.rearm();
+        else now += Math.floor(rnd() * 300);
+        const d = w.nextDeadline(rto);
+        if (d === null) {
+          now += RTO_MAX_MS + 1;
+          assert.equal(resent(w.poll(now, rto)), 0, `no deadline, yet something was resent at step ${step}`);
+        } else {
+          if (d > now) {
+            assert.equal(resent(w.poll(d - 1, rto)), 0, `resent before the deadline ${d} at step ${step}`);
+            now = d;
+          }
+          assert.ok(resent(w.poll(now, rto)) >= 1, `nothing resent at the deadline ${d} (now ${now}) at step ${step}`);
+        }
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
