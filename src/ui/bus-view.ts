@@ -175,7 +175,9 @@ export class BusView {
       changed();
     }));
     on(bus.on('link:stats', (stats) => {
-      this.rttMs = stats.rttMs;
+      // The status bar shows the latest sample, as ping does: the smoothed RTT (it drives the
+      // retransmission timer) keeps the start-up stall of either process for dozens of samples.
+      this.rttMs = stats.lastRttMs ?? stats.rttMs;
       const sample = stats.lastRttMs ?? stats.rttMs;
       if (sample !== null) {
         this.rttHistory.push(sample);

@@ -59,7 +59,9 @@ function fields(s: StatusState): Field[] {
   const peerAddr = s.peer ?? 'waiting for peer';
   const peerNick = s.peerNick ? clean(s.peerNick) : null;
   const [linkLong, linkWord, linkSymbol, linkTone] = LINK_TEXT[s.link];
-  const rtt = s.rttMs === null ? '–' : `${Math.round(s.rttMs)} ms`;
+  const rtt = s.rttMs === null ? '–' : `${s.rttMs < 10 ? s.rttMs.toFixed(1) : Math.round(s.rttMs)} ms`;
+  // Narrow rows get whole milliseconds: a decimal must not cost the fingerprint its last group.
+  const rttShort = s.rttMs === null ? '–' : s.rttMs < 1 ? '<1 ms' : `${Math.round(s.rttMs)} ms`;
   const fp = s.rotating ? `${s.fingerprint} rotating…` : s.fingerprint;
   const fpShort = s.rotating ? 'rotating…' : `${s.fingerprint.slice(0, 9)}…`;
   return [
@@ -70,7 +72,7 @@ function fields(s: StatusState): Field[] {
       tone: s.peer === null ? 'warn' : 'plain',
     },
     { name: 'link', variants: [linkLong, linkWord, linkSymbol], tone: linkTone },
-    { name: 'rtt', variants: [`rtt ${rtt}`, rtt, ''], tone: 'plain' },
+    { name: 'rtt', variants: [`rtt ${rtt}`, rttShort, ''], tone: 'plain' },
     { name: 'key', variants: [`key ${fp}`, fp, fpShort], tone: s.rotating ? 'warn' : 'plain' },
     { name: 'wire', variants: [s.wire, s.wire === 'reliable' ? 'rel' : 'raw', ''], tone: 'plain' },
     { name: 'pending', variants: [`${s.pending} pending`, `${s.pending} pend`, s.pending === 0 ? '' : `${s.pending}…`], tone: s.pending > 0 ? 'warn' : 'plain' },

@@ -24,7 +24,7 @@ function visible(tagged: string): string {
 describe('status bar layout', () => {
   test('a wide row shows every field in full', () => {
     const text = statusText(base, 200);
-    for (const part of ['alice 0.0.0.0:7755', '→ bob 127.0.0.1:40123', '● online', 'rtt 3 ms', 'key AB12-CD34-EF56-7890', 'reliable', '2 pending']) {
+    for (const part of ['alice 0.0.0.0:7755', '→ bob 127.0.0.1:40123', '● online', 'rtt 3.4 ms', 'key AB12-CD34-EF56-7890', 'reliable', '2 pending']) {
       assert.ok(text.includes(part), `missing "${part}" in "${text}"`);
     }
   });
@@ -78,6 +78,8 @@ describe('status bar layout', () => {
     assert.ok(statusText({ ...base, link: 'connecting' }, 120).includes('◌ connecting'));
     assert.ok(statusText({ ...base, peer: null, peerNick: null }, 120).includes('→ waiting for peer'));
     assert.ok(statusText({ ...base, rttMs: null }, 120).includes('rtt –'));
+    assert.ok(statusText({ ...base, rttMs: 0.26 }, 120).includes('rtt 0.3 ms'), 'loopback RTTs keep a decimal');
+    assert.ok(statusText({ ...base, rttMs: 41.6 }, 120).includes('rtt 42 ms'));
   });
 
   test('tones become colours; a nick cannot inject tags or escapes', () => {
