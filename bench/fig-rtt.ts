@@ -107,7 +107,7 @@ export async function run(ctx: FigureContext): Promise<void> {
   }
   const notes = [...stack.notes, ...raw.notes].join('; ');
   const timedOut = stack.p50.length === 0 || raw.p50.length === 0;
-  const detail = `${stack.p50.length} × ${plan.count.toLocaleString('en-US')} round trips`;
+  const detail = `${stack.p50.length} × ${plan.count.toLocaleString('en-US')} round trips, each run after ${plan.warmup.toLocaleString('en-US')} unmeasured (both sides)`;
   for (const [id, v, anchor] of [
     ['rtt-p50', stack.p50, raw.p50],
     ['rtt-p99', stack.p99, raw.p99],

@@ -37,6 +37,9 @@ export interface KeyringDecryptOptions {
   clockSkewS: number;
 }
 
+/** The order decrypt tries them in. */
+const SLOTS: readonly KeySlot[] = ['current', 'next', 'previous'];
+
 interface Entry {
   key: Buffer;
   fernet: Fernet;
@@ -60,6 +63,7 @@ export class Keyring {
   private previousExpiresAt: number | null = null;
   /** installedAt of the key now in `previous`, restored by revert(). */
   private previousInstalledAt: number | null = null;
+  private readonly fernetOpts = { ttlS: 0, clockSkewS: 0, nowS: 0 };
 
   constructor(key: Buffer, private readonly clock: Clock) {
     this.current = entry(key, 'key');
@@ -90,14 +94,15 @@ export class Keyring {
    * (expired, from the future, bad padding), that slot's error is thrown.
    */
   decrypt(token: Buffer, opts: KeyringDecryptOptions): KeyringDecryptResult {
-    const fernetOpts = { ttlS: opts.ttlS, clockSkewS: opts.clockSkewS, nowS: Math.floor(this.clock.now() / 1000) };
+    // Per datagram: one options object reused (Fernet reads it synchronously) and the slots tried in place.
+    const fernetOpts = this.fernetOpts;
+    fernetOpts.ttlS = opts.ttlS;
+    fernetOpts.clockSkewS = opts.clockSkewS;
+    fernetOpts.nowS = Math.floor(this.clock.now() / 1000);
     let first: unknown = null;
-    const slots: Array<[KeySlot, Entry | null]> = [
-      ['current', this.current],
-      ['next', this.next],
-      ['previous', this.previous],
-    ];
-    for (const [slot, e] of slots) {
+    for (let i = 0; i < SLOTS.length; i++) {
+      const slot = SLOTS[i]!;
+      const e = this[slot];
       if (e === null) continue;
       try {
         return { plaintext: e.fernet.decrypt(token, fernetOpts), slot };

@@ -28,16 +28,36 @@ export function utf8Truncate(s: string, maxBytes: number): Buffer {
   return buf.subarray(0, end);
 }
 
+/**
+ * The encoded `length byte + nick` of the last nick seen. A session sends
+ * every message under the same nick, so re-encoding it per message was pure
+ * garbage on the send hot path; one entry is enough (a nick change just
+ * replaces it).
+ */
+let cachedNick: string | null = null;
+let cachedPrefix: Buffer = Buffer.alloc(1);
+
+function nickPrefix(nick: string): Buffer {
+  if (nick !== cachedNick) {
+    const bytes = utf8Truncate(nick, MAX_NICK_BYTES);
+    const prefix = Buffer.allocUnsafe(1 + bytes.length);
+    prefix[0] = bytes.length;
+    bytes.copy(prefix, 1);
+    cachedPrefix = prefix;
+    cachedNick = nick;
+  }
+  return cachedPrefix;
+}
+
+/** One allocation per message: the text is written straight into the body. */
 export function encodeMessage(m: ChatMessage): Buffer {
   if (typeof m.nick !== 'string' || typeof m.text !== 'string') {
     throw new TypeError('encodeMessage: nick and text must be strings');
   }
-  const nick = utf8Truncate(m.nick, MAX_NICK_BYTES);
-  const text = Buffer.from(m.text, 'utf8');
-  const out = Buffer.allocUnsafe(1 + nick.length + text.length);
-  out[0] = nick.length;
-  nick.copy(out, 1);
-  text.copy(out, 1 + nick.length);
+  const prefix = nickPrefix(m.nick);
+  const out = Buffer.allocUnsafe(prefix.length + Buffer.byteLength(m.text, 'utf8'));
+  prefix.copy(out, 0);
+  out.write(m.text, prefix.length, 'utf8');
   return out;
 }
 

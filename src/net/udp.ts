@@ -105,7 +105,8 @@ class UdpPort implements DatagramPort {
     }
     // A permanent listener: an 'error' event without one would crash the process.
     socket.on('error', (err) => this.handlers.reportError(err));
-    socket.on('message', (msg, rinfo) => this.handlers.deliver(msg, { host: unmapV4(rinfo.address), port: rinfo.port }));
+    // The address object is built here for this datagram alone, so the first handler may keep it.
+    socket.on('message', (msg, rinfo) => this.handlers.deliver(msg, { host: unmapV4(rinfo.address), port: rinfo.port }, true));
   }
 
   send(data: Buffer, to: Address): void {
@@ -154,6 +155,8 @@ class UdpPort implements DatagramPort {
 }
 
 function unmapV4(host: string): string {
+  // Per datagram: a plain IPv4 source (the usual case) needs no string work.
+  if (!host.includes(':')) return host;
   const lower = host.toLowerCase();
   return lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4 ? lower.slice(7) : host;
 }

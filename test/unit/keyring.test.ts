@@ -153,3 +153,16 @@ test('keyAgeMs follows the clock', () => {
   clock.advance(1234);
   assert.equal(ring.keyAgeMs, 1234);
 });
+
+test('each decrypt judges the token by that call\'s clock and options (nothing carried over from the last call)', () => {
+  const { clock, k, ring } = setup();
+  const token = tokenUnder(k, clock);
+  assert.equal(ring.decrypt(token, OPTS).slot, 'current');
+  clock.advance((OPTS.ttlS + 1) * 1000);
+  assert.throws(() => ring.decrypt(token, OPTS), TokenExpiredError);
+  assert.equal(ring.decrypt(token, { ttlS: OPTS.ttlS + 10, clockSkewS: OPTS.clockSkewS }).slot, 'current');
+  // A token from 60 s ahead: fine with 120 s of skew allowed, refused with 10.
+  const ahead = new Fernet(k).encrypt(Buffer.from('x'), Math.floor(clock.now() / 1000) + 60);
+  assert.equal(ring.decrypt(ahead, OPTS).slot, 'current');
+  assert.throws(() => ring.decrypt(ahead, { ttlS: OPTS.ttlS, clockSkewS: 10 }), TokenFromFutureError);
+});

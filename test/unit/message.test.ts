@@ -80,3 +80,20 @@ test('MAX_ENCODED_MESSAGE_BYTES holds the largest message with the longest nick'
   const big = encodeMessage({ nick: 'n'.repeat(100), text: 'x'.repeat(MAX_MESSAGE_BYTES) });
   assert.equal(big.length, MAX_ENCODED_MESSAGE_BYTES);
 });
+
+test('encodeMessage: consecutive calls with different nicks each carry their own nick', () => {
+  // The encoded nick is cached between calls: a change must replace it, and back again.
+  for (const nick of ['ana', 'bo', 'ana', '', 'é'.repeat(40), 'ana']) {
+    const text = `from ${nick.length}`;
+    const want = Buffer.from(utf8Truncate(nick, MAX_NICK_BYTES).toString('utf8'));
+    const buf = encodeMessage({ nick, text });
+    assert.equal(buf[0], want.length);
+    assert.deepEqual(decodeMessage(buf), { nick: want.toString('utf8'), text });
+  }
+});
+
+test('encodeMessage: each body is its own buffer (scribbling on one leaves the next intact)', () => {
+  const first = encodeMessage({ nick: 'ana', text: 'one' });
+  first.fill(0xff);
+  assert.deepEqual(decodeMessage(encodeMessage({ nick: 'ana', text: 'two' })), { nick: 'ana', text: 'two' });
+});

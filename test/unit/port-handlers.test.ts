@@ -94,3 +94,67 @@ describe('PortHandlers: where an unheard bug goes', () => {
     }
   });
 });
+
+describe('PortHandlers: the cached handler list follows every change', () => {
+  test('a handler added after a delivery gets the next datagram; one added during a delivery does not get that one', () => {
+    const h = new PortHandlers('surface');
+    const got: string[] = [];
+    let added = false;
+    h.onDatagram((d) => {
+      got.push(`a:${d.toString()}`);
+      if (!added) {
+        added = true;
+        h.onDatagram((d2) => got.push(`c:${d2.toString()}`));
+      }
+    });
+    h.deliver(Buffer.from('1'), FROM);
+    const offB = h.onDatagram((d) => got.push(`b:${d.toString()}`));
+    h.deliver(Buffer.from('2'), FROM);
+    offB();
+    h.deliver(Buffer.from('3'), FROM);
+    assert.deepEqual(got, ['a:1', 'a:2', 'c:2', 'b:2', 'a:3', 'c:3']);
+  });
+
+  test('unsubscribing twice, or re-subscribing the same handler, keeps one delivery per handler', () => {
+    const h = new PortHandlers('surface');
+    let n = 0;
+    const handler = (): void => {
+      n++;
+    };
+    const off = h.onDatagram(handler);
+    h.onDatagram(handler);
+    h.deliver(DATA, FROM);
+    assert.equal(n, 1, 'a Set: the same handler once');
+    off();
+    off();
+    h.deliver(DATA, FROM);
+    assert.equal(n, 1);
+    h.onDatagram(handler);
+    h.deliver(DATA, FROM);
+    assert.equal(n, 2);
+  });
+
+  test('fromIsFresh: the first handler may get the caller\'s object, every later one a clean copy', () => {
+    const h = new PortHandlers('contain');
+    const seen: Address[] = [];
+    for (let i = 0; i < 3; i++) {
+      h.onDatagram((_d, from) => {
+        seen.push({ ...from });
+        from.host = 'scribbled';
+        from.port = 0;
+      });
+    }
+    const fresh: Address = { host: '::1', port: 9 };
+    h.deliver(DATA, fresh, true);
+    const clean = { host: '::1', port: 9 };
+    assert.deepEqual(seen, [clean, clean, clean], 'later handlers never see the first one\'s scribbles');
+    assert.equal(fresh.host, 'scribbled', 'the first handler was handed the fresh object itself');
+    // Without the flag the caller's object is never handed out.
+    seen.length = 0;
+    const kept: Address = { host: '127.0.0.1', port: 1 };
+    h.deliver(DATA, kept);
+    const keptClean = { host: '127.0.0.1', port: 1 };
+    assert.deepEqual(seen, [keptClean, keptClean, keptClean]);
+    assert.deepEqual(kept, keptClean);
+  });
+});
