@@ -52,7 +52,9 @@ const ROTATION_TYPES: ReadonlySet<FrameType> = new Set(['rot-offer', 'rot-accept
  *  8. by type:       data → receiveData() (RecvWindow in order → Reassembler →
  *                    `message:received`); ping → pong; rot-* → rotation; bye →
  *                    offline, answered with an ack.
- *  While closing, step 5 on is skipped: nothing new is taken in.
+ *  While closing, step 5 on is skipped: nothing new is taken in, except that
+ *  the key slot and rotation frames still reach the rotation, so one that
+ *  completes during the bye linger is saved.
  */
 export class Inbound {
   private readonly queue: RecvQueue;
@@ -150,6 +152,9 @@ export class Inbound {
     if (link.closing) {
       // Nothing more is delivered (it could not be shown); an answer to us proves our bye, and the acks in it, arrived.
       if (toUs) link.byeAnswered = true;
+      // But a rotation still settles: the peer's confirm-ack arriving now must let us save the key it already uses.
+      if (toUs && ROTATION_TYPES.has(f.type)) this.hooks.rotationFrame(f.type, f.payload, slot, f.packet);
+      else this.hooks.authenticated(slot);
       return;
     }
     // 5

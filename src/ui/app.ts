@@ -14,11 +14,17 @@
  * Lifecycle: refuse without a terminal → build the screen (terminal guard on)
  * → run until /quit, Ctrl-C or Ctrl-D → await ctx.shutdown() (bounded) →
  * restore the terminal → resolve with the exit code.
+ *
+ * Quitting loses nothing quietly: with messages not yet delivered the first
+ * quit only warns (a second one quits); a key rotation still running is
+ * waited for (bounded), so the peer and the saved profile end on the same
+ * key; and the text of every message that shutdown fails is printed on
+ * stderr after the terminal is back, with exit code 1.
  */
 import type { Bus } from '../bus.js';
 import { errorMessage, newMessageId } from '../bus.js';
 import type { ChatOptions } from '../chat-options.js';
-import { SHUTDOWN_GRACE_MS } from '../constants.js';
+import { ROTATION_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from '../constants.js';
 import type { Address } from '../net/port.js';
 import { ScreenError } from './blessed-screen.js';
 import { BusView } from './bus-view.js';
@@ -112,6 +118,8 @@ class TuiApp {
   private readonly view: BusView;
   private paneHeight = 1;
   private quitting = false;
+  /** The user was told that quitting now leaves messages undelivered; the next quit goes ahead. */
+  private quitWarned = false;
   private finish: (code: number) => void = () => {};
 
   constructor(
@@ -299,16 +307,51 @@ class TuiApp {
     this.screen.scheduleRender();
   }
 
-  /** Leave: close the transport (bounded), then give the terminal back. */
+  /** Leave: finish a running rotation, close the transport (bounded), give the terminal back, then report what was not delivered. */
   private async quit(code: number): Promise<void> {
     if (this.quitting) return;
+    const pending = this.view.statusState().pending;
+    if (pending > 0 && !this.quitWarned) {
+      this.quitWarned = true;
+      this.pane.system(`${pending} message${pending === 1 ? ' is' : 's are'} not delivered yet: quit again to leave anyway (the text is printed after exit), or wait for ✓`);
+      this.screen.scheduleRender();
+      return;
+    }
     this.quitting = true;
+    if (this.view.rotating) {
+      // Leaving mid-rotation could leave the peer on the new key and our profile on the old one.
+      this.pane.system('finishing the key rotation before quitting…');
+      this.screen.renderNow();
+      await this.rotationSettled(ROTATION_TIMEOUT_MS);
+    }
+    const undelivered: string[] = [];
+    const offFailed = this.ctx.bus.on('message:failed', ({ text }) => void undelivered.push(text));
     this.view.closing();
     this.screen.renderNow();
     this.view.dispose();
     await boundedShutdown(this.ctx);
+    offFailed();
     this.screen.restore();
     this.uninstallGuard();
-    this.finish(code);
+    if (undelivered.length > 0) {
+      const n = undelivered.length;
+      process.stderr.write(`fernchat: ${n} message${n === 1 ? ' was' : 's were'} not delivered; the text${n === 1 ? '' : 's'}:\n`);
+      for (const text of undelivered) process.stderr.write(`${text}\n`);
+    }
+    this.finish(undelivered.length > 0 && code === 0 ? 1 : code);
+  }
+
+  /** Resolves when no rotation is running, or after `ms`. */
+  private rotationSettled(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const offs: Array<() => void> = [];
+      const done = (): void => {
+        clearTimeout(timer);
+        for (const off of offs) off();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      offs.push(this.ctx.bus.on('key:rotated', done), this.ctx.bus.on('key:rotation-failed', done));
+    });
   }
 }

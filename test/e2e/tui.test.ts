@@ -331,6 +331,23 @@ describe('inside one terminal', () => {
     assertRestored(p, 'raw wire');
   });
 
+  test('quitting with an undelivered message warns first, then prints its text after the restore and exits 1', async () => {
+    const [port, peer] = await freeUdpPorts(2);
+    const p = start(['chat', '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, `--key=${KEY}`, '--nick', 'lonely']);
+    await p.waitFor('│', 15_000);
+    p.type('nobody hears this important line');
+    p.press('enter');
+    await p.waitFor('nobody hears this important line …', 5000);
+    p.press('ctrl-c');
+    await p.waitFor('not delivered yet: quit again', 5000);
+    assert.equal(p.hasExited, false, 'the first Ctrl-C only warns');
+    p.press('ctrl-c');
+    assert.equal((await p.exitCode).exitCode, 1);
+    assertRestored(p, 'undelivered quit');
+    const after = p.raw.slice(p.raw.lastIndexOf(ALT_OFF));
+    assert.match(after, /1 message was not delivered[\s\S]*nobody hears this important line/);
+  });
+
   test('--mouse: the wheel scrolls the chat, and exit turns mouse reporting off', async () => {
     const p = start(['demo', '--mouse'], { rows: 20 });
     await p.waitFor(/<echo-bot> Hi/, 15_000);
