@@ -47,8 +47,14 @@ function helpHint(args: string[]): string {
 /** yargs' own texts, where a plainer one helps. */
 function usageMessage(msg: string): string {
   const one = msg.replace(/\s*\n\s*/g, ' ');
-  return /^Not enough non-option arguments/.test(one) ? 'missing argument' : one;
+  if (/^Not enough non-option arguments/.test(one)) return 'missing argument';
+  // yargs quotes what it did not understand; a key or invite code pasted without its flag must not end up in scrollback or logs.
+  const masked = one.replace(SECRET_LOOKING, '<hidden: looks like a key or invite code>');
+  return masked === one ? one : `${masked} — a key goes after --key, an invite code after join`;
 }
+
+/** Runs of 40+ urlsafe-base64 characters: a Fernet key is 43–44, an invite code longer. */
+const SECRET_LOOKING = /[A-Za-z0-9_=-][A-Za-z0-9_.=-]{39,}/g;
 
 /**
  * yargs renders the whole help text of the command it is about to run and

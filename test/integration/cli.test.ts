@@ -261,6 +261,15 @@ describe('command line', () => {
     assertUsageFailure(box.run(['profile', 'add']), /missing argument \(see fernchat profile add --help\)/);
   });
 
+  it('a key or invite code pasted without its flag is never echoed back', () => {
+    const key = box.run(['keygen']).stdout.trim();
+    for (const args of [['chat', key], ['keygen', key], [key]]) {
+      const r = box.run(args);
+      assertUsageFailure(r, /hidden: looks like a key or invite code.*a key goes after --key/);
+      assert.ok(!r.stderr.includes(key.slice(0, 20)), `${args.length} args: the key leaked: ${r.stderr}`);
+    }
+  });
+
   it('chat without a profile or a key says how to create one', () => {
     assertUsageFailure(box.run(['chat', '--headless'], { configDir: box.configDir() }), /fernchat profile add NAME --peer HOST:PORT --key KEY.*fernchat join CODE/);
     assertUsageFailure(box.run(['chat', '--headless', '--key', ZERO_KEY, '--port', '70000'], { configDir: box.configDir() }), /--port must be an integer 1-65535/);
