@@ -156,7 +156,7 @@ class TuiApp {
       if (key) this.onKey(key);
     });
     parent.on('resize', () => {
-      this.links.rebuild();
+      this.links.rebuild((err) => this.failed('link panel', err));
       if (this.help.visible) this.help.refill();
       screen.scheduleRender();
     });

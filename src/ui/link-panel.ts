@@ -94,11 +94,13 @@ export class LinkPanel {
   }
 
   /** After a resize: blessed-contrib widgets keep their first size, so build them again. */
-  rebuild(): void {
+  rebuild(onError: (err: unknown) => void): void {
     if (!this.shown || contribPromise === null) return;
-    void contribPromise.then((contrib) => {
-      if (this.shown) this.build(contrib);
-    });
+    contribPromise
+      .then((contrib) => {
+        if (this.shown) this.build(contrib);
+      })
+      .catch(onError);
   }
 
   private build(contrib: Contrib): void {

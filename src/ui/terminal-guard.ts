@@ -105,7 +105,14 @@ export function installTerminalGuard(opts: TerminalGuardOptions): () => void {
     }
     ending = true;
     writeError(fatalMessage(err, opts.debug));
-    exit(1);
+    if (!opts.shutdown) return exit(1);
+    // Still say goodbye (the peer marks us offline at once) and let pending messages fail
+    // visibly, but never wait longer than SHUTDOWN_GRACE_MS on a process in trouble.
+    const timer = setTimeout(() => exit(1), SHUTDOWN_GRACE_MS);
+    opts.shutdown().then(
+      () => (clearTimeout(timer), exit(1)),
+      () => (clearTimeout(timer), exit(1)),
+    );
   };
 
   const signalHandlers = new Map<GuardSignal, () => void>();

@@ -101,13 +101,14 @@ describe('installTerminalGuard in a real process', () => {
     assert.equal(r.stderr, 'RESTORED\nBYE\n');
   });
 
-  test('uncaught exception: restored first, then one line without a stack', async () => {
+  test('uncaught exception: restored first, then one line without a stack, then the bounded shutdown', async () => {
     const r = await run(child(`setTimeout(() => { throw new Error('boom'); }, 10);`));
     assert.equal(r.code, 1);
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines[0], 'RESTORED');
     assert.match(lines[1] ?? '', /^fernchat: internal error: boom/);
-    assert.equal(lines.length, 2);
+    assert.equal(lines[2], 'BYE', 'the transport is still closed (bye sent, pending messages failed)');
+    assert.equal(lines.length, 3);
   });
 
   test('unhandled rejection with --debug: restored first, then the stack', async () => {
