@@ -18,7 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
-import { glueDashedKeys } from './commands/argv.js';
+import { glueDashedKeys, hasStrayDashedKey } from './commands/argv.js';
 import { chatCommand, demoCommand } from './commands/chat.js';
 import { GLOBAL_OPTIONS } from './commands/common.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
@@ -49,10 +49,11 @@ function usageMessage(msg: string): string {
   const one = msg.replace(/\s*\n\s*/g, ' ');
   if (/^Not enough non-option arguments/.test(one)) return 'missing argument';
   // yargs quotes what it did not understand; a key or invite code pasted without its flag must not end up in scrollback or logs.
-  const masked = one.replace(SECRET_LOOKING, '<hidden: looks like a key or invite code>');
+  const masked = one.replace(SECRET_LOOKING, `<${HIDDEN_SECRET}>`);
   return masked === one ? one : `${masked} — a key goes after --key, an invite code after join`;
 }
 
+const HIDDEN_SECRET = 'hidden: looks like a key or invite code';
 /** Runs of 40+ urlsafe-base64 characters: a Fernet key is 43–44, an invite code longer. */
 const SECRET_LOOKING = /[A-Za-z0-9_=-][A-Za-z0-9_.=-]{39,}/g;
 
@@ -105,6 +106,7 @@ function buildParser(args: string[]): Argv {
 async function main(args: string[]): Promise<number> {
   const debug = args.includes('--debug');
   try {
+    if (hasStrayDashedKey(args)) throw new UsageError(`an argument is ${HIDDEN_SECRET} — a key goes after --key`);
     await buildParser(args).parseAsync();
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

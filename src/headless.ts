@@ -138,8 +138,8 @@ export async function runHeadless(
   );
   err(`listening on ${formatAddress(session.listen)} (key ${transport.fingerprint()}, wire ${opts.wire})`);
   // Subscribed first: the facts start() emits (peer address, raw-wire info) are printed too.
-  session.start();
   if (opts.peer === null) err('no peer address: waiting for the peer to write first');
+  session.start();
 
   // 2 ----------------------------------------------------------------
   const rl = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });

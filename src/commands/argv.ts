@@ -6,6 +6,10 @@
  * flags, and the user gets a baffling "Unknown arguments". A value that
  * has exactly the shape of a key is glued to its flag (`--key=-abc…`), which
  * yargs reads as meant. Nothing else is touched.
+ *
+ * Such a key given without --key at all would reach yargs as a bundle of
+ * short flags and come back, letter by letter, in "Unknown arguments: …":
+ * hasStrayDashedKey() lets the CLI refuse it first, without echoing it.
  */
 
 const FLAGS_TAKING_A_KEY = new Set(['--key']);
@@ -29,4 +33,10 @@ export function glueDashedKeys(args: readonly string[]): string[] {
     }
   }
   return out;
+}
+
+/** A key-shaped argument starting with '-' that no --key precedes (after glueDashedKeys). */
+export function hasStrayDashedKey(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => KEY_SHAPE.test(a));
 }

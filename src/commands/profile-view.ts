@@ -7,12 +7,8 @@ import { fingerprint, parseKey } from '../crypto/keys.js';
 import { formatAddress } from '../net/port.js';
 import type { ConfigFile, Profile } from '../config/schema.js';
 
-/** Characters of the key left visible when masked: enough to tell keys apart, far too few to use. */
-const KEY_VISIBLE_CHARS = 4;
-
-export function maskKey(key: string): string {
-  return `${key.slice(0, KEY_VISIBLE_CHARS)}…(masked)`;
-}
+/** Nothing of the key is shown: the fingerprint beside it already tells keys apart. */
+const MASKED_KEY = '(masked: --reveal shows it)';
 
 function peerText(p: Profile): string {
   return p.peer === null ? '(none: learned from the first message)' : formatAddress(p.peer);
@@ -45,7 +41,7 @@ export function formatProfile(name: string, p: Profile, opts: { isDefault: boole
     ['nick', p.nick],
     ['listen', formatAddress(p.listen)],
     ['peer', peerText(p)],
-    ['key', opts.reveal ? p.key : maskKey(p.key)],
+    ['key', opts.reveal ? p.key : MASKED_KEY],
     ['fingerprint', fingerprint(parseKey(p.key))],
     ['wire', p.wire],
     ['clock skew', `${p.clockSkewS} s`],
@@ -63,7 +59,7 @@ export function formatProfile(name: string, p: Profile, opts: { isDefault: boole
 /** The profile as JSON, the key masked unless revealed, with its fingerprint added. */
 export function profileJson(name: string, p: Profile, opts: { isDefault: boolean; reveal: boolean }): string {
   return JSON.stringify(
-    { name, default: opts.isDefault, ...p, key: opts.reveal ? p.key : maskKey(p.key), fingerprint: fingerprint(parseKey(p.key)) },
+    { name, default: opts.isDefault, ...p, key: opts.reveal ? p.key : MASKED_KEY, fingerprint: fingerprint(parseKey(p.key)) },
     null,
     2,
   );

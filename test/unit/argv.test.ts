@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { glueDashedKeys } from '../../src/commands/argv.js';
+import { glueDashedKeys, hasStrayDashedKey } from '../../src/commands/argv.js';
 
 const DASH_KEY = '-38zuEqEaLZ5Ya7TpWFnU-hOdj2tAOTTJDlaGGkHYc4=';
 
@@ -20,4 +20,12 @@ test('everything else is left alone', () => {
     [],
   ];
   for (const args of cases) assert.deepEqual(glueDashedKeys(args), args, JSON.stringify(args));
+});
+
+test('a dashed key without --key is found (so the CLI refuses it without echoing it); one after --key is not', () => {
+  assert.equal(hasStrayDashedKey(['chat', DASH_KEY]), true);
+  assert.equal(hasStrayDashedKey([DASH_KEY]), true);
+  assert.equal(hasStrayDashedKey(glueDashedKeys(['chat', '--key', DASH_KEY])), false);
+  assert.equal(hasStrayDashedKey(['chat', '--headless', '-x']), false);
+  assert.equal(hasStrayDashedKey(['--', DASH_KEY]), false);
 });
