@@ -57,9 +57,9 @@ export function isExpectedError(err: unknown): boolean {
     err instanceof ConfigError ||
     err instanceof RuntimeFailure ||
     err instanceof KeyFormatError ||
-    // net/udp.ts's BindError ("cannot listen on …: address already in use"), by name: importing
-    // the class would load the socket module into every command's start-up.
-    (err instanceof Error && err.name === 'BindError')
+    // net/udp.ts's BindError ("cannot listen on …: address already in use") and session.ts's
+    // PeerLookupError, by name: importing them would load the socket modules into every start-up.
+    (err instanceof Error && (err.name === 'BindError' || err.name === 'PeerLookupError'))
   );
 }
 

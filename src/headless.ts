@@ -25,7 +25,7 @@ import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS
 import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
 import { formatAddress } from './net/port.js';
 import { BindError } from './net/udp.js';
-import { openSession, type ChatSession, type SessionDeps } from './session.js';
+import { openSession, PeerLookupError, type ChatSession, type SessionDeps } from './session.js';
 
 export interface HeadlessIo {
   stdin: NodeJS.ReadableStream;
@@ -71,7 +71,7 @@ export async function runHeadless(
   } catch (e) {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    if (e instanceof BindError) {
+    if (e instanceof BindError || e instanceof PeerLookupError) {
       err(`fernchat: ${e.message}`);
       return 1;
     }

@@ -178,3 +178,32 @@ test('a line the transport refuses at once (too long for the raw wire) fails alo
   assert.ok(a.err.includes('1 of 2 messages not delivered'), a.err.join('\n'));
   assert.ok(!a.err.some((l) => /internal error/.test(l)), a.err.join('\n'));
 });
+
+test('a peer given by host name is resolved once; one that does not resolve is one line and exit 1', { timeout: 30_000 }, async (t) => {
+  const box = new CliSandbox();
+  const key = box.run(['keygen']).stdout.trim();
+  const [pa, pb] = await freeUdpPorts(2);
+  const common = ['--host', '127.0.0.1', `--key=${key}`, '--linger', '20'];
+  const b = headless(t, [...common, '--port', String(pb), '--nick', 'bob']);
+  await b.waitLine('err', /^listening on/, WAIT_MS);
+  // localhost is in /etc/hosts everywhere this runs; skip rather than guess if it is not 127.0.0.1 here.
+  const { address } = await import('node:dns/promises').then((dns) => dns.lookup('localhost', { family: 4 }).catch(() => ({ address: '' })));
+  if (address !== '127.0.0.1') {
+    const reason = `localhost resolves to ${address || 'nothing'} here, not 127.0.0.1`;
+    console.log(`skip: ${reason}`);
+    t.skip(reason);
+    return;
+  }
+  const a = headless(t, [...common, '--port', String(pa), '--peer', `localhost:${pb}`, '--nick', 'alice']);
+  a.write('by name');
+  a.end();
+  assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));
+  assert.ok(a.err.includes(`peer at 127.0.0.1:${pb}`), a.err.join('\n'));
+  assert.ok(!a.err.some((l) => /moved|roamed/.test(l)), a.err.join('\n'));
+  await b.waitLine('out', /<alice> by name$/, WAIT_MS);
+
+  const bad = box.run(['chat', '--headless', ...common, '--port', String(pa), '--peer', 'no-such-host.invalid:7000']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^fernchat: cannot resolve the peer's host name no-such-host\.invalid/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+});
