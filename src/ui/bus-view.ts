@@ -153,8 +153,10 @@ export class BusView {
       changed();
     }));
     on(bus.on('peer:address', ({ address, previous, reason }) => {
+      // The greeting already said "talking to" the configured peer; only news is worth a line.
+      const greeted = previous === null && address === this.peer;
       this.peer = address;
-      if (previous === null) this.pane.system(`peer address: ${address}`);
+      if (previous === null && !greeted) this.pane.system(`peer address: ${address}`);
       else if (previous !== address) this.pane.system(`peer address changed: ${previous} → ${address}${reason === 'roamed' ? ' (roamed)' : ''}`);
       changed();
     }));
