@@ -25,7 +25,8 @@ import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS
 import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
 import { formatAddress } from './net/port.js';
 import { BindError } from './net/udp.js';
-import { openSession, PeerLookupError, type ChatSession, type SessionDeps } from './session.js';
+import { PeerLookupError } from './net/resolve.js';
+import { openSession, type ChatSession, type SessionDeps } from './session.js';
 
 export interface HeadlessIo {
   stdin: NodeJS.ReadableStream;

@@ -2,13 +2,13 @@
  * A chat session: the socket, the bus and the transport, wired the same way
  * for the headless mode, the TUI and the demo.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Bus, errorMessage } from './bus.js';
 import type { ChatOptions } from './chat-options.js';
 import type { Clock } from './clock.js';
 import type { Address, DatagramPort } from './net/port.js';
 import { Transport } from './net/transport.js';
+import { resolvePeer } from './net/resolve.js';
 import { bindUdp } from './net/udp.js';
 
 export interface ChatSession {
@@ -40,8 +40,7 @@ export interface SessionDeps {
  * reach us) and say so.
  */
 export async function openSession(opts: ChatOptions, deps: SessionDeps = {}): Promise<ChatSession> {
-  const named = deps.port === undefined ? opts.peer : null;
-  if (named !== null && isIP(named.host) === 0) opts = { ...opts, peer: await resolvePeer(named) };
+  if (deps.port === undefined && opts.peer !== null) opts = { ...opts, peer: await resolvePeer(opts.peer) };
   const widened = deps.port === undefined && opts.listen.host === '0.0.0.0' && opts.peer !== null && isIP(opts.peer.host) === 6;
   const port = deps.port ?? (await bindUdp(widened ? '::' : opts.listen.host, opts.listen.port));
   const bus = new Bus();
@@ -78,29 +77,6 @@ export async function openSession(opts: ChatOptions, deps: SessionDeps = {}): Pr
   };
   if (deps.start ?? true) session.start();
   return session;
-}
-
-/** A peer failing to resolve is the user's to fix (a typo, no DNS): one line, exit 1. */
-export class PeerLookupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PeerLookupError';
-  }
-}
-
-/**
- * A peer given by name is resolved once, here: kept as a name, every datagram
- * would cost a DNS lookup, and the first answer (from the IP) would look like
- * the peer moving.
- */
-async function resolvePeer(peer: Address): Promise<Address> {
-  try {
-    const { address } = await lookup(peer.host);
-    return { host: address, port: peer.port };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new PeerLookupError(`cannot resolve the peer's host name ${peer.host}${code ? ` (${code})` : ''}: check the spelling, or give an IP address`);
-  }
 }
 
 /**

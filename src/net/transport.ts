@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { errorMessage, type Bus, type LinkStats, type WireMode } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ACK_EVERY_DATA_FRAMES, BYE_ATTEMPTS_MIN, BYE_LINGER_MS } from '../constants.js';
@@ -5,6 +6,7 @@ import type { DropReason } from './errors.js';
 import { Link } from './link.js';
 import type { Address, DatagramPort } from './port.js';
 import { Inbound } from './receive.js';
+import { resolvePeer } from './resolve.js';
 import { RotationDriver } from './rotation-driver.js';
 import { Outbound } from './send.js';
 import { Timers } from './timers.js';
@@ -99,7 +101,14 @@ export class Transport {
     this.unsubscribe.push(
       bus.on('send', ({ id, text }) => this.submit(id, text)),
       bus.on('rotate', () => this.act(() => this.rotation.start())),
-      bus.on('set-peer', (a) => this.act(() => this.setPeer(a))),
+      bus.on('set-peer', (a) => {
+        // A name is resolved once, here (see resolve.ts); anything else is checked by setPeer.
+        if (a.host === '' || isIP(a.host) !== 0) return this.act(() => this.setPeer(a));
+        resolvePeer(a).then(
+          (ip) => void (this.closed || this.act(() => this.setPeer(ip))),
+          (err: unknown) => bus.emit('error', { severity: 'warning', message: `${errorMessage(err)}; the peer is unchanged` }),
+        );
+      }),
       bus.on('set-nick', ({ nick }) => {
         link.nick = nick;
       }),

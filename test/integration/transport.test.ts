@@ -326,3 +326,26 @@ test('/nick and /peer: later messages carry the new nick; the chat follows the u
   a.bus.emit('set-peer', { host: '', port: 0 });
   assert.match(a.events.error.at(-1)?.message ?? '', /bad address/, 'a bad address is reported, not thrown');
 });
+
+test('/peer with a host name: resolved once, then the address is the IP; a name that does not resolve changes nothing', { timeout: 30_000 }, async (t) => {
+  const lab = new Lab();
+  t.after(() => lab.closeAll());
+  const a = lab.peer('alice', A, B);
+  a.bus.emit('set-peer', { host: 'localhost', port: 7003 });
+  // DNS is real I/O: wait in real time (bounded), not on the lab's clock.
+  const moved = await realTime(() => a.events['peer:address'].length > 1, 10_000);
+  assert.ok(moved, 'localhost resolved');
+  assert.match(a.events['peer:address'].at(-1)?.address ?? '', /^(127\.0\.0\.1|\[::1\]):7003$/);
+  const before = a.transport.peerAddress();
+  a.bus.emit('set-peer', { host: 'no-such-host.invalid', port: 7004 });
+  const told = await realTime(() => /cannot resolve the peer's host name no-such-host\.invalid/.test(a.events.error.at(-1)?.message ?? ''), 15_000);
+  assert.ok(told, a.events.error.map((e) => e.message).join('\n'));
+  assert.match(a.events.error.at(-1)?.message ?? '', /the peer is unchanged$/);
+  assert.deepEqual(a.transport.peerAddress(), before);
+});
+
+async function realTime(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  return cond();
+}
