@@ -1,6 +1,6 @@
 /**
  * Loads the Fernet acceptance vectors (generate.json, verify.json,
- * invalid.json) from `../shared/fernet-spec/` next to the repository root, or
+ * invalid.json) vendored in `test/fixtures/fernet-spec/` (see its README), or
  * from $FERNCHAT_FERNET_SPEC_DIR when set. A missing or malformed folder is an
  * error, never a skip: the vectors are required.
  */
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 /** This file lives in test/, so the repository root is its parent. */
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const FERNET_SPEC_DIR = process.env['FERNCHAT_FERNET_SPEC_DIR'] ?? path.resolve(REPO_ROOT, '..', 'shared', 'fernet-spec');
+export const FERNET_SPEC_DIR = process.env['FERNCHAT_FERNET_SPEC_DIR'] ?? path.join(REPO_ROOT, 'test', 'fixtures', 'fernet-spec');
 
 export interface GenerateVector {
   token: string;
@@ -42,7 +42,7 @@ export interface FernetSpec {
 export function loadFernetSpec(): FernetSpec {
   if (!existsSync(FERNET_SPEC_DIR)) {
     throw new Error(
-      `Fernet spec vectors not found at ${FERNET_SPEC_DIR} (expected ../shared/fernet-spec/ beside the repository, ` +
+      `Fernet spec vectors not found at ${FERNET_SPEC_DIR} (they are vendored in test/fixtures/fernet-spec/, ` +
         'or set FERNCHAT_FERNET_SPEC_DIR); they are required, so this test fails instead of skipping',
     );
   }
