@@ -1,6 +1,6 @@
 /**
  * Figure 4: the reliable stack under loss. Two sessions talk through the test
- * chaos proxy (test/chaos-proxy.ts: a real UDP forwarder on 127.0.0.1) at 30%
+ * chaos proxy (src/testing/chaos-proxy.ts: a real UDP forwarder on 127.0.0.1) at 30%
  * loss, 10% duplication and 10% reordering in both directions (acks suffer
  * too); A streams 100 B messages to B. Reported: the fraction delivered
  * exactly once and in order (must be 100%), throughput, p99 of send →
@@ -9,7 +9,7 @@
  * chaos, clean, …), each chaos run with its own seed; medians are reported,
  * and the delivered fraction is the worst run's.
  */
-import { startChaosProxy, type ChaosProxy } from '../test/chaos-proxy.js';
+import { startChaosProxy, type ChaosProxy } from '../src/testing/chaos-proxy.js';
 import { Deadline, withTimeout } from './budget.js';
 import type { FigureContext } from './figure-api.js';
 import { online, openPair, type SessionPair } from './sessions.js';

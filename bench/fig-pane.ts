@@ -13,7 +13,7 @@ import { DEFAULT_SCROLLBACK_LINES } from '../src/constants.js';
 import { ChatPane } from '../src/ui/chat-pane.js';
 import { Deadline, yieldToLoop } from './budget.js';
 import type { FigureContext } from './figure-api.js';
-import { chatText, createNullScreen } from './null-screen.js';
+import { chatText, createNullScreen } from '../src/testing/null-screen.js';
 import { percentile } from './stats.js';
 
 const COLS = 120;

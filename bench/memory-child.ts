@@ -14,7 +14,7 @@ import { RENDER_INTERVAL_MS } from '../src/constants.js';
 import { BusView } from '../src/ui/bus-view.js';
 import { ChatPane } from '../src/ui/chat-pane.js';
 import { Deadline } from './budget.js';
-import { createNullScreen } from './null-screen.js';
+import { createNullScreen } from '../src/testing/null-screen.js';
 import { chatOptions, openPair } from './sessions.js';
 import { stream } from './stream.js';
 

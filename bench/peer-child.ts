@@ -10,7 +10,7 @@
  *   parent → { type: 'close' }          the child closes its session and exits
  */
 import { parseKey } from '../src/crypto/keys.js';
-import { openSession, type ChatSession } from '../src/session.js';
+import { openSession, type ChatSession } from '../src/app/session.js';
 import { chatOptions } from './sessions.js';
 
 export type PeerRequest = { type: 'open'; key: string } | { type: 'count'; count: number } | { type: 'report' } | { type: 'close' };

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { encodeKey, generateKey, parseKey } from '../src/crypto/keys.js';
-import { openSession, type ChatSession } from '../src/session.js';
+import { openSession, type ChatSession } from '../src/app/session.js';
 import { withTimeout } from './budget.js';
 import type { PeerReply, PeerRequest } from './peer-child.js';
 import { HOST, chatOptions, online } from './sessions.js';

@@ -1,13 +1,13 @@
 /**
- * Two real fernchat sessions (src/session.ts openSession: UDP socket, bus,
+ * Two real fernchat sessions (src/app/session.ts openSession: UDP socket, bus,
  * transport) on 127.0.0.1, sharing one fresh key — the stack a user runs,
  * driven through the bus as the UI drives it.
  */
-import type { ChatOptions } from '../src/chat-options.js';
+import type { ChatOptions } from '../src/config/chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_SCROLLBACK_LINES, DEFAULT_TOKEN_TTL_S } from '../src/constants.js';
 import { generateKey, parseKey } from '../src/crypto/keys.js';
-import type { Address } from '../src/net/port.js';
-import { openSession, type ChatSession } from '../src/session.js';
+import type { Address } from '../src/address/address.js';
+import { openSession, type ChatSession } from '../src/app/session.js';
 import { withTimeout } from './budget.js';
 
 export const HOST = '127.0.0.1';

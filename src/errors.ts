@@ -57,7 +57,7 @@ export function isExpectedError(err: unknown): boolean {
     err instanceof ConfigError ||
     err instanceof RuntimeFailure ||
     err instanceof KeyFormatError ||
-    // net/udp.ts's BindError ("cannot listen on …: address already in use") and net/resolve.ts's
+    // net/udp.ts's BindError ("cannot listen on …: address already in use") and address/resolve.ts's
     // PeerLookupError, by name: importing them would load the socket modules into every start-up.
     (err instanceof Error && (err.name === 'BindError' || err.name === 'PeerLookupError'))
   );

@@ -8,10 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { Bus, type BusEventName, type BusEvents } from '../src/bus.js';
 import { ManualClock } from '../src/clock.js';
 import type { WireMode } from '../src/bus.js';
-import type { ChatOptions } from '../src/chat-options.js';
+import type { ChatOptions } from '../src/config/chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../src/constants.js';
 import { MemoryNetwork, type LinkConditions } from '../src/net/memory.js';
-import type { Address, DatagramPort } from '../src/net/port.js';
+import type { Address } from '../src/address/address.js';
+import type { DatagramPort } from '../src/net/port.js';
 import { Transport } from '../src/net/transport.js';
 
 export type Recorded = { [K in BusEventName]: Array<BusEvents[K]> };

@@ -10,7 +10,7 @@
  * terminals), so tests stick to single-code-point CJK/emoji.
  */
 import xterm from '@xterm/headless';
-import { charWidth } from '../src/ui/width.js';
+import { charWidth } from '../src/text/width.js';
 
 const { Terminal } = xterm;
 export type Term = InstanceType<typeof Terminal>;

@@ -57,7 +57,7 @@ export const chatCommand: CommandModule = {
       if (keyCameFromProfile(input)) opts.saveKey = (key) => saveProfileKey(store, name, key);
       opts.saveSession = (s) => saveProfileSession(store, name, s);
     }
-    const { runChat } = await import('../chat.js');
+    const { runChat } = await import('../app/run-chat.js');
     process.exitCode = await runChat(opts);
   },
 };
@@ -86,7 +86,7 @@ export const demoCommand: CommandModule = {
     if (a.term !== undefined) ui.term = parseTerm(a.term);
     if (a.mouse !== undefined) ui.mouse = a.mouse;
     const nick = a.nick !== undefined ? parseNick(a.nick) : (profile?.nick ?? loginNick());
-    const { runDemo } = await import('../demo.js');
+    const { runDemo } = await import('../app/demo.js');
     process.exitCode = await runDemo({ nick, ui, debug: a.debug ?? false });
   },
 };

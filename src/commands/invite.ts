@@ -15,7 +15,7 @@ import { profileNameProblem } from '../config/schema.js';
 import { DEFAULT_PORT, MAX_PROFILE_NAME_CHARS } from '../constants.js';
 import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { formatAddress } from '../net/port.js';
+import { formatAddress } from '../address/address.js';
 import { type GlobalArgs, loadProfile, loginNick, note, openStore, out } from './common.js';
 
 interface InviteArgs extends GlobalArgs {

@@ -4,7 +4,7 @@
  * which is safe to read aloud.
  */
 import { fingerprint, parseKey } from '../crypto/keys.js';
-import { formatAddress } from '../net/port.js';
+import { formatAddress } from '../address/address.js';
 import type { ConfigFile, Profile } from '../config/schema.js';
 
 /** Nothing of the key is shown: the fingerprint beside it already tells keys apart. */

@@ -3,15 +3,15 @@
  * flag. Pure. yargs hands every value over as a string (numbers are parsed
  * here, so "--port abc" is refused instead of becoming NaN).
  *
- * The checks are schema.ts's (and HOST:PORT is net/address.ts's, as for
+ * The checks are schema.ts's (and HOST:PORT is address/parse.ts's, as for
  * /peer), so a value valid on the command line is valid in the file and the
  * other way round.
  */
 import type { WireMode } from '../bus.js';
 import { MAX_CLOCK_SKEW_S, MAX_LINGER_S, MAX_SCROLLBACK_LINES, MAX_TOKEN_TTL_S, MIN_SCROLLBACK_LINES } from '../constants.js';
 import { UsageError } from '../errors.js';
-import * as address from '../net/address.js';
-import type { Address } from '../net/port.js';
+import * as address from '../address/parse.js';
+import type { Address } from '../address/address.js';
 import {
   checkHost,
   checkKey,
@@ -59,7 +59,7 @@ export function parseHost(text: string, flag = '--host'): string {
 const PEER_EXAMPLE = 'e.g. 192.168.1.20:7755 or [::1]:7755';
 
 /**
- * "HOST:PORT", "[IPv6]:PORT": net/address.ts decides; the words are the
+ * "HOST:PORT", "[IPv6]:PORT": address/parse.ts decides; the words are the
  * flags' own (the flag first, the schema's sentence for a bad host).
  */
 export function parseHostPort(text: string, flag = '--peer'): Address {

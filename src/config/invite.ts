@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { FERNET_KEY_BYTES } from '../constants.js';
 import { UsageError } from '../errors.js';
-import type { Address } from '../net/port.js';
+import type { Address } from '../address/address.js';
 import { checkHost, checkNick, checkPort } from './schema.js';
 
 export const INVITE_PREFIX = 'fc1.';

@@ -8,10 +8,10 @@
  * nothing is written.
  */
 import type { WireMode } from '../bus.js';
-import type { UiPreferences } from '../chat-options.js';
+import type { UiPreferences } from './chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { ConfigError } from '../errors.js';
-import type { Address } from '../net/port.js';
+import type { Address } from '../address/address.js';
 import {
   parseClockSkew,
   parseHost,

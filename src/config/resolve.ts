@@ -6,7 +6,7 @@
  * key says how to get one. The key Buffer is parsed here, once, so a chat
  * never starts with a key it cannot use.
  */
-import type { ChatOptions } from '../chat-options.js';
+import type { ChatOptions } from './chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { parseKey } from '../crypto/keys.js';
 import { UsageError } from '../errors.js';

@@ -15,7 +15,7 @@
  * agree on what a valid port, host or key is.
  */
 import type { WireMode } from '../bus.js';
-import type { UiPreferences } from '../chat-options.js';
+import type { UiPreferences } from './chat-options.js';
 import {
   DEFAULT_CLOCK_SKEW_S,
   DEFAULT_LISTEN_HOST,
@@ -30,9 +30,9 @@ import {
   MIN_SCROLLBACK_LINES,
 } from '../constants.js';
 import { encodeKey, parseKey } from '../crypto/keys.js';
-import { hostProblem } from '../net/address.js';
-import type { Address } from '../net/port.js';
-import { nickProblem } from '../nick.js';
+import { hostProblem } from '../address/parse.js';
+import type { Address } from '../address/address.js';
+import { nickProblem } from './nick.js';
 
 export interface Profile {
   nick: string;

@@ -1,11 +1,12 @@
 import { REORDER_HOLD_MAX_MS } from '../constants.js';
 import { errorMessage } from '../bus.js';
-import { formatAddress, normalizeHost, type Address, type DatagramPort } from './port.js';
+import { formatAddress, normalizeHost, type Address } from '../address/address.js';
+import { type DatagramPort } from './port.js';
 import { PortHandlers } from './port-handlers.js';
-import { Prng, checkConditions, decideFate, type LinkConditions } from './prng.js';
+import { Prng, checkConditions, decideFate, type LinkConditions } from './impairment.js';
 import { BindError } from './udp.js';
 
-export type { LinkConditions } from './prng.js';
+export type { LinkConditions } from './impairment.js';
 
 /**
  * An in-process network for tests and the bench (STYLE.md item 11): ports are

@@ -1,5 +1,5 @@
 import { errorMessage } from '../bus.js';
-import type { Address } from './port.js';
+import type { Address } from '../address/address.js';
 
 export type DatagramHandler = (data: Buffer, from: Address) => void;
 export type PortErrorHandler = (err: Error) => void;

@@ -6,11 +6,7 @@
  * reordering and delay, for tests and the bench). The transport cannot tell
  * them apart.
  */
-
-export interface Address {
-  host: string;
-  port: number;
-}
+import type { Address } from '../address/address.js';
 
 export interface DatagramPort {
   /**
@@ -26,21 +22,4 @@ export interface DatagramPort {
   /** The bound local address. */
   address(): Address;
   close(): Promise<void>;
-}
-
-/** "127.0.0.1:7755", "[::1]:7755". */
-export function formatAddress(a: Address): string {
-  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
-}
-
-export function sameAddress(a: Address | null, b: Address | null): boolean {
-  if (a === null || b === null) return a === b;
-  // Equal strings first: asked for every datagram received, and normalizing allocates.
-  return a.port === b.port && (a.host === b.host || normalizeHost(a.host) === normalizeHost(b.host));
-}
-
-/** A host as compared: lower case, IPv4-mapped IPv6 ("::ffff:1.2.3.4") as the IPv4 form. */
-export function normalizeHost(h: string): string {
-  const lower = h.toLowerCase();
-  return lower.startsWith('::ffff:') && lower.includes('.') ? lower.slice(7) : lower;
 }

@@ -7,7 +7,7 @@ import type { KeySlot } from './keyring.js';
 import type { Link } from './link.js';
 import { decodeMessage } from './message.js';
 import { mayRoam } from './peer-session.js';
-import { formatAddress, sameAddress, type Address } from './port.js';
+import { formatAddress, sameAddress, type Address } from '../address/address.js';
 import { tokenHmac } from './raw-dedupe.js';
 import { RecvQueue } from './recv-queue.js';
 import type { Outbound } from './send.js';

@@ -1,5 +1,5 @@
 import { RECV_BATCH_MAX, RECV_QUEUE_MAX } from '../constants.js';
-import type { Address } from './port.js';
+import type { Address } from '../address/address.js';
 
 /**
  * The flood guard in front of the receive path: datagrams wait here and are

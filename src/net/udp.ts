@@ -3,7 +3,8 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { UDP_SOCKET_BUFFER_BYTES } from '../constants.js';
 import { errorMessage } from '../bus.js';
-import { formatAddress, type Address, type DatagramPort } from './port.js';
+import { formatAddress, type Address } from '../address/address.js';
+import { type DatagramPort } from './port.js';
 import { PortHandlers } from './port-handlers.js';
 
 /**

@@ -23,9 +23,9 @@
  */
 import type { Bus } from '../bus.js';
 import { errorMessage, newMessageId } from '../bus.js';
-import type { ChatOptions } from '../chat-options.js';
+import type { ChatOptions } from '../config/chat-options.js';
 import { ROTATION_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from '../constants.js';
-import type { Address } from '../net/port.js';
+import type { Address } from '../address/address.js';
 import { ScreenError } from './blessed-screen.js';
 import { BusView } from './bus-view.js';
 import { ChatPane } from './chat-pane.js';

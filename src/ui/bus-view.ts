@@ -11,8 +11,8 @@
 import type { LinkState, LinkStats } from '../bus.js';
 import { errorMessage } from '../bus.js';
 import { RTT_HISTORY_SAMPLES } from '../constants.js';
-import { parseHostPort } from '../net/address.js';
-import { formatAddress } from '../net/port.js';
+import { parseHostPort } from '../address/parse.js';
+import { formatAddress } from '../address/address.js';
 import type { TuiContext } from './app.js';
 import type { ChatPane } from './chat-pane.js';
 import type { StatusState } from './status-bar.js';

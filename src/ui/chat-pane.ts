@@ -17,7 +17,7 @@ import type blessed from 'blessed';
 import { createRowsBox, type RowsBox } from './draw.js';
 import { formatLine, type ChatLine } from './format.js';
 import { PaneBuffer } from './pane-buffer.js';
-import { stringWidth } from './width.js';
+import { stringWidth } from '../text/width.js';
 
 export interface ChatPaneOptions {
   /** Scrollback, in lines. */

@@ -8,9 +8,9 @@
  */
 
 import { MAX_NICK_CHARS } from '../constants.js';
-import { parseHostPort } from '../net/address.js';
-import { nickProblem } from '../nick.js';
-import { sanitizeInline } from './sanitize.js';
+import { parseHostPort } from '../address/parse.js';
+import { nickProblem } from '../config/nick.js';
+import { sanitizeInline } from '../text/sanitize.js';
 
 export type Command =
   | { name: 'rotate' }

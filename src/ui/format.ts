@@ -13,9 +13,9 @@
 
 import { MAX_NICK_CHARS } from '../constants.js';
 import { nickColor } from './nick-color.js';
-import { escapeTags, sanitizeInline, sanitizeText } from './sanitize.js';
-import { stringWidth, truncate } from './width.js';
-import { wrapSpans } from './wrap.js';
+import { escapeTags, sanitizeInline, sanitizeText } from '../text/sanitize.js';
+import { stringWidth, truncate } from '../text/width.js';
+import { wrapSpans } from '../text/wrap.js';
 
 export type LineKind = 'message' | 'own' | 'system' | 'error' | 'day';
 /** Delivery of an own message; `raw` = sent in raw wire mode, which has no receipts. */

@@ -7,9 +7,9 @@
  */
 import blessed from 'blessed';
 import { COMMANDS } from './commands.js';
-import { escapeTags } from './sanitize.js';
-import { stringWidth } from './width.js';
-import { wrap } from './wrap.js';
+import { escapeTags } from '../text/sanitize.js';
+import { stringWidth } from '../text/width.js';
+import { wrap } from '../text/wrap.js';
 
 export const KEY_BINDINGS: ReadonlyArray<readonly [keys: string, what: string]> = [
   ['Enter', 'send the message'],

@@ -22,9 +22,9 @@ import { createRowsBox, type RowsBox } from './draw.js';
 import { InputModel } from './input-model.js';
 import { countLines, needsPasteConfirmation, PasteParser } from './paste.js';
 import { splitRawInput } from './raw-input.js';
-import { escapeTags } from './sanitize.js';
+import { escapeTags } from '../text/sanitize.js';
 import type { InputFilter } from './screen.js';
-import { truncate } from './width.js';
+import { truncate } from '../text/width.js';
 
 /** What blessed tells us about a key (its `key` argument to 'keypress'). */
 export interface KeyInfo {

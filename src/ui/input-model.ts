@@ -14,9 +14,9 @@
 import { INPUT_HISTORY_MAX } from '../constants.js';
 import { COMMANDS, completeCommand } from './commands.js';
 import { InputHistory } from './input-history.js';
-import { sanitizeText } from './sanitize.js';
-import { graphemeAt, segmentsOf, stringWidth } from './width.js';
-import { wrapSpans, type RowSpan } from './wrap.js';
+import { sanitizeText } from '../text/sanitize.js';
+import { graphemeAt, segmentsOf, stringWidth } from '../text/width.js';
+import { wrapSpans, type RowSpan } from '../text/wrap.js';
 
 export interface InputModelOptions {
   /** History entries kept (default INPUT_HISTORY_MAX). */

@@ -7,7 +7,7 @@
  * cluster is followed by a cell holding '' — blessed's draw prints nothing
  * for it, so its cursor and the terminal's stay in step (see draw.ts).
  */
-import { clusterWidth, graphemes } from './width.js';
+import { clusterWidth, graphemes } from '../text/width.js';
 
 const SGR = /\x1b\[[\d;]*m/g;
 

@@ -11,8 +11,8 @@
 import type blessed from 'blessed';
 import type { LinkState, WireMode } from '../bus.js';
 import { createRowsBox, type RowsBox } from './draw.js';
-import { escapeTags, sanitizeInline } from './sanitize.js';
-import { stringWidth, truncate } from './width.js';
+import { escapeTags, sanitizeInline } from '../text/sanitize.js';
+import { stringWidth, truncate } from '../text/width.js';
 
 export interface StatusState {
   nick: string;

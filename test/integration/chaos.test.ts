@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Bus } from '../../src/bus.js';
 import { Transport } from '../../src/net/transport.js';
 import { bindUdp } from '../../src/net/udp.js';
-import { startChaosProxy } from '../chaos-proxy.js';
+import { startChaosProxy } from '../../src/testing/chaos-proxy.js';
 import { record, waitFor } from '../_transport-pair.js';
 
 const COUNT = 1_000;

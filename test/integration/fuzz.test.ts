@@ -22,8 +22,8 @@ import { Fernet } from '../../src/crypto/fernet.js';
 import { decodeFrame, encodeFrame, type Frame } from '../../src/net/frame.js';
 import { MemoryNetwork } from '../../src/net/memory.js';
 import { encodeMessage } from '../../src/net/message.js';
-import { sameAddress, type Address } from '../../src/net/port.js';
-import { Prng } from '../../src/net/prng.js';
+import { sameAddress, type Address } from '../../src/address/address.js';
+import { Prng } from '../../src/net/impairment.js';
 import { Transport } from '../../src/net/transport.js';
 
 const A_ADDR: Address = { host: '10.0.0.1', port: 1000 };

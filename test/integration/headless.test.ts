@@ -8,7 +8,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CliSandbox, ensureBuilt } from '../_cli.js';
 import { HeadlessProc, freeUdpPorts } from '../_headless-proc.js';
-import { startChaosProxy } from '../chaos-proxy.js';
+import { startChaosProxy } from '../../src/testing/chaos-proxy.js';
 import { SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
 
 const WAIT_MS = 15_000;

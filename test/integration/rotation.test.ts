@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Lab, type Peer } from '../_transport-pair.js';
 import { PEER_TIMEOUT_MS, ROTATION_TIMEOUT_MS } from '../../src/constants.js';
 import { fingerprint, parseKey } from '../../src/crypto/keys.js';
-import type { Address } from '../../src/net/port.js';
+import type { Address } from '../../src/address/address.js';
 
 const A: Address = { host: '10.0.0.1', port: 7001 };
 const B: Address = { host: '10.0.0.2', port: 7002 };

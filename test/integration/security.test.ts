@@ -3,7 +3,7 @@
  * reflected datagrams are dropped without a reply and the chat goes on;
  * roaming follows authenticated datagrams only; a flood cannot starve the
  * event loop; remote text reaches the bus verbatim and is made safe only at
- * display (src/ui/sanitize.ts).
+ * display (src/text/sanitize.ts).
  *
  * Most tests run two Transports over a manual MemoryNetwork with a
  * ManualClock, so every datagram is seen (capture), forged (inject) and
@@ -20,11 +20,12 @@ import { decodeBase64Url, encodeBase64Url } from '../../src/crypto/base64url.js'
 import { Fernet } from '../../src/crypto/fernet.js';
 import type { DropReason } from '../../src/net/errors.js';
 import { MemoryNetwork } from '../../src/net/memory.js';
-import { formatAddress, sameAddress, type Address, type DatagramPort } from '../../src/net/port.js';
-import { Prng } from '../../src/net/prng.js';
+import { formatAddress, sameAddress, type Address } from '../../src/address/address.js';
+import { type DatagramPort } from '../../src/net/port.js';
+import { Prng } from '../../src/net/impairment.js';
 import { Transport } from '../../src/net/transport.js';
 import { bindUdp } from '../../src/net/udp.js';
-import { escapeTags, sanitizeText } from '../../src/ui/sanitize.js';
+import { escapeTags, sanitizeText } from '../../src/text/sanitize.js';
 
 const A_ADDR: Address = { host: '10.0.0.1', port: 1000 };
 const B_ADDR: Address = { host: '10.0.0.2', port: 2000 };

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { encodeKey, fingerprint } from '../../src/crypto/keys.js';
-import { openSession, type ChatSession } from '../../src/session.js';
+import { openSession, type ChatSession } from '../../src/app/session.js';
 import { chatOptions, record, waitFor, type Recorded } from '../_transport-pair.js';
 
 async function ipv6Loopback(): Promise<string | null> {

@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab, type Peer } from '../_transport-pair.js';
 import { ACK_EVERY_DATA_FRAMES, MAX_DATAGRAM_BYTES, PEER_TIMEOUT_MS, SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
-import type { Address, DatagramPort } from '../../src/net/port.js';
+import type { Address } from '../../src/address/address.js';
+import type { DatagramPort } from '../../src/net/port.js';
 import { MAX_FRAME_PLAINTEXT } from '../../src/net/frame.js';
 
 const A: Address = { host: '10.0.0.1', port: 7001 };

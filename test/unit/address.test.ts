@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hostProblem, parseHostPort, type HostPortProblem } from '../../src/net/address.js';
+import { hostProblem, parseHostPort, type HostPortProblem } from '../../src/address/parse.js';
 
 describe('parseHostPort', () => {
   const ok: Array<[string, string, number]> = [

@@ -3,10 +3,10 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createNullScreen } from '../../bench/null-screen.js';
+import { createNullScreen } from '../../src/testing/null-screen.js';
 import { Bus } from '../../src/bus.js';
-import type { ChatOptions } from '../../src/chat-options.js';
-import type { Address } from '../../src/net/port.js';
+import type { ChatOptions } from '../../src/config/chat-options.js';
+import type { Address } from '../../src/address/address.js';
 import { BusView } from '../../src/ui/bus-view.js';
 import { ChatPane } from '../../src/ui/chat-pane.js';
 

@@ -1,8 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { startChaosProxy, type ChaosOptions, type ChaosProxy } from '../chaos-proxy.js';
-import type { Address } from '../../src/net/port.js';
+import { startChaosProxy, type ChaosOptions, type ChaosProxy } from '../../src/testing/chaos-proxy.js';
+import type { Address } from '../../src/address/address.js';
 
 interface Peer {
   socket: dgram.Socket;

@@ -14,7 +14,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import blessed from 'blessed';
-import { createNullScreen } from '../../bench/null-screen.js';
+import { createNullScreen } from '../../src/testing/null-screen.js';
 import { ChatPane } from '../../src/ui/chat-pane.js';
 import { createRowsBox, installAsciiWidthFastPath } from '../../src/ui/draw.js';
 import { visibleLines, widthTerminal, type Term } from '../_xterm.js';

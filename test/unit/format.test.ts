@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { deliveryMark, formatDay, formatLine, formatTime, type ChatLine } from '../../src/ui/format.js';
 import { fnv1a, NICK_PALETTE_256, nickColor } from '../../src/ui/nick-color.js';
-import { stringWidth } from '../../src/ui/width.js';
+import { stringWidth } from '../../src/text/width.js';
 
 // Real blessed tag parsing (terminal 'xterm' needs no terminfo quirks), so
 // the tests check what the pane will really show, not our idea of it.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockTime, excerpt, jsonEvent, jsonLine, jsonMessage, messageLine, parseInputLine, statusLine } from '../../src/headless-format.js';
+import { clockTime, excerpt, jsonEvent, jsonLine, jsonMessage, messageLine, parseInputLine, statusLine } from '../../src/app/headless-format.js';
 
 test('input lines: messages, the // escape, commands, unknown commands, empty lines', () => {
   assert.deepEqual(parseInputLine('hello'), { kind: 'send', text: 'hello' });

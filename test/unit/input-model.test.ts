@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputModel } from '../../src/ui/input-model.js';
-import { stringWidth } from '../../src/ui/width.js';
+import { stringWidth } from '../../src/text/width.js';
 
 /** A model with `text` typed and the cursor at `|` (or at the end). */
 function at(textWithBar: string, opts?: ConstructorParameters<typeof InputModel>[0]): InputModel {

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryNetwork } from '../../src/net/memory.js';
-import { Prng, checkConditions, decideFate } from '../../src/net/prng.js';
+import { Prng, checkConditions, decideFate } from '../../src/net/impairment.js';
 import { BindError } from '../../src/net/udp.js';
-import type { Address, DatagramPort } from '../../src/net/port.js';
+import type { Address } from '../../src/address/address.js';
+import type { DatagramPort } from '../../src/net/port.js';
 
 const A: Address = { host: '127.0.0.1', port: 1001 };
 const B: Address = { host: '127.0.0.1', port: 1002 };

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkNick, SchemaError } from '../../src/config/schema.js';
 import { MAX_NICK_CHARS } from '../../src/constants.js';
-import { nickProblem } from '../../src/nick.js';
+import { nickProblem } from '../../src/config/nick.js';
 
 describe('nickProblem', () => {
   test('nickProblem', () => {

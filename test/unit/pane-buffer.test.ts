@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChatLine } from '../../src/ui/format.js';
 import { PaneBuffer } from '../../src/ui/pane-buffer.js';
-import { wrap } from '../../src/ui/wrap.js';
+import { wrap } from '../../src/text/wrap.js';
 
 const DAY1 = new Date(2026, 10, 25, 12, 0).getTime();
 const DAY2 = new Date(2026, 10, 26, 0, 1).getTime();

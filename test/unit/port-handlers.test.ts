@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PortHandlers } from '../../src/net/port-handlers.js';
-import type { Address } from '../../src/net/port.js';
+import type { Address } from '../../src/address/address.js';
 
 const FROM: Address = { host: '127.0.0.1', port: 7755 };
 const DATA = Buffer.from('x');

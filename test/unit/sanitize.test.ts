@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { escapeTags, sanitizeInline, sanitizeText } from '../../src/ui/sanitize.js';
+import { escapeTags, sanitizeInline, sanitizeText } from '../../src/text/sanitize.js';
 
 /** Anything a terminal would act on, or that would reorder or corrupt text. */
 const DANGEROUS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

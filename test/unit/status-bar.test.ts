@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatStatus, statusFields, statusText, type StatusState } from '../../src/ui/status-bar.js';
-import { stringWidth } from '../../src/ui/width.js';
+import { stringWidth } from '../../src/text/width.js';
 
 const base: StatusState = {
   nick: 'alice',

@@ -2,7 +2,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { bindUdp, BindError } from '../../src/net/udp.js';
-import type { Address, DatagramPort } from '../../src/net/port.js';
+import type { Address } from '../../src/address/address.js';
+import type { DatagramPort } from '../../src/net/port.js';
 
 const open: DatagramPort[] = [];
 after(async () => {

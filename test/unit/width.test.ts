@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { charWidth, clusterWidth, graphemeAt, graphemes, stringWidth, truncate } from '../../src/ui/width.js';
+import { charWidth, clusterWidth, graphemeAt, graphemes, stringWidth, truncate } from '../../src/text/width.js';
 
 describe('stringWidth', () => {
   const cases: Array<[string, string, number]> = [

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { wrap, wrapSpans } from '../../src/ui/wrap.js';
-import { graphemes, stringWidth } from '../../src/ui/width.js';
+import { wrap, wrapSpans } from '../../src/text/wrap.js';
+import { graphemes, stringWidth } from '../../src/text/width.js';
 
 describe('wrap', () => {
   const cases: Array<[string, string, number, string[]]> = [

@@ -4,12 +4,12 @@
  * Nothing is configured and nothing is saved: the demo shows the whole product
  * — delivery ticks, Ctrl-K rotation, the F2 link panel — in one command.
  */
-import { newMessageId, type Bus } from './bus.js';
-import type { ChatOptions, UiPreferences } from './chat-options.js';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from './constants.js';
-import { generateKey, parseKey } from './crypto/keys.js';
+import { newMessageId, type Bus } from '../bus.js';
+import type { ChatOptions, UiPreferences } from '../config/chat-options.js';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../constants.js';
+import { generateKey, parseKey } from '../crypto/keys.js';
 import { openSession, type ChatSession } from './session.js';
-import { runTui, tuiRefusal } from './ui/app.js';
+import { runTui, tuiRefusal } from '../ui/app.js';
 
 export interface DemoOptions {
   nick: string;

@@ -15,8 +15,8 @@
  * Status and errors go to stderr as one human line each (statusLine), in
  * both modes; JSON mode also puts system events on stdout (jsonEvent).
  */
-import type { BusEvents } from './bus.js';
-import { sanitizeInline } from './ui/sanitize.js';
+import type { BusEvents } from '../bus.js';
+import { sanitizeInline } from '../text/sanitize.js';
 
 /** A parsed input line. */
 export type InputLine =

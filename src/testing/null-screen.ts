@@ -7,7 +7,7 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import type blessed from 'blessed';
-import { createBlessedScreen } from '../src/ui/blessed-screen.js';
+import { createBlessedScreen } from '../ui/blessed-screen.js';
 
 export interface NullScreen {
   screen: blessed.Widgets.Screen;

@@ -12,11 +12,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROW_SPECS, completeFigure, specFor, verdict, type Row } from '../../bench/rows.js';
-import { median, percentile } from '../../bench/stats.js';
-import { formatValue, renderTable, type MachineInfo } from '../../bench/table.js';
+import { ROW_SPECS, completeFigure, specFor, verdict, type Row } from './rows.js';
+import { median, percentile } from './stats.js';
+import { formatValue, renderTable, type MachineInfo } from './table.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The quick bench takes seconds; this only stops a broken one from hanging the runner, in ms. */
 const RUN_LIMIT_MS = 150_000;
 

@@ -14,10 +14,11 @@
  * right after the next one in its direction, or after REORDER_HOLD_MAX_MS.
  * All timers are unref'd and cleared on close.
  */
-import { REORDER_HOLD_MAX_MS } from '../src/constants.js';
-import type { Address, DatagramPort } from '../src/net/port.js';
-import { Prng, checkConditions, decideFate } from '../src/net/prng.js';
-import { bindUdp } from '../src/net/udp.js';
+import { REORDER_HOLD_MAX_MS } from '../constants.js';
+import type { Address } from '../address/address.js';
+import type { DatagramPort } from '../net/port.js';
+import { Prng, checkConditions, decideFate } from '../net/impairment.js';
+import { bindUdp } from '../net/udp.js';
 
 export interface ChaosOptions {
   /** Probabilities 0..1. */

@@ -2,14 +2,14 @@
  * `fernchat chat`: open a session and hand it to the headless line mode or the
  * full-screen UI. cli.ts has already turned flags and profile into options.
  */
-import type { ChatOptions } from './chat-options.js';
+import type { ChatOptions } from '../config/chat-options.js';
 import { runHeadless } from './headless.js';
 import { openSession } from './session.js';
 
 export async function runChat(opts: ChatOptions): Promise<number> {
   if (opts.headless) return runHeadless(opts);
   // Loaded here, not at the top: headless scripts and bots should not pay for blessed.
-  const { runTui, tuiRefusal } = await import('./ui/app.js');
+  const { runTui, tuiRefusal } = await import('../ui/app.js');
   // Refuse before binding a socket: a user on TERM=dumb should get the hint, not a half-open port.
   const refusal = tuiRefusal(opts);
   if (refusal !== null) {

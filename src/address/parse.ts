@@ -9,7 +9,7 @@
  * command line works in /peer and in the file.
  */
 import { isIP, isIPv6 } from 'node:net';
-import type { Address } from './port.js';
+import type { Address } from './address.js';
 
 /** Why a "HOST:PORT" text is not an address. An empty port ("host:") is a missing one. */
 export type HostPortProblem = 'no-host' | 'no-port' | 'unbracketed-ipv6' | 'bracketed-not-ipv6' | 'bad-host' | 'bad-port';

@@ -19,13 +19,13 @@
  *  5. SIGINT / SIGTERM: stop at once (no linger), close cleanly, same exit rule
  */
 import { createInterface } from 'node:readline';
-import { newMessageId, type BusEventName } from './bus.js';
-import type { ChatOptions } from './chat-options.js';
-import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from './constants.js';
+import { newMessageId, type BusEventName } from '../bus.js';
+import type { ChatOptions } from '../config/chat-options.js';
+import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from '../constants.js';
 import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
-import { formatAddress } from './net/port.js';
-import { BindError } from './net/udp.js';
-import { PeerLookupError } from './net/resolve.js';
+import { formatAddress } from '../address/address.js';
+import { BindError } from '../net/udp.js';
+import { PeerLookupError } from '../address/resolve.js';
 import { openSession, type ChatSession, type SessionDeps } from './session.js';
 
 export interface HeadlessIo {

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Address } from './port.js';
+import type { Address } from './address.js';
 
 /** A peer host name that does not resolve: the user's to fix (a typo, no DNS). One line, no stack. */
 export class PeerLookupError extends Error {

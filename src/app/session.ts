@@ -3,13 +3,14 @@
  * for the headless mode, the TUI and the demo.
  */
 import { isIP } from 'node:net';
-import { Bus, errorMessage } from './bus.js';
-import type { ChatOptions } from './chat-options.js';
-import type { Clock } from './clock.js';
-import type { Address, DatagramPort } from './net/port.js';
-import { Transport } from './net/transport.js';
-import { resolvePeer } from './net/resolve.js';
-import { bindUdp } from './net/udp.js';
+import { Bus, errorMessage } from '../bus.js';
+import type { ChatOptions } from '../config/chat-options.js';
+import type { Clock } from '../clock.js';
+import type { Address } from '../address/address.js';
+import type { DatagramPort } from '../net/port.js';
+import { Transport } from '../net/transport.js';
+import { resolvePeer } from '../address/resolve.js';
+import { bindUdp } from '../net/udp.js';
 
 export interface ChatSession {
   bus: Bus;

@@ -6,7 +6,7 @@
  * the peer in every line, so it must not be able to hide or reorder text.
  * Pure.
  */
-import { MAX_NICK_CHARS } from './constants.js';
+import { MAX_NICK_CHARS } from '../constants.js';
 
 /** Why `nick` is not a valid nick, or null. One line, no subject ("a nick …"). */
 export function nickProblem(nick: string): string | null {

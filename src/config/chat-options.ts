@@ -1,5 +1,5 @@
-import type { WireMode } from './bus.js';
-import type { Address } from './net/port.js';
+import type { WireMode } from '../bus.js';
+import type { Address } from '../address/address.js';
 
 /**
  * Everything a chat needs, resolved from the profile and the command-line

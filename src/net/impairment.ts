@@ -66,7 +66,7 @@ export interface Fate {
   delaysMs: number[];
 }
 
-/** Draws a datagram's fate; always the same number of draws per call for the same conditions, so patterns stay aligned. Used by MemoryNetwork and test/chaos-proxy.ts. */
+/** Draws a datagram's fate; always the same number of draws per call for the same conditions, so patterns stay aligned. Used by MemoryNetwork and src/testing/chaos-proxy.ts. */
 export function decideFate(prng: Prng, c: LinkConditions): Fate {
   const lost = prng.chance(c.loss ?? 0);
   const dup = prng.chance(c.duplicate ?? 0);
