@@ -98,7 +98,9 @@ export async function run(ctx: FigureContext): Promise<void> {
     const value = median(oursOps[i]!);
     const npmMedian = median(npmOps[i]!);
     const pyMedian = why === null ? median(pyOps[i]!) : null;
-    ctx.log(`fernet ${s.label}: fernchat ${Math.round(value)} ops/s, npm ${Math.round(npmMedian)} ops/s, python ${pyMedian === null ? why : Math.round(pyMedian)}`);
+    ctx.log(
+      `fernet ${s.label}: fernchat ${Math.round(value)} ops/s, npm ${Math.round(npmMedian)} ops/s, python ${pyMedian === null ? why : Math.round(pyMedian)}`,
+    );
     ctx.report({ id: `fernet-${s.label}-npm`, value, anchor: npmMedian, detail });
     ctx.report({ id: `fernet-${s.label}-py`, value, anchor: pyMedian, detail, ...(pyMedian === null ? { status: 'SKIP' as const, note: why! } : {}) });
   });

@@ -55,7 +55,9 @@ export async function run(ctx: FigureContext): Promise<void> {
       proxy.setOptions({ ...CHAOS, seed: SEED + rep });
       const r = await stream(pair, { count: plan.count, bytes: BYTES, deadline: share(chaosBudget), stallMs: STALL_MS });
       chaos.push(r);
-      ctx.log(`loss run ${rep + 1}: ${r.received}/${plan.count} received (${r.outOfOrder} out of order, ${r.duplicates} dup), ${r.delivered} acked in ${Math.round(r.elapsedMs)} ms`);
+      ctx.log(
+        `loss run ${rep + 1}: ${r.received}/${plan.count} received (${r.outOfOrder} out of order, ${r.duplicates} dup), ${r.delivered} acked in ${Math.round(r.elapsedMs)} ms`,
+      );
       if (r.stopped !== null) break;
     }
   } finally {

@@ -57,14 +57,21 @@ export async function run(ctx: FigureContext): Promise<void> {
   const plan = ctx.quick ? QUICK : FULL;
   const stages = [plan.cap / 10, plan.cap, Math.round(plan.cap * 1.3)];
   const { points, error } = await measure(plan.cap, stages, ctx.budgetMs - 1_000);
-  for (const p of points) ctx.log(`memory: ${p.messages} messages → RSS ${p.rssMB.toFixed(1)} MB, heap ${p.heapUsedMB.toFixed(1)} MB, pane ${p.paneLines} lines (cap ${p.cap})`);
+  for (const p of points)
+    ctx.log(`memory: ${p.messages} messages → RSS ${p.rssMB.toFixed(1)} MB, heap ${p.heapUsedMB.toFixed(1)} MB, pane ${p.paneLines} lines (cap ${p.cap})`);
   const ids = ['mem-10k', 'mem-100k', 'mem-past-cap'];
   const baseline = points[0]?.messages === 0 ? points[0] : null;
   ids.forEach((id, i) => {
     const p = points[i + 1];
     if (!p) {
       const stalled = points.find((x) => x.stopped !== null)?.stopped;
-      ctx.report({ id, value: null, anchor: null, status: error?.startsWith('timeout') || stalled ? 'TIMEOUT' : 'ERROR', note: stalled ?? error ?? 'no figure' });
+      ctx.report({
+        id,
+        value: null,
+        anchor: null,
+        status: error?.startsWith('timeout') || stalled ? 'TIMEOUT' : 'ERROR',
+        note: stalled ?? error ?? 'no figure',
+      });
       return;
     }
     const prev = points[i]!;
@@ -76,7 +83,9 @@ export async function run(ctx: FigureContext): Promise<void> {
       ...(p.stopped
         ? { status: 'TIMEOUT' as const, note: p.stopped }
         : i === 0 && baseline
-          ? { note: `RSS of the whole measuring process (both sessions, the pane, blessed), which runs under the tsx loader: ${baseline.rssMB.toFixed(1)} MB after its imports, before any socket (a bare node -e: ${bareNodeRssMB()?.toFixed(1) ?? '?'} MB); what the messages cost is the growth over that baseline` }
+          ? {
+              note: `RSS of the whole measuring process (both sessions, the pane, blessed), which runs under the tsx loader: ${baseline.rssMB.toFixed(1)} MB after its imports, before any socket (a bare node -e: ${bareNodeRssMB()?.toFixed(1) ?? '?'} MB); what the messages cost is the growth over that baseline`,
+            }
           : {}),
     });
   });

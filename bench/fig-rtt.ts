@@ -100,7 +100,9 @@ export async function run(ctx: FigureContext): Promise<void> {
       const share = (d: Deadline): Deadline => d.sub(d.remaining() / (plan.reps - rep));
       record(raw, await rawDgram(plan.count, plan.warmup, share(rawBudget)), plan.count, 'raw');
       record(stack, await fernchat(pair, plan.count, plan.warmup, share(stackBudget)), plan.count, 'fernchat');
-      ctx.log(`rtt run ${rep + 1}: raw dgram p50 ${raw.p50.at(-1)?.toFixed(0)} µs p99 ${raw.p99.at(-1)?.toFixed(0)} µs; fernchat p50 ${stack.p50.at(-1)?.toFixed(0)} µs p99 ${stack.p99.at(-1)?.toFixed(0)} µs`);
+      ctx.log(
+        `rtt run ${rep + 1}: raw dgram p50 ${raw.p50.at(-1)?.toFixed(0)} µs p99 ${raw.p99.at(-1)?.toFixed(0)} µs; fernchat p50 ${stack.p50.at(-1)?.toFixed(0)} µs p99 ${stack.p99.at(-1)?.toFixed(0)} µs`,
+      );
     }
   } finally {
     await pair.close();

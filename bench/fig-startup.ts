@@ -118,7 +118,9 @@ export async function run(ctx: FigureContext): Promise<void> {
       demo.push(await timeToFrame(pty, env));
     }
     const n = `${demo.length} runs`;
-    ctx.log(`startup: node -e "" ${median(bare).toFixed(0)} ms, --version ${median(version).toFixed(0)} ms, demo first frame ${median(demo).toFixed(0)} ms (${n})`);
+    ctx.log(
+      `startup: node -e "" ${median(bare).toFixed(0)} ms, --version ${median(version).toFixed(0)} ms, demo first frame ${median(demo).toFixed(0)} ms (${n})`,
+    );
     const note = demo.length < plan.runs ? `stopped at the time budget after ${demo.length} of ${plan.runs} runs` : undefined;
     ctx.report({ id: 'startup-demo', value: median(demo), anchor: median(bare), detail: n, ...(note ? { note } : {}) });
     ctx.report({ id: 'startup-version', value: median(version), anchor: median(bare), detail: n });

@@ -77,13 +77,20 @@ export async function run(ctx: FigureContext): Promise<void> {
     }
     for (let rep = 0; rep < plan.reps; rep++) {
       pair.count(plan.count);
-      const r = await stream({ a: pair.a }, { count: plan.count, bytes: BYTES, deadline: oursBudget.sub(oursBudget.remaining() / (plan.reps - rep)), stallMs: STALL_MS });
+      const r = await stream(
+        { a: pair.a },
+        { count: plan.count, bytes: BYTES, deadline: oursBudget.sub(oursBudget.remaining() / (plan.reps - rep)), stallMs: STALL_MS },
+      );
       const got = await pair.report(5_000);
       ours.push(r);
       if (got.received !== r.delivered || got.duplicates > 0 || got.outOfOrder > 0) {
-        wrong.push(`run ${rep + 1}: ${r.delivered} acked but the receiver counted ${got.received} distinct (${got.duplicates} duplicates, ${got.outOfOrder} out of order)`);
+        wrong.push(
+          `run ${rep + 1}: ${r.delivered} acked but the receiver counted ${got.received} distinct (${got.duplicates} duplicates, ${got.outOfOrder} out of order)`,
+        );
       }
-      ctx.log(`throughput run ${rep + 1}: fernchat ${Math.round((r.delivered * 1000) / r.elapsedMs)} msg/s (${r.delivered} delivered, receiver counted ${got.received})`);
+      ctx.log(
+        `throughput run ${rep + 1}: fernchat ${Math.round((r.delivered * 1000) / r.elapsedMs)} msg/s (${r.delivered} delivered, receiver counted ${got.received})`,
+      );
       if (r.stopped !== null) break;
       if (why !== null) continue;
       try {

@@ -36,8 +36,4 @@ export const FIGURES: readonly FigureEntry[] = [
   { figure: 7, name: 'memory', module: './fig-memory.js', budgetMs: { full: 60_000, quick: 15_000 } },
 ];
 
-export type FigureMessage =
-  | { type: 'row'; m: Measurement }
-  | { type: 'log'; text: string }
-  | { type: 'error'; message: string }
-  | { type: 'done' };
+export type FigureMessage = { type: 'row'; m: Measurement } | { type: 'log'; text: string } | { type: 'error'; message: string } | { type: 'done' };

@@ -14,7 +14,8 @@ import { openSession, type ChatSession } from '../src/app/session.js';
 import { chatOptions } from './sessions.js';
 
 export type PeerRequest = { type: 'open'; key: string } | { type: 'count'; count: number } | { type: 'report' } | { type: 'close' };
-export type PeerReply = { type: 'ready'; port: number } | { type: 'report'; received: number; duplicates: number; outOfOrder: number } | { type: 'error'; message: string };
+export type PeerReply =
+  { type: 'ready'; port: number } | { type: 'report'; received: number; duplicates: number; outOfOrder: number } | { type: 'error'; message: string };
 
 let session: ChatSession | null = null;
 let seen = new Uint8Array(0);

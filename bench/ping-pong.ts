@@ -45,10 +45,13 @@ export function pingPong(e: Echoer, opts: { count: number; warmup: number; deadl
       sentAt = performance.now();
       e.ping(n);
     });
-    const watchdog = setInterval(() => {
-      if (opts.deadline.expired()) finish('deadline');
-      else if (performance.now() - sentAt > opts.stallMs) finish('stall');
-    }, Math.min(250, opts.stallMs));
+    const watchdog = setInterval(
+      () => {
+        if (opts.deadline.expired()) finish('deadline');
+        else if (performance.now() - sentAt > opts.stallMs) finish('stall');
+      },
+      Math.min(250, opts.stallMs),
+    );
     sentAt = performance.now();
     e.ping(0);
   });

@@ -90,7 +90,13 @@ describe('bench helpers', () => {
     assert.equal(verdict(specFor('rtt-p50'), { id: 'rtt-p50', value: 31, anchor: 10 }).status, 'MISS');
     assert.equal(verdict(specFor('pane-100k'), { id: 'pane-100k', value: 1.2, anchor: 8 }).status, 'MISS'); // goal on the value, not the ratio
     assert.equal(verdict(specFor('rtt-p99'), { id: 'rtt-p99', value: 1, anchor: 1 }).status, 'INFO');
-    const skipped = verdict(specFor('tput-py'), { id: 'tput-py', value: 10, anchor: null, status: 'SKIP', note: 'skipped: python3 with cryptography not found' });
+    const skipped = verdict(specFor('tput-py'), {
+      id: 'tput-py',
+      value: 10,
+      anchor: null,
+      status: 'SKIP',
+      note: 'skipped: python3 with cryptography not found',
+    });
     assert.equal(skipped.status, 'SKIP');
     assert.equal(skipped.ratio, null);
   });
@@ -108,7 +114,15 @@ describe('bench helpers', () => {
   });
 
   test('the table has the header, one line per row and numbered notes', () => {
-    const machine: MachineInfo = { cpu: 'Test CPU', cores: 2, node: 'v20', python: '3.11, cryptography 48', os: 'Linux', date: '2026-01-01T00:00:00Z', mode: 'full' };
+    const machine: MachineInfo = {
+      cpu: 'Test CPU',
+      cores: 2,
+      node: 'v20',
+      python: '3.11, cryptography 48',
+      os: 'Linux',
+      date: '2026-01-01T00:00:00Z',
+      mode: 'full',
+    };
     const rows = [
       verdict(specFor('rtt-p50'), { id: 'rtt-p50', value: 48.9, anchor: 10.8 }),
       verdict(specFor('tput-py'), { id: 'tput-py', value: 9000, anchor: null, status: 'SKIP', note: 'skipped: python3 with cryptography not found' }),
@@ -118,7 +132,10 @@ describe('bench helpers', () => {
     assert.match(text[1]!, /Test CPU, 2 cores/);
     const rtt = text.find((l) => l.includes('Loopback RTT p50'))!;
     assert.match(rtt, /48\.9 µs .*10\.8 µs .*4\.53× .*≤ 3× .*MISS/);
-    assert.match(text.find((l) => l.includes('Reliable throughput'))!, /9,000 msg\/s .*SKIP \[1\]/);
+    assert.match(
+      text.find((l) => l.includes('Reliable throughput'))!,
+      /9,000 msg\/s .*SKIP \[1\]/,
+    );
     assert.ok(text.includes('[1] tput-py: skipped: python3 with cryptography not found'));
     assert.equal(formatValue(null, 'ms'), '—');
     assert.equal(formatValue(1234.4, 'ops/s'), '1,234 ops/s');

@@ -37,7 +37,10 @@ export interface StreamResult {
 /** Most messages A keeps unacknowledged: below SEND_QUEUE_MAX_MESSAGES, so none is refused. */
 export const STREAM_WINDOW = Math.floor(SEND_QUEUE_MAX_MESSAGES * 0.9);
 
-export function stream(pair: { a: ChatSession; b?: ChatSession }, opts: { count: number; bytes: number; deadline: Deadline; stallMs: number; window?: number }): Promise<StreamResult> {
+export function stream(
+  pair: { a: ChatSession; b?: ChatSession },
+  opts: { count: number; bytes: number; deadline: Deadline; stallMs: number; window?: number },
+): Promise<StreamResult> {
   const window = opts.window ?? STREAM_WINDOW;
   const { a, b } = pair;
   const complete = (): boolean => r.delivered + r.failed >= opts.count && (b === undefined || r.received >= opts.count - r.failed);

@@ -67,7 +67,11 @@ export function renderTable(rows: readonly Row[], m: MachineInfo): string {
     return [String(r.figure), r.what, cell(formatValue(r.value, r.unit), r.detail), anchor, formatRatio(r.ratio), r.goal?.text ?? '—', result];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cols: string[]): string => cols.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd();
+  const line = (cols: string[]): string =>
+    cols
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
   const out = [...header(m), '', line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)];
   if (notes.length > 0) out.push('', 'notes:', ...notes);
   return `${out.join('\n')}\n`;

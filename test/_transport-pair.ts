@@ -72,7 +72,17 @@ export class Lab {
     const bus = new Bus();
     const events = record(bus);
     const port = o.port ?? this.net.port(addr.host, addr.port);
-    const transport = new Transport({ bus, port, key: o.key ?? this.key, nick: name, wire: o.wire ?? 'reliable', peer, clock: this.clock, autoTick: false, byeLingerMs: 0 });
+    const transport = new Transport({
+      bus,
+      port,
+      key: o.key ?? this.key,
+      nick: name,
+      wire: o.wire ?? 'reliable',
+      peer,
+      clock: this.clock,
+      autoTick: false,
+      byeLingerMs: 0,
+    });
     const p: Peer = {
       name,
       addr,

@@ -20,10 +20,7 @@ import { sanitizeInline } from '../text/sanitize.js';
 
 /** A parsed input line. */
 export type InputLine =
-  | { kind: 'empty' }
-  | { kind: 'send'; text: string }
-  | { kind: 'command'; name: 'rotate' | 'quit' }
-  | { kind: 'unknown'; message: string };
+  { kind: 'empty' } | { kind: 'send'; text: string } | { kind: 'command'; name: 'rotate' | 'quit' } | { kind: 'unknown'; message: string };
 
 export const HEADLESS_COMMANDS = '/rotate /quit';
 

@@ -27,4 +27,3 @@ export async function runChat(opts: ChatOptions): Promise<number> {
     start: () => session.start(),
   });
 }
-

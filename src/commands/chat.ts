@@ -23,12 +23,15 @@ export const chatCommand: CommandModule = {
       .option('host', { type: 'string', describe: 'address to listen on (default 0.0.0.0)' })
       .option('port', { type: 'string', describe: `UDP port to listen on (default ${DEFAULT_PORT})` })
       .option('peer', { type: 'string', describe: 'peer address HOST:PORT, IPv6 as [::1]:7755 (default: learned from the first message)' })
-      .option('key', { type: 'string', describe: 'Fernet key, urlsafe base64 (default: the profile\'s)' })
+      .option('key', { type: 'string', describe: "Fernet key, urlsafe base64 (default: the profile's)" })
       .option('nick', { type: 'string', describe: 'your nick' })
       .option('wire', { type: 'string', describe: 'reliable (acks, order, long messages) or raw (one token per message, for simple scripts)' })
       .option('headless', { type: 'boolean', describe: 'no UI: lines on stdin are sent, messages printed on stdout' })
       .option('json', { type: 'boolean', describe: 'headless: one JSON object per line' })
-      .option('linger', { type: 'string', describe: `headless: at end of input, wait this many seconds for acks (default ${DEFAULT_LINGER_S}, max ${MAX_LINGER_S})` })
+      .option('linger', {
+        type: 'string',
+        describe: `headless: at end of input, wait this many seconds for acks (default ${DEFAULT_LINGER_S}, max ${MAX_LINGER_S})`,
+      })
       .option('clock-skew', { type: 'string', describe: 'allowed clock difference with the peer, seconds' })
       .option('term', { type: 'string', describe: 'terminal type for the UI (default $TERM)' })
       .option('mouse', { type: 'boolean', describe: 'mouse support in the UI' })

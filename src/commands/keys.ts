@@ -11,9 +11,7 @@ export const keygenCommand: CommandModule = {
   command: 'keygen',
   describe: 'print a new random key (share it with your peer over a safe channel)',
   builder: (y: Argv) =>
-    y
-      .example('$0 keygen', 'print a new key')
-      .example('$0 profile add bob --peer 10.0.0.2:7755 --key "$($0 keygen)"', 'make a profile with a fresh key'),
+    y.example('$0 keygen', 'print a new key').example('$0 profile add bob --peer 10.0.0.2:7755 --key "$($0 keygen)"', 'make a profile with a fresh key'),
   handler: () => {
     out(generateKey());
   },
@@ -28,7 +26,7 @@ export const fingerprintCommand: CommandModule = {
   describe: "print the key's fingerprint, to compare with your peer's (read it aloud)",
   builder: (y: Argv) =>
     y
-      .option('key', { type: 'string', describe: 'the key (else the profile\'s key)' })
+      .option('key', { type: 'string', describe: "the key (else the profile's key)" })
       .example('$0 fingerprint', "the default profile's key")
       .example('$0 fingerprint --profile bob', "profile bob's key")
       .example('$0 fingerprint --key KEY', 'a key given on the command line'),

@@ -58,9 +58,5 @@ export function formatProfile(name: string, p: Profile, opts: { isDefault: boole
 
 /** The profile as JSON, the key masked unless revealed, with its fingerprint added. */
 export function profileJson(name: string, p: Profile, opts: { isDefault: boolean; reveal: boolean }): string {
-  return JSON.stringify(
-    { name, default: opts.isDefault, ...p, key: opts.reveal ? p.key : MASKED_KEY, fingerprint: fingerprint(parseKey(p.key)) },
-    null,
-    2,
-  );
+  return JSON.stringify({ name, default: opts.isDefault, ...p, key: opts.reveal ? p.key : MASKED_KEY, fingerprint: fingerprint(parseKey(p.key)) }, null, 2);
 }

@@ -10,17 +10,7 @@ import type { ChatOptions } from './chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { parseKey } from '../crypto/keys.js';
 import { UsageError } from '../errors.js';
-import {
-  parseClockSkew,
-  parseHost,
-  parseHostPort,
-  parseKeyFlag,
-  parseLinger,
-  parseNick,
-  parsePort,
-  parseTerm,
-  parseWire,
-} from './flags.js';
+import { parseClockSkew, parseHost, parseHostPort, parseKeyFlag, parseLinger, parseNick, parsePort, parseTerm, parseWire } from './flags.js';
 import { DEFAULT_UI, type Profile } from './schema.js';
 
 /** The `chat` command's flags as yargs gives them. */
@@ -50,8 +40,7 @@ export interface ResolveInput {
 }
 
 export const NO_PROFILE_HINT =
-  'no key: pass --key KEY (and --peer HOST:PORT), or create a profile first: ' +
-  'fernchat profile add NAME --peer HOST:PORT --key KEY, or fernchat join CODE';
+  'no key: pass --key KEY (and --peer HOST:PORT), or create a profile first: ' + 'fernchat profile add NAME --peer HOST:PORT --key KEY, or fernchat join CODE';
 
 export function resolveChatOptions({ profileName, profile, flags, defaultNick }: ResolveInput): ChatOptions {
   if ((profile === null) !== (profileName === null)) throw new TypeError('resolveChatOptions: profile and profileName go together');

@@ -7,14 +7,7 @@
 
 /** Stable reason a token was rejected. */
 export type FernetErrorCode =
-  | 'bad-base64'
-  | 'bad-length'
-  | 'bad-version'
-  | 'bad-signature'
-  | 'bad-ciphertext-length'
-  | 'bad-padding'
-  | 'expired'
-  | 'from-future';
+  'bad-base64' | 'bad-length' | 'bad-version' | 'bad-signature' | 'bad-ciphertext-length' | 'bad-padding' | 'expired' | 'from-future';
 
 /** A token was rejected. Base class of the eight specific errors below. */
 export class FernetError extends Error {

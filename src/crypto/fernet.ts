@@ -195,9 +195,7 @@ function checkTime(timestampS: number, opts: DecryptOptions | undefined): void {
     throw new TokenExpiredError(`token has expired: it is ${nowS - timestampS} s old, the limit is ${ttlS} s`);
   }
   if (nowS + skewS < timestampS) {
-    throw new TokenFromFutureError(
-      `token timestamp is ${timestampS - nowS} s in the future, more than the allowed clock skew of ${skewS} s`,
-    );
+    throw new TokenFromFutureError(`token timestamp is ${timestampS - nowS} s in the future, more than the allowed clock skew of ${skewS} s`);
   }
 }
 

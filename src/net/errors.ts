@@ -10,14 +10,7 @@
  */
 
 /** Why a datagram was dropped; the transport keeps one counter per reason. */
-export type DropReason =
-  | 'oversized'
-  | 'unauthenticated'
-  | 'malformed'
-  | 'reflected'
-  | 'replayed'
-  | 'stale-session'
-  | 'flood';
+export type DropReason = 'oversized' | 'unauthenticated' | 'malformed' | 'reflected' | 'replayed' | 'stale-session' | 'flood';
 
 /** Base of every "drop and count" error. */
 export class DatagramError extends Error {

@@ -14,18 +14,7 @@ export { NO_SESSION, newSessionId, type SessionId } from './session-id.js';
  * Both sides apply the same checks, so whatever encodes also decodes.
  */
 
-export type FrameType =
-  | 'hello'
-  | 'data'
-  | 'ack'
-  | 'ping'
-  | 'pong'
-  | 'rot-offer'
-  | 'rot-accept'
-  | 'rot-confirm'
-  | 'rot-confirm-ack'
-  | 'rot-abort'
-  | 'bye';
+export type FrameType = 'hello' | 'data' | 'ack' | 'ping' | 'pong' | 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort' | 'bye';
 
 export interface Frame {
   type: FrameType;
@@ -80,9 +69,7 @@ const TYPE_CODES: Record<FrameType, number> = {
   'rot-abort': 10,
   bye: 11,
 };
-const TYPES_BY_CODE = new Map<number, FrameType>(
-  (Object.entries(TYPE_CODES) as Array<[FrameType, number]>).map(([t, c]) => [c, t]),
-);
+const TYPES_BY_CODE = new Map<number, FrameType>((Object.entries(TYPE_CODES) as Array<[FrameType, number]>).map(([t, c]) => [c, t]));
 
 function isUint(v: number, max: number): boolean {
   return Number.isInteger(v) && v >= 0 && v <= max;

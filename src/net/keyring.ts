@@ -65,7 +65,10 @@ export class Keyring {
   private previousInstalledAt: number | null = null;
   private readonly fernetOpts = { ttlS: 0, clockSkewS: 0, nowS: 0 };
 
-  constructor(key: Buffer, private readonly clock: Clock) {
+  constructor(
+    key: Buffer,
+    private readonly clock: Clock,
+  ) {
     this.current = entry(key, 'key');
     this.installedAt = clock.now();
   }

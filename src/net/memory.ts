@@ -197,7 +197,10 @@ export class MemoryNetwork {
   }
 
   private deliver(p: Pending): void {
-    const target = this.ports.get(addressKey(p.to)) ?? this.ports.get(addressKey({ host: '0.0.0.0', port: p.to.port })) ?? this.ports.get(addressKey({ host: '::', port: p.to.port }));
+    const target =
+      this.ports.get(addressKey(p.to)) ??
+      this.ports.get(addressKey({ host: '0.0.0.0', port: p.to.port })) ??
+      this.ports.get(addressKey({ host: '::', port: p.to.port }));
     if (!target) {
       this.stats.dropped++; // nobody listening: UDP says nothing
       return;

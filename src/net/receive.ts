@@ -64,7 +64,10 @@ export class Inbound {
     private readonly out: Outbound,
     private readonly hooks: InboundHooks,
   ) {
-    this.queue = new RecvQueue((data, from) => this.receiveGuarded(data, from), () => hooks.afterBatch());
+    this.queue = new RecvQueue(
+      (data, from) => this.receiveGuarded(data, from),
+      () => hooks.afterBatch(),
+    );
   }
 
   // 1 --------------------------------------------------------------------
@@ -122,7 +125,11 @@ export class Inbound {
     this.heard(from, roam, false, now);
     if (link.wire === 'reliable' && !link.sawFrameFromPeer) {
       link.peerIsRaw = true;
-      link.warnOnce('peer-raw', 'warning', 'the peer sends raw Fernet text, no frames: it can read you only if you run with --wire raw (receipts and key rotation need --wire reliable on both sides)');
+      link.warnOnce(
+        'peer-raw',
+        'warning',
+        'the peer sends raw Fernet text, no frames: it can read you only if you run with --wire raw (receipts and key rotation need --wire reliable on both sides)',
+      );
     }
     link.bus.emit('message:received', { from: link.peerNick ?? formatAddress(from), text: plaintext.toString('utf8'), time: now });
   }
@@ -131,7 +138,11 @@ export class Inbound {
   private receiveFrame(f: Frame, slot: KeySlot, from: Address): void {
     const { link } = this;
     if (link.wire === 'raw') {
-      link.warnOnce('peer-reliable', 'warning', 'the peer runs --wire reliable: it shows what you send, but its own messages wait for a reliable handshake; run both sides with the same --wire');
+      link.warnOnce(
+        'peer-reliable',
+        'warning',
+        'the peer runs --wire reliable: it shows what you send, but its own messages wait for a reliable handshake; run both sides with the same --wire',
+      );
       return;
     }
     if (f.sender === link.sessionId) return link.counters.drop('reflected');

@@ -1,10 +1,4 @@
-import {
-  FAST_RETRANSMIT_REORDER_FRAMES,
-  RTO_MAX_MS,
-  SEND_QUEUE_MAX_BYTES,
-  SEND_QUEUE_MAX_MESSAGES,
-  SEND_WINDOW_FRAMES,
-} from '../constants.js';
+import { FAST_RETRANSMIT_REORDER_FRAMES, RTO_MAX_MS, SEND_QUEUE_MAX_BYTES, SEND_QUEUE_MAX_MESSAGES, SEND_WINDOW_FRAMES } from '../constants.js';
 
 /**
  * The send window of the reliable wire: the queue of user messages not yet

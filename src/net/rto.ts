@@ -1,12 +1,4 @@
-import {
-  RTO_INITIAL_MS,
-  RTO_MAX_MS,
-  RTO_MIN_MS,
-  RTT_ALPHA,
-  RTT_BETA,
-  RTT_GRANULARITY_MS,
-  RTT_K,
-} from '../constants.js';
+import { RTO_INITIAL_MS, RTO_MAX_MS, RTO_MIN_MS, RTT_ALPHA, RTT_BETA, RTT_GRANULARITY_MS, RTT_K } from '../constants.js';
 
 /**
  * Retransmission timeout from measured round trips, RFC 6298:

@@ -1,10 +1,4 @@
-import {
-  KEEPALIVE_INTERVAL_MS,
-  OFFLINE_PROBE_INTERVAL_MS,
-  PEER_TIMEOUT_MS,
-  RTO_INITIAL_MS,
-  STATS_INTERVAL_MS,
-} from '../constants.js';
+import { KEEPALIVE_INTERVAL_MS, OFFLINE_PROBE_INTERVAL_MS, PEER_TIMEOUT_MS, RTO_INITIAL_MS, STATS_INTERVAL_MS } from '../constants.js';
 import type { Link } from './link.js';
 import type { Outbound } from './send.js';
 

@@ -61,7 +61,24 @@ export function createNullScreen(cols: number, rows: number, sink?: (chunk: stri
 
 /** Chat-like lines: a few words to a few wrapped rows, deterministic. */
 export function chatText(n: number): string {
-  const words = ['hello', 'fernet', 'key', 'udp', 'ack', 'the', 'a', 'message', 'over', 'loopback', 'with', 'retransmit', '日本語', 'emoji 🙂', 'rotation', 'pane'];
+  const words = [
+    'hello',
+    'fernet',
+    'key',
+    'udp',
+    'ack',
+    'the',
+    'a',
+    'message',
+    'over',
+    'loopback',
+    'with',
+    'retransmit',
+    '日本語',
+    'emoji 🙂',
+    'rotation',
+    'pane',
+  ];
   let x = (n * 2654435761) >>> 0;
   const count = 4 + (x % 28);
   const out: string[] = [];

@@ -46,11 +46,7 @@ const FORBIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 /** Remote or pasted text made safe to display: no escapes, no controls but LF, no bidi overrides, tabs expanded. */
 export function sanitizeText(text: string): string {
   if (typeof text !== 'string') throw new TypeError(`sanitizeText: expected a string, got ${typeof text}`);
-  const out = text
-    .replace(LONE_SURROGATE, '\ufffd')
-    .replace(ESCAPE_SEQUENCE, '')
-    .replace(NEWLINES, '\n')
-    .replace(FORBIDDEN, '');
+  const out = text.replace(LONE_SURROGATE, '\ufffd').replace(ESCAPE_SEQUENCE, '').replace(NEWLINES, '\n').replace(FORBIDDEN, '');
   return out.includes('\t') ? expandTabs(out) : out;
 }
 

@@ -62,7 +62,8 @@ const widthCache = new Uint8Array(0x110000);
 // in ~30 ms. It follows the same rules, except Indic conjuncts (GB9c), which
 // it splits after the virama: terminals draw them cell by cell anyway, and
 // the width sum is the same. width.test.ts checks it against Intl.Segmenter.
-const PREPEND = '[\\u0600-\\u0605\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u0D4E\\u{110BD}\\u{110CD}\\u{111C2}\\u{111C3}\\u{1193F}\\u{11941}\\u{11A3A}\\u{11A84}-\\u{11A89}\\u{11D46}\\u{11F02}]';
+const PREPEND =
+  '[\\u0600-\\u0605\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u0D4E\\u{110BD}\\u{110CD}\\u{111C2}\\u{111C3}\\u{1193F}\\u{11941}\\u{11A3A}\\u{11A84}-\\u{11A89}\\u{11D46}\\u{11F02}]';
 const EXTEND = '[\\p{Grapheme_Extend}\\p{Emoji_Modifier}\\u200d\\p{Mc}\\u0E33\\u0EB3]';
 const [L, V, T] = ['[\\u1100-\\u115F\\uA960-\\uA97C]', '[\\u1160-\\u11A7\\uD7B0-\\uD7C6]', '[\\u11A8-\\u11FF\\uD7CB-\\uD7FB]'];
 // Precomposed syllables: LV (every 28th from U+AC00: no final consonant) may take more vowels, LVT may not.
@@ -71,10 +72,7 @@ const LVT = `(?!${LV})[\\uAC00-\\uD7A3]`;
 const HANGUL = `${L}*(?:${V}+|${LV}${V}*|${LVT})${T}*|${L}+|${T}+`;
 const PICTO = '\\p{Extended_Pictographic}';
 const EMOJI_SEQUENCE = `${PICTO}(?:[\\p{Grapheme_Extend}\\p{Emoji_Modifier}]*\\u200d${PICTO})*`;
-const GRAPHEME = new RegExp(
-  `\\r\\n|[\\0-\\x1f\\x7f-\\x9f]|${PREPEND}*(?:${HANGUL}|\\p{RI}\\p{RI}|${EMOJI_SEQUENCE}|[^\\0-\\x1f\\x7f-\\x9f])${EXTEND}*`,
-  'gu',
-);
+const GRAPHEME = new RegExp(`\\r\\n|[\\0-\\x1f\\x7f-\\x9f]|${PREPEND}*(?:${HANGUL}|\\p{RI}\\p{RI}|${EMOJI_SEQUENCE}|[^\\0-\\x1f\\x7f-\\x9f])${EXTEND}*`, 'gu');
 
 /** Each grapheme cluster of text[from..] with its offset. */
 function* clusters(text: string, from = 0): Generator<{ segment: string; index: number }> {
@@ -165,9 +163,11 @@ export function graphemeAt(text: string, index: number): { start: number; end: n
   }
   // Fast path: printable ASCII between printable ASCII neighbours is its own
   // cluster (a non-ASCII neighbour could be a Prepend or Extend character).
-  if (isPrintableAscii(text.charCodeAt(index))
-    && (index + 1 >= text.length || isPrintableAscii(text.charCodeAt(index + 1)))
-    && (index === 0 || isPrintableAscii(text.charCodeAt(index - 1)))) {
+  if (
+    isPrintableAscii(text.charCodeAt(index)) &&
+    (index + 1 >= text.length || isPrintableAscii(text.charCodeAt(index + 1))) &&
+    (index === 0 || isPrintableAscii(text.charCodeAt(index - 1)))
+  ) {
     return { start: index, end: index + 1 };
   }
   // Start from a point known to begin a cluster: the text start, after a

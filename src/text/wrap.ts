@@ -70,7 +70,8 @@ class LineWrapper {
       let j = i + 1;
       if (segs[i]!.segment === ' ') {
         while (j < n && segs[j]!.segment === ' ') j++;
-        if (i === 0) this.placeClusters(i, j); // indentation is content
+        if (i === 0)
+          this.placeClusters(i, j); // indentation is content
         else [this.spacesFrom, this.spacesTo] = [i, j];
       } else {
         if (widths[i] !== 2) while (j < n && segs[j]!.segment !== ' ' && widths[j] !== 2) j++;

@@ -205,14 +205,25 @@ class TuiApp {
     if (full === 'C-c') return void this.quit(0);
     if (this.help.visible) return this.helpKey(full);
     switch (full) {
-      case 'C-k': return this.rotate();
-      case 'f1': return this.showHelp();
-      case 'f2': return void this.links.toggle().then(() => this.screen.scheduleRender(), (err: unknown) => this.failed('link panel', err));
-      case 'C-l': return this.screen.redraw();
-      case 'pageup': return this.scroll(() => this.pane.pageUp());
-      case 'pagedown': return this.scroll(() => this.pane.pageDown());
-      case 'C-home': return this.scroll(() => this.pane.top());
-      case 'C-end': return this.scroll(() => this.pane.bottom());
+      case 'C-k':
+        return this.rotate();
+      case 'f1':
+        return this.showHelp();
+      case 'f2':
+        return void this.links.toggle().then(
+          () => this.screen.scheduleRender(),
+          (err: unknown) => this.failed('link panel', err),
+        );
+      case 'C-l':
+        return this.screen.redraw();
+      case 'pageup':
+        return this.scroll(() => this.pane.pageUp());
+      case 'pagedown':
+        return this.scroll(() => this.pane.pageDown());
+      case 'C-home':
+        return this.scroll(() => this.pane.top());
+      case 'C-end':
+        return this.scroll(() => this.pane.bottom());
       case 'escape':
         if (!this.input.isConfirming && this.links.visible) {
           this.links.hide();
@@ -284,7 +295,8 @@ class TuiApp {
         this.ctx.bus.emit('send', { id, text: c.text });
         return;
       }
-      case 'rotate': return this.rotate();
+      case 'rotate':
+        return this.rotate();
       case 'nick':
         this.ctx.bus.emit('set-nick', { nick: c.nick });
         this.view.nickChanged(c.nick);
@@ -295,10 +307,14 @@ class TuiApp {
       case 'fingerprint':
         this.pane.system(`key fingerprint: ${this.view.fingerprint} — your peer should see the same`);
         return;
-      case 'clear': return this.pane.clear();
-      case 'help': return this.showHelp();
-      case 'quit': return void this.quit(0);
-      case 'save': return this.view.save();
+      case 'clear':
+        return this.pane.clear();
+      case 'help':
+        return this.showHelp();
+      case 'quit':
+        return void this.quit(0);
+      case 'save':
+        return this.view.save();
     }
   }
 
@@ -313,7 +329,9 @@ class TuiApp {
     const pending = this.view.statusState().pending;
     if (pending > 0 && !this.quitWarned) {
       this.quitWarned = true;
-      this.pane.system(`${pending} message${pending === 1 ? ' is' : 's are'} not delivered yet: quit again to leave anyway (the text is printed after exit), or wait for ✓`);
+      this.pane.system(
+        `${pending} message${pending === 1 ? ' is' : 's are'} not delivered yet: quit again to leave anyway (the text is printed after exit), or wait for ✓`,
+      );
       this.screen.scheduleRender();
       return;
     }

@@ -95,11 +95,18 @@ export function createBlessedScreen(o: BlessedScreenOptions): BlessedScreen {
     } catch {
       // nothing more to undo
     }
-    throw new ScreenError(`cannot start the full-screen UI on TERM=${terminal}: ${err instanceof Error ? err.message : String(err)} — try --term xterm-256color or --headless`);
+    throw new ScreenError(
+      `cannot start the full-screen UI on TERM=${terminal}: ${err instanceof Error ? err.message : String(err)} — try --term xterm-256color or --headless`,
+    );
   } finally {
     process.stderr.write = stderrWrite;
   }
-  const tput = (screen.program as unknown as { tput: unknown }).tput as { colors: number; error: Error | null; numbers: Record<string, number>; brokenACS: boolean };
+  const tput = (screen.program as unknown as { tput: unknown }).tput as {
+    colors: number;
+    error: Error | null;
+    numbers: Record<string, number>;
+    brokenACS: boolean;
+  };
   const colors = effectiveColors(tput.colors ?? 8, terminal, o.env ?? process.env);
   tput.colors = colors;
   // Output is UTF-8 (unicode is forced): draw box lines and dots as themselves.

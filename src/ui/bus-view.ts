@@ -122,92 +122,118 @@ export class BusView {
     const on = this.offs.push.bind(this.offs);
     const changed = (): void => this.hooks.changed();
 
-    on(bus.on('message:received', ({ from, text, time }) => {
-      this.pane.add({ kind: 'message', nick: from, text, time });
-      if (!this.pane.atBottom) this.hooks.notify(this.pane.buffer.newWhileScrolled);
-      changed();
-    }));
-    on(bus.on('message:sent', ({ id, text, time }) => {
-      const line = this.pane.buffer.findByMsgId(id);
-      const raw = this.ctx.opts.wire === 'raw';
-      if (line === undefined) {
-        this.pane.add({ kind: 'own', nick: this.nick, text, time, delivery: raw ? 'raw' : 'pending', msgId: id });
-        if (!raw) this.pending.add(id);
-      } else if (raw && line.delivery === 'pending') {
-        this.pane.update(line.id, { delivery: 'raw' });
-      }
-      if (raw) this.pending.delete(id);
-      changed();
-    }));
-    on(bus.on('message:delivered', ({ id }) => {
-      const line = this.pane.buffer.findByMsgId(id);
-      if (line) this.pane.update(line.id, { delivery: 'delivered' });
-      this.pending.delete(id);
-      changed();
-    }));
-    on(bus.on('message:failed', ({ id, text, reason }) => {
-      const line = this.pane.buffer.findByMsgId(id);
-      if (line) this.pane.update(line.id, { delivery: 'failed', reason });
-      else this.pane.add({ kind: 'own', nick: this.nick, text, delivery: 'failed', reason, msgId: id });
-      this.pending.delete(id);
-      changed();
-    }));
-    on(bus.on('peer:address', ({ address, previous, reason }) => {
-      // The greeting already said "talking to" the configured peer; only news is worth a line.
-      const greeted = previous === null && address === this.peer;
-      this.peer = address;
-      if (previous === null && !greeted) this.pane.system(`peer address: ${address}`);
-      else if (previous !== address) this.pane.system(`peer address changed: ${previous} → ${address}${reason === 'roamed' ? ' (roamed)' : ''}`);
-      changed();
-    }));
-    on(bus.on('peer:state', ({ state }) => {
-      const before = this.link;
-      this.link = state;
-      if (state !== before && state === 'online') this.pane.system('peer online');
-      if (state !== before && state === 'offline') this.pane.system('peer offline — messages wait and go out when it is back');
-      changed();
-    }));
-    on(bus.on('peer:restarted', () => {
-      this.pane.system('peer restarted (new session)');
-      changed();
-    }));
-    on(bus.on('peer:nick', ({ nick }) => {
-      if (this.peerNick !== null && this.peerNick !== nick) this.pane.system(`${this.peerNick} is now known as ${nick}`);
-      this.peerNick = nick;
-      changed();
-    }));
-    on(bus.on('link:stats', (stats) => {
-      // The status bar shows the latest sample, as ping does: the smoothed RTT (it drives the
-      // retransmission timer) keeps the start-up stall of either process for dozens of samples.
-      this.rttMs = stats.lastRttMs ?? stats.rttMs;
-      const sample = stats.lastRttMs ?? stats.rttMs;
-      if (sample !== null) {
-        this.rttHistory.push(sample);
-        if (this.rttHistory.length > RTT_HISTORY_SAMPLES) this.rttHistory.shift();
-      }
-      this.hooks.stats(stats, this.rttHistory);
-      changed();
-    }));
-    on(bus.on('key:rotation-pending', ({ initiator }) => {
-      if (!this.rotatingNow) this.pane.system(initiator === 'local' ? 'rotating the key…' : 'the peer is rotating the key…');
-      this.rotatingNow = true;
-      changed();
-    }));
-    on(bus.on('key:rotated', ({ oldFingerprint, newFingerprint }) => {
-      this.rotatingNow = false;
-      this.fp = newFingerprint;
-      this.pane.system(`key rotated: ${oldFingerprint} → ${newFingerprint}`);
-      changed();
-    }));
-    on(bus.on('key:rotation-failed', ({ reason }) => {
-      this.rotatingNow = false;
-      this.pane.error(`key rotation failed: ${reason} (the old key ${this.fp} is still in use)`);
-      changed();
-    }));
-    on(bus.on('error', ({ severity, message }) => {
-      if (severity === 'info') this.pane.system(message);
-      else this.pane.error(severity === 'fatal' ? `fatal: ${message}` : message);
-      changed();
-    }));
+    on(
+      bus.on('message:received', ({ from, text, time }) => {
+        this.pane.add({ kind: 'message', nick: from, text, time });
+        if (!this.pane.atBottom) this.hooks.notify(this.pane.buffer.newWhileScrolled);
+        changed();
+      }),
+    );
+    on(
+      bus.on('message:sent', ({ id, text, time }) => {
+        const line = this.pane.buffer.findByMsgId(id);
+        const raw = this.ctx.opts.wire === 'raw';
+        if (line === undefined) {
+          this.pane.add({ kind: 'own', nick: this.nick, text, time, delivery: raw ? 'raw' : 'pending', msgId: id });
+          if (!raw) this.pending.add(id);
+        } else if (raw && line.delivery === 'pending') {
+          this.pane.update(line.id, { delivery: 'raw' });
+        }
+        if (raw) this.pending.delete(id);
+        changed();
+      }),
+    );
+    on(
+      bus.on('message:delivered', ({ id }) => {
+        const line = this.pane.buffer.findByMsgId(id);
+        if (line) this.pane.update(line.id, { delivery: 'delivered' });
+        this.pending.delete(id);
+        changed();
+      }),
+    );
+    on(
+      bus.on('message:failed', ({ id, text, reason }) => {
+        const line = this.pane.buffer.findByMsgId(id);
+        if (line) this.pane.update(line.id, { delivery: 'failed', reason });
+        else this.pane.add({ kind: 'own', nick: this.nick, text, delivery: 'failed', reason, msgId: id });
+        this.pending.delete(id);
+        changed();
+      }),
+    );
+    on(
+      bus.on('peer:address', ({ address, previous, reason }) => {
+        // The greeting already said "talking to" the configured peer; only news is worth a line.
+        const greeted = previous === null && address === this.peer;
+        this.peer = address;
+        if (previous === null && !greeted) this.pane.system(`peer address: ${address}`);
+        else if (previous !== address) this.pane.system(`peer address changed: ${previous} → ${address}${reason === 'roamed' ? ' (roamed)' : ''}`);
+        changed();
+      }),
+    );
+    on(
+      bus.on('peer:state', ({ state }) => {
+        const before = this.link;
+        this.link = state;
+        if (state !== before && state === 'online') this.pane.system('peer online');
+        if (state !== before && state === 'offline') this.pane.system('peer offline — messages wait and go out when it is back');
+        changed();
+      }),
+    );
+    on(
+      bus.on('peer:restarted', () => {
+        this.pane.system('peer restarted (new session)');
+        changed();
+      }),
+    );
+    on(
+      bus.on('peer:nick', ({ nick }) => {
+        if (this.peerNick !== null && this.peerNick !== nick) this.pane.system(`${this.peerNick} is now known as ${nick}`);
+        this.peerNick = nick;
+        changed();
+      }),
+    );
+    on(
+      bus.on('link:stats', (stats) => {
+        // The status bar shows the latest sample, as ping does: the smoothed RTT (it drives the
+        // retransmission timer) keeps the start-up stall of either process for dozens of samples.
+        this.rttMs = stats.lastRttMs ?? stats.rttMs;
+        const sample = stats.lastRttMs ?? stats.rttMs;
+        if (sample !== null) {
+          this.rttHistory.push(sample);
+          if (this.rttHistory.length > RTT_HISTORY_SAMPLES) this.rttHistory.shift();
+        }
+        this.hooks.stats(stats, this.rttHistory);
+        changed();
+      }),
+    );
+    on(
+      bus.on('key:rotation-pending', ({ initiator }) => {
+        if (!this.rotatingNow) this.pane.system(initiator === 'local' ? 'rotating the key…' : 'the peer is rotating the key…');
+        this.rotatingNow = true;
+        changed();
+      }),
+    );
+    on(
+      bus.on('key:rotated', ({ oldFingerprint, newFingerprint }) => {
+        this.rotatingNow = false;
+        this.fp = newFingerprint;
+        this.pane.system(`key rotated: ${oldFingerprint} → ${newFingerprint}`);
+        changed();
+      }),
+    );
+    on(
+      bus.on('key:rotation-failed', ({ reason }) => {
+        this.rotatingNow = false;
+        this.pane.error(`key rotation failed: ${reason} (the old key ${this.fp} is still in use)`);
+        changed();
+      }),
+    );
+    on(
+      bus.on('error', ({ severity, message }) => {
+        if (severity === 'info') this.pane.system(message);
+        else this.pane.error(severity === 'fatal' ? `fatal: ${message}` : message);
+        changed();
+      }),
+    );
   }
 }

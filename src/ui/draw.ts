@@ -205,9 +205,15 @@ export function createRowsBox(options: blessed.Widgets.BoxOptions): RowsBox {
 function canScroll(screen: ScreenInternals, now: Region, last: Painted): boolean {
   const s = screen.tput.strings;
   return (
-    now.xi === last.xi && now.xl === last.xl && now.yi === last.yi && now.yl === last.yl &&
-    now.xi <= 0 && now.xl >= screen.width &&
-    now.yi >= 0 && now.yl <= screen.height && now.yl - now.yi >= 2 &&
+    now.xi === last.xi &&
+    now.xl === last.xl &&
+    now.yi === last.yi &&
+    now.yl === last.yl &&
+    now.xi <= 0 &&
+    now.xl >= screen.width &&
+    now.yi >= 0 &&
+    now.yl <= screen.height &&
+    now.yl - now.yi >= 2 &&
     screen.olines === last.olines &&
     // blessed's deleteLine needs the first three; its tput.dl(n) is parm_delete_line, which a terminal
     // with only delete_line would turn into one deleted line whatever n, and the buffers would disagree.

@@ -88,10 +88,13 @@ export function createInputFilter(handlers: InputHandlers): InputFilter {
     timer = null;
     const pending = parser.pending;
     if (pending === 'none') return;
-    timer = setTimeout(() => {
-      timer = null;
-      deliver(parser.flush(), true);
-    }, pending === 'prefix' ? KEY_PREFIX_TIMEOUT_MS : PASTE_END_TIMEOUT_MS);
+    timer = setTimeout(
+      () => {
+        timer = null;
+        deliver(parser.flush(), true);
+      },
+      pending === 'prefix' ? KEY_PREFIX_TIMEOUT_MS : PASTE_END_TIMEOUT_MS,
+    );
   };
 
   return (data, forward) => {
@@ -155,41 +158,66 @@ export class InputBox {
     if (name === 'linefeed' || (key.ctrl && name === 'j')) return done(() => m.newline());
     if (key.ctrl) {
       switch (name) {
-        case 'a': return done(() => m.home());
-        case 'e': return done(() => m.end());
-        case 'w': return done(() => m.killWordBack());
-        case 'u': return done(() => m.killToStart());
-        case 'y': return done(() => m.yank());
-        case 'h': return done(() => m.backspace());
-        case 'left': return done(() => m.wordLeft());
-        case 'right': return done(() => m.wordRight());
-        case 'd': return m.isEmpty ? { kind: 'eof' } : done(() => m.del());
-        default: return { kind: 'unhandled' };
+        case 'a':
+          return done(() => m.home());
+        case 'e':
+          return done(() => m.end());
+        case 'w':
+          return done(() => m.killWordBack());
+        case 'u':
+          return done(() => m.killToStart());
+        case 'y':
+          return done(() => m.yank());
+        case 'h':
+          return done(() => m.backspace());
+        case 'left':
+          return done(() => m.wordLeft());
+        case 'right':
+          return done(() => m.wordRight());
+        case 'd':
+          return m.isEmpty ? { kind: 'eof' } : done(() => m.del());
+        default:
+          return { kind: 'unhandled' };
       }
     }
     if (key.meta) {
       switch (name) {
-        case 'b': case 'left': return done(() => m.wordLeft());
-        case 'f': case 'right': return done(() => m.wordRight());
-        case 'backspace': return done(() => m.killWordBack());
-        default: return { kind: 'unhandled' };
+        case 'b':
+        case 'left':
+          return done(() => m.wordLeft());
+        case 'f':
+        case 'right':
+          return done(() => m.wordRight());
+        case 'backspace':
+          return done(() => m.killWordBack());
+        default:
+          return { kind: 'unhandled' };
       }
     }
     switch (name) {
-      case 'left': return done(() => m.left());
-      case 'right': return done(() => m.right());
-      case 'backspace': return done(() => m.backspace());
-      case 'delete': return done(() => m.del());
-      case 'up': return done(() => m.up());
-      case 'down': return done(() => m.down());
-      case 'home': return m.isEmpty ? { kind: 'unhandled' } : done(() => m.home());
-      case 'end': return m.isEmpty ? { kind: 'unhandled' } : done(() => m.end());
+      case 'left':
+        return done(() => m.left());
+      case 'right':
+        return done(() => m.right());
+      case 'backspace':
+        return done(() => m.backspace());
+      case 'delete':
+        return done(() => m.del());
+      case 'up':
+        return done(() => m.up());
+      case 'down':
+        return done(() => m.down());
+      case 'home':
+        return m.isEmpty ? { kind: 'unhandled' } : done(() => m.home());
+      case 'end':
+        return m.isEmpty ? { kind: 'unhandled' } : done(() => m.end());
       case 'tab': {
         const matches = m.complete();
         if (matches.length > 0) this.hint = matches.join('  ');
         return { kind: 'handled' };
       }
-      default: return { kind: 'unhandled' };
+      default:
+        return { kind: 'unhandled' };
     }
   }
 

@@ -60,7 +60,8 @@ export class PaneBuffer {
     this.ring = new LineRing(opts.capacity, (seq) => this.bySeq.delete(seq));
     this.format = opts.format;
     this.cacheLines = opts.cacheLines ?? PANE_ROW_CACHE_LINES;
-    if (!Number.isInteger(this.cacheLines) || this.cacheLines < 1) throw new TypeError(`PaneBuffer: cacheLines must be an integer >= 1, got ${this.cacheLines}`);
+    if (!Number.isInteger(this.cacheLines) || this.cacheLines < 1)
+      throw new TypeError(`PaneBuffer: cacheLines must be an integer >= 1, got ${this.cacheLines}`);
     this.width = checkWidth(opts.width);
   }
 

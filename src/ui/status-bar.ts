@@ -75,7 +75,11 @@ function fields(s: StatusState): Field[] {
     { name: 'rtt', variants: [`rtt ${rtt}`, rttShort, ''], tone: 'plain' },
     { name: 'key', variants: [`key ${fp}`, fp, fpShort], tone: s.rotating ? 'warn' : 'plain' },
     { name: 'wire', variants: [s.wire, s.wire === 'reliable' ? 'rel' : 'raw', ''], tone: 'plain' },
-    { name: 'pending', variants: [`${s.pending} pending`, `${s.pending} pend`, s.pending === 0 ? '' : `${s.pending}…`], tone: s.pending > 0 ? 'warn' : 'plain' },
+    {
+      name: 'pending',
+      variants: [`${s.pending} pending`, `${s.pending} pend`, s.pending === 0 ? '' : `${s.pending}…`],
+      tone: s.pending > 0 ? 'warn' : 'plain',
+    },
   ];
 }
 

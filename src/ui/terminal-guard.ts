@@ -55,13 +55,15 @@ export function fatalMessage(err: unknown, debug: boolean): string {
 /** Installs the handlers; returns the uninstall function (call it after a normal restore). */
 export function installTerminalGuard(opts: TerminalGuardOptions): () => void {
   const exit = opts.exit ?? ((code: number) => process.exit(code));
-  const writeError = opts.writeError ?? ((line: string) => {
-    try {
-      process.stderr.write(line);
-    } catch {
-      // no terminal left to print on
-    }
-  });
+  const writeError =
+    opts.writeError ??
+    ((line: string) => {
+      try {
+        process.stderr.write(line);
+      } catch {
+        // no terminal left to print on
+      }
+    });
   let ending = false;
 
   const restore = (): void => {

@@ -282,7 +282,9 @@ describe('inside one terminal', () => {
   test('profile ui.bell and ui.title: a message while scrolled up rings and retitles; Ctrl-L redraws a damaged screen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fernchat-e2e-bell-'));
     try {
-      const cfg = spawn(process.execPath, [CLI, '--config-dir', dir, 'profile', 'add', 'bells', '--nick', 'ringo', `--key=${KEY}`, '--bell', '--title'], { stdio: 'ignore' });
+      const cfg = spawn(process.execPath, [CLI, '--config-dir', dir, 'profile', 'add', 'bells', '--nick', 'ringo', `--key=${KEY}`, '--bell', '--title'], {
+        stdio: 'ignore',
+      });
       assert.equal(await new Promise((r) => cfg.once('exit', r)), 0, 'profile add with --bell --title');
       const p = new PtySession(process.execPath, [CLI, '--config-dir', dir, 'demo', '--profile', 'bells'], {
         cols: 100,
@@ -304,7 +306,10 @@ describe('inside one terminal', () => {
       // Sending would jump to the bottom; a rotation makes the bot talk while we stay scrolled up.
       p.press('ctrl-k');
       // Its message arrives while scrolled up: BEL, and the title counts what is unseen.
-      await p.waitFor(() => /\x07/.test(p.raw.slice(before).replace(/\x1b\][^\x07]*\x07/g, '')) && /\x1b\]0;\(\d+\) fernchat demo\x07/.test(p.raw.slice(before)), 10_000);
+      await p.waitFor(
+        () => /\x07/.test(p.raw.slice(before).replace(/\x1b\][^\x07]*\x07/g, '')) && /\x1b\]0;\(\d+\) fernchat demo\x07/.test(p.raw.slice(before)),
+        10_000,
+      );
       p.press('ctrl-end');
       await p.waitFor((s) => !s.includes('scrolled up') && s.includes('Same as yours?'), 5000);
       assert.ok(/\x1b\]0;fernchat demo\x07/.test(p.raw.slice(before)), 'back at the bottom, the title loses its count');
@@ -323,7 +328,20 @@ describe('inside one terminal', () => {
 
   test('raw wire: the start-up notice reaches the screen and the greeting offers no rotation', async () => {
     const [port, peer] = await freeUdpPorts(2);
-    const p = start(['chat', '--wire', 'raw', '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, `--key=${KEY}`, '--nick', 'rawuser']);
+    const p = start([
+      'chat',
+      '--wire',
+      'raw',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--peer',
+      `127.0.0.1:${peer}`,
+      `--key=${KEY}`,
+      '--nick',
+      'rawuser',
+    ]);
     await p.waitFor('raw wire: messages go out once', 15_000);
     assert.ok(!p.screenText().includes('Ctrl-K rotate'), p.screenText());
     p.press('ctrl-c');

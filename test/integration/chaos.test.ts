@@ -41,13 +41,24 @@ test('1,000 messages each way through 30% loss, 10% duplication and reordering: 
   assert.ok(okA && okB, `all acknowledged (a pending ${a.pendingCount()}, b pending ${b.pendingCount()})`);
 
   const expected = (dir: string): string[] => Array.from({ length: COUNT }, (_, i) => `${dir} #${i}`);
-  assert.deepEqual(eb['message:received'].map((m) => m.text), expected('a→b'));
-  assert.deepEqual(ea['message:received'].map((m) => m.text), expected('b→a'));
-  assert.deepEqual(ea['message:delivered'].map((d) => d.id), Array.from({ length: COUNT }, (_, i) => `a${i}`));
+  assert.deepEqual(
+    eb['message:received'].map((m) => m.text),
+    expected('a→b'),
+  );
+  assert.deepEqual(
+    ea['message:received'].map((m) => m.text),
+    expected('b→a'),
+  );
+  assert.deepEqual(
+    ea['message:delivered'].map((d) => d.id),
+    Array.from({ length: COUNT }, (_, i) => `a${i}`),
+  );
   const s = proxy.stats;
   assert.ok(s.aToB.dropped > 0 && s.aToB.duplicated > 0 && s.aToB.reordered > 0, 'the proxy really impaired a→b');
   assert.ok(s.bToA.dropped > 0 && s.bToA.duplicated > 0 && s.bToA.reordered > 0, 'and b→a');
-  console.log(`chaos: a→b ${JSON.stringify(s.aToB)}, b→a ${JSON.stringify(s.bToA)}; a loss ${a.stats().lossPct.toFixed(1)}% rtt ${a.stats().rttMs?.toFixed(1)} ms`);
+  console.log(
+    `chaos: a→b ${JSON.stringify(s.aToB)}, b→a ${JSON.stringify(s.bToA)}; a loss ${a.stats().lossPct.toFixed(1)}% rtt ${a.stats().rttMs?.toFixed(1)} ms`,
+  );
 
   // A rotation through the same chaos ends on one key (or fails cleanly), and the chat goes on.
   busA.emit('rotate', {});

@@ -67,12 +67,23 @@ describe('what a command loads', () => {
     const dir = box.configDir();
     const r = loadedBy(['profile', 'list'], { configDir: dir });
     assert.equal(r.code, 0, r.stderr);
-    assert.ok(r.urls.some((u) => u.endsWith('/dist/cli.js')), 'cli.js is in the log');
+    assert.ok(
+      r.urls.some((u) => u.endsWith('/dist/cli.js')),
+      'cli.js is in the log',
+    );
     assert.notDeepEqual(loads(r.urls, STORE), [], 'profile list loads the store');
     assert.deepEqual(loads(r.urls, UI), [], 'profile list draws nothing');
   });
 
-  const noProfile = [['--version'], ['--help'], ['keygen'], ['fingerprint', '--key', KEY], ['demo', '--help'], ['profile', 'add', '--help'], ['join', '--help']];
+  const noProfile = [
+    ['--version'],
+    ['--help'],
+    ['keygen'],
+    ['fingerprint', '--key', KEY],
+    ['demo', '--help'],
+    ['profile', 'add', '--help'],
+    ['join', '--help'],
+  ];
   for (const args of noProfile) {
     it(`${args.map((x) => (x === KEY ? 'KEY' : x)).join(' ')}: neither the config store nor the UI nor the transport`, () => {
       const r = loadedBy(args, { configDir: box.configDir() });

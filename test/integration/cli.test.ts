@@ -79,7 +79,9 @@ describe('profiles', () => {
     assert.match(added.stderr, /generated a new key/);
     ok(box.run(['profile', 'add', 'bob', '--key', KEY_B, '--peer', '[::1]:7755'], { configDir: dir }));
 
-    const list = ok(box.run(['profile', 'list'], { configDir: dir })).stdout.trim().split('\n');
+    const list = ok(box.run(['profile', 'list'], { configDir: dir }))
+      .stdout.trim()
+      .split('\n');
     assert.equal(list.length, 2);
     assert.match(list[0], /^\*\s+alice\s+peer 127\.0\.0\.1:7002/);
     assert.match(list[1], /^\s+bob\s+peer \[::1\]:7755/);
@@ -116,7 +118,12 @@ describe('profiles', () => {
     const before = readConfig(dir);
     assertUsageFailure(box.run(['profile', 'add', 'alice', '--key', KEY_B], { configDir: dir }), /profile "alice" already exists/);
     assert.equal(readConfig(dir), before);
-    for (const args of [['profile', 'show', 'zed'], ['fingerprint', '--profile', 'zed'], ['chat', '--profile', 'zed'], ['profile', 'rm', 'zed']]) {
+    for (const args of [
+      ['profile', 'show', 'zed'],
+      ['fingerprint', '--profile', 'zed'],
+      ['chat', '--profile', 'zed'],
+      ['profile', 'rm', 'zed'],
+    ]) {
       assertUsageFailure(box.run(args, { configDir: dir }), /^fernchat: no profile named "zed" \(known profiles: alice\)$/);
     }
     assert.equal(readConfig(dir), before);
@@ -150,7 +157,11 @@ describe('broken configuration', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['garbage', 'this is {not json', /not valid JSON/],
     ['an empty file', '', /the file is empty/],
-    ['a schema violation', JSON.stringify({ profiles: { alice: { nick: 'a', key: ZERO_KEY, listen: { port: 70000 } } } }), /profiles\.alice\.listen\.port must be an integer 1-65535/],
+    [
+      'a schema violation',
+      JSON.stringify({ profiles: { alice: { nick: 'a', key: ZERO_KEY, listen: { port: 70000 } } } }),
+      /profiles\.alice\.listen\.port must be an integer 1-65535/,
+    ],
   ];
   for (const [what, bytes, re] of cases) {
     it(`${what}: exit 2, one line naming the file, file bytes unchanged`, () => {
@@ -174,7 +185,10 @@ describe('broken configuration', () => {
     fs.mkdirSync(dir);
     const blocker = path.join(dir, 'file');
     fs.writeFileSync(blocker, 'keep');
-    assertUsageFailure(box.run(['profile', 'add', 'x'], { configDir: path.join(blocker, 'sub') }), /cannot write to the config directory .*nothing was changed/);
+    assertUsageFailure(
+      box.run(['profile', 'add', 'x'], { configDir: path.join(blocker, 'sub') }),
+      /cannot write to the config directory .*nothing was changed/,
+    );
     assert.equal(fs.readFileSync(blocker, 'utf8'), 'keep');
   });
 
@@ -219,10 +233,7 @@ describe('invite and join', () => {
     assert.equal(p.key, KEY_B);
     assert.equal(p.nick, 'bob');
     assert.equal(p.default, true);
-    assert.equal(
-      ok(box.run(['fingerprint'], { configDir: joiner })).stdout,
-      ok(box.run(['fingerprint'], { configDir: inviter })).stdout,
-    );
+    assert.equal(ok(box.run(['fingerprint'], { configDir: joiner })).stdout, ok(box.run(['fingerprint'], { configDir: inviter })).stdout);
 
     const before = readConfig(joiner);
     assertUsageFailure(box.run(['join', code, '--name', 'alice'], { configDir: joiner }), /profile "alice" already exists: pass --force/);
@@ -273,12 +284,33 @@ describe('command line', () => {
   });
 
   it('chat without a profile or a key says how to create one', () => {
-    assertUsageFailure(box.run(['chat', '--headless'], { configDir: box.configDir() }), /fernchat profile add NAME --peer HOST:PORT --key KEY.*fernchat join CODE/);
-    assertUsageFailure(box.run(['chat', '--headless', '--key', ZERO_KEY, '--port', '70000'], { configDir: box.configDir() }), /--port must be an integer 1-65535/);
+    assertUsageFailure(
+      box.run(['chat', '--headless'], { configDir: box.configDir() }),
+      /fernchat profile add NAME --peer HOST:PORT --key KEY.*fernchat join CODE/,
+    );
+    assertUsageFailure(
+      box.run(['chat', '--headless', '--key', ZERO_KEY, '--port', '70000'], { configDir: box.configDir() }),
+      /--port must be an integer 1-65535/,
+    );
     assertUsageFailure(box.run(['--headless', '--key', ZERO_KEY, '--peer', '127.0.0.1'], { configDir: box.configDir() }), /--peer must be HOST:PORT/);
   });
 
-  const commands = [[], ['chat'], ['demo'], ['keygen'], ['fingerprint'], ['profile'], ['profile', 'list'], ['profile', 'show'], ['profile', 'add'], ['profile', 'set'], ['profile', 'rm'], ['profile', 'use'], ['invite'], ['join']];
+  const commands = [
+    [],
+    ['chat'],
+    ['demo'],
+    ['keygen'],
+    ['fingerprint'],
+    ['profile'],
+    ['profile', 'list'],
+    ['profile', 'show'],
+    ['profile', 'add'],
+    ['profile', 'set'],
+    ['profile', 'rm'],
+    ['profile', 'use'],
+    ['invite'],
+    ['join'],
+  ];
   it('--help works for every command, exits 0 and shows an example', () => {
     for (const c of commands) {
       const r = box.run([...c, '--help']);

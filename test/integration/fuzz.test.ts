@@ -142,8 +142,19 @@ test(`fuzz: ${CASES} seeded random and mutated datagrams never crash and deliver
 
   const fernet = new Fernet(key);
   const frame: Frame = {
-    type: 'data', sender: a.t.sessionId, receiver: b.t.sessionId, packet: 1_000_000, ts: clock.now() % 2 ** 32, echoTs: 0, echoDelay: 0,
-    ack: 0, sack: [[3, 5]], seq: 1_000, fragIndex: 0, fragCount: 1, payload: encodeMessage({ nick: 'alice', text: 'fuzzed' }),
+    type: 'data',
+    sender: a.t.sessionId,
+    receiver: b.t.sessionId,
+    packet: 1_000_000,
+    ts: clock.now() % 2 ** 32,
+    echoTs: 0,
+    echoDelay: 0,
+    ack: 0,
+    sack: [[3, 5]],
+    seq: 1_000,
+    fragIndex: 0,
+    fragCount: 1,
+    payload: encodeMessage({ nick: 'alice', text: 'fuzzed' }),
   };
   const prng = new Prng(SEED);
   const before = { drops: drops(b.t), malformed: b.t.dropCounts().malformed, received: b.received.length };

@@ -26,11 +26,15 @@ test('two headless processes chat both ways and rotate; both profiles end with t
   const [pa, pb] = await freeUdpPorts(2);
   const dirA = box.configDir();
   const dirB = box.configDir();
-  const add = box.run(['profile', 'add', 'alice', '--host', '127.0.0.1', '--port', String(pa), '--peer', `127.0.0.1:${pb}`, '--nick', 'alice'], { configDir: dirA });
+  const add = box.run(['profile', 'add', 'alice', '--host', '127.0.0.1', '--port', String(pa), '--peer', `127.0.0.1:${pb}`, '--nick', 'alice'], {
+    configDir: dirA,
+  });
   assert.equal(add.code, 0, add.stderr);
   const key = box.run(['profile', 'show', 'alice', '--reveal'], { configDir: dirA }).stdout.match(/key\s+(\S+)/)?.[1];
   assert.ok(key, 'the generated key');
-  const addB = box.run(['profile', 'add', 'bob', '--host', '127.0.0.1', '--port', String(pb), '--peer', `127.0.0.1:${pa}`, '--nick', 'bob', `--key=${key}`], { configDir: dirB });
+  const addB = box.run(['profile', 'add', 'bob', '--host', '127.0.0.1', '--port', String(pb), '--peer', `127.0.0.1:${pa}`, '--nick', 'bob', `--key=${key}`], {
+    configDir: dirB,
+  });
   assert.equal(addB.code, 0, addB.stderr);
   const oldFp = box.run(['fingerprint', '--profile', 'alice'], { configDir: dirA }).stdout.trim();
   assert.equal(box.run(['fingerprint', '--profile', 'bob'], { configDir: dirB }).stdout.trim(), oldFp);
@@ -142,8 +146,16 @@ test('two headless processes through the chaos proxy: 300 lines each way, nothin
   assert.equal(await b.exitCode(30_000), 0, b.err.join('\n'));
   const texts = (p: HeadlessProc): string[] => p.out.map((l) => l.replace(/^\d\d:\d\d:\d\d <\w+> /, ''));
   const got = { a: texts(a), b: texts(b) };
-  assert.deepEqual(got.b, Array.from({ length: N }, (_, i) => `a${i}`), 'b got everything a sent (a exited 0: all acknowledged)');
-  assert.deepEqual(got.a, Array.from({ length: N }, (_, i) => `b${i}`), 'a got everything b sent');
+  assert.deepEqual(
+    got.b,
+    Array.from({ length: N }, (_, i) => `a${i}`),
+    'b got everything a sent (a exited 0: all acknowledged)',
+  );
+  assert.deepEqual(
+    got.a,
+    Array.from({ length: N }, (_, i) => `b${i}`),
+    'a got everything b sent',
+  );
 });
 
 test('a piped file far larger than the send queue arrives whole: stdin is flow-controlled, no line fails', { timeout: 90_000 }, async (t) => {
@@ -161,7 +173,10 @@ test('a piped file far larger than the send queue arrives whole: stdin is flow-c
   assert.equal(await a.exitCode(60_000), 0, a.err.join('\n'));
   await b.waitLine('out', new RegExp(`<alice> line ${N - 1}$`), WAIT_MS);
   const got = b.out.map((l) => l.replace(/^\d\d:\d\d:\d\d <alice> /, ''));
-  assert.deepEqual(got, Array.from({ length: N }, (_, i) => `line ${i}`));
+  assert.deepEqual(
+    got,
+    Array.from({ length: N }, (_, i) => `line ${i}`),
+  );
   assert.ok(!a.err.some((l) => /queue full|not delivered/.test(l)), a.err.join('\n'));
 });
 

@@ -62,7 +62,21 @@ test('a socket + cryptography.fernet Python script and fernchat --wire raw chat 
   while (!pyOut.includes('ready') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   assert.ok(pyOut.includes('ready'), `python did not start: ${pyErr}`);
 
-  const fc = new HeadlessProc(['chat', '--headless', '--wire', 'raw', '--host', '127.0.0.1', '--port', String(fcPort), '--peer', `127.0.0.1:${pyPort}`, `--key=${key}`, '--nick', 'fern']);
+  const fc = new HeadlessProc([
+    'chat',
+    '--headless',
+    '--wire',
+    'raw',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(fcPort),
+    '--peer',
+    `127.0.0.1:${pyPort}`,
+    `--key=${key}`,
+    '--nick',
+    'fern',
+  ]);
   t.after(() => fc.kill());
   await fc.waitLine('err', /^listening on /, WAIT_MS);
   fc.write('hi python');
@@ -78,6 +92,14 @@ test('a socket + cryptography.fernet Python script and fernchat --wire raw chat 
   const shown = fc.out.map((l) => l.replace(/^\d\d:\d\d:\d\d /, ''));
   // Raw text carries no nick: the sender's address stands in.
   const who = `<127.0.0.1:${pyPort}>`;
-  assert.deepEqual(shown, [`${who} echo: hi python`, `${who} echo: sch\u00f6ne gr\u00fc\u00dfe \u2713`, `${who} echo: bye python`, `${who} h\u00e9llo from python \u2713`]);
-  assert.ok(fc.err.some((l) => /raw wire: .*no delivery receipts/.test(l)), 'the raw mode says it has no receipts');
+  assert.deepEqual(shown, [
+    `${who} echo: hi python`,
+    `${who} echo: sch\u00f6ne gr\u00fc\u00dfe \u2713`,
+    `${who} echo: bye python`,
+    `${who} h\u00e9llo from python \u2713`,
+  ]);
+  assert.ok(
+    fc.err.some((l) => /raw wire: .*no delivery receipts/.test(l)),
+    'the raw mode says it has no receipts',
+  );
 });

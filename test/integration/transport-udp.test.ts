@@ -29,7 +29,10 @@ async function ipv6Loopback(): Promise<string | null> {
   }
 }
 
-async function pair(host: string, t: { after: (fn: () => Promise<void>) => void }): Promise<{ a: ChatSession; b: ChatSession; ea: Recorded; eb: Recorded; key: Buffer }> {
+async function pair(
+  host: string,
+  t: { after: (fn: () => Promise<void>) => void },
+): Promise<{ a: ChatSession; b: ChatSession; ea: Recorded; eb: Recorded; key: Buffer }> {
   const key = randomBytes(32);
   const saved: string[] = [];
   // a learns its peer from b's first datagram; b is pointed at a.
@@ -64,7 +67,10 @@ for (const host of ['127.0.0.1', '::1']) {
     assert.equal(await b.transport.flush(20_000), true, 'b: every message acknowledged');
     assert.deepEqual(texts(eb), ['hello bob', paste, 'after the paste']);
     assert.deepEqual(texts(ea), ['hello alice']);
-    assert.deepEqual(ea['message:delivered'].map((d) => d.id), ['a1', 'a2', 'a3']);
+    assert.deepEqual(
+      ea['message:delivered'].map((d) => d.id),
+      ['a1', 'a2', 'a3'],
+    );
 
     b.bus.emit('rotate', {});
     await waitFor(() => ea['key:rotated'].length === 1 && eb['key:rotated'].length === 1, 10_000, 'the rotation');

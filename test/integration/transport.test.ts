@@ -25,7 +25,10 @@ test('handshake, then messages both ways arrive once, in order, with sent → de
   const a = lab.peer('alice', A, B);
   const b = lab.peer('bob', B, A);
   await lab.settle();
-  assert.deepEqual(a.events['peer:state'].map((s) => s.state), ['connecting', 'online']);
+  assert.deepEqual(
+    a.events['peer:state'].map((s) => s.state),
+    ['connecting', 'online'],
+  );
   assert.deepEqual(b.events['peer:nick'], [{ nick: 'alice' }]);
   assert.deepEqual(a.events['peer:address'][0], { address: '10.0.0.2:7002', previous: null, reason: 'configured' });
 
@@ -34,8 +37,14 @@ test('handshake, then messages both ways arrive once, in order, with sent → de
   await lab.advance(200);
   assert.deepEqual(b.texts(), ['one', 'two', 'three']);
   assert.deepEqual(a.texts(), ['reply']);
-  assert.deepEqual(b.events['message:received'].map((m) => m.from), ['alice', 'alice', 'alice']);
-  assert.deepEqual(a.events['message:sent'].map((m) => m.id), ids);
+  assert.deepEqual(
+    b.events['message:received'].map((m) => m.from),
+    ['alice', 'alice', 'alice'],
+  );
+  assert.deepEqual(
+    a.events['message:sent'].map((m) => m.id),
+    ids,
+  );
   assert.deepEqual(delivered(a), ids);
   assert.deepEqual(delivered(b), [back]);
   assert.equal(a.transport.pendingCount(), 0);
@@ -279,7 +288,9 @@ test('raw wire: one token per message, no receipts, too-long messages refused, r
   assert.equal(a.events['message:delivered'].length, 0);
   assert.equal(a.events['message:sent'].length, 1);
   const long = a.send('x'.repeat(MAX_FRAME_PLAINTEXT + 1));
-  assert.deepEqual(a.events['message:failed'], [{ id: long, text: 'x'.repeat(MAX_FRAME_PLAINTEXT + 1), reason: `too long for raw mode (max ${MAX_FRAME_PLAINTEXT} bytes)` }]);
+  assert.deepEqual(a.events['message:failed'], [
+    { id: long, text: 'x'.repeat(MAX_FRAME_PLAINTEXT + 1), reason: `too long for raw mode (max ${MAX_FRAME_PLAINTEXT} bytes)` },
+  ]);
   a.send('y'.repeat(MAX_FRAME_PLAINTEXT));
   await lab.advance(100);
   assert.equal(b.texts()[1]?.length, MAX_FRAME_PLAINTEXT);

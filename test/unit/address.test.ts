@@ -17,7 +17,21 @@ describe('parseHostPort', () => {
   for (const [input, host, port] of ok) {
     test(JSON.stringify(input), () => assert.deepEqual(parseHostPort(input), { host, port }));
   }
-  const bad = ['', ':', '1.2.3.4', '1.2.3.4:0', '1.2.3.4:-1', '1.2.3.4:1e3', '1.2.3.4:007755', 'a..b:1', '-a.com:1', `${'a'.repeat(64)}.com:1`, '[::1:7755', '[]:1', 'host:port'];
+  const bad = [
+    '',
+    ':',
+    '1.2.3.4',
+    '1.2.3.4:0',
+    '1.2.3.4:-1',
+    '1.2.3.4:1e3',
+    '1.2.3.4:007755',
+    'a..b:1',
+    '-a.com:1',
+    `${'a'.repeat(64)}.com:1`,
+    '[::1:7755',
+    '[]:1',
+    'host:port',
+  ];
   for (const input of bad) {
     test(`rejects ${JSON.stringify(input)}`, () => assert.ok('error' in parseHostPort(input)));
   }

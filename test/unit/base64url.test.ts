@@ -19,7 +19,7 @@ function reference(bytes: Uint8Array): string {
   return s + '='.repeat((4 - (s.length % 4)) % 4);
 }
 
-test('encode matches Node\'s base64url with padding, and decode inverts it', () => {
+test("encode matches Node's base64url with padding, and decode inverts it", () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
       const text = encodeBase64Url(bytes);

@@ -20,7 +20,11 @@ function view(peer: Address | null): { bus: Bus; text(): string } {
   screens.push({ destroy: () => ns.screen.destroy() });
   const pane = new ChatPane(ns.screen, { capacity: 1000, seconds: false, colors: 256 });
   const bus = new Bus();
-  const opts = { nick: 'alice', wire: 'reliable', ui: { scrollback: 1000, bell: false, title: false, mouse: false, term: null, seconds: false } } as unknown as ChatOptions;
+  const opts = {
+    nick: 'alice',
+    wire: 'reliable',
+    ui: { scrollback: 1000, bell: false, title: false, mouse: false, term: null, seconds: false },
+  } as unknown as ChatOptions;
   const v = new BusView({ bus, opts, listen: { host: '127.0.0.1', port: 7001 }, fingerprint: 'AAAA-BBBB-CCCC-DDDD', peer }, pane, {
     changed: () => {},
     notify: () => {},

@@ -67,7 +67,10 @@ test('loss 0 forwards everything both ways; each side sees the proxy as its peer
   const b = await peer();
   const px = await proxy(a, b, clean);
   const toB = await run(px, a, px.forA, b, 100, {});
-  assert.deepEqual(toB, Array.from({ length: 100 }, (_, i) => `m${i}`));
+  assert.deepEqual(
+    toB,
+    Array.from({ length: 100 }, (_, i) => `m${i}`),
+  );
   assert.deepEqual(b.got[0]?.from, px.forB);
   const toA = await run(px, b, px.forB, a, 50, {});
   assert.equal(toA.length, 50);

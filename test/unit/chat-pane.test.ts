@@ -82,7 +82,10 @@ function assertTerminalMatchesBuffer(ts: TermScreen, what: string): void {
     const tl = buf.getLine(buf.viewportY + y)!;
     // Messages are built only on a mismatch: this runs for every cell of every step.
     const check = (x: number, aspect: string, actual: unknown, expected: unknown): void => {
-      if (actual !== expected) assert.fail(`${what}: cell ${y},${x} ${aspect}: terminal ${JSON.stringify(actual)}, blessed ${JSON.stringify(expected)} (row: ${JSON.stringify(tl.translateToString(true))})`);
+      if (actual !== expected)
+        assert.fail(
+          `${what}: cell ${y},${x} ${aspect}: terminal ${JSON.stringify(actual)}, blessed ${JSON.stringify(expected)} (row: ${JSON.stringify(tl.translateToString(true))})`,
+        );
     };
     for (let x = 0; x < lines[y]!.length; x++) {
       const [attr, ch] = lines[y]![x]!;
@@ -144,74 +147,102 @@ function rng(seed: number): (n: number) => number {
   };
 }
 
-const WORDS = ['hello', 'fernet', 'key', 'udp', 'the', 'a', 'message', 'over', 'loopback', 'retransmit', '日本語', '🙂', 'rotation', 'x', 'supercalifragilisticexpialidocious'];
+const WORDS = [
+  'hello',
+  'fernet',
+  'key',
+  'udp',
+  'the',
+  'a',
+  'message',
+  'over',
+  'loopback',
+  'retransmit',
+  '日本語',
+  '🙂',
+  'rotation',
+  'x',
+  'supercalifragilisticexpialidocious',
+];
 
 function text(rand: (n: number) => number): string {
   return Array.from({ length: 1 + rand(30) }, () => WORDS[rand(WORDS.length)]!).join(' ');
 }
 
-for (const seed of [2024, 7, 99]) test(`random session ${seed}: the terminal shows what full repaints show, and matches blessed cell for cell`, async () => {
-  const scrolled = new Window(termScreen(80, 24));
-  const reference = new Window(termScreen(80, 24));
-  reference.honest = false;
-  // The reference never scrolls: its pane is always told something is drawn over it.
-  reference.pane.sync = ((orig) => (w: number, h: number) => orig(w, h, { overlaid: true }))(reference.pane.sync.bind(reference.pane));
-  const windows = [scrolled, reference];
-  const rand = rng(seed);
-  let time = new Date(2026, 0, 5, 12, 0).getTime();
-  const ownIds: number[] = [];
-  for (let step = 0; step < 250; step++) {
-    const op = rand(100);
-    const what = `step ${step} op ${op}`;
-    if (op < 55) {
-      const kind = (['message', 'own', 'system', 'error'] as const)[rand(4)]!;
-      const t = text(rand);
-      time += rand(3) === 0 ? 86_400_000 / 4 : 1000; // now and then a new day: a separator row
-      const ids = windows.map((w) => w.pane.add({ kind, nick: kind === 'message' ? 'alice' : kind === 'own' ? 'me' : undefined, text: t, time, delivery: kind === 'own' ? 'pending' : undefined }));
-      if (kind === 'own') ownIds.push(ids[0]!);
-    } else if (op < 65 && ownIds.length > 0) {
-      const id = ownIds[rand(ownIds.length)]!;
-      const delivery = rand(2) === 0 ? 'delivered' : 'failed';
-      for (const w of windows) w.pane.update(id, { delivery, reason: delivery === 'failed' ? 'no ack' : undefined });
-    } else if (op < 75) {
-      const n = rand(5);
-      const by = 1 + rand(3);
-      for (const w of windows) {
-        if (n === 0) w.pane.pageUp();
-        else if (n === 1) w.pane.pageDown();
-        else if (n === 2) w.pane.scrollLines(by);
-        else if (n === 3) w.pane.scrollLines(-by);
-        else w.pane.bottom();
+for (const seed of [2024, 7, 99])
+  test(`random session ${seed}: the terminal shows what full repaints show, and matches blessed cell for cell`, async () => {
+    const scrolled = new Window(termScreen(80, 24));
+    const reference = new Window(termScreen(80, 24));
+    reference.honest = false;
+    // The reference never scrolls: its pane is always told something is drawn over it.
+    reference.pane.sync = (
+      (orig) => (w: number, h: number) =>
+        orig(w, h, { overlaid: true })
+    )(reference.pane.sync.bind(reference.pane));
+    const windows = [scrolled, reference];
+    const rand = rng(seed);
+    let time = new Date(2026, 0, 5, 12, 0).getTime();
+    const ownIds: number[] = [];
+    for (let step = 0; step < 250; step++) {
+      const op = rand(100);
+      const what = `step ${step} op ${op}`;
+      if (op < 55) {
+        const kind = (['message', 'own', 'system', 'error'] as const)[rand(4)]!;
+        const t = text(rand);
+        time += rand(3) === 0 ? 86_400_000 / 4 : 1000; // now and then a new day: a separator row
+        const ids = windows.map((w) =>
+          w.pane.add({
+            kind,
+            nick: kind === 'message' ? 'alice' : kind === 'own' ? 'me' : undefined,
+            text: t,
+            time,
+            delivery: kind === 'own' ? 'pending' : undefined,
+          }),
+        );
+        if (kind === 'own') ownIds.push(ids[0]!);
+      } else if (op < 65 && ownIds.length > 0) {
+        const id = ownIds[rand(ownIds.length)]!;
+        const delivery = rand(2) === 0 ? 'delivered' : 'failed';
+        for (const w of windows) w.pane.update(id, { delivery, reason: delivery === 'failed' ? 'no ack' : undefined });
+      } else if (op < 75) {
+        const n = rand(5);
+        const by = 1 + rand(3);
+        for (const w of windows) {
+          if (n === 0) w.pane.pageUp();
+          else if (n === 1) w.pane.pageDown();
+          else if (n === 2) w.pane.scrollLines(by);
+          else if (n === 3) w.pane.scrollLines(-by);
+          else w.pane.bottom();
+        }
+      } else if (op < 82) {
+        const hidden = !scrolled.overlay.hidden;
+        const honest = rand(2) === 0;
+        for (const w of windows) {
+          if (hidden) w.overlay.hide();
+          else w.overlay.show();
+          w.overlay.setContent(`overlay ${step}`);
+        }
+        scrolled.honest = honest;
+      } else if (op < 85) {
+        const cols = 30 + rand(70);
+        const rows = 6 + rand(24);
+        for (const w of windows) await w.ts.resize(cols, rows);
+      } else if (op < 87) {
+        for (const w of windows) w.ts.screen.realloc(); // Ctrl-L
       }
-    } else if (op < 82) {
-      const hidden = !scrolled.overlay.hidden;
-      const honest = rand(2) === 0;
+      const status = `status ${step} ${'·'.repeat(rand(3))}`;
       for (const w of windows) {
-        if (hidden) w.overlay.hide();
-        else w.overlay.show();
-        w.overlay.setContent(`overlay ${step}`);
+        w.statusText = status;
+        await w.ts.render();
       }
-      scrolled.honest = honest;
-    } else if (op < 85) {
-      const cols = 30 + rand(70);
-      const rows = 6 + rand(24);
-      for (const w of windows) await w.ts.resize(cols, rows);
-    } else if (op < 87) {
-      for (const w of windows) w.ts.screen.realloc(); // Ctrl-L
+      assertTerminalMatchesBuffer(scrolled.ts, what);
+      assertTerminalMatchesBuffer(reference.ts, `${what} (reference)`);
+      assert.deepEqual(screenText(scrolled.ts), screenText(reference.ts), `${what}: what the terminal shows`);
     }
-    const status = `status ${step} ${'·'.repeat(rand(3))}`;
-    for (const w of windows) {
-      w.statusText = status;
-      await w.ts.render();
-    }
-    assertTerminalMatchesBuffer(scrolled.ts, what);
-    assertTerminalMatchesBuffer(reference.ts, `${what} (reference)`);
-    assert.deepEqual(screenText(scrolled.ts), screenText(reference.ts), `${what}: what the terminal shows`);
-  }
-  assert.ok(scrolled.pane.scrolledRows > 0, 'the session should have scrolled the terminal');
-  assert.equal(reference.pane.scrolledRows, 0);
-  assert.ok(scrolled.ts.bytes < reference.ts.bytes, `scrolling wrote ${scrolled.ts.bytes} bytes, full repaints ${reference.ts.bytes}`);
-});
+    assert.ok(scrolled.pane.scrolledRows > 0, 'the session should have scrolled the terminal');
+    assert.equal(reference.pane.scrolledRows, 0);
+    assert.ok(scrolled.ts.bytes < reference.ts.bytes, `scrolling wrote ${scrolled.ts.bytes} bytes, full repaints ${reference.ts.bytes}`);
+  });
 
 test('a line arriving at the bottom scrolls the region: its own rows go out, the rest of the pane and the status row stay', async () => {
   const w = new Window(termScreen(100, 30));

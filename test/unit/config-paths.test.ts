@@ -23,10 +23,7 @@ describe('config location', () => {
 
   it('knows the macOS and Windows defaults', () => {
     assert.equal(defaultConfigDir({ env: {}, platform: 'darwin', homedir: '/Users/u' }), '/Users/u/Library/Preferences/fernchat');
-    assert.equal(
-      defaultConfigDir({ env: { APPDATA: '/appdata' }, platform: 'win32', homedir: '/h' }),
-      path.join('/appdata', 'fernchat', 'Config'),
-    );
+    assert.equal(defaultConfigDir({ env: { APPDATA: '/appdata' }, platform: 'win32', homedir: '/h' }), path.join('/appdata', 'fernchat', 'Config'));
   });
 
   describe('agrees with conf', () => {
@@ -62,10 +59,7 @@ describe('permission warning', () => {
   });
 
   it('names the directory alone', () => {
-    assert.equal(
-      permissionWarning('/d', 0o40755, '/d/c.json', 0o100600),
-      'warning: /d is readable by other users (mode 0755); run: chmod 700 /d',
-    );
+    assert.equal(permissionWarning('/d', 0o40755, '/d/c.json', 0o100600), 'warning: /d is readable by other users (mode 0755); run: chmod 700 /d');
   });
 
   it('puts both in one line', () => {

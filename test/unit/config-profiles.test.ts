@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  addProfile,
-  chooseProfile,
-  getProfile,
-  newProfile,
-  parseProfilePatch,
-  removeProfile,
-  setProfile,
-  useProfile,
-} from '../../src/config/profiles.js';
+import { addProfile, chooseProfile, getProfile, newProfile, parseProfilePatch, removeProfile, setProfile, useProfile } from '../../src/config/profiles.js';
 import { type ConfigFile, emptyConfig } from '../../src/config/schema.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 
@@ -33,7 +24,10 @@ describe('profile operations', () => {
 
   it('add refuses an existing name unless forced, and a bad name', () => {
     const cfg = twoProfiles();
-    assert.throws(() => addProfile(cfg, 'bob', newProfile({ nick: 'x', key: KEY_A })), (e: unknown) => e instanceof ConfigError && /"bob" already exists/.test(e.message));
+    assert.throws(
+      () => addProfile(cfg, 'bob', newProfile({ nick: 'x', key: KEY_A })),
+      (e: unknown) => e instanceof ConfigError && /"bob" already exists/.test(e.message),
+    );
     assert.equal(cfg.profiles.bob.nick, 'bob');
     addProfile(cfg, 'bob', newProfile({ nick: 'x', key: KEY_A }), { force: true });
     assert.equal(cfg.profiles.bob.nick, 'x');
@@ -81,12 +75,31 @@ describe('profile operations', () => {
 describe('parseProfilePatch', () => {
   it('parses every flag', () => {
     const patch = parseProfilePatch({
-      nick: 'al', host: '::', port: '7001', peer: '[::1]:7002', key: KEY_A.slice(0, -1), wire: 'raw',
-      clockSkew: '30', tokenTtl: '60', scrollback: '500', bell: true, title: false, mouse: true, seconds: true, term: 'screen',
+      nick: 'al',
+      host: '::',
+      port: '7001',
+      peer: '[::1]:7002',
+      key: KEY_A.slice(0, -1),
+      wire: 'raw',
+      clockSkew: '30',
+      tokenTtl: '60',
+      scrollback: '500',
+      bell: true,
+      title: false,
+      mouse: true,
+      seconds: true,
+      term: 'screen',
     });
     assert.deepEqual(patch, {
-      nick: 'al', listenHost: '::', listenPort: 7001, peer: { host: '::1', port: 7002 }, key: KEY_A, wire: 'raw',
-      clockSkewS: 30, tokenTtlS: 60, ui: { scrollback: 500, bell: true, title: false, mouse: true, seconds: true, term: 'screen' },
+      nick: 'al',
+      listenHost: '::',
+      listenPort: 7001,
+      peer: { host: '::1', port: 7002 },
+      key: KEY_A,
+      wire: 'raw',
+      clockSkewS: 30,
+      tokenTtlS: 60,
+      ui: { scrollback: 500, bell: true, title: false, mouse: true, seconds: true, term: 'screen' },
     });
   });
 
@@ -110,7 +123,10 @@ describe('parseProfilePatch', () => {
   ];
   for (const [flags, re] of bad) {
     it(`rejects ${JSON.stringify(flags)}`, () => {
-      assert.throws(() => parseProfilePatch(flags), (e: unknown) => e instanceof UsageError && re.test(e.message));
+      assert.throws(
+        () => parseProfilePatch(flags),
+        (e: unknown) => e instanceof UsageError && re.test(e.message),
+      );
     });
   }
 });

@@ -133,7 +133,7 @@ describe('config schema', () => {
     for (const [data, re] of cases) assert.throws(() => validateConfig(data), re, JSON.stringify(data));
   });
 
-  it('tolerates conf\'s own __internal__ key', () => {
+  it("tolerates conf's own __internal__ key", () => {
     assert.deepEqual(validateConfig({ __internal__: { migrations: {} }, profiles: {} }).profiles, {});
   });
 });

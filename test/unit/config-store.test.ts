@@ -82,9 +82,13 @@ describe('ProfileStore', () => {
     const s = store(dir);
     add(s, 'a');
     const before = fs.readFileSync(s.path, 'utf8');
-    assert.throws(() => s.update(() => {
-      throw new ConfigError('nope');
-    }), /nope/);
+    assert.throws(
+      () =>
+        s.update(() => {
+          throw new ConfigError('nope');
+        }),
+      /nope/,
+    );
     assert.equal(fs.readFileSync(s.path, 'utf8'), before);
   });
 
@@ -94,7 +98,10 @@ describe('ProfileStore', () => {
     const blocker = path.join(dir, 'file');
     fs.writeFileSync(blocker, 'keep me');
     const s = store(path.join(blocker, 'sub'));
-    assert.throws(() => add(s, 'x'), (err: unknown) => err instanceof ConfigError && /cannot write to the config directory .*nothing was changed/.test(err.message));
+    assert.throws(
+      () => add(s, 'x'),
+      (err: unknown) => err instanceof ConfigError && /cannot write to the config directory .*nothing was changed/.test(err.message),
+    );
     assert.equal(fs.readFileSync(blocker, 'utf8'), 'keep me');
   });
 

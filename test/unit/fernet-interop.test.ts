@@ -115,7 +115,15 @@ function py(request: object): unknown {
   return JSON.parse(r.stdout);
 }
 
-const PLAINTEXTS = [Buffer.alloc(0), Buffer.from('hello'), Buffer.from([0, 255, 128, 10, 13]), randomBytes(15), randomBytes(16), randomBytes(1000), randomBytes(64 * 1024)];
+const PLAINTEXTS = [
+  Buffer.alloc(0),
+  Buffer.from('hello'),
+  Buffer.from([0, 255, 128, 10, 13]),
+  randomBytes(15),
+  randomBytes(16),
+  randomBytes(1000),
+  randomBytes(64 * 1024),
+];
 
 test('Python: our keys and tokens are accepted and decrypt there', (t) => {
   if (skipReason) {
@@ -127,7 +135,10 @@ test('Python: our keys and tokens are accepted and decrypt there', (t) => {
   const f = new Fernet(parseKey(keyText));
   const tokens = PLAINTEXTS.map((p) => f.encrypt(p).toString('latin1'));
   const out = py({ op: 'decrypt', key: keyText, ttl: 60, tokens }) as string[];
-  assert.deepEqual(out.map((b) => Buffer.from(b, 'base64')), PLAINTEXTS);
+  assert.deepEqual(
+    out.map((b) => Buffer.from(b, 'base64')),
+    PLAINTEXTS,
+  );
 });
 
 test('Python: its keys parse here and its tokens decrypt here', (t) => {
@@ -170,7 +181,10 @@ test('Python: byte-identical tokens from the same key, time, IV and plaintext', 
     t.skip(reason);
     return;
   }
-  assert.deepEqual(out, cases.map((c) => f.encrypt(c.plain, c.ts, c.iv).toString('latin1')));
+  assert.deepEqual(
+    out,
+    cases.map((c) => f.encrypt(c.plain, c.ts, c.iv).toString('latin1')),
+  );
 });
 
 test('Python: ttl and clock-skew verdicts agree at the boundaries', (t) => {

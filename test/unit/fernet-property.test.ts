@@ -44,7 +44,7 @@ function expectedFlipError(byteIndex: number): typeof FernetError {
   return byteIndex === 0 ? InvalidVersionError : InvalidSignatureError;
 }
 
-test('every single-bit flip of a token\'s decoded bytes, re-encoded, is rejected (exhaustive, two sizes)', () => {
+test("every single-bit flip of a token's decoded bytes, re-encoded, is rejected (exhaustive, two sizes)", () => {
   for (const length of [0, 100]) {
     const token = f.encrypt(bytesFrom(length, length), NOW);
     const raw = decodeBase64Url(token)!;
@@ -56,7 +56,7 @@ test('every single-bit flip of a token\'s decoded bytes, re-encoded, is rejected
   }
 });
 
-test('every single-bit flip of a token\'s text bytes is rejected with a FernetError (exhaustive, six sizes)', () => {
+test("every single-bit flip of a token's text bytes is rejected with a FernetError (exhaustive, six sizes)", () => {
   // Sizes with 2, 1 and 0 '=' so flips of padding and of spare bits are covered;
   // the last three make texts of 2,060+ characters, judged by the native decoder.
   for (const length of [5, 20, 40, 1480, 1496, 1512]) {

@@ -98,7 +98,10 @@ const NOW = 1_700_000_000;
 
 /** Re-sign a hand-altered token, so the test reaches the check behind the HMAC. */
 function forge(raw: Buffer): string {
-  createHmac('sha256', key.subarray(0, 16)).update(raw.subarray(0, raw.length - 32)).digest().copy(raw, raw.length - 32);
+  createHmac('sha256', key.subarray(0, 16))
+    .update(raw.subarray(0, raw.length - 32))
+    .digest()
+    .copy(raw, raw.length - 32);
   return encodeBase64Url(raw).toString('latin1');
 }
 
@@ -123,7 +126,10 @@ test('base64: missing padding, standard-alphabet characters, whitespace and non-
 
 test('base64: non-zero spare bits in the last character are rejected (one text per token)', () => {
   // 73 raw bytes end in "==" (4 spare bits), 89 raw bytes in "=" (2 spare bits).
-  for (const [plainLength, pads] of [[10, 2], [20, 1]] as const) {
+  for (const [plainLength, pads] of [
+    [10, 2],
+    [20, 1],
+  ] as const) {
     const token = f.encrypt(Buffer.alloc(plainLength), NOW).toString('latin1');
     const pos = token.indexOf('=') - 1;
     assert.equal(token.length - 1 - pos, pads);

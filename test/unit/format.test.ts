@@ -37,7 +37,12 @@ describe('formatLine: what the user sees', () => {
     ['error', { kind: 'error', text: 'boom' }, 40, ['[09:05] -!- boom']],
     ['day separator centred', { kind: 'day', text: '' }, 44, ['    ─── Wednesday, 25 November 2026 ───']],
     ['day separator, narrow', { kind: 'day', text: '' }, 23, ['  ─ Wed 25 Nov 2026 ─']],
-    ['continuation rows indented under the text', { text: 'one two three four five' }, 26, ['[09:05] <alice> one two', '                three four', '                five']],
+    [
+      'continuation rows indented under the text',
+      { text: 'one two three four five' },
+      26,
+      ['[09:05] <alice> one two', '                three four', '                five'],
+    ],
     ['hard newlines in a message', { text: 'a\nb' }, 40, ['[09:05] <alice> a', '                b']],
     ['empty text', { text: '' }, 40, ['[09:05] <alice> ']],
     ['tags in text stay literal', { text: '{bold}x{/bold}' }, 40, ['[09:05] <alice> {bold}x{/bold}']],

@@ -66,15 +66,37 @@ test('a 1 MiB paste fits the fragment count at the data payload size', () => {
 test('Reassembler: inconsistencies throw ReassemblyError and reset for the next message', () => {
   const cases: Array<[string, (r: Reassembler) => void]> = [
     ['first fragment not 0', (r) => r.push(1, 3, Buffer.from('b'))],
-    ['skipped index', (r) => { r.push(0, 3, Buffer.from('a')); r.push(2, 3, Buffer.from('c')); }],
-    ['repeated index', (r) => { r.push(0, 3, Buffer.from('a')); r.push(0, 3, Buffer.from('a')); }],
-    ['count changed mid-message', (r) => { r.push(0, 3, Buffer.from('a')); r.push(1, 4, Buffer.from('b')); }],
+    [
+      'skipped index',
+      (r) => {
+        r.push(0, 3, Buffer.from('a'));
+        r.push(2, 3, Buffer.from('c'));
+      },
+    ],
+    [
+      'repeated index',
+      (r) => {
+        r.push(0, 3, Buffer.from('a'));
+        r.push(0, 3, Buffer.from('a'));
+      },
+    ],
+    [
+      'count changed mid-message',
+      (r) => {
+        r.push(0, 3, Buffer.from('a'));
+        r.push(1, 4, Buffer.from('b'));
+      },
+    ],
     ['count 0', (r) => r.push(0, 0, Buffer.from('a'))],
     ['count over u16', (r) => r.push(0, 70_000, Buffer.from('a'))],
   ];
   for (const [name, run] of cases) {
     const r = new Reassembler();
-    assert.throws(() => run(r), (e: unknown) => e instanceof ReassemblyError && e.name === 'ReassemblyError' && e.reason === 'malformed', name);
+    assert.throws(
+      () => run(r),
+      (e: unknown) => e instanceof ReassemblyError && e.name === 'ReassemblyError' && e.reason === 'malformed',
+      name,
+    );
     assert.equal(r.partialBytes, 0, `${name}: reset`);
     assert.deepEqual(feed(r, [Buffer.from('ok'), Buffer.from('!')]), Buffer.from('ok!'), `${name}: usable again`);
   }

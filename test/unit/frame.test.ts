@@ -105,9 +105,9 @@ test('property: encode/decode roundtrip for every type and field range', () => {
       fc.integer({ min: 1, max: 2 ** 48 - 1 }),
       fc.tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffff })),
       arbSack,
-      fc.tuple(fc.nat({ max: 0xffffffff }), fc.integer({ min: 1, max: 0xffff })).chain(([seq, count]) =>
-        fc.tuple(fc.constant(seq), fc.nat({ max: count - 1 }), fc.constant(count)),
-      ),
+      fc
+        .tuple(fc.nat({ max: 0xffffffff }), fc.integer({ min: 1, max: 0xffff }))
+        .chain(([seq, count]) => fc.tuple(fc.constant(seq), fc.nat({ max: count - 1 }), fc.constant(count))),
       fc.uint8Array({ maxLength: 400 }),
       (sender, receiver, packet, [ts, echoTs, echoDelay], { ack, sack }, [seq, fragIndex, fragCount], bytes) => {
         const payload = Buffer.from(bytes.subarray(0, MAX_FRAME_PLAINTEXT - frameOverhead(sack.length)));
@@ -137,8 +137,26 @@ test('decodeFrame rejects malformed frames with FrameError', () => {
     ['zero packet', Buffer.concat([good.subarray(0, 20), Buffer.alloc(6), good.subarray(26)])],
     ['sack count over max', patch(good, 40, MAX_SACK_RANGES + 1)],
     ['empty sack range', encodeRaw({ ack: 1, sack: [[3, 3]] })],
-    ['descending sack ranges', encodeRaw({ ack: 1, sack: [[10, 12], [3, 5]] })],
-    ['overlapping sack ranges', encodeRaw({ ack: 1, sack: [[3, 6], [5, 8]] })],
+    [
+      'descending sack ranges',
+      encodeRaw({
+        ack: 1,
+        sack: [
+          [10, 12],
+          [3, 5],
+        ],
+      }),
+    ],
+    [
+      'overlapping sack ranges',
+      encodeRaw({
+        ack: 1,
+        sack: [
+          [3, 6],
+          [5, 8],
+        ],
+      }),
+    ],
     ['sack range below ack', encodeRaw({ ack: 5, sack: [[3, 6]] })],
     ['fragIndex == fragCount', encodeRaw({ fragIndex: 2, fragCount: 2 })],
     ['fragCount 0 on data', encodeRaw({ fragIndex: 0, fragCount: 0 })],
@@ -150,7 +168,11 @@ test('decodeFrame rejects malformed frames with FrameError', () => {
     ['hello nick over the limit', encodeRaw({ type: 1, fragCount: 0, payload: Buffer.alloc(MAX_NICK_BYTES + 1, 0x61) })],
   ];
   for (const [name, buf] of cases) {
-    assert.throws(() => decodeFrame(buf), (e: unknown) => e instanceof FrameError && e.name === 'FrameError' && e.reason === 'malformed', name);
+    assert.throws(
+      () => decodeFrame(buf),
+      (e: unknown) => e instanceof FrameError && e.name === 'FrameError' && e.reason === 'malformed',
+      name,
+    );
   }
 });
 
@@ -206,8 +228,17 @@ test('encodeFrame throws TypeError on out-of-range fields', () => {
 });
 
 test('touching sack ranges are tolerated, and a range may start at the ack', () => {
-  const f = frame({ ack: 4, sack: [[4, 6], [6, 9]] });
-  assert.deepEqual(decodeFrame(encodeFrame(f)).sack, [[4, 6], [6, 9]]);
+  const f = frame({
+    ack: 4,
+    sack: [
+      [4, 6],
+      [6, 9],
+    ],
+  });
+  assert.deepEqual(decodeFrame(encodeFrame(f)).sack, [
+    [4, 6],
+    [6, 9],
+  ]);
 });
 
 test('MAX_FRAME_PLAINTEXT: its token fits in MAX_DATAGRAM_BYTES, one byte more does not (real Fernet)', () => {
@@ -264,7 +295,15 @@ function patch(buf: Buffer, i: number, v: number): Buffer {
 }
 
 /** A frame written field by field, bypassing encodeFrame's checks, to feed decodeFrame what a broken peer might send. */
-function encodeRaw(o: { type?: number; ack?: number; sack?: Array<[number, number]>; seq?: number; fragIndex?: number; fragCount?: number; payload?: Buffer }): Buffer {
+function encodeRaw(o: {
+  type?: number;
+  ack?: number;
+  sack?: Array<[number, number]>;
+  seq?: number;
+  fragIndex?: number;
+  fragCount?: number;
+  payload?: Buffer;
+}): Buffer {
   const sack = o.sack ?? [];
   const head = Buffer.alloc(frameOverhead(sack.length));
   head.set([0xfc, 0x01, 0x01, o.type ?? 2]);

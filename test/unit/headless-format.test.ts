@@ -38,9 +38,17 @@ test('status lines and JSON events for system facts never carry the key', () => 
   assert.equal(statusLine(rotated), 'key rotated: AAAA-AAAA-AAAA-AAAA → BBBB-BBBB-BBBB-BBBB');
   const json = jsonEvent(rotated, 0);
   assert.ok(!json.includes('SECRET'));
-  assert.deepEqual(JSON.parse(json), { type: 'rotated', oldFingerprint: 'AAAA-AAAA-AAAA-AAAA', fingerprint: 'BBBB-BBBB-BBBB-BBBB', time: '1970-01-01T00:00:00.000Z' });
+  assert.deepEqual(JSON.parse(json), {
+    type: 'rotated',
+    oldFingerprint: 'AAAA-AAAA-AAAA-AAAA',
+    fingerprint: 'BBBB-BBBB-BBBB-BBBB',
+    time: '1970-01-01T00:00:00.000Z',
+  });
   assert.equal(statusLine({ name: 'peer:state', e: { state: 'online' } }), 'peer online');
-  assert.equal(statusLine({ name: 'peer:address', e: { address: '1.2.3.4:5', previous: '1.2.3.4:6', reason: 'roamed' } }), 'peer moved to 1.2.3.4:5 (was 1.2.3.4:6)');
+  assert.equal(
+    statusLine({ name: 'peer:address', e: { address: '1.2.3.4:5', previous: '1.2.3.4:6', reason: 'roamed' } }),
+    'peer moved to 1.2.3.4:5 (was 1.2.3.4:6)',
+  );
   assert.equal(statusLine({ name: 'error', e: { severity: 'fatal', message: 'boom\x1b[2J' } }), 'error: boom');
   assert.equal(statusLine({ name: 'message:failed', e: { id: 'x', text: 'y'.repeat(100), reason: 'queue full' } }), `not sent: queue full: ${'y'.repeat(59)}…`);
   assert.equal(excerpt('short'), 'short');

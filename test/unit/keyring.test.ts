@@ -113,7 +113,10 @@ test('decrypt errors: the current key error when no slot verifies, the verifying
   // No slot holds the key: InvalidSignatureError (the current key's verdict).
   assert.throws(() => ring.decrypt(tokenUnder(k3, clock), OPTS), InvalidSignatureError);
   // Garbage: the token itself is wrong, whatever the key.
-  assert.throws(() => ring.decrypt(Buffer.from('not a token!'), OPTS), (e: unknown) => e instanceof FernetError && e.code === 'bad-base64');
+  assert.throws(
+    () => ring.decrypt(Buffer.from('not a token!'), OPTS),
+    (e: unknown) => e instanceof FernetError && e.code === 'bad-base64',
+  );
   // A token under next that is too old: next verified the HMAC, so its verdict wins.
   const old = new Fernet(k2).encrypt(Buffer.from('x'), Math.floor(clock.now() / 1000) - 601);
   assert.throws(() => ring.decrypt(old, OPTS), TokenExpiredError);
@@ -154,7 +157,7 @@ test('keyAgeMs follows the clock', () => {
   assert.equal(ring.keyAgeMs, 1234);
 });
 
-test('each decrypt judges the token by that call\'s clock and options (nothing carried over from the last call)', () => {
+test("each decrypt judges the token by that call's clock and options (nothing carried over from the last call)", () => {
   const { clock, k, ring } = setup();
   const token = tokenUnder(k, clock);
   assert.equal(ring.decrypt(token, OPTS).slot, 'current');

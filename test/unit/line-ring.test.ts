@@ -40,7 +40,10 @@ describe('LineRing', () => {
   test('wraps around many times at capacity', () => {
     const r = new LineRing(7);
     for (let i = 0; i < 100; i++) r.push(line(i));
-    assert.deepEqual(Array.from({ length: 7 }, (_, k) => r.at(93 + k).id), [93, 94, 95, 96, 97, 98, 99]);
+    assert.deepEqual(
+      Array.from({ length: 7 }, (_, k) => r.at(93 + k).id),
+      [93, 94, 95, 96, 97, 98, 99],
+    );
   });
 
   test('a reused id points at the newest line; evicting the older one keeps it', () => {

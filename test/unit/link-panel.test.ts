@@ -36,6 +36,7 @@ test('linkPanelLines shows every number the panel promises', async () => {
   assert.deepEqual(linkPanelLines(null), ['no link statistics yet']);
   const stats: LinkStats = { rttMs: 12.4, lastRttMs: 3.25, lossPct: 2.5, datagramsIn: 120, datagramsOut: 130, dropped: 7, pending: 1, keyAgeMs: 65_000 };
   const text = linkPanelLines(stats).join('\n');
-  for (const part of ['12 ms', '3.3 ms', '2.5 %', 'in 120', 'out 130', 'dropped 7', '1 min 05 s']) assert.ok(text.includes(part), `missing ${part} in\n${text}`);
+  for (const part of ['12 ms', '3.3 ms', '2.5 %', 'in 120', 'out 130', 'dropped 7', '1 min 05 s'])
+    assert.ok(text.includes(part), `missing ${part} in\n${text}`);
   assert.match(linkPanelLines({ ...stats, rttMs: null, lastRttMs: null }).join('\n'), /rtt\s+– \(last –\)/);
 });

@@ -44,8 +44,14 @@ test('prng: seeded, in range, chance bounds', () => {
   const y = new Prng(42);
   const z = new Prng(43);
   const xs = Array.from({ length: 50 }, () => x.next());
-  assert.deepEqual(xs, Array.from({ length: 50 }, () => y.next()));
-  assert.notDeepEqual(xs, Array.from({ length: 50 }, () => z.next()));
+  assert.deepEqual(
+    xs,
+    Array.from({ length: 50 }, () => y.next()),
+  );
+  assert.notDeepEqual(
+    xs,
+    Array.from({ length: 50 }, () => z.next()),
+  );
   assert.ok(xs.every((v) => v >= 0 && v < 1));
   const p = new Prng(7);
   for (let i = 0; i < 200; i++) {
@@ -84,7 +90,10 @@ test('timer mode delivers a copy with the sender address', async () => {
 test('binding: taken address throws BindError, port 0 is ephemeral, close frees it', async () => {
   const net = new MemoryNetwork();
   const a = net.port('127.0.0.1', 5000);
-  assert.throws(() => net.port('127.0.0.1', 5000), (e: unknown) => e instanceof BindError && e.name === 'BindError' && e.code === 'EADDRINUSE' && /127\.0\.0\.1:5000/.test(e.message));
+  assert.throws(
+    () => net.port('127.0.0.1', 5000),
+    (e: unknown) => e instanceof BindError && e.name === 'BindError' && e.code === 'EADDRINUSE' && /127\.0\.0\.1:5000/.test(e.message),
+  );
   assert.throws(() => net.port('::ffff:127.0.0.1', 5000), BindError, 'IPv4-mapped form is the same address');
   const e1 = net.port('127.0.0.1', 0).address();
   const e2 = net.port('127.0.0.1', 0).address();
@@ -214,7 +223,10 @@ test('capture sees every sent datagram, lost ones too, until unsubscribed', () =
   off();
   a.send(Buffer.from('after'), B);
   net.flush();
-  assert.deepEqual(seen.map((s) => s[2]), sent);
+  assert.deepEqual(
+    seen.map((s) => s[2]),
+    sent,
+  );
   assert.deepEqual(seen[0]?.[0], A);
   assert.deepEqual(seen[0]?.[1], B);
   assert.ok(got.length < 41);
@@ -256,8 +268,20 @@ test('conditions are validated; decideFate draws a fixed pattern per seed', () =
   assert.throws(() => new MemoryNetwork({ conditions: { reorder: 2 } }), TypeError);
   const net = new MemoryNetwork();
   assert.throws(() => net.setConditions({ jitterMs: -1 }), TypeError);
-  const f1 = Array.from({ length: 20 }, ((p) => () => decideFate(p, { loss: 0.5, jitterMs: 3 }))(new Prng(2)));
-  const f2 = Array.from({ length: 20 }, ((p) => () => decideFate(p, { loss: 0.5, jitterMs: 3 }))(new Prng(2)));
+  const f1 = Array.from(
+    { length: 20 },
+    (
+      (p) => () =>
+        decideFate(p, { loss: 0.5, jitterMs: 3 })
+    )(new Prng(2)),
+  );
+  const f2 = Array.from(
+    { length: 20 },
+    (
+      (p) => () =>
+        decideFate(p, { loss: 0.5, jitterMs: 3 })
+    )(new Prng(2)),
+  );
   assert.deepEqual(f1, f2);
   for (const f of f1) {
     assert.equal(f.delaysMs.length, f.copies);

@@ -29,7 +29,21 @@ describe('nickProblem', () => {
 });
 
 describe('the config file and /nick agree', () => {
-  const samples = ['alice', '漢字', '👍', '', ' ', 'a b', 'a\u00a0b', 'a\u202eb', 'a\u200bb', 'a\x1b', 'a\ud800', 'x'.repeat(MAX_NICK_CHARS), 'x'.repeat(MAX_NICK_CHARS + 1)];
+  const samples = [
+    'alice',
+    '漢字',
+    '👍',
+    '',
+    ' ',
+    'a b',
+    'a\u00a0b',
+    'a\u202eb',
+    'a\u200bb',
+    'a\x1b',
+    'a\ud800',
+    'x'.repeat(MAX_NICK_CHARS),
+    'x'.repeat(MAX_NICK_CHARS + 1),
+  ];
   for (const nick of samples) {
     test(JSON.stringify(nick), () => {
       const fileAccepts = (() => {

@@ -23,16 +23,38 @@ describe('PasteParser', () => {
   const cases: Array<[string, string[], PasteEvent[]]> = [
     ['plain keys pass through', ['abc'], [{ kind: 'keys', data: 'abc' }]],
     ['a paste', [`${S}hello${E}`], [{ kind: 'paste', text: 'hello' }]],
-    ['keys around a paste keep their order', [`a${S}p${E}b`], [{ kind: 'keys', data: 'a' }, { kind: 'paste', text: 'p' }, { kind: 'keys', data: 'b' }]],
+    [
+      'keys around a paste keep their order',
+      [`a${S}p${E}b`],
+      [
+        { kind: 'keys', data: 'a' },
+        { kind: 'paste', text: 'p' },
+        { kind: 'keys', data: 'b' },
+      ],
+    ],
     ['multi-line paste is ONE paste, CR → LF', [`${S}line 1\rline 2\r\nline 3${E}`], [{ kind: 'paste', text: 'line 1\nline 2\nline 3' }]],
-    ['two pastes', [`${S}a${E}${S}b${E}`], [{ kind: 'paste', text: 'a' }, { kind: 'paste', text: 'b' }]],
+    [
+      'two pastes',
+      [`${S}a${E}${S}b${E}`],
+      [
+        { kind: 'paste', text: 'a' },
+        { kind: 'paste', text: 'b' },
+      ],
+    ],
     ['an empty paste', [`${S}${E}`], [{ kind: 'paste', text: '' }]],
     ['escape sequences inside a paste stay in its text (sanitized later)', [`${S}\x1b[31mred${E}`], [{ kind: 'paste', text: '\x1b[31mred' }]],
     ['nested start marker is dropped', [`${S}a${S}b${E}`], [{ kind: 'paste', text: 'ab' }]],
     ['stray end marker outside a paste is dropped', [`x${E}y`], [{ kind: 'keys', data: 'xy' }]],
     ['arrow keys and Alt-[ are not mistaken for markers', ['\x1b[A\x1b[2~\x1b['], [{ kind: 'keys', data: '\x1b[A\x1b[2~\x1b[' }]],
     ['a marker-like sequence that is not one', ['\x1b[200x'], [{ kind: 'keys', data: '\x1b[200x' }]],
-    ['paste without end marker is released by flush, nothing lost', [`k${S}unfinished`], [{ kind: 'keys', data: 'k' }, { kind: 'paste', text: 'unfinished', partial: true }]],
+    [
+      'paste without end marker is released by flush, nothing lost',
+      [`k${S}unfinished`],
+      [
+        { kind: 'keys', data: 'k' },
+        { kind: 'paste', text: 'unfinished', partial: true },
+      ],
+    ],
     ['a lone Esc key is released by flush', ['\x1b'], [{ kind: 'keys', data: '\x1b' }]],
   ];
   for (const [name, chunks, expected] of cases) {
@@ -59,7 +81,11 @@ describe('PasteParser', () => {
 
   test('one byte at a time', () => {
     const stream = `q${S}one\rtwo${E}w`;
-    assert.deepEqual(run([...stream]), [{ kind: 'keys', data: 'q' }, { kind: 'paste', text: 'one\ntwo' }, { kind: 'keys', data: 'w' }]);
+    assert.deepEqual(run([...stream]), [
+      { kind: 'keys', data: 'q' },
+      { kind: 'paste', text: 'one\ntwo' },
+      { kind: 'keys', data: 'w' },
+    ]);
   });
 
   test('a held-back marker start does not leak out as keys before the next chunk', () => {

@@ -41,7 +41,10 @@ for (const bugs of ['contain', 'surface'] as const) {
       h.reportError(new Error('one'));
       offE();
       h.reportError(new Error('two'));
-      assert.deepEqual(errors.map((e) => e.message), ['one']);
+      assert.deepEqual(
+        errors.map((e) => e.message),
+        ['one'],
+      );
     });
 
     test('a throwing datagram handler is reported and the others still run', () => {
@@ -134,7 +137,7 @@ describe('PortHandlers: the cached handler list follows every change', () => {
     assert.equal(n, 2);
   });
 
-  test('fromIsFresh: the first handler may get the caller\'s object, every later one a clean copy', () => {
+  test("fromIsFresh: the first handler may get the caller's object, every later one a clean copy", () => {
     const h = new PortHandlers('contain');
     const seen: Address[] = [];
     for (let i = 0; i < 3; i++) {
@@ -147,7 +150,7 @@ describe('PortHandlers: the cached handler list follows every change', () => {
     const fresh: Address = { host: '::1', port: 9 };
     h.deliver(DATA, fresh, true);
     const clean = { host: '::1', port: 9 };
-    assert.deepEqual(seen, [clean, clean, clean], 'later handlers never see the first one\'s scribbles');
+    assert.deepEqual(seen, [clean, clean, clean], "later handlers never see the first one's scribbles");
     assert.equal(fresh.host, 'scribbled', 'the first handler was handed the fresh object itself');
     // Without the flag the caller's object is never handed out.
     seen.length = 0;

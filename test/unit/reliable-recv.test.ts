@@ -109,7 +109,10 @@ test('property: any arrival order with duplicates yields every seq exactly once,
         out.push(...seqs(w.drain()));
         for (const [a, b] of w.sack()) assert.ok(a > w.ack && a < b, 'ranges lie above the ack');
       }
-      assert.deepEqual(out, Array.from({ length: n }, (_, i) => i));
+      assert.deepEqual(
+        out,
+        Array.from({ length: n }, (_, i) => i),
+      );
       assert.equal(w.ack, n);
     }),
     { numRuns: 200 },

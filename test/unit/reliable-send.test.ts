@@ -37,7 +37,10 @@ test('the window bounds the fragments in flight; acks open it again', () => {
   for (let i = 0; i < 10; i++) msg(w, `m${i}`);
   assert.deepEqual(seqsOf(w.poll(0, RTO)), [0, 1, 2, 3]);
   assert.equal(w.hasUnsent, true);
-  assert.deepEqual(w.onAck(2, []).map((m) => m.id), ['m0', 'm1']);
+  assert.deepEqual(
+    w.onAck(2, []).map((m) => m.id),
+    ['m0', 'm1'],
+  );
   assert.deepEqual(seqsOf(w.poll(1, RTO)), [4, 5]);
   assert.equal(w.pendingMessages, 8);
 });
@@ -49,7 +52,10 @@ test('a message is delivered only when the cumulative ack passes all its fragmen
   w.poll(0, RTO);
   assert.deepEqual(w.onAck(0, [[1, 4]]), []);
   assert.deepEqual(w.onAck(2, [[3, 4]]), []);
-  assert.deepEqual(w.onAck(4, []).map((m) => m.id), ['big', 'small']);
+  assert.deepEqual(
+    w.onAck(4, []).map((m) => m.id),
+    ['big', 'small'],
+  );
   assert.equal(w.pendingMessages, 0);
   assert.equal(w.pendingBytes, 0);
   assert.equal(w.nextDeadline(RTO), null);
@@ -64,10 +70,13 @@ test('a timed-out fragment is resent with its own exponential backoff, capped', 
   assert.equal(w.nextDeadline(RTO), RTO);
   assert.deepEqual(w.poll(RTO - 1, RTO), []);
   const r1 = w.poll(RTO, RTO);
-  assert.deepEqual(r1.map((f) => [f.seq, f.retransmit]), [[1, true]]);
+  assert.deepEqual(
+    r1.map((f) => [f.seq, f.retransmit]),
+    [[1, true]],
+  );
   assert.equal(w.nextDeadline(RTO), RTO + 2 * RTO, 'doubled');
   let t = RTO;
-  for (let i = 0; i < 20; i++) t = w.nextDeadline(RTO)!, w.poll(t, RTO);
+  for (let i = 0; i < 20; i++) ((t = w.nextDeadline(RTO)!), w.poll(t, RTO));
   assert.equal(w.nextDeadline(RTO)! - t, RTO_MAX_MS, 'backoff stops at RTO_MAX_MS');
 });
 
@@ -141,7 +150,10 @@ test('restart renumbers every unacknowledged message from seq 0 and resends it w
       [3, 'later/0', false],
     ],
   );
-  assert.deepEqual(w.onAck(4, []).map((m) => m.id), ['half', 'later']);
+  assert.deepEqual(
+    w.onAck(4, []).map((m) => m.id),
+    ['half', 'later'],
+  );
 });
 
 test('rearm makes everything in flight due now, with the backoff forgotten', () => {
@@ -162,7 +174,10 @@ test('takeAll hands back every undelivered message', () => {
   msg(w, 'b');
   w.poll(0, RTO);
   w.onAck(1, []);
-  assert.deepEqual(w.takeAll().map((m) => m.text), ['b']);
+  assert.deepEqual(
+    w.takeAll().map((m) => m.text),
+    ['b'],
+  );
   assert.equal(w.pendingMessages, 0);
   assert.equal(w.inFlight, 0);
 });
@@ -176,7 +191,7 @@ test('property: over a lossy, duplicating, reordering pipe every message arrives
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1 << 30 }), (n, seed) => {
       let s = seed;
-      const rnd = (): number => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      const rnd = (): number => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
       const w = new SendWindow({ windowFrames: 8 });
       const r = new RecvWindow();
       for (let i = 0; i < n; i++) msg(w, `m${i}`, 1 + (i % 3));
@@ -201,7 +216,10 @@ test('property: over a lossy, duplicating, reordering pipe every message arrives
       }
       const expected = Array.from({ length: n }, (_, i) => Array.from({ length: 1 + (i % 3) }, (_, j) => `m${i}/${j}`)).flat();
       assert.deepEqual(got, expected);
-      assert.deepEqual(delivered, Array.from({ length: n }, (_, i) => `m${i}`));
+      assert.deepEqual(
+        delivered,
+        Array.from({ length: n }, (_, i) => `m${i}`),
+      );
     }),
     { numRuns: 100 },
   );
@@ -211,7 +229,7 @@ test('property: nextDeadline is exact — nothing is resent before it, something
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 1 << 30 }), (seed) => {
       let s = seed;
-      const rnd = (): number => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      const rnd = (): number => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
       const w = new SendWindow({ windowFrames: 16 });
       const r = new RecvWindow();
       const rtos = [50, 100, 250, 1000];

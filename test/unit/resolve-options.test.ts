@@ -63,8 +63,19 @@ describe('resolveChatOptions', () => {
 
   it('flags win over the profile', () => {
     const o = withProfile({
-      nick: 'al', host: '::', port: '7100', peer: '[::1]:7200', key: KEY_A, wire: 'reliable',
-      clockSkew: '5', term: 'xterm', mouse: false, headless: true, json: true, linger: '0.5', debug: true,
+      nick: 'al',
+      host: '::',
+      port: '7100',
+      peer: '[::1]:7200',
+      key: KEY_A,
+      wire: 'reliable',
+      clockSkew: '5',
+      term: 'xterm',
+      mouse: false,
+      headless: true,
+      json: true,
+      linger: '0.5',
+      debug: true,
     });
     assert.equal(o.nick, 'al');
     assert.deepEqual(o.listen, { host: '::', port: 7100 });
@@ -87,7 +98,10 @@ describe('resolveChatOptions', () => {
   });
 
   it('no profile and no key: says how to create a profile', () => {
-    assert.throws(() => flagsOnly({ peer: '127.0.0.1:7002' }), (e: unknown) => e instanceof UsageError && e.message === NO_PROFILE_HINT);
+    assert.throws(
+      () => flagsOnly({ peer: '127.0.0.1:7002' }),
+      (e: unknown) => e instanceof UsageError && e.message === NO_PROFILE_HINT,
+    );
     assert.match(NO_PROFILE_HINT, /fernchat profile add NAME --peer HOST:PORT --key KEY/);
     assert.match(NO_PROFILE_HINT, /fernchat join CODE/);
   });
@@ -123,18 +137,24 @@ describe('resolveChatOptions', () => {
   for (const [flags, re] of bad) {
     it(`rejects ${JSON.stringify(flags)} in one line naming the flag`, () => {
       const all = { key: KEY_A, ...flags };
-      assert.throws(() => flagsOnly(all), (e: unknown) => {
-        assert.ok(e instanceof UsageError, String(e));
-        assert.match(e.message, re);
-        assert.ok(!e.message.includes('\n'));
-        return true;
-      });
+      assert.throws(
+        () => flagsOnly(all),
+        (e: unknown) => {
+          assert.ok(e instanceof UsageError, String(e));
+          assert.match(e.message, re);
+          assert.ok(!e.message.includes('\n'));
+          return true;
+        },
+      );
     });
   }
 
   it('never echoes a bad key', () => {
     const k = 'SECRETSECRETSECRETSECRETSECRETSECRETSECRE';
-    assert.throws(() => flagsOnly({ key: k }), (e: Error) => !e.message.includes('SECRETSECRET'));
+    assert.throws(
+      () => flagsOnly({ key: k }),
+      (e: Error) => !e.message.includes('SECRETSECRET'),
+    );
   });
 
   it('a rotated key is saved back only when the key came from the profile', () => {

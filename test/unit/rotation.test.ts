@@ -205,8 +205,14 @@ class Net {
 /** The two can read each other: each current key is one of the other's slots. */
 function assertCanTalk(net: Net): void {
   const slots = (p: Peer) => [p.keyring.currentKey, p.keyring.nextKey, p.keyring.previousKey].filter((k): k is Buffer => k !== null);
-  for (const [x, y] of [[net.a, net.b], [net.b, net.a]] as const) {
-    assert.ok(slots(y).some((k) => k.equals(x.keyring.currentKey)), `${y.name} cannot read ${x.name}`);
+  for (const [x, y] of [
+    [net.a, net.b],
+    [net.b, net.a],
+  ] as const) {
+    assert.ok(
+      slots(y).some((k) => k.equals(x.keyring.currentKey)),
+      `${y.name} cannot read ${x.name}`,
+    );
   }
   const same = net.a.keyring.currentKey.equals(net.b.keyring.currentKey);
   const aAhead = net.b.keyring.nextKey?.equals(net.a.keyring.currentKey) ?? false;
@@ -256,7 +262,11 @@ test('transition(): every step of the diagram passes; every other step is refuse
       );
     }
   }
-  assert.equal(forbidden, 8, 'idle→idle, idle→committed, offering→offering, accepting→offering, accepting→committed, committed→offering, committed→accepting, committed→committed');
+  assert.equal(
+    forbidden,
+    8,
+    'idle→idle, idle→committed, offering→offering, accepting→offering, accepting→committed, committed→offering, committed→accepting, committed→committed',
+  );
 });
 
 // ------------------------------------------------------------ scenarios
@@ -394,7 +404,7 @@ test('accept and abort lost: the responder keeps next (unconfirmed); a late acce
   assert.equal(net.a.eventsOf('key:rotated').length, 1);
 });
 
-test('accept and abort lost, then the link heals: the responder\'s slow repeat of its accept draws a new abort', () => {
+test("accept and abort lost, then the link heals: the responder's slow repeat of its accept draws a new abort", () => {
   const net = new Net();
   net.drop = (m) => m.type === 'rot-accept' || m.type === 'rot-abort';
   net.start(net.a);
@@ -435,7 +445,7 @@ test('a late accept for an abandoned rotation is answered with rot-abort', () =>
   assertSameKey(net);
 });
 
-test('a delayed retransmission of an aborted rotation\'s offer does not start it again', () => {
+test("a delayed retransmission of an aborted rotation's offer does not start it again", () => {
   const net = new Net();
   const retries: Msg[] = [];
   let offers = 0;
@@ -505,7 +515,10 @@ test('confirm lost forever, later data under K′ promotes the responder', () =>
 });
 
 test('both start at once: the lower session id wins and one key is agreed', () => {
-  for (const [aSession, bSession] of [['1111111111111111', '2222222222222222'], ['ffffffffffffff00', '00000000000000ff']]) {
+  for (const [aSession, bSession] of [
+    ['1111111111111111', '2222222222222222'],
+    ['ffffffffffffff00', '00000000000000ff'],
+  ]) {
     const net = new Net({ aSession, bSession });
     const old = net.a.keyring.fingerprint();
     net.start(net.a);
@@ -683,7 +696,6 @@ const arbOp: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: who.map((w) => ({ k: 'restart' as const, who: w })) },
 );
 
-
 let sessionCounter = 0x10;
 
 /**
@@ -761,15 +773,21 @@ function runSchedule(ops: Op[], replayFilter: boolean, aLower: boolean): Net {
 test('property: under any loss/dup/reorder/restart schedule the peers never end unable to read each other', () => {
   const stats = { runs: 0, rotated: 0, failed: 0, restarted: 0, unconfirmed: 0 };
   fc.assert(
-    fc.property(fc.array(arbOp, { minLength: 5, maxLength: 80, size: 'max' }), fc.boolean(), fc.boolean(), fc.boolean(), (ops, replayFilter, aLower, restarts) => {
-      const net = runSchedule(restarts ? ops : ops.filter((o) => o.k !== 'restart'), replayFilter, aLower);
-      const count = (name: string) => net.a.eventsOf(name).length + net.b.eventsOf(name).length;
-      stats.runs += 1;
-      if (count('key:rotated') > 0) stats.rotated += 1;
-      if (count('key:rotation-failed') > 0) stats.failed += 1;
-      if (count('rotation-unconfirmed') > 0) stats.unconfirmed += 1;
-      if (ops.some((o) => o.k === 'restart')) stats.restarted += 1;
-    }),
+    fc.property(
+      fc.array(arbOp, { minLength: 5, maxLength: 80, size: 'max' }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.boolean(),
+      (ops, replayFilter, aLower, restarts) => {
+        const net = runSchedule(restarts ? ops : ops.filter((o) => o.k !== 'restart'), replayFilter, aLower);
+        const count = (name: string) => net.a.eventsOf(name).length + net.b.eventsOf(name).length;
+        stats.runs += 1;
+        if (count('key:rotated') > 0) stats.rotated += 1;
+        if (count('key:rotation-failed') > 0) stats.failed += 1;
+        if (count('rotation-unconfirmed') > 0) stats.unconfirmed += 1;
+        if (ops.some((o) => o.k === 'restart')) stats.restarted += 1;
+      },
+    ),
     // ROT_RUNS=5000 for a deeper search; fast-check prints the seed and the shrunk schedule of a failure.
     { numRuns: Number(process.env.ROT_RUNS ?? 200) },
   );

@@ -54,7 +54,27 @@ describe('sanitizeText', () => {
   });
 
   test('property: output never holds a control (but LF), ESC, C1, bidi override or lone surrogate', () => {
-    const nasty = fc.constantFrom('\x1b', '\x9b', '\x9d', '\x07', '\x08', '\r', '\n', '\t', '[', ']', '2J', '\u202e', '\ud800', '\udc00', '👍', '漢', 'a', ';', '\\');
+    const nasty = fc.constantFrom(
+      '\x1b',
+      '\x9b',
+      '\x9d',
+      '\x07',
+      '\x08',
+      '\r',
+      '\n',
+      '\t',
+      '[',
+      ']',
+      '2J',
+      '\u202e',
+      '\ud800',
+      '\udc00',
+      '👍',
+      '漢',
+      'a',
+      ';',
+      '\\',
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(nasty, fc.string({ unit: 'binary' })), { maxLength: 30 }), (parts) => {
         const out = sanitizeText(parts.join(''));
@@ -78,7 +98,10 @@ describe('sanitizeInline', () => {
     test(JSON.stringify(input), () => assert.equal(sanitizeInline(input), expected));
   }
   test('property: never more than one line', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => assert.ok(!/[\n\r]/.test(sanitizeInline(s)))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => assert.ok(!/[\n\r]/.test(sanitizeInline(s)))),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -37,7 +37,13 @@ test('tuiRefusal: no terminal, TERM=dumb or no TERM → a hint at --headless; --
   const ui = { ui: { scrollback: 100, bell: false, title: false, mouse: false, term: null, seconds: false } };
   const tty = { stdinTTY: true, stdoutTTY: true, term: 'xterm-256color' };
   assert.equal(tuiRefusal(ui, tty), null);
-  for (const io of [{ ...tty, stdinTTY: false }, { ...tty, stdoutTTY: false }, { ...tty, term: 'dumb' }, { ...tty, term: undefined }, { ...tty, term: '' }]) {
+  for (const io of [
+    { ...tty, stdinTTY: false },
+    { ...tty, stdoutTTY: false },
+    { ...tty, term: 'dumb' },
+    { ...tty, term: undefined },
+    { ...tty, term: '' },
+  ]) {
     assert.match(tuiRefusal(ui, io) ?? '', /needs a terminal.*--headless/, JSON.stringify(io));
   }
   assert.equal(tuiRefusal({ ui: { ...ui.ui, term: 'xterm' } }, { ...tty, term: 'dumb' }), null);

@@ -55,10 +55,17 @@ describe('status bar layout', () => {
 
   test('shrinking keeps fields in order and drops detail before identity', () => {
     const order = ['who', 'peer', 'link', 'rtt', 'key', 'wire', 'pending'];
-    assert.deepEqual(statusFields(base, 200).map((f) => f.name), order);
+    assert.deepEqual(
+      statusFields(base, 200).map((f) => f.name),
+      order,
+    );
     for (let w = 40; w <= 120; w++) {
       const names: string[] = statusFields(base, w).map((f) => f.name);
-      assert.deepEqual(names, order.filter((n) => names.includes(n)), `order at width ${w}`);
+      assert.deepEqual(
+        names,
+        order.filter((n) => names.includes(n)),
+        `order at width ${w}`,
+      );
       for (const must of ['who', 'peer', 'link', 'key']) assert.ok(names.includes(must), `${must} missing at width ${w}`);
     }
     // Down to 50 columns the peer's port survives: it is what the user checks.

@@ -54,7 +54,12 @@ ${body}
   return file;
 }
 
-interface Result { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 function run(file: string, signal?: NodeJS.Signals): Promise<Result> {
   return new Promise((resolveRun, reject) => {
@@ -117,7 +122,10 @@ describe('installTerminalGuard in a real process', () => {
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines[0], 'RESTORED');
     assert.match(lines[1] ?? '', /^fernchat: internal error: TypeError: nope/);
-    assert.ok(lines.some((l) => /^\s+at /.test(l)), r.stderr);
+    assert.ok(
+      lines.some((l) => /^\s+at /.test(l)),
+      r.stderr,
+    );
   });
 
   test('a normal exit restores too', async () => {

@@ -122,7 +122,10 @@ test('address in use → BindError, one line with host:port and the code', async
 
 test('an address not on this machine → BindError EADDRNOTAVAIL', async () => {
   // 192.0.2.1 is TEST-NET-1: never assigned to a local interface. Only a bind, no traffic.
-  await assert.rejects(bindUdp('192.0.2.1', 0), (e: unknown) => e instanceof BindError && e.code === 'EADDRNOTAVAIL' && /192\.0\.2\.1:0/.test(e.message) && !e.message.includes('\n'));
+  await assert.rejects(
+    bindUdp('192.0.2.1', 0),
+    (e: unknown) => e instanceof BindError && e.code === 'EADDRNOTAVAIL' && /192\.0\.2\.1:0/.test(e.message) && !e.message.includes('\n'),
+  );
 });
 
 test('a privileged port → BindError EACCES', async (t) => {

@@ -85,7 +85,10 @@ describe('graphemes', () => {
   }
   test('clusterWidth of each cluster sums to stringWidth', () => {
     const text = 'a漢👍🏽e\u0301🇫🇷 ok';
-    assert.equal(graphemes(text).reduce((n, g) => n + clusterWidth(g), 0), stringWidth(text));
+    assert.equal(
+      graphemes(text).reduce((n, g) => n + clusterWidth(g), 0),
+      stringWidth(text),
+    );
   });
 });
 
@@ -137,8 +140,47 @@ describe('grapheme segmentation agrees with Intl.Segmenter', () => {
   const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
   const reference = (text: string): string[] => Array.from(segmenter.segment(text), (s) => s.segment);
   const pieces = fc.constantFrom(
-    'a', ' ', '\n', '\r', '\r\n', '\t', 'é', '\u0301', '\u0308', '漢', 'ｶ', '\uff9e', '👍', '\u{1F3FD}', '👨', '👩', '\u200d', '\ufe0f', '\u20e3', '1',
-    '🇫', '🇷', '🇩', '❤', '🏳', '\u{E0067}', '\u0600', '\u0915', '\u093F', '\u0E33', '\u1100', '\u1161', '\u11A8', '가', '각', '\u0644', '\u064E', '\u200c', '\x1b', '\u0085', '\ud800',
+    'a',
+    ' ',
+    '\n',
+    '\r',
+    '\r\n',
+    '\t',
+    'é',
+    '\u0301',
+    '\u0308',
+    '漢',
+    'ｶ',
+    '\uff9e',
+    '👍',
+    '\u{1F3FD}',
+    '👨',
+    '👩',
+    '\u200d',
+    '\ufe0f',
+    '\u20e3',
+    '1',
+    '🇫',
+    '🇷',
+    '🇩',
+    '❤',
+    '🏳',
+    '\u{E0067}',
+    '\u0600',
+    '\u0915',
+    '\u093F',
+    '\u0E33',
+    '\u1100',
+    '\u1161',
+    '\u11A8',
+    '가',
+    '각',
+    '\u0644',
+    '\u064E',
+    '\u200c',
+    '\x1b',
+    '\u0085',
+    '\ud800',
   );
   test('property: same clusters on random mixes of tricky characters', () => {
     fc.assert(

@@ -48,7 +48,10 @@ describe('wrap', () => {
 
 describe('wrap properties', () => {
   const pieces = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom('a', 'b', 'word', ' ', '  ', '\n', 'é', 'e\u0301', '漢', '字', 'ｶ', '👍', '👍🏽', '👨‍👩‍👧', '🇫🇷', '❤️', '1️⃣', '\u200d', '\u0301') },
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom('a', 'b', 'word', ' ', '  ', '\n', 'é', 'e\u0301', '漢', '字', 'ｶ', '👍', '👍🏽', '👨‍👩‍👧', '🇫🇷', '❤️', '1️⃣', '\u200d', '\u0301'),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
   );
   const texts = fc.array(pieces, { maxLength: 40 }).map((p) => p.join(''));
