@@ -4,7 +4,7 @@
  * send call to the reply callback. Bounded by count, by a deadline, and by a
  * stall limit (a lost reply ends the run instead of hanging it).
  */
-import { Deadline } from './budget.js';
+import type { Deadline } from './budget.js';
 
 export interface Echoer {
   /** Send ping number `n`. */

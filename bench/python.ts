@@ -51,8 +51,8 @@ export function startPython(name: string, job: unknown, timeLimitMs: number): Py
   const fail = (why: string): void => {
     for (const w of waiters.splice(0)) w.reject(new Error(why));
   };
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
     buf += chunk;
     for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
       const line = buf.slice(0, nl).trim();
@@ -69,8 +69,8 @@ export function startPython(name: string, job: unknown, timeLimitMs: number): Py
       else lines.push(value);
     }
   });
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-2000);
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeLimitMs);
@@ -89,8 +89,8 @@ export function startPython(name: string, job: unknown, timeLimitMs: number): Py
       resolve(null);
     });
   });
-  child.stdin!.on('error', () => undefined);
-  child.stdin!.end(JSON.stringify(job));
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(JSON.stringify(job));
   return {
     child,
     done,

@@ -14,7 +14,7 @@
  */
 import { newMessageId } from '../src/bus.js';
 import { SEND_QUEUE_MAX_MESSAGES } from '../src/constants.js';
-import { Deadline } from './budget.js';
+import type { Deadline } from './budget.js';
 import type { ChatSession } from '../src/app/session.js';
 import { messageText } from './sessions.js';
 

@@ -3,15 +3,13 @@
  *
  * Split as wireguard-go's device/constants.go is: protocol constants (both
  * peers must agree on them; changing one is a wire change) and implementation
- * constants (local policy; each side may differ).
+ * constants (local policy; each side may differ). The Fernet format's own
+ * facts are the spec's, in crypto/format.ts; the rotation's HKDF label is in
+ * crypto/rotation-kdf.ts.
  */
 
 // ---------------------------------------------------------------- protocol
 
-/** Fernet token version byte (Fernet spec). */
-export const FERNET_VERSION = 0x80;
-/** Fernet key: 16 bytes signing key + 16 bytes encryption key. */
-export const FERNET_KEY_BYTES = 32;
 /** Frame format version carried in every reliable-mode frame. */
 export const FRAME_VERSION = 1;
 /** Largest UDP datagram fernchat sends, in bytes (a Fernet token, base64url text). */
@@ -26,8 +24,6 @@ export const MAX_ACCEPTED_DATAGRAM_BYTES = 65_507;
 export const REPLAY_WINDOW_SIZE = 8192;
 /** Largest message the reliable wire carries, in bytes of UTF-8 (pastes of 1 MiB fit with room). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-/** HKDF info string for rotation key derivation; changing it is a wire change. */
-export const ROTATION_HKDF_INFO = 'fernchat rotation v1';
 /** Longest nick on the wire (hello/ping/pong payloads and message bodies), in bytes of UTF-8. */
 export const MAX_NICK_BYTES = 64;
 
@@ -90,8 +86,6 @@ export const RAW_REPLAY_CACHE_MAX = 65_536;
 
 /** Default allowed Fernet timestamp skew (future), in seconds. */
 export const DEFAULT_CLOCK_SKEW_S = 120;
-/** Future skew Fernet.decrypt allows when its caller passes none, in seconds (Python cryptography's _MAX_CLOCK_SKEW). */
-export const FERNET_DEFAULT_CLOCK_SKEW_S = 60;
 /** Default Fernet TTL for incoming tokens, in seconds (old tokens are replays or a badly wrong clock). */
 export const DEFAULT_TOKEN_TTL_S = 600;
 

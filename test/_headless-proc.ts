@@ -76,6 +76,9 @@ export class HeadlessProc {
 }
 
 /** Free UDP ports on `host` (bound, then released: a small race, fine on a test machine). */
+export function freeUdpPorts(n: 1, host?: string): Promise<[number]>;
+export function freeUdpPorts(n: 2, host?: string): Promise<[number, number]>;
+export function freeUdpPorts(n: 3, host?: string): Promise<[number, number, number]>;
 export async function freeUdpPorts(n: number, host = '127.0.0.1'): Promise<number[]> {
   const socks = await Promise.all(
     Array.from({ length: n }, () => {

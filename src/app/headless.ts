@@ -19,7 +19,7 @@
  *  5. SIGINT / SIGTERM: stop at once (no linger), close cleanly, same exit rule
  */
 import { createInterface } from 'node:readline';
-import { newMessageId, type BusEventName } from '../bus.js';
+import { newMessageId } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from '../constants.js';
 import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
@@ -116,7 +116,7 @@ export async function runHeadless(
   offs.push(bus.on('message:received', (m) => out(opts.json ? jsonMessage(m) : messageLine(m))));
   for (const name of FACTS) {
     offs.push(
-      bus.on(name as BusEventName, (e: unknown) => {
+      bus.on(name, (e: unknown) => {
         const fact = { name, e } as HeadlessFact;
         err(statusLine(fact));
         if (opts.json) out(jsonEvent(fact, Date.now()));

@@ -46,7 +46,7 @@ export async function loadProfile(args: GlobalArgs): Promise<{ store: ProfileSto
  * no passwd entry, and os.userInfo() throws then).
  */
 export function loginNick(): string {
-  let name = '';
+  let name: string;
   try {
     name = os.userInfo().username;
   } catch {

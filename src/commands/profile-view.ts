@@ -17,16 +17,14 @@ function peerText(p: Profile): string {
 function pad(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  '));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
 }
 
 /** One line per profile, sorted; the default marked with '*'. */
 export function formatProfileList(cfg: ConfigFile): string[] {
-  const names = Object.keys(cfg.profiles).sort();
-  const rows = names.map((name) => {
-    const p = cfg.profiles[name];
-    return [name === cfg.defaultProfile ? '*' : ' ', name, `peer ${peerText(p)}`, `listen ${formatAddress(p.listen)}`, `nick ${p.nick}`];
-  });
+  const rows = Object.entries(cfg.profiles)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, p]) => [name === cfg.defaultProfile ? '*' : ' ', name, `peer ${peerText(p)}`, `listen ${formatAddress(p.listen)}`, `nick ${p.nick}`]);
   return pad(rows).map((line) => line.trimEnd());
 }
 

@@ -12,7 +12,7 @@ import { MAX_CLOCK_SKEW_S, MAX_LINGER_S, MAX_SCROLLBACK_LINES, MAX_TOKEN_TTL_S, 
 import { UsageError } from '../errors.js';
 import * as address from '../address/parse.js';
 import type { Address } from '../address/address.js';
-import { checkHost, checkKey, checkNick, checkPort, checkProfileName, checkTerm, checkWire, SchemaError } from './schema.js';
+import { checkHost, checkKey, checkNick, checkProfileName, checkTerm, checkWire, SchemaError } from './schema.js';
 
 /** Run a schema check on a flag value; its SchemaError becomes a UsageError. */
 function asFlag<T>(check: () => T): T {

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { NetworkInterfaceInfo } from 'node:os';
-import { FERNET_KEY_BYTES } from '../constants.js';
+import { FERNET_KEY_BYTES } from '../crypto/format.js';
 import { UsageError } from '../errors.js';
 import type { Address } from '../address/address.js';
 import { checkHost, checkNick, checkPort } from './schema.js';
@@ -82,7 +82,7 @@ export function decodeInvite(code: string): Invite {
   const parts = text.split('.');
   if (parts.length !== 3) throw new InviteCodeError(`${DAMAGED} (the checksum part is missing) — ${COPY}`);
   const [, body, check] = parts;
-  if (check !== checksum(`${INVITE_PREFIX}${body}`)) throw new InviteCodeError(`${DAMAGED} (checksum mismatch) — ${COPY}`);
+  if (body === undefined || check !== checksum(`${INVITE_PREFIX}${body}`)) throw new InviteCodeError(`${DAMAGED} (checksum mismatch) — ${COPY}`);
   // Past the checksum the text is what fernchat wrote; anything odd now is a forged or buggy code.
   const payload = strictBase64Url(body);
   if (payload === null) throw new InviteCodeError(`${DAMAGED} (not base64url) — ${COPY}`);
@@ -100,8 +100,8 @@ function parsePayload(p: Buffer): Invite {
   };
   const key = Buffer.from(take(FERNET_KEY_BYTES, 'key'));
   const port = take(2, 'port').readUInt16BE(0);
-  const host = take(take(1, 'host length')[0], 'host').toString('utf8');
-  const nick = take(take(1, 'nick length')[0], 'nick').toString('utf8');
+  const host = take(take(1, 'host length').readUInt8(0), 'host').toString('utf8');
+  const nick = take(take(1, 'nick length').readUInt8(0), 'nick').toString('utf8');
   if (off !== p.length) throw bad('extra bytes after the nick');
   try {
     return { address: { host: checkHost(host, 'host'), port: checkPort(port, 'port') }, key, nick: checkNick(nick, 'nick') };

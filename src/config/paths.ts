@@ -52,7 +52,7 @@ function exposure(mode: number): string {
 
 /** For the copy-paste chmod hint: a path with spaces must survive the shell. */
 export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_\/.,:+@%=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_/.,:+@%=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function octal(mode: number): string {

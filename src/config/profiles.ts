@@ -110,8 +110,9 @@ export function unknownProfile(cfg: ConfigFile, name: string): ConfigError {
 }
 
 export function getProfile(cfg: ConfigFile, name: string): Profile {
-  if (!Object.hasOwn(cfg.profiles, name)) throw unknownProfile(cfg, name);
-  return cfg.profiles[name];
+  const profile = Object.hasOwn(cfg.profiles, name) ? cfg.profiles[name] : undefined;
+  if (profile === undefined) throw unknownProfile(cfg, name);
+  return profile;
 }
 
 /**
@@ -120,9 +121,9 @@ export function getProfile(cfg: ConfigFile, name: string): Profile {
  */
 export function chooseProfile(cfg: ConfigFile, explicit: string | null | undefined): { name: string; profile: Profile } | null {
   if (explicit !== undefined && explicit !== null) return { name: explicit, profile: getProfile(cfg, explicit) };
-  if (cfg.defaultProfile !== null && Object.hasOwn(cfg.profiles, cfg.defaultProfile)) {
-    return { name: cfg.defaultProfile, profile: cfg.profiles[cfg.defaultProfile] };
-  }
+  const name = cfg.defaultProfile;
+  const profile = name !== null && Object.hasOwn(cfg.profiles, name) ? cfg.profiles[name] : undefined;
+  if (name !== null && profile !== undefined) return { name, profile };
   return null;
 }
 

@@ -222,7 +222,7 @@ export function checkProfile(v: unknown, path: string): Profile {
     ),
     peer: opt(o, 'peer', null, (x) => (x === null ? null : checkAddress(x, `${path}.peer`))),
     key: checkKey(required(o, 'key', path), `${path}.key`),
-    wire: opt(o, 'wire', 'reliable' as WireMode, (x) => checkWire(x, `${path}.wire`)),
+    wire: opt(o, 'wire', 'reliable', (x) => checkWire(x, `${path}.wire`)),
     clockSkewS: opt(o, 'clockSkewS', DEFAULT_CLOCK_SKEW_S, (x) => checkSeconds(x, `${path}.clockSkewS`, 0, MAX_CLOCK_SKEW_S)),
     tokenTtlS: opt(o, 'tokenTtlS', DEFAULT_TOKEN_TTL_S, (x) => checkSeconds(x, `${path}.tokenTtlS`, 1, MAX_TOKEN_TTL_S)),
     ui: opt(o, 'ui', { ...DEFAULT_UI }, (x) => checkUi(x, `${path}.ui`)),

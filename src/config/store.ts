@@ -163,7 +163,7 @@ function modeOf(p: string): number | null {
 }
 
 function codeOf(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
 }
 
 const FS_PROBLEMS: Record<string, string> = {
@@ -181,9 +181,8 @@ const FS_PROBLEMS: Record<string, string> = {
 /** A short reason for an fs failure; never the library's multi-line text. */
 export function describeFsError(err: unknown): string {
   const code = codeOf(err);
-  if (code !== undefined && FS_PROBLEMS[code]) return FS_PROBLEMS[code];
-  if (code !== undefined) return code;
-  return err instanceof Error ? err.message.split('\n')[0] : String(err);
+  if (code !== undefined) return (Object.hasOwn(FS_PROBLEMS, code) ? FS_PROBLEMS[code] : undefined) ?? code;
+  return err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
 }
 
 /**

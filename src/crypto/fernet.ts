@@ -10,7 +10,18 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { FERNET_DEFAULT_CLOCK_SKEW_S, FERNET_KEY_BYTES, FERNET_VERSION } from '../constants.js';
+import {
+  FERNET_BLOCK_BYTES,
+  FERNET_CT_OFFSET,
+  FERNET_DEFAULT_CLOCK_SKEW_S,
+  FERNET_HMAC_BYTES,
+  FERNET_IV_BYTES,
+  FERNET_IV_OFFSET,
+  FERNET_KEY_BYTES,
+  FERNET_OVERHEAD_BYTES,
+  FERNET_TS_OFFSET,
+  FERNET_VERSION,
+} from './format.js';
 import { decodeBase64Url, encodeBase64Url } from './base64url.js';
 import {
   InvalidBase64Error,
@@ -23,15 +34,12 @@ import {
   TokenFromFutureError,
 } from './errors.js';
 
-// Token layout, in bytes.
-const TS_OFFSET = 1;
-const IV_OFFSET = 9;
-const IV_BYTES = 16;
-const CT_OFFSET = IV_OFFSET + IV_BYTES; // 25
-const HMAC_BYTES = 32;
-const BLOCK_BYTES = 16;
-/** Version, timestamp, IV and HMAC: everything but the ciphertext. */
-export const FERNET_OVERHEAD_BYTES = CT_OFFSET + HMAC_BYTES; // 57
+const TS_OFFSET = FERNET_TS_OFFSET;
+const IV_OFFSET = FERNET_IV_OFFSET;
+const IV_BYTES = FERNET_IV_BYTES;
+const CT_OFFSET = FERNET_CT_OFFSET;
+const HMAC_BYTES = FERNET_HMAC_BYTES;
+const BLOCK_BYTES = FERNET_BLOCK_BYTES;
 
 /** IVs are drawn from a pool refilled 256 at a time: one randomFillSync per 256 tokens instead of one each. */
 const IV_POOL_BYTES = IV_BYTES * 256;

@@ -7,7 +7,7 @@
  * never repeat the key.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { FERNET_KEY_BYTES } from '../constants.js';
+import { FERNET_KEY_BYTES } from './format.js';
 import { encodeBase64Url, isBase64UrlChar } from './base64url.js';
 import { KeyFormatError } from './errors.js';
 

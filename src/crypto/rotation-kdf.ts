@@ -14,7 +14,10 @@
  */
 import { createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { FERNET_KEY_BYTES, ROTATION_HKDF_INFO } from '../constants.js';
+import { FERNET_KEY_BYTES } from './format.js';
+
+/** HKDF info label of rotation key derivation; changing it is a wire change. */
+export const ROTATION_HKDF_INFO = 'fernchat rotation v1';
 import { RotationKeyError } from './errors.js';
 
 /** Bytes of a raw X25519 public key (RFC 7748). */

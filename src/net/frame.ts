@@ -1,4 +1,5 @@
 import { FRAME_VERSION, MAX_DATAGRAM_BYTES, MAX_NICK_BYTES, MAX_SACK_RANGES } from '../constants.js';
+import { maxFernetPlaintext } from '../crypto/format.js';
 import { FrameError } from './errors.js';
 import { isSessionId, NO_SESSION, SessionIdSlot, type SessionId } from './session-id.js';
 
@@ -87,24 +88,8 @@ export function frameOverhead(sackCount: number): number {
   return FIXED_HEAD + SACK_RANGE_BYTES * sackCount + DATA_FIELDS;
 }
 
-/**
- * Length of the Fernet token (padded base64url text) of a plaintext of
- * `plainBytes`: version 1 + timestamp 8 + IV 16 + HMAC 32 = 57 bytes around a
- * PKCS#7-padded ciphertext (always at least one pad byte), then base64 4/3.
- */
-export function fernetTokenLength(plainBytes: number): number {
-  const ciphertext = 16 * (Math.floor(plainBytes / 16) + 1);
-  return 4 * Math.ceil((57 + ciphertext) / 3);
-}
-
-function maxPlaintextFor(tokenBytes: number): number {
-  const rawMax = Math.floor(tokenBytes / 4) * 3;
-  const ciphertextMax = Math.floor((rawMax - 57) / 16) * 16;
-  return ciphertextMax - 1;
-}
-
 /** Largest frame plaintext whose token fits in MAX_DATAGRAM_BYTES (831 for 1200). */
-export const MAX_FRAME_PLAINTEXT = maxPlaintextFor(MAX_DATAGRAM_BYTES);
+export const MAX_FRAME_PLAINTEXT = maxFernetPlaintext(MAX_DATAGRAM_BYTES);
 
 /** Data payload that always fits, whatever the sack count: the fragment size for the fragmenter. */
 export const MAX_DATA_PAYLOAD = MAX_FRAME_PLAINTEXT - frameOverhead(MAX_SACK_RANGES);

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
-import { FERNET_KEY_BYTES, KEY_GRACE_MS } from '../constants.js';
+import { KEY_GRACE_MS } from '../constants.js';
+import { FERNET_KEY_BYTES } from '../crypto/format.js';
 import { FernetError } from '../crypto/errors.js';
 import { Fernet } from '../crypto/fernet.js';
 import { fingerprint } from '../crypto/keys.js';

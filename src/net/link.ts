@@ -6,13 +6,13 @@ import { newSessionId, type SessionId } from './frame.js';
 import { Keyring } from './keyring.js';
 import { PeerSessions } from './peer-session.js';
 import { formatAddress, type Address } from '../address/address.js';
-import { type DatagramPort } from './port.js';
+import type { DatagramPort } from './port.js';
 import { RawDedupe } from './raw-dedupe.js';
 import { RecvWindow } from './reliable-recv.js';
 import { SendWindow } from './reliable-send.js';
 import { RtoEstimator } from './rto.js';
 import { LinkCounters } from './stats.js';
-import type { TransportOptions } from './transport.js';
+import type { TransportOptions } from './transport-options.js';
 
 /**
  * The state one transport shares between its send path (send.ts), receive

@@ -1,7 +1,7 @@
 import { REORDER_HOLD_MAX_MS } from '../constants.js';
 import { errorMessage } from '../bus.js';
 import { formatAddress, normalizeHost, type Address } from '../address/address.js';
-import { type DatagramPort } from './port.js';
+import type { DatagramPort } from './port.js';
 import { PortHandlers } from './port-handlers.js';
 import { Prng, checkConditions, decideFate, type LinkConditions } from './impairment.js';
 import { BindError } from './udp.js';

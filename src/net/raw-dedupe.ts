@@ -1,4 +1,5 @@
 import { RAW_REPLAY_CACHE_MAX } from '../constants.js';
+import { FERNET_HMAC_BYTES, FERNET_OVERHEAD_BYTES } from '../crypto/format.js';
 
 /**
  * Replay cache for plaintexts that are not frames (raw mode: a Python peer
@@ -76,5 +77,5 @@ export class RawDedupe {
 /** The HMAC of a Fernet token (its last 32 bytes), from the token text; null if it is not base64 of a plausible length. */
 export function tokenHmac(token: Buffer): Buffer | null {
   const raw = Buffer.from(token.toString('latin1'), 'base64url');
-  return raw.length >= 32 + 25 ? raw.subarray(raw.length - 32) : null;
+  return raw.length >= FERNET_OVERHEAD_BYTES ? raw.subarray(raw.length - FERNET_HMAC_BYTES) : null;
 }

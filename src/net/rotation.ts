@@ -122,6 +122,9 @@ export class Rotation {
           out.push({ kind: 'event', event: 'key:rotation-failed', reason: `the peer abandoned the rotation; ${OLD_KEY_KEPT}` });
         }
         break;
+      default:
+        // Only rotation frames are passed here (the transport routes the rest elsewhere).
+        break;
     }
     return out;
   }

@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
-import { errorMessage, type Bus, type LinkStats, type WireMode } from '../bus.js';
-import { systemClock, type Clock } from '../clock.js';
+import { errorMessage, type LinkStats } from '../bus.js';
+import { systemClock } from '../clock.js';
 import { ACK_EVERY_DATA_FRAMES, BYE_ATTEMPTS_MIN, BYE_LINGER_MS } from '../constants.js';
 import type { DropReason } from './errors.js';
 import { Link } from './link.js';
+import type { TransportOptions } from './transport-options.js';
 import type { Address } from '../address/address.js';
-import type { DatagramPort } from './port.js';
 import { Inbound } from './receive.js';
 import { resolvePeer } from '../address/resolve.js';
 import { RotationDriver } from './rotation-driver.js';
@@ -27,26 +27,7 @@ import { Timers } from './timers.js';
  * emitted (the raw format has no acks); one `info` at start says so.
  */
 
-export interface TransportOptions {
-  bus: Bus;
-  port: DatagramPort;
-  /** The 32-byte Fernet key. */
-  key: Buffer;
-  nick: string;
-  wire: WireMode;
-  /** Null: learn the peer from the first authenticated datagram. */
-  peer: Address | null;
-  /** Default systemClock. */
-  clock?: Clock;
-  /** Default DEFAULT_CLOCK_SKEW_S. */
-  clockSkewS?: number;
-  /** Default DEFAULT_TOKEN_TTL_S. */
-  tokenTtlS?: number;
-  /** Default true: one internal timer runs tick() at nextDeadline(). Tests with a ManualClock pass false and call tick(). */
-  autoTick?: boolean;
-  /** Most real time close() waits for the peer to answer the bye, in ms; default BYE_LINGER_MS (0: send it once, do not wait). */
-  byeLingerMs?: number;
-}
+export type { TransportOptions };
 
 export class Transport {
   readonly sessionId: string;

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { UDP_SOCKET_BUFFER_BYTES } from '../constants.js';
 import { errorMessage } from '../bus.js';
 import { formatAddress, type Address } from '../address/address.js';
-import { type DatagramPort } from './port.js';
+import type { DatagramPort } from './port.js';
 import { PortHandlers } from './port-handlers.js';
 
 /**

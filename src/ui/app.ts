@@ -21,13 +21,12 @@
  * key; and the text of every message that shutdown fails is printed on
  * stderr after the terminal is back, with exit code 1.
  */
-import type { Bus } from '../bus.js';
 import { errorMessage, newMessageId } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { ROTATION_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from '../constants.js';
-import type { Address } from '../address/address.js';
 import { ScreenError } from './blessed-screen.js';
 import { BusView } from './bus-view.js';
+import type { TuiContext } from './context.js';
 import { ChatPane } from './chat-pane.js';
 import { parseInput, type Command } from './commands.js';
 import { HelpOverlay } from './help-overlay.js';
@@ -36,23 +35,6 @@ import { LinkPanel } from './link-panel.js';
 import { TuiScreen } from './screen.js';
 import { StatusBar } from './status-bar.js';
 import { installTerminalGuard } from './terminal-guard.js';
-
-export interface TuiContext {
-  bus: Bus;
-  opts: ChatOptions;
-  /** The actual bound address. */
-  listen: Address;
-  /** Current key fingerprint (then followed through key:rotated). */
-  fingerprint: string;
-  /** Current peer (then followed through peer:address). */
-  peer: Address | null;
-  /** Closes the transport; awaited (at most SHUTDOWN_GRACE_MS) before the terminal is restored. */
-  shutdown: () => Promise<void>;
-  /** Window title, e.g. 'fernchat demo'. */
-  title?: string;
-  /** Starts the transport once the UI listens to the bus, so what starting says (the raw-wire notice, the peer address) reaches the screen. */
-  start?: () => void;
-}
 
 /** Why the full-screen UI cannot run here, or null. */
 export function tuiRefusal(

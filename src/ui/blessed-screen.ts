@@ -62,10 +62,10 @@ export function createBlessedScreen(o: BlessedScreenOptions): BlessedScreen {
   const { terminal } = o;
   const swallowed: string[] = [];
   const stderrWrite = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => {
+  process.stderr.write = (chunk: string | Uint8Array) => {
     swallowed.push(String(chunk));
     return true;
-  }) as typeof process.stderr.write;
+  };
   let program: blessed.BlessedProgram | null = null;
   let screen: blessed.Widgets.Screen;
   try {
@@ -87,7 +87,7 @@ export function createBlessedScreen(o: BlessedScreenOptions): BlessedScreen {
       warnings: false,
       sendFocus: false,
       title: o.title && hasTitles(terminal) ? o.title : undefined,
-    } as blessed.Widgets.IScreenOptions);
+    });
   } catch (err) {
     process.stderr.write = stderrWrite;
     try {

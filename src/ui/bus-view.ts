@@ -13,7 +13,7 @@ import { errorMessage } from '../bus.js';
 import { RTT_HISTORY_SAMPLES } from '../constants.js';
 import { parseHostPort } from '../address/parse.js';
 import { formatAddress } from '../address/address.js';
-import type { TuiContext } from './app.js';
+import type { TuiContext } from './context.js';
 import type { ChatPane } from './chat-pane.js';
 import type { StatusState } from './status-bar.js';
 

@@ -51,7 +51,7 @@ export class ChatPane {
   /** Adds a line at the bottom; returns its id (for update()). */
   add(line: NewLine): number {
     const id = this.nextId++;
-    this.buffer.append({ ...line, id, time: line.time ?? Date.now() } as ChatLine);
+    this.buffer.append({ ...line, id, time: line.time ?? Date.now() });
     return id;
   }
 

@@ -86,7 +86,7 @@ export function formatLine(line: ChatLine, width: number, opts: FormatOptions): 
       body.push(seg(text, st.error));
       break;
     default:
-      throw new TypeError(`formatLine: unknown line kind ${String((line as ChatLine).kind)}`);
+      throw new TypeError(`formatLine: unknown line kind ${String(line.kind)}`);
   }
   return layout(header, body, width);
 }

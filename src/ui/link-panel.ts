@@ -17,7 +17,7 @@ let contribPromise: Promise<Contrib> | null = null;
 
 /** blessed-contrib, loaded once, on demand. */
 export function loadContrib(): Promise<Contrib> {
-  contribPromise ??= import('blessed-contrib').then((m) => ((m as unknown as { default?: Contrib }).default ?? m) as Contrib);
+  contribPromise ??= import('blessed-contrib').then((m) => (m as unknown as { default?: Contrib }).default ?? m);
   return contribPromise;
 }
 
@@ -130,7 +130,7 @@ export class LinkPanel {
         height: sparkHeight,
         tags: true,
         style: { fg: 'green', titleFg: 'white' },
-      } as never) as unknown as LinkPanel['spark'];
+      });
     }
     this.numbers = blessed.box({ parent: this.container, top: sparkHeight, left: 0, width: inner, height: Math.max(1, height - 2 - sparkHeight), tags: false });
     this.container.setFront();

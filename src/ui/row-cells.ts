@@ -42,9 +42,9 @@ export function layoutRow(el: TagParser, row: string, width: number, base: numbe
   let last = 0;
   const pieces: Array<string | { sgr: string }> = [];
   for (const m of parsed.matchAll(SGR)) {
-    if (m.index! > last) pieces.push(parsed.slice(last, m.index));
+    if (m.index > last) pieces.push(parsed.slice(last, m.index));
     pieces.push({ sgr: m[0] });
-    last = m.index! + m[0].length;
+    last = m.index + m[0].length;
   }
   if (last < parsed.length) pieces.push(parsed.slice(last));
   outer: for (const piece of pieces) {

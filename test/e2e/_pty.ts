@@ -245,6 +245,9 @@ function newestMtime(dir: string): number {
 }
 
 /** `n` distinct UDP ports that were free on 127.0.0.1 a moment ago. */
+export function freeUdpPorts(n: 1): Promise<[number]>;
+export function freeUdpPorts(n: 2): Promise<[number, number]>;
+export function freeUdpPorts(n: 3): Promise<[number, number, number]>;
 export async function freeUdpPorts(n: number): Promise<number[]> {
   const sockets = await Promise.all(
     Array.from(

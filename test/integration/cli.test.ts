@@ -21,8 +21,8 @@ const isRoot = process.getuid?.() === 0;
 function assertUsageFailure(r: CliResult, re: RegExp): void {
   assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
   assert.equal(r.errLines.length, 1, `one stderr line, got: ${r.stderr}`);
-  assert.match(r.errLines[0], /^fernchat: /);
-  assert.match(r.errLines[0], re);
+  assert.match(r.errLines[0]!, /^fernchat: /);
+  assert.match(r.errLines[0]!, re);
   assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
 }
 
@@ -66,7 +66,7 @@ describe('keys', () => {
   it('--debug adds the stack trace', () => {
     const r = box.run(['fingerprint', '--key', 'nope', '--debug']);
     assert.equal(r.code, 2);
-    assert.match(r.errLines[0], /^fernchat: --key is not a valid Fernet key/);
+    assert.match(r.errLines[0]!, /^fernchat: --key is not a valid Fernet key/);
     assert.match(r.stderr, /^\s+at /m);
   });
 });
@@ -83,8 +83,8 @@ describe('profiles', () => {
       .stdout.trim()
       .split('\n');
     assert.equal(list.length, 2);
-    assert.match(list[0], /^\*\s+alice\s+peer 127\.0\.0\.1:7002/);
-    assert.match(list[1], /^\s+bob\s+peer \[::1\]:7755/);
+    assert.match(list[0]!, /^\*\s+alice\s+peer 127\.0\.0\.1:7002/);
+    assert.match(list[1]!, /^\s+bob\s+peer \[::1\]:7755/);
 
     const shown = ok(box.run(['profile', 'show', 'bob'], { configDir: dir })).stdout;
     assert.match(shown, /^key\s+\(masked: --reveal shows it\)$/m);
@@ -98,9 +98,9 @@ describe('profiles', () => {
     const before = JSON.parse(readConfig(dir)) as { profiles: Record<string, Record<string, unknown>> };
     ok(box.run(['profile', 'set', 'bob', '--port', '7100', '--mouse'], { configDir: dir }));
     const afterSet = JSON.parse(readConfig(dir)) as typeof before;
-    assert.deepEqual(afterSet.profiles.bob.listen, { host: '0.0.0.0', port: 7100 });
-    assert.equal((afterSet.profiles.bob.ui as Record<string, unknown>).mouse, true);
-    assert.equal(afterSet.profiles.bob.key, KEY_B);
+    assert.deepEqual(afterSet.profiles.bob!.listen, { host: '0.0.0.0', port: 7100 });
+    assert.equal((afterSet.profiles.bob!.ui as Record<string, unknown>).mouse, true);
+    assert.equal(afterSet.profiles.bob!.key, KEY_B);
     assert.deepEqual(afterSet.profiles.alice, before.profiles.alice);
 
     ok(box.run(['profile', 'use', 'bob'], { configDir: dir }));
@@ -148,7 +148,7 @@ describe('profiles', () => {
     fs.chmodSync(path.join(dir, 'config.json'), 0o644);
     const r = ok(box.run(['profile', 'list'], { configDir: dir }));
     assert.equal(r.errLines.length, 1);
-    assert.match(r.errLines[0], /^fernchat: warning: .*config\.json is readable by other users \(mode 0644\); run: chmod 600 /);
+    assert.match(r.errLines[0]!, /^fernchat: warning: .*config\.json is readable by other users \(mode 0644\); run: chmod 600 /);
     assert.match(r.stdout, /^\*\s+a\s/);
   });
 });
@@ -172,8 +172,8 @@ describe('broken configuration', () => {
       for (const args of [['profile', 'list'], ['profile', 'add', 'x'], ['profile', 'use', 'alice'], ['fingerprint'], ['invite'], ['chat', '--headless']]) {
         const r = box.run(args, { configDir: dir });
         assertUsageFailure(r, re);
-        assert.ok(r.errLines[0].includes(file), `names the file: ${r.errLines[0]}`);
-        assert.match(r.errLines[0], /fix or move the file; it was not changed$/);
+        assert.ok(r.errLines[0]!.includes(file), `names the file: ${r.errLines[0]}`);
+        assert.match(r.errLines[0]!, /fix or move the file; it was not changed$/);
       }
       assert.equal(fs.readFileSync(file, 'utf8'), bytes);
       assert.deepEqual(fs.readdirSync(dir), ['config.json']);
@@ -221,7 +221,7 @@ describe('invite and join', () => {
     const inv = ok(box.run(['invite', '--host', '127.0.0.1'], { configDir: inviter }));
     const lines = inv.stdout.split('\n').filter(Boolean);
     assert.equal(lines.length, 1, 'the code alone on stdout');
-    const code = lines[0];
+    const code = lines[0]!;
     assert.match(code, /^fc1\./);
     assert.match(inv.stderr, /fernchat join fc1\.\S+ --name alice/);
 
@@ -247,7 +247,7 @@ describe('invite and join', () => {
     ok(box.run(['profile', 'add', 'p', '--host', '127.0.0.1', '--port', '7009'], { configDir: dir }));
     const r = ok(box.run(['invite'], { configDir: dir }));
     assert.equal(r.errLines.length, 1, r.stderr);
-    assert.match(r.errLines[0], /on the other machine run/);
+    assert.match(r.errLines[0]!, /on the other machine run/);
   });
 
   it('a truncated or mangled code: exit 2, one clear line, nothing created', () => {

@@ -21,7 +21,7 @@ import { Fernet } from '../../src/crypto/fernet.js';
 import type { DropReason } from '../../src/net/errors.js';
 import { MemoryNetwork } from '../../src/net/memory.js';
 import { formatAddress, sameAddress, type Address } from '../../src/address/address.js';
-import { type DatagramPort } from '../../src/net/port.js';
+import type { DatagramPort } from '../../src/net/port.js';
 import { Prng } from '../../src/net/impairment.js';
 import { Transport } from '../../src/net/transport.js';
 import { bindUdp } from '../../src/net/udp.js';

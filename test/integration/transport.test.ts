@@ -161,7 +161,7 @@ test('a peer that restarts mid-conversation is detected; unacknowledged messages
   lab.net.setConditions({ loss: 1 });
   const lost = ['lost-1', 'lost-2', 'lost-3'].map((x) => a.send(x));
   await lab.advance(2_000);
-  b1.port.close(); // a crash: the socket goes, no bye is sent
+  void b1.port.close(); // a crash: the socket goes, no bye is sent
   await lab.close(b1);
   lab.net.setConditions({});
   await lab.advance(5_000);

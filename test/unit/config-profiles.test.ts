@@ -28,9 +28,9 @@ describe('profile operations', () => {
       () => addProfile(cfg, 'bob', newProfile({ nick: 'x', key: KEY_A })),
       (e: unknown) => e instanceof ConfigError && /"bob" already exists/.test(e.message),
     );
-    assert.equal(cfg.profiles.bob.nick, 'bob');
+    assert.equal(cfg.profiles.bob!.nick, 'bob');
     addProfile(cfg, 'bob', newProfile({ nick: 'x', key: KEY_A }), { force: true });
-    assert.equal(cfg.profiles.bob.nick, 'x');
+    assert.equal(cfg.profiles.bob!.nick, 'x');
     assert.throws(() => addProfile(cfg, 'no spaces', newProfile({ nick: 'x', key: KEY_A })), /must be 1-32 characters/);
   });
 
@@ -44,7 +44,7 @@ describe('profile operations', () => {
 
   it('set changes only the given fields', () => {
     const cfg = twoProfiles();
-    const before = structuredClone(cfg.profiles.bob);
+    const before = structuredClone(cfg.profiles.bob!);
     setProfile(cfg, 'bob', { listenPort: 7100, ui: { mouse: true } });
     assert.deepEqual(cfg.profiles.bob, { ...before, listen: { ...before.listen, port: 7100 }, ui: { ...before.ui, mouse: true } });
     setProfile(cfg, 'bob', { peer: null });

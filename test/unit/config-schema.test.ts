@@ -25,8 +25,8 @@ function withField(path: string[], value: unknown): unknown {
   const p = goodProfile();
   let o: Record<string, unknown> = p;
   for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
-  if (value === undefined) delete o[path[path.length - 1]];
-  else o[path[path.length - 1]] = value;
+  if (value === undefined) delete o[path.at(-1)!];
+  else o[path.at(-1)!] = value;
   return { defaultProfile: 'alice', profiles: { alice: p } };
 }
 
@@ -35,9 +35,9 @@ describe('config schema', () => {
     const cfg = validateConfig(example);
     assert.deepEqual(Object.keys(cfg.profiles).sort(), ['local-test', 'vm2']);
     assert.equal(cfg.defaultProfile, 'vm2');
-    assert.equal(cfg.profiles.vm2.key, ZERO_KEY);
+    assert.equal(cfg.profiles.vm2!.key, ZERO_KEY);
     // The second profile sets every field away from its default: prove they are read, not defaulted.
-    const lt = cfg.profiles['local-test'];
+    const lt = cfg.profiles['local-test']!;
     assert.equal(lt.wire, 'raw');
     assert.equal(lt.ui.term, 'xterm-256color');
     assert.equal(lt.ui.mouse, true);
@@ -67,7 +67,7 @@ describe('config schema', () => {
 
   it('canonicalizes an unpadded key', () => {
     const cfg = validateConfig({ profiles: { a: { nick: 'a', key: ZERO_KEY.slice(0, -1) } } });
-    assert.equal(cfg.profiles.a.key, ZERO_KEY);
+    assert.equal(cfg.profiles.a!.key, ZERO_KEY);
   });
 
   // Each case: where to put what, and the field the message must name.

@@ -41,7 +41,7 @@ describe('ProfileStore', () => {
     assert.equal(mode(s.path), 0o600);
     const cfg = store(dir).read();
     assert.equal(cfg.defaultProfile, 'alice');
-    assert.deepEqual(cfg.profiles.alice.peer, { host: '::1', port: 7002 });
+    assert.deepEqual(cfg.profiles.alice!.peer, { host: '::1', port: 7002 });
   });
 
   it('leaves no temp file behind (the write is a rename)', () => {
@@ -114,7 +114,7 @@ describe('ProfileStore', () => {
     s.read();
     s.read();
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /config\.json is readable by other users \(mode 0644\); run: chmod 600/);
+    assert.match(warnings[0]!, /config\.json is readable by other users \(mode 0644\); run: chmod 600/);
   });
 
   it('saveProfileKey re-reads the file: a profile added meanwhile by another process is kept', () => {
@@ -126,9 +126,9 @@ describe('ProfileStore', () => {
     const newKey = generateKey();
     saveProfileKey(mine, 'alice', newKey);
     const cfg = store(dir).read();
-    assert.equal(cfg.profiles.alice.key, newKey);
+    assert.equal(cfg.profiles.alice!.key, newKey);
     assert.deepEqual(cfg.profiles.bob, bobBefore);
-    assert.equal(cfg.profiles.alice.nick, 'alice');
+    assert.equal(cfg.profiles.alice!.nick, 'alice');
   });
 
   it('saveProfileSession changes only nick and peer', () => {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { Fernet, FERNET_OVERHEAD_BYTES } from '../../src/crypto/fernet.js';
+import { Fernet } from '../../src/crypto/fernet.js';
+import { FERNET_OVERHEAD_BYTES } from '../../src/crypto/format.js';
 import { parseKey } from '../../src/crypto/keys.js';
 import { encodeBase64Url, decodeBase64Url } from '../../src/crypto/base64url.js';
 import {

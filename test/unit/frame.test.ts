@@ -12,13 +12,13 @@ import {
   decodeRotationPayload,
   encodeFrame,
   encodeRotationPayload,
-  fernetTokenLength,
   frameOverhead,
   isFrame,
   newSessionId,
   type Frame,
   type FrameType,
 } from '../../src/net/frame.js';
+import { fernetTokenLength } from '../../src/crypto/format.js';
 
 const A = '0123456789abcdef';
 const B = 'fedcba9876543210';

@@ -106,8 +106,15 @@ describe('invite codes', () => {
 });
 
 describe('pickInviteHost', () => {
-  const nic = (address: string, family: 'IPv4' | 'IPv6', internal = false): NetworkInterfaceInfo =>
-    ({ address, family, internal, netmask: '', mac: '', cidr: null, scopeid: 0 }) as NetworkInterfaceInfo;
+  const nic = (address: string, family: 'IPv4' | 'IPv6', internal = false): NetworkInterfaceInfo => ({
+    address,
+    family,
+    internal,
+    netmask: '',
+    mac: '',
+    cidr: null,
+    scopeid: 0,
+  });
   const ifaces = {
     lo: [nic('127.0.0.1', 'IPv4', true), nic('::1', 'IPv6', true)],
     eth0: [nic('fe80::1', 'IPv6'), nic('192.168.56.101', 'IPv4')],

@@ -94,11 +94,11 @@ test('previous never expires before the peer confirmed current, then after KEY_G
   assert.equal(deadline, clock.now() + KEY_GRACE_MS);
   ring.peerConfirmedCurrent(); // repeated proof does not extend the grace
   assert.equal(ring.nextDeadline(), deadline);
-  clock.set(deadline! - 1);
+  clock.set(deadline - 1);
   ring.expire();
   assert.deepEqual(ring.previousKey, k);
   assert.equal(ring.decrypt(tokenUnder(k, clock), OPTS).slot, 'previous');
-  clock.set(deadline!);
+  clock.set(deadline);
   ring.expire();
   assert.equal(ring.previousKey, null);
   assert.equal(ring.nextDeadline(), null);

@@ -109,7 +109,7 @@ describe('PaneBuffer updates', () => {
     add('y', { kind: 'own', delivery: 'pending', msgId: 'm2' });
     const line = buf.findByMsgId('m1');
     assert.equal(line?.text, 'x');
-    buf.update(line!.id, { delivery: 'delivered' });
+    buf.update(line.id, { delivery: 'delivered' });
     assert.equal(buf.findByMsgId('m1')?.delivery, 'delivered');
     assert.equal(buf.findByMsgId('m2')?.delivery, 'pending');
     assert.deepEqual(buf.visibleRows(2), ['x ✓', 'y']);

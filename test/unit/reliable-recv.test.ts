@@ -71,7 +71,7 @@ test('sack reports the lowest ranges first, at most the given count', () => {
   assert.deepEqual(ranges[0], [2, 3]);
   assert.deepEqual(ranges[MAX_SACK_RANGES - 1], [2 * MAX_SACK_RANGES, 2 * MAX_SACK_RANGES + 1]);
   assert.equal(w.sack(3).length, 3);
-  ranges[0]![0] = 999;
+  ranges[0][0] = 999;
   assert.deepEqual(w.sack()[0], [2, 3], 'callers get a copy');
 });
 

@@ -76,7 +76,10 @@ test('a timed-out fragment is resent with its own exponential backoff, capped', 
   );
   assert.equal(w.nextDeadline(RTO), RTO + 2 * RTO, 'doubled');
   let t = RTO;
-  for (let i = 0; i < 20; i++) ((t = w.nextDeadline(RTO)!), w.poll(t, RTO));
+  for (let i = 0; i < 20; i++) {
+    t = w.nextDeadline(RTO)!;
+    w.poll(t, RTO);
+  }
   assert.equal(w.nextDeadline(RTO)! - t, RTO_MAX_MS, 'backoff stops at RTO_MAX_MS');
 });
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { newProfile } from '../../src/config/profiles.js';
 import { type ChatFlags, keyCameFromProfile, NO_PROFILE_HINT, resolveChatOptions } from '../../src/config/resolve.js';
 import { DEFAULT_UI, type Profile } from '../../src/config/schema.js';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_TTL_S } from '../../src/constants.js';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_TOKEN_TTL_S } from '../../src/constants.js';
 import { parseKey } from '../../src/crypto/keys.js';
 import { UsageError } from '../../src/errors.js';
 

@@ -2,9 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { deriveRotatedKey, generateRotationKeyPair, ROTATION_PUBLIC_KEY_BYTES } from '../../src/crypto/rotation-kdf.js';
+import { deriveRotatedKey, generateRotationKeyPair, ROTATION_HKDF_INFO, ROTATION_PUBLIC_KEY_BYTES } from '../../src/crypto/rotation-kdf.js';
 import { RotationKeyError } from '../../src/crypto/errors.js';
-import { ROTATION_HKDF_INFO } from '../../src/constants.js';
 
 /** X25519 points of small order (RFC 7748 §5 test lore): each gives an all-zero shared secret. */
 const LOW_ORDER_POINTS = [

@@ -515,10 +515,11 @@ test('confirm lost forever, later data under K′ promotes the responder', () =>
 });
 
 test('both start at once: the lower session id wins and one key is agreed', () => {
-  for (const [aSession, bSession] of [
+  const pairs: Array<[string, string]> = [
     ['1111111111111111', '2222222222222222'],
     ['ffffffffffffff00', '00000000000000ff'],
-  ]) {
+  ];
+  for (const [aSession, bSession] of pairs) {
     const net = new Net({ aSession, bSession });
     const old = net.a.keyring.fingerprint();
     net.start(net.a);

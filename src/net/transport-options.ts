@@ -1,0 +1,26 @@
+import type { Address } from '../address/address.js';
+import type { Bus, WireMode } from '../bus.js';
+import type { Clock } from '../clock.js';
+import type { DatagramPort } from './port.js';
+
+/** What a Transport is made of (transport.ts); link.ts keeps the part that is the link's. */
+export interface TransportOptions {
+  bus: Bus;
+  port: DatagramPort;
+  /** The 32-byte Fernet key. */
+  key: Buffer;
+  nick: string;
+  wire: WireMode;
+  /** Null: learn the peer from the first authenticated datagram. */
+  peer: Address | null;
+  /** Default systemClock. */
+  clock?: Clock;
+  /** Default DEFAULT_CLOCK_SKEW_S. */
+  clockSkewS?: number;
+  /** Default DEFAULT_TOKEN_TTL_S. */
+  tokenTtlS?: number;
+  /** Default true: one internal timer runs tick() at nextDeadline(). Tests with a ManualClock pass false and call tick(). */
+  autoTick?: boolean;
+  /** Most real time close() waits for the peer to answer the bye, in ms; default BYE_LINGER_MS (0: send it once, do not wait). */
+  byeLingerMs?: number;
+}

@@ -1,0 +1,21 @@
+import type { Address } from '../address/address.js';
+import type { Bus } from '../bus.js';
+import type { ChatOptions } from '../config/chat-options.js';
+
+/** What a runner hands the full-screen UI (app/run-chat.ts, app/demo.ts). */
+export interface TuiContext {
+  bus: Bus;
+  opts: ChatOptions;
+  /** The actual bound address. */
+  listen: Address;
+  /** Current key fingerprint (then followed through key:rotated). */
+  fingerprint: string;
+  /** Current peer (then followed through peer:address). */
+  peer: Address | null;
+  /** Closes the transport; awaited (at most SHUTDOWN_GRACE_MS) before the terminal is restored. */
+  shutdown: () => Promise<void>;
+  /** Window title, e.g. 'fernchat demo'. */
+  title?: string;
+  /** Starts the transport once the UI listens to the bus, so what starting says (the raw-wire notice, the peer address) reaches the screen. */
+  start?: () => void;
+}
