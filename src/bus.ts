@@ -6,7 +6,7 @@
  *   - requests (`send`, `rotate`, `set-peer`, `set-nick`): the user wants
  *     something; the transport listens.
  *   - facts (everything else): something happened; the UI (or the headless
- *     printer, or the profile saver in cli.ts) listens.
+ *     printer, or the key saver in app/session.ts) listens.
  *
  * Synchronous, like Node's EventEmitter: emit() returns after every handler
  * ran. A throwing handler does not stop the others; its error is re-emitted
@@ -72,7 +72,7 @@ export interface BusEvents {
   'link:stats': LinkStats;
   /** A rotation is running (started here or by the peer). */
   'key:rotation-pending': { initiator: 'local' | 'peer' };
-  /** Both sides switched to a new key. `key` is the new key (urlsafe base64) so cli.ts can write it to the profile. */
+  /** Both sides switched to a new key. `key` is the new key (urlsafe base64) so app/session.ts can hand it to opts.saveKey (the profile). */
   'key:rotated': { oldFingerprint: string; newFingerprint: string; key: string };
   /** The rotation did not complete; the old key is still in use. */
   'key:rotation-failed': { reason: string };
@@ -100,15 +100,6 @@ export class Bus {
     };
   }
 
-  /** Subscribe for one event only; returns the unsubscribe function. */
-  once<K extends BusEventName>(name: K, handler: Handler<K>): () => void {
-    const off = this.on(name, (payload) => {
-      off();
-      handler(payload);
-    });
-    return off;
-  }
-
   emit<K extends BusEventName>(name: K, payload: BusEvents[K]): void {
     const set = this.handlers.get(name);
     if (!set) return;
@@ -120,11 +111,6 @@ export class Bus {
         this.emit('error', { severity: 'warning', message: `internal error in ${name} handler: ${errorMessage(err)}` });
       }
     }
-  }
-
-  /** Number of handlers for an event (tests, leak checks). */
-  listenerCount(name: BusEventName): number {
-    return this.handlers.get(name)?.size ?? 0;
   }
 }
 
