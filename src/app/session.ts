@@ -32,9 +32,11 @@ export interface SessionDeps {
 }
 
 /**
- * Bind (unless a port is given), create the bus and the transport, persist
- * rotated keys through opts.saveKey, start. Rejects with BindError (one line,
- * fit for the user) when the socket cannot be bound.
+ * Resolve the peer's host name once (unless a port is given), bind, create
+ * the bus and the transport, persist rotated keys through opts.saveKey,
+ * start. Rejects with PeerLookupError when the peer's host name does not
+ * resolve, and with BindError when the socket cannot be bound (both one
+ * line, fit for the user).
  *
  * The default listen address 0.0.0.0 cannot reach an IPv6 peer; when the peer
  * is an IPv6 literal we listen on '::' instead (dual stack: IPv4 peers still
