@@ -1,6 +1,6 @@
 /**
  * The architecture as rules (README, "Code map"). `npm run lint` runs this;
- * test/integration/lint-boundaries.test.ts plants a violation of each rule and
+ * test/integration/lint-rules.test.ts plants a violation of each rule and
  * checks that it fails.
  *
  *   cli.ts → commands → app → ui, net, config → crypto, address, text
