@@ -24,7 +24,7 @@ import { GLOBAL_OPTIONS } from './commands/common.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
 import { fingerprintCommand, keygenCommand } from './commands/keys.js';
 import { profileCommand } from './commands/profile.js';
-import { errorLine, exitCodeFor, UsageError } from './errors.js';
+import { errorLine, EXIT_OK, exitCodeFor, UsageError } from './errors.js';
 
 function packageVersion(): string {
   try {
@@ -108,7 +108,7 @@ async function main(args: string[]): Promise<number> {
   try {
     if (hasStrayDashedKey(args)) throw new UsageError(`an argument is ${HIDDEN_SECRET} — a key goes after --key`);
     await buildParser(args).parseAsync();
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (err) {
     process.stderr.write(`${errorLine(err)}\n`);
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);

@@ -15,7 +15,6 @@ export const EXIT_USAGE = 2;
 
 /** The command line is wrong: unknown flag, bad value, missing argument. Exit 2. */
 export class UsageError extends Error {
-  readonly exitCode = EXIT_USAGE;
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
@@ -28,23 +27,17 @@ export class UsageError extends Error {
  * by the command that raised it.
  */
 export class ConfigError extends Error {
-  readonly exitCode = EXIT_USAGE;
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
   }
 }
 
-/** Something failed while running (socket, terminal). Exit 1. */
-export class RuntimeFailure extends Error {
-  readonly exitCode = EXIT_RUNTIME;
-  constructor(message: string) {
-    super(message);
-    this.name = 'RuntimeFailure';
-  }
-}
-
-/** Exit code for any thrown value: a bad key is the user's input, so it is a usage error. */
+/**
+ * Exit code for any thrown value, the one place that decides it: a bad key
+ * is the user's input, so it is a usage error; anything else that ends the
+ * command (BindError, PeerLookupError, a terminal failure) is a runtime one.
+ */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof KeyFormatError) return EXIT_USAGE;
   return EXIT_RUNTIME;
@@ -55,7 +48,6 @@ export function isExpectedError(err: unknown): boolean {
   return (
     err instanceof UsageError ||
     err instanceof ConfigError ||
-    err instanceof RuntimeFailure ||
     err instanceof KeyFormatError ||
     // net/udp.ts's BindError ("cannot listen on …: address already in use") and address/resolve.ts's
     // PeerLookupError, by name: importing them would load the socket modules into every start-up.

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeyFormatError } from '../../src/crypto/errors.js';
-import { ConfigError, errorLine, exitCodeFor, RuntimeFailure, UsageError } from '../../src/errors.js';
+import { ConfigError, errorLine, exitCodeFor, UsageError } from '../../src/errors.js';
+import { PeerLookupError } from '../../src/address/resolve.js';
 import { BindError } from '../../src/net/udp.js';
 
 test('errors written for the user print as themselves, one line, with their exit code', () => {
@@ -9,7 +10,7 @@ test('errors written for the user print as themselves, one line, with their exit
     [new UsageError('--port must be a number'), 2],
     [new ConfigError('/x/config.json: profiles.a.key is not a key'), 2],
     [new KeyFormatError('key decodes to 31 bytes'), 2],
-    [new RuntimeFailure('the peer never answered'), 1],
+    [new PeerLookupError("cannot resolve the peer's host name nowhere.invalid (ENOTFOUND): check the spelling, or give an IP address"), 1],
     [new BindError('cannot listen on 0.0.0.0:7755: address already in use (EADDRINUSE)'), 1],
   ];
   for (const [err, code] of cases) {
