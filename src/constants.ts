@@ -15,9 +15,11 @@ export const FRAME_VERSION = 1;
 /** Largest UDP datagram fernchat sends, in bytes (a Fernet token, base64url text). */
 export const MAX_DATAGRAM_BYTES = 1200;
 /**
- * Largest datagram accepted, in bytes. A bit above MAX_DATAGRAM_BYTES so a
- * slightly different peer (a raw Python script) is still read; anything larger
- * is dropped before any crypto runs.
+ * Largest datagram accepted, in bytes: the largest UDP payload over IPv4
+ * (65,535 − 8 UDP − 20 IP header bytes). Far above MAX_DATAGRAM_BYTES on
+ * purpose: a raw Python peer encrypts a whole message into one token of any
+ * size, and its long lines must still be read. Only a datagram no UDP socket
+ * could carry is dropped before any crypto runs.
  */
 export const MAX_ACCEPTED_DATAGRAM_BYTES = 65_507;
 /** Replay window width, in sequence numbers (WireGuard uses 8192 - 64). */

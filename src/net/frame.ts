@@ -1,7 +1,8 @@
 import { FRAME_VERSION, MAX_DATAGRAM_BYTES, MAX_NICK_BYTES, MAX_SACK_RANGES } from '../constants.js';
 import { maxFernetPlaintext } from '../crypto/format.js';
+import { ROTATION_PUBLIC_KEY_BYTES } from '../crypto/rotation-kdf.js';
 import { FrameError } from './errors.js';
-import { isSessionId, NO_SESSION, SessionIdSlot, type SessionId } from './session-id.js';
+import { isSessionId, NO_SESSION, SESSION_ID_BYTES, SessionIdSlot, type SessionId } from './session-id.js';
 
 export { NO_SESSION, newSessionId, type SessionId } from './session-id.js';
 
@@ -13,6 +14,12 @@ export { NO_SESSION, newSessionId, type SessionId } from './session-id.js';
  * frame); decodeFrame throws FrameError (the peer sent something that
  * authenticated but is not a frame we understand: drop and count it).
  * Both sides apply the same checks, so whatever encodes also decodes.
+ *
+ * This file owns the wire facts of a frame: the magic, the field offsets,
+ * the type codes and the one list of rotation frame types. A FrameCodec
+ * instance remembers the session ids of the last frame it encoded and
+ * decoded (session-id.ts says why); each connection holds its own, and the
+ * free functions encodeFrame / decodeFrame use a fresh one per call.
  */
 
 export type FrameType = 'hello' | 'data' | 'ack' | 'ping' | 'pong' | 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort' | 'bye';
@@ -42,20 +49,49 @@ export interface Frame {
   payload: Buffer;
 }
 
-const MAGIC0 = 0xfc;
-const MAGIC1 = 0x01;
+/** First byte of every frame: never the first byte of UTF-8 text, so raw text is never taken for a frame. */
+export const FRAME_MAGIC = 0xfc;
+/** Second magic byte. */
+const FRAME_MAGIC_1 = 0x01;
+
+/** Where each fixed header field starts (PROTOCOL.md "Frame layout"). */
+export const FRAME_OFFSET = {
+  magic: 0,
+  version: 2,
+  type: 3,
+  sender: 4,
+  receiver: 4 + SESSION_ID_BYTES,
+  packet: 4 + 2 * SESSION_ID_BYTES,
+  ts: 26,
+  echoTs: 30,
+  echoDelay: 34,
+  ack: 36,
+  sackCount: 40,
+  sack: 41,
+} as const;
+/** Packet number width, in bytes. */
+const PACKET_BYTES = 6;
 /** Bytes before the sack ranges (magic … sack count). */
-const FIXED_HEAD = 41;
+const FIXED_HEAD = FRAME_OFFSET.sack;
 /** seq u32 + frag index u16 + frag count u16, after the sack ranges. */
 const DATA_FIELDS = 8;
 const SACK_RANGE_BYTES = 8;
 const U16_MAX = 0xffff;
 const U32_MAX = 0xffff_ffff;
-const PACKET_MAX = 2 ** 48 - 1;
+const PACKET_MAX = 2 ** (8 * PACKET_BYTES) - 1;
 /** Rotation id on the wire, in bytes. */
 export const ROTATION_ID_BYTES = 8;
-/** X25519 public key on the wire, in bytes. */
-export const ROTATION_PUB_BYTES = 32;
+/** X25519 public key on the wire, in bytes (crypto/rotation-kdf.ts owns the fact). */
+export const ROTATION_PUB_BYTES = ROTATION_PUBLIC_KEY_BYTES;
+
+/** The rotation frames, the one list of them (receive path, trust table and rotation machine use it). */
+export const ROTATION_FRAME_TYPES = ['rot-offer', 'rot-accept', 'rot-confirm', 'rot-confirm-ack', 'rot-abort'] as const;
+export type RotationFrameType = (typeof ROTATION_FRAME_TYPES)[number];
+const ROTATION_SET: ReadonlySet<FrameType> = new Set<FrameType>(ROTATION_FRAME_TYPES);
+
+export function isRotationFrame(type: FrameType): type is RotationFrameType {
+  return ROTATION_SET.has(type);
+}
 
 const TYPE_CODES: Record<FrameType, number> = {
   hello: 1,
@@ -76,10 +112,6 @@ function isUint(v: number, max: number): boolean {
   return Number.isInteger(v) && v >= 0 && v <= max;
 }
 
-/** The ids of the last frame encoded and decoded (session-id.ts says why). */
-const encoded = { sender: new SessionIdSlot(), receiver: new SessionIdSlot() };
-const decoded = { sender: new SessionIdSlot(), receiver: new SessionIdSlot() };
-
 /** Header bytes of a frame carrying `sackCount` sack ranges (every frame has the seq/frag fields). */
 export function frameOverhead(sackCount: number): number {
   if (!Number.isInteger(sackCount) || sackCount < 0 || sackCount > MAX_SACK_RANGES) {
@@ -96,7 +128,12 @@ export const MAX_DATA_PAYLOAD = MAX_FRAME_PLAINTEXT - frameOverhead(MAX_SACK_RAN
 
 /** Cheap test: the magic and a version byte are there. Raw UTF-8 text never starts with 0xFC. */
 export function isFrame(buf: Buffer): boolean {
-  return buf.length >= 3 && buf[0] === MAGIC0 && buf[1] === MAGIC1;
+  return buf.length >= 3 && buf[0] === FRAME_MAGIC && buf[1] === FRAME_MAGIC_1;
+}
+
+/** The plaintext claims to be a frame (first byte): it is decoded as one or dropped as malformed, never shown as text. */
+export function claimsFrame(plain: Buffer): boolean {
+  return plain.length > 0 && plain[0] === FRAME_MAGIC;
 }
 
 /** Null when the payload fits the type, else what is wrong. */
@@ -124,7 +161,7 @@ function payloadProblem(type: FrameType, length: number): string | null {
 
 function rotationPayloadBytes(type: FrameType): number | null {
   if (type === 'rot-offer' || type === 'rot-accept') return ROTATION_ID_BYTES + ROTATION_PUB_BYTES;
-  if (type === 'rot-confirm' || type === 'rot-confirm-ack' || type === 'rot-abort') return ROTATION_ID_BYTES;
+  if (isRotationFrame(type)) return ROTATION_ID_BYTES;
   return null;
 }
 
@@ -158,7 +195,37 @@ function fieldProblem(f: Omit<Frame, 'payload' | 'type' | 'sender' | 'receiver' 
   return null;
 }
 
+/** One frame codec per connection: it remembers the two session ids of the last frame each way. */
+export class FrameCodec {
+  private readonly encoded = { sender: new SessionIdSlot(), receiver: new SessionIdSlot() };
+  private readonly decoded = { sender: new SessionIdSlot(), receiver: new SessionIdSlot() };
+
+  encode(f: Frame): Buffer {
+    return encodeWith(this.encoded, f);
+  }
+
+  /** The payload is a view into `buf`, not a copy. */
+  decode(buf: Buffer): Frame {
+    return decodeWith(this.decoded, buf);
+  }
+}
+
+interface Slots {
+  sender: SessionIdSlot;
+  receiver: SessionIdSlot;
+}
+
+/** Encode with a fresh codec (tests, tools); a connection keeps its own FrameCodec. */
 export function encodeFrame(f: Frame): Buffer {
+  return new FrameCodec().encode(f);
+}
+
+/** Decode with a fresh codec; the payload is a view into `buf`. */
+export function decodeFrame(buf: Buffer): Frame {
+  return new FrameCodec().decode(buf);
+}
+
+function encodeWith(encoded: Slots, f: Frame): Buffer {
   const code = TYPE_CODES[f.type];
   if (code === undefined) throw new TypeError(`encodeFrame: unknown frame type ${String(f.type)}`);
   if (!encoded.sender.holds(f.sender)) {
@@ -183,18 +250,18 @@ export function encodeFrame(f: Frame): Buffer {
   }
 
   const buf = Buffer.allocUnsafe(head + f.payload.length);
-  buf[0] = MAGIC0;
-  buf[1] = MAGIC1;
-  buf[2] = FRAME_VERSION;
-  buf[3] = code;
-  encoded.sender.write(buf, 4);
-  encoded.receiver.write(buf, 12);
-  buf.writeUIntBE(f.packet, 20, 6);
-  buf.writeUInt32BE(f.ts, 26);
-  buf.writeUInt32BE(f.echoTs, 30);
-  buf.writeUInt16BE(f.echoDelay, 34);
-  buf.writeUInt32BE(f.ack, 36);
-  buf[40] = f.sack.length;
+  buf[FRAME_OFFSET.magic] = FRAME_MAGIC;
+  buf[FRAME_OFFSET.magic + 1] = FRAME_MAGIC_1;
+  buf[FRAME_OFFSET.version] = FRAME_VERSION;
+  buf[FRAME_OFFSET.type] = code;
+  encoded.sender.write(buf, FRAME_OFFSET.sender);
+  encoded.receiver.write(buf, FRAME_OFFSET.receiver);
+  buf.writeUIntBE(f.packet, FRAME_OFFSET.packet, PACKET_BYTES);
+  buf.writeUInt32BE(f.ts, FRAME_OFFSET.ts);
+  buf.writeUInt32BE(f.echoTs, FRAME_OFFSET.echoTs);
+  buf.writeUInt16BE(f.echoDelay, FRAME_OFFSET.echoDelay);
+  buf.writeUInt32BE(f.ack, FRAME_OFFSET.ack);
+  buf[FRAME_OFFSET.sackCount] = f.sack.length;
   let o = FIXED_HEAD;
   for (const [start, end] of f.sack) {
     buf.writeUInt32BE(start, o);
@@ -208,19 +275,20 @@ export function encodeFrame(f: Frame): Buffer {
   return buf;
 }
 
-/** The payload is a view into `buf`, not a copy. */
-export function decodeFrame(buf: Buffer): Frame {
+function decodeWith(decoded: Slots, buf: Buffer): Frame {
   if (buf.length < frameOverhead(0)) throw new FrameError(`frame too short: ${buf.length} bytes`);
-  if (buf[0] !== MAGIC0 || buf[1] !== MAGIC1) throw new FrameError('bad frame magic');
-  if (buf[2] !== FRAME_VERSION) throw new FrameError(`unknown frame version ${buf[2]}`);
-  const type = TYPES_BY_CODE.get(buf[3]!);
-  if (type === undefined) throw new FrameError(`unknown frame type ${buf[3]}`);
-  const sender = decoded.sender.read(buf, 4);
+  if (buf[FRAME_OFFSET.magic] !== FRAME_MAGIC || buf[FRAME_OFFSET.magic + 1] !== FRAME_MAGIC_1) throw new FrameError('bad frame magic');
+  const version = buf[FRAME_OFFSET.version];
+  if (version !== FRAME_VERSION) throw new FrameError(`unknown frame version ${version}`);
+  const code = buf[FRAME_OFFSET.type]!;
+  const type = TYPES_BY_CODE.get(code);
+  if (type === undefined) throw new FrameError(`unknown frame type ${code}`);
+  const sender = decoded.sender.read(buf, FRAME_OFFSET.sender);
   if (sender === NO_SESSION) throw new FrameError('frame sender session is zero');
-  const receiver = decoded.receiver.read(buf, 12);
-  const packet = buf.readUIntBE(20, 6);
+  const receiver = decoded.receiver.read(buf, FRAME_OFFSET.receiver);
+  const packet = buf.readUIntBE(FRAME_OFFSET.packet, PACKET_BYTES);
   if (packet === 0) throw new FrameError('frame packet number is zero');
-  const sackCount = buf[40]!;
+  const sackCount = buf[FRAME_OFFSET.sackCount]!;
   if (sackCount > MAX_SACK_RANGES) throw new FrameError(`${sackCount} sack ranges exceed ${MAX_SACK_RANGES}`);
   const head = frameOverhead(sackCount);
   if (buf.length < head) throw new FrameError(`frame of ${buf.length} bytes too short for ${sackCount} sack ranges`);
@@ -234,10 +302,10 @@ export function decodeFrame(buf: Buffer): Frame {
     sender,
     receiver,
     packet,
-    ts: buf.readUInt32BE(26),
-    echoTs: buf.readUInt32BE(30),
-    echoDelay: buf.readUInt16BE(34),
-    ack: buf.readUInt32BE(36),
+    ts: buf.readUInt32BE(FRAME_OFFSET.ts),
+    echoTs: buf.readUInt32BE(FRAME_OFFSET.echoTs),
+    echoDelay: buf.readUInt16BE(FRAME_OFFSET.echoDelay),
+    ack: buf.readUInt32BE(FRAME_OFFSET.ack),
     sack,
     seq: buf.readUInt32BE(o),
     fragIndex: buf.readUInt16BE(o + 4),

@@ -2,7 +2,8 @@ import type { Bus, LinkState, WireMode } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { Reassembler } from './fragment.js';
-import { newSessionId, type SessionId } from './frame.js';
+import { FrameCodec, newSessionId, type SessionId } from './frame.js';
+import { MessageEncoder } from './message.js';
 import { Keyring } from './keyring.js';
 import { PeerSessions } from './peer-session.js';
 import { formatAddress, type Address } from '../address/address.js';
@@ -39,6 +40,8 @@ export class Link {
   readonly sendWindow = new SendWindow();
   readonly recvWindow = new RecvWindow();
   readonly reassembler = new Reassembler();
+  readonly codec = new FrameCodec();
+  readonly messages = new MessageEncoder();
   readonly peerSessions: PeerSessions;
   /** HMACs of raw tokens received (replays) and sent (reflections). */
   readonly rawSeen: RawDedupe;

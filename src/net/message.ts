@@ -28,37 +28,51 @@ export function utf8Truncate(s: string, maxBytes: number): Buffer {
   return buf.subarray(0, end);
 }
 
-/**
- * The encoded `length byte + nick` of the last nick seen. A session sends
- * every message under the same nick, so re-encoding it per message was pure
- * garbage on the send hot path; one entry is enough (a nick change just
- * replaces it).
- */
-let cachedNick: string | null = null;
-let cachedPrefix: Buffer = Buffer.alloc(1);
-
 function nickPrefix(nick: string): Buffer {
-  if (nick !== cachedNick) {
-    const bytes = utf8Truncate(nick, MAX_NICK_BYTES);
-    const prefix = Buffer.allocUnsafe(1 + bytes.length);
-    prefix[0] = bytes.length;
-    bytes.copy(prefix, 1);
-    cachedPrefix = prefix;
-    cachedNick = nick;
+  const bytes = utf8Truncate(nick, MAX_NICK_BYTES);
+  const prefix = Buffer.allocUnsafe(1 + bytes.length);
+  prefix[0] = bytes.length;
+  bytes.copy(prefix, 1);
+  return prefix;
+}
+
+function encodeWith(prefix: Buffer, text: string): Buffer {
+  const out = Buffer.allocUnsafe(prefix.length + Buffer.byteLength(text, 'utf8'));
+  prefix.copy(out, 0);
+  out.write(text, prefix.length, 'utf8');
+  return out;
+}
+
+function checkMessage(m: ChatMessage): void {
+  if (typeof m.nick !== 'string' || typeof m.text !== 'string') {
+    throw new TypeError('encodeMessage: nick and text must be strings');
   }
-  return cachedPrefix;
 }
 
 /** One allocation per message: the text is written straight into the body. */
 export function encodeMessage(m: ChatMessage): Buffer {
-  if (typeof m.nick !== 'string' || typeof m.text !== 'string') {
-    throw new TypeError('encodeMessage: nick and text must be strings');
+  checkMessage(m);
+  return encodeWith(nickPrefix(m.nick), m.text);
+}
+
+/**
+ * A sender's message encoder. It keeps the encoded `length byte + nick` of
+ * the last nick it saw: a session sends every message under the same nick,
+ * so re-encoding it per message was pure garbage on the send hot path (a
+ * nick change just replaces it). One per connection, never shared.
+ */
+export class MessageEncoder {
+  private nick: string | null = null;
+  private prefix: Buffer = Buffer.alloc(1);
+
+  encode(m: ChatMessage): Buffer {
+    checkMessage(m);
+    if (m.nick !== this.nick) {
+      this.prefix = nickPrefix(m.nick);
+      this.nick = m.nick;
+    }
+    return encodeWith(this.prefix, m.text);
   }
-  const prefix = nickPrefix(m.nick);
-  const out = Buffer.allocUnsafe(prefix.length + Buffer.byteLength(m.text, 'utf8'));
-  prefix.copy(out, 0);
-  out.write(m.text, prefix.length, 'utf8');
-  return out;
 }
 
 /** FrameError on a missing or impossible nick length; invalid UTF-8 becomes U+FFFD, never an error. */

@@ -2,7 +2,7 @@ import { ACK_DELAY_MS, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
 import { errorMessage } from '../bus.js';
 import { FernetError } from '../crypto/errors.js';
 import { DatagramError } from './errors.js';
-import { decodeFrame, NO_SESSION, type Frame, type FrameType } from './frame.js';
+import { claimsFrame, isRotationFrame, NO_SESSION, type Frame, type FrameType } from './frame.js';
 import type { KeySlot } from './keyring.js';
 import type { Link } from './link.js';
 import { decodeMessage } from './message.js';
@@ -22,8 +22,6 @@ export interface InboundHooks {
   /** After each batch: replies, pumping, re-arming the timer. */
   afterBatch(): void;
 }
-
-const ROTATION_TYPES: ReadonlySet<FrameType> = new Set(['rot-offer', 'rot-accept', 'rot-confirm', 'rot-confirm-ack', 'rot-abort']);
 
 /**
  * The receive path. Every datagram is dropped and counted at the first check
@@ -109,7 +107,7 @@ export class Inbound {
       return link.counters.drop(stale ? 'replayed' : 'unauthenticated');
     }
     // 0xFC never starts UTF-8 text, so whatever starts with it is a frame or garbage, never a message.
-    if (plaintext.length > 0 && plaintext[0] === 0xfc) return this.receiveFrame(decodeFrame(plaintext), slot, from);
+    if (claimsFrame(plaintext)) return this.receiveFrame(link.codec.decode(plaintext), slot, from);
     this.receiveRaw(token, plaintext, from);
   }
 
@@ -164,7 +162,7 @@ export class Inbound {
       // Nothing more is delivered (it could not be shown); an answer to us proves our bye, and the acks in it, arrived.
       if (toUs) link.byeAnswered = true;
       // But a rotation still settles: the peer's confirm-ack arriving now must let us save the key it already uses.
-      if (toUs && ROTATION_TYPES.has(f.type)) this.hooks.rotationFrame(f.type, f.payload, slot, f.packet);
+      if (toUs && isRotationFrame(f.type)) this.hooks.rotationFrame(f.type, f.payload, slot, f.packet);
       else this.hooks.authenticated(slot);
       return;
     }
@@ -185,7 +183,7 @@ export class Inbound {
       if (f.echoDelay < 0xffff && rtt >= 0 && rtt < 0x8000_0000) link.rto.sample(rtt);
     }
     link.echo = { ts: f.ts, at: now };
-    if (ROTATION_TYPES.has(f.type)) {
+    if (isRotationFrame(f.type)) {
       if (toUs) this.hooks.rotationFrame(f.type, f.payload, slot, f.packet);
       else this.hooks.authenticated(slot);
     } else {

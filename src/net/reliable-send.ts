@@ -15,7 +15,10 @@ import { FAST_RETRANSMIT_REORDER_FRAMES, RTO_MAX_MS, SEND_QUEUE_MAX_BYTES, SEND_
  * Two ways a fragment is sent again:
  *  - its retransmission timer expires: rto × 2^retries, capped at RTO_MAX_MS
  *    (the backoff is per fragment, so one unlucky fragment on a lossy link
- *    does not slow down all the others);
+ *    does not slow down all the others). SACK is advisory (RFC 2018 §8): a
+ *    SACKed fragment is only trusted for one more backoff step, then resent
+ *    like any other, so a false SACK (a confused or lying peer, a receiver
+ *    that restarted) costs a delay, never a wedged stream;
  *  - it is known lost: it lies below the highest SACKed seq, was not SACKed,
  *    and a transmission made at least FAST_RETRANSMIT_REORDER_FRAMES later
  *    already arrived (TCP's dupthresh, counted in transmissions, so a
@@ -135,15 +138,15 @@ export class SendWindow {
     if (this.earliest(rtoMs) <= now) {
       let next = Number.POSITIVE_INFINITY;
       for (const [seq, f] of this.flights) {
-        if (f.sacked) continue;
-        if (f.due || now >= f.sentAt + this.timeout(rtoMs, f.retries)) {
+        if (f.due || now >= this.expiry(rtoMs, f)) {
           if (!f.due) f.retries += 1;
           f.due = false;
+          f.sacked = false;
           f.sentAt = now;
           f.tx = ++this.txCounter;
           out.push(this.frameOf(seq, f, true));
         }
-        next = Math.min(next, f.sentAt + this.timeout(rtoMs, f.retries));
+        next = Math.min(next, this.expiry(rtoMs, f));
       }
       this.timerAt = next;
     }
@@ -253,8 +256,7 @@ export class SendWindow {
     if (this.timerStale || rtoMs !== this.timerRto) {
       let best = Number.POSITIVE_INFINITY;
       for (const f of this.flights.values()) {
-        if (f.sacked) continue;
-        const t = f.due ? f.sentAt : f.sentAt + this.timeout(rtoMs, f.retries);
+        const t = f.due ? f.sentAt : this.expiry(rtoMs, f);
         if (t < best) best = t;
       }
       this.timerAt = best;
@@ -262,6 +264,11 @@ export class SendWindow {
       this.timerStale = false;
     }
     return this.timerAt;
+  }
+
+  /** When the flight's timer expires: a SACKed one is trusted one backoff step longer (SACK is advisory). */
+  private expiry(rtoMs: number, f: Flight): number {
+    return f.sentAt + this.timeout(rtoMs, f.sacked ? f.retries + 1 : f.retries);
   }
 
   private timeout(rtoMs: number, retries: number): number {

@@ -1,8 +1,8 @@
 import { MAX_DATAGRAM_BYTES, MAX_MESSAGE_BYTES, MAX_NICK_BYTES } from '../constants.js';
 import { fragment } from './fragment.js';
-import { encodeFrame, MAX_DATA_PAYLOAD, MAX_FRAME_PLAINTEXT, NO_SESSION, type Frame, type FrameType } from './frame.js';
+import { MAX_DATA_PAYLOAD, MAX_FRAME_PLAINTEXT, NO_SESSION, type Frame, type FrameType } from './frame.js';
 import type { Link } from './link.js';
-import { encodeMessage, utf8Truncate } from './message.js';
+import { utf8Truncate } from './message.js';
 import { tokenHmac } from './raw-dedupe.js';
 import type { OutFrame } from './reliable-send.js';
 
@@ -41,7 +41,7 @@ export class Outbound {
     if (textBytes > MAX_MESSAGE_BYTES) {
       return this.fail(id, text, `message too long (${textBytes} bytes; the most is ${MAX_MESSAGE_BYTES})`);
     }
-    const body = encodeMessage({ nick: link.nick, text });
+    const body = link.messages.encode({ nick: link.nick, text });
     // Most chat lines fit one fragment: the body itself, without fragment()'s view and array growth.
     const fragments = body.length <= MAX_DATA_PAYLOAD ? [body] : fragment(body, MAX_DATA_PAYLOAD);
     const queued = link.sendWindow.enqueue(id, text, fragments, textBytes);
@@ -129,7 +129,7 @@ export class Outbound {
       link.ackDueAt = null;
       link.unackedData = 0;
     }
-    this.transmit(link.keyring.encrypt(encodeFrame(frame)));
+    this.transmit(link.keyring.encrypt(link.codec.encode(frame)));
   }
 
   // 5 --------------------------------------------------------------------

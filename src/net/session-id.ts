@@ -14,6 +14,9 @@ import { randomBytes } from 'node:crypto';
 /** 16 lowercase hex characters (8 bytes). */
 export type SessionId = string;
 
+/** A session id on the wire, in bytes. */
+export const SESSION_ID_BYTES = 8;
+
 /** The receiver id of a frame sent before the peer's session is known. */
 export const NO_SESSION: SessionId = '0000000000000000';
 
@@ -21,7 +24,7 @@ const SESSION_RE = /^[0-9a-f]{16}$/;
 
 export function newSessionId(): SessionId {
   for (;;) {
-    const id = randomBytes(8).toString('hex');
+    const id = randomBytes(SESSION_ID_BYTES).toString('hex');
     if (id !== NO_SESSION) return id;
   }
 }
@@ -45,6 +48,7 @@ export class SessionIdSlot {
   /** Remember `id`; the caller has checked it with isSessionId. */
   remember(id: SessionId): void {
     this.text = id;
+    // The high u32 is the first 8 hex characters, the low one the last 8.
     this.hi = parseInt(id.slice(0, 8), 16);
     this.lo = parseInt(id.slice(8), 16);
   }
@@ -62,7 +66,7 @@ export class SessionIdSlot {
     if (this.text === '' || hi !== this.hi || lo !== this.lo) {
       this.hi = hi;
       this.lo = lo;
-      this.text = buf.toString('hex', offset, offset + 8);
+      this.text = buf.toString('hex', offset, offset + SESSION_ID_BYTES);
     }
     return this.text;
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ReassemblyError } from '../../src/net/errors.js';
-import { MAX_FRAGMENTS, Reassembler, fragment } from '../../src/net/fragment.js';
+import { MAX_FRAGMENTS, MAX_MESSAGE_FRAGMENTS, Reassembler, fragment } from '../../src/net/fragment.js';
 import { MAX_DATA_PAYLOAD } from '../../src/net/frame.js';
 import { MAX_ENCODED_MESSAGE_BYTES, encodeMessage } from '../../src/net/message.js';
 
@@ -124,4 +124,24 @@ test('partialBytes counts what is held; a completed message leaves nothing behin
   r.reset();
   assert.equal(r.partialBytes, 0);
   assert.deepEqual(r.push(0, 1, Buffer.from('y')), Buffer.from('y'));
+});
+
+test('Reassembler memory is bounded by what it keeps: copies, a fragment-count cap, no empty middle fragments', () => {
+  // A kept fragment is a copy: the plaintext it came from may be reused or freed.
+  const r = new Reassembler();
+  const plain = Buffer.from('xxabcyy');
+  assert.equal(r.push(0, 2, plain.subarray(2, 5)), null);
+  plain.fill(0);
+  assert.deepEqual(r.push(1, 2, Buffer.from('de')), Buffer.from('abcde'));
+  // The count a message announces is capped at what the largest message needs at the wire's fragment size.
+  assert.equal(MAX_MESSAGE_FRAGMENTS, Math.ceil(MAX_ENCODED_MESSAGE_BYTES / MAX_DATA_PAYLOAD));
+  assert.throws(() => new Reassembler().push(0, MAX_MESSAGE_FRAGMENTS + 1, Buffer.from('a')), ReassemblyError);
+  assert.equal(new Reassembler().push(0, MAX_MESSAGE_FRAGMENTS, Buffer.from('a')), null);
+  // An empty fragment carries nothing: only the last (or only) one may be empty.
+  assert.throws(() => new Reassembler().push(0, 3, Buffer.alloc(0)), ReassemblyError);
+  const e = new Reassembler();
+  e.push(0, 2, Buffer.from('a'));
+  assert.deepEqual(e.push(1, 2, Buffer.alloc(0)), Buffer.from('a'));
+  assert.throws(() => new Reassembler({ maxFragments: 0 }), TypeError);
+  assert.throws(() => new Reassembler({ maxFragments: MAX_FRAGMENTS + 1 }), TypeError);
 });

@@ -83,7 +83,7 @@ test('a timed-out fragment is resent with its own exponential backoff, capped', 
   assert.equal(w.nextDeadline(RTO)! - t, RTO_MAX_MS, 'backoff stops at RTO_MAX_MS');
 });
 
-test('SACKed fragments are not resent; holes below the highest SACK are fast-retransmitted', () => {
+test('SACKed fragments are not resent at their first timeout; holes below the highest SACK are fast-retransmitted', () => {
   const w = new SendWindow();
   for (let i = 0; i < 8; i++) msg(w, `m${i}`);
   w.poll(0, RTO);
@@ -100,7 +100,24 @@ test('SACKed fragments are not resent; holes below the highest SACK are fast-ret
   assert.ok(fast.every((f) => f.retransmit));
   assert.equal(w.nextDeadline(RTO), 1 + RTO, 'a fast retransmission does not back off');
   const later = w.poll(1 + RTO, RTO);
-  assert.deepEqual(seqsOf(later), [0, 1, 3], 'SACKed 2 and 4..7 are never resent');
+  assert.deepEqual(seqsOf(later), [0, 1, 3], 'SACKed 2 and 4..7 wait one backoff step longer');
+});
+
+test('SACK is advisory: a SACKed fragment never cumulatively acked is resent after one more backoff step', () => {
+  const w = new SendWindow();
+  msg(w, 'a');
+  msg(w, 'b');
+  w.poll(0, RTO);
+  // A false SACK of seq 1 (the receiver restarted, or lies): without the timer it would never go again.
+  w.onAck(0, [[1, 2]]);
+  assert.deepEqual(seqsOf(w.poll(RTO, RTO)), [0], 'seq 0 times out first');
+  assert.equal(w.nextDeadline(RTO), 2 * RTO, 'the SACKed seq 1 expires one backoff step later');
+  assert.deepEqual(seqsOf(w.poll(2 * RTO, RTO)), [1], 'resent: the SACK did not end its timer');
+  const acked = w.onAck(2, []);
+  assert.deepEqual(
+    acked.map((m) => m.id),
+    ['a', 'b'],
+  );
 });
 
 test('a fragment is not declared lost when the reordering is within tolerance', () => {
