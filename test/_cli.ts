@@ -7,17 +7,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI_PATH, REPO_ROOT } from '../src/testing/build.js';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CLI = path.join(ROOT, 'dist', 'cli.js');
+export { ensureBuilt } from '../src/testing/build.js';
+export const ROOT = REPO_ROOT;
+export const CLI = CLI_PATH;
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 export const PACKAGE_VERSION = PKG.version;
 
 /** Per-run time limit for one CLI call, in ms: the commands under test finish in well under a second. */
 const RUN_TIMEOUT_MS = 20_000;
-/** Time limit for a build, in ms. */
-const BUILD_TIMEOUT_MS = 180_000;
 
 export interface CliResult {
   code: number | null;
@@ -25,33 +24,6 @@ export interface CliResult {
   stderr: string;
   /** stderr split into non-empty lines. */
   errLines: string[];
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
-    const full = path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name);
-    newest = Math.max(newest, fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Build when dist/cli.js is missing or older than the sources (npm test
- * builds first; this keeps a single-file run honest). tsc may report errors
- * in files other engineers are still writing and still emit, so only the
- * output file is checked.
- */
-export function ensureBuilt(): void {
-  const built = fs.existsSync(CLI) ? fs.statSync(CLI).mtimeMs : 0;
-  if (built >= newestMtime(path.join(ROOT, 'src'))) return;
-  spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', ROOT], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    timeout: BUILD_TIMEOUT_MS,
-  });
-  if (!fs.existsSync(CLI)) throw new Error(`build failed: ${CLI} was not produced (run npx tsc -p . to see why)`);
 }
 
 /** A sandbox: a temp root holding the config dir and a fake HOME. */

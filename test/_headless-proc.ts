@@ -3,15 +3,16 @@
  * end-to-end tests: lines in, lines out, bounded waits, always killed.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import dgram from 'node:dgram';
 import { CLI } from './_cli.js';
+import { waitFor } from '../src/testing/wait.js';
+
+export { freeUdpPorts } from '../src/testing/ports.js';
 
 export class HeadlessProc {
   readonly child: ChildProcessWithoutNullStreams;
   readonly out: string[] = [];
   readonly err: string[] = [];
   readonly exited: Promise<number | null>;
-  private waiters = new Set<() => void>();
 
   constructor(args: string[], env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
@@ -29,24 +30,22 @@ export class HeadlessProc {
     this.child.stdin.end();
   }
 
-  /** The first line of `stream` matching `re`, waiting at most `ms`. */
+  /** The first line of `stream` matching `re`, waiting at most `ms`; fails at once when the process exits first. */
   async waitLine(stream: 'out' | 'err', re: RegExp, ms: number): Promise<string> {
     const lines = stream === 'out' ? this.out : this.err;
-    const end = Date.now() + ms;
-    for (;;) {
-      const hit = lines.find((l) => re.test(l));
-      if (hit !== undefined) return hit;
-      if (Date.now() > end || this.child.exitCode !== null) {
-        throw new Error(`no ${stream} line matching ${re} within ${ms} ms\nstdout:\n${this.out.join('\n')}\nstderr:\n${this.err.join('\n')}`);
-      }
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, 50);
-        this.waiters.add(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
+    const find = (): string | undefined => lines.find((l) => re.test(l));
+    const dump = (): string => `\nstdout:\n${this.out.join('\n')}\nstderr:\n${this.err.join('\n')}`;
+    await waitFor(
+      () => {
+        if (find() !== undefined) return true;
+        if (this.child.exitCode !== null) throw new Error(`no ${stream} line matching ${re}: the process exited${dump()}`);
+        return false;
+      },
+      ms,
+      () => `a ${stream} line matching ${re}${dump()}`,
+    );
+    // Lines are only ever appended: the line found stays found.
+    return find() ?? '';
   }
 
   /** Wait for the exit (at most `ms`), then the exit code. */
@@ -69,27 +68,6 @@ export class HeadlessProc {
       const parts = buf.split('\n');
       buf = parts.pop() ?? '';
       into.push(...parts);
-      for (const w of [...this.waiters]) w();
-      this.waiters.clear();
     });
   }
-}
-
-/** Free UDP ports on `host` (bound, then released: a small race, fine on a test machine). */
-export function freeUdpPorts(n: 1, host?: string): Promise<[number]>;
-export function freeUdpPorts(n: 2, host?: string): Promise<[number, number]>;
-export function freeUdpPorts(n: 3, host?: string): Promise<[number, number, number]>;
-export async function freeUdpPorts(n: number, host = '127.0.0.1'): Promise<number[]> {
-  const socks = await Promise.all(
-    Array.from({ length: n }, () => {
-      const s = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-      return new Promise<dgram.Socket>((resolve, reject) => {
-        s.once('error', reject);
-        s.bind(0, host, () => resolve(s));
-      });
-    }),
-  );
-  const ports = socks.map((s) => s.address().port);
-  await Promise.all(socks.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  return ports;
 }

@@ -13,11 +13,8 @@
  *
  * Every wait is bounded; kill() is idempotent and belongs in an after() hook.
  */
-import { spawnSync } from 'node:child_process';
-import dgram from 'node:dgram';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import pty, { type IPty } from '@lydell/node-pty';
+import { sleep, waitFor } from '../../src/testing/wait.js';
 import { visibleLines, widthTerminal, type Term } from '../_xterm.js';
 
 export interface PtyOptions {
@@ -114,24 +111,18 @@ export class PtySession {
   /** Polls the screen until it contains `what`; throws with the screen at the timeout. */
   async waitFor(what: string | RegExp | ((screen: string) => boolean), timeoutMs = 5000): Promise<string> {
     const test = typeof what === 'function' ? what : (s: string): boolean => (typeof what === 'string' ? s.includes(what) : what.test(s));
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const text = this.screenText();
-      if (this.pendingWrites === 0 && test(text)) return text;
-      if (Date.now() > deadline) {
-        throw new Error(`waitFor(${String(what)}) timed out after ${timeoutMs} ms; screen:\n${text}`);
-      }
-      await sleep(POLL_MS);
-    }
+    await waitFor(
+      () => this.pendingWrites === 0 && test(this.screenText()),
+      timeoutMs,
+      () => `${String(what)}; screen:\n${this.screenText()}`,
+      POLL_MS,
+    );
+    return this.screenText();
   }
 
   /** Waits until the raw output contains `what` (escape codes included). */
   async waitForRaw(what: string, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.raw.includes(what)) {
-      if (Date.now() > deadline) throw new Error(`waitForRaw(${JSON.stringify(what)}) timed out after ${timeoutMs} ms`);
-      await sleep(POLL_MS);
-    }
+    await waitFor(() => this.raw.includes(what), timeoutMs, `${JSON.stringify(what)} in the raw output`, POLL_MS);
   }
 
   /** Waits until the screen stops changing for `quietMs` (bounded by timeoutMs). */
@@ -220,47 +211,4 @@ export function keySequence(key: string, applicationCursor: boolean): string {
   const alt = /^alt-(.)$/.exec(key);
   if (alt) return `\x1b${alt[1]}`;
   throw new TypeError(`keySequence: unknown key name "${key}"`);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Runs `npx tsc -p .` when dist/cli.js is missing or older than a source file (bounded). */
-export function ensureBuilt(root: string): void {
-  const cli = join(root, 'dist', 'cli.js');
-  const built = existsSync(cli) ? statSync(cli).mtimeMs : 0;
-  if (built > 0 && newestMtime(join(root, 'src')) <= built) return;
-  const r = spawnSync('npx', ['tsc', '-p', '.'], { cwd: root, encoding: 'utf8', timeout: 180_000 });
-  if (!existsSync(cli)) throw new Error(`build failed (dist/cli.js missing):\n${r.stdout}${r.stderr}`);
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** `n` distinct UDP ports that were free on 127.0.0.1 a moment ago. */
-export function freeUdpPorts(n: 1): Promise<[number]>;
-export function freeUdpPorts(n: 2): Promise<[number, number]>;
-export function freeUdpPorts(n: 3): Promise<[number, number, number]>;
-export async function freeUdpPorts(n: number): Promise<number[]> {
-  const sockets = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<dgram.Socket>((resolve, reject) => {
-          const s = dgram.createSocket('udp4');
-          s.once('error', reject);
-          s.bind(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = sockets.map((s) => s.address().port);
-  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  return ports;
 }

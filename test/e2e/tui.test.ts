@@ -9,13 +9,14 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ensureBuilt, freeUdpPorts, PtySession, sleep } from './_pty.js';
+import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
+import { freeUdpPorts } from '../../src/testing/ports.js';
+import { sleep } from '../../src/testing/wait.js';
+import { PtySession } from './_pty.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const ALT_ON = '\x1b[?1049h';
 const ALT_OFF = '\x1b[?1049l';
 const CURSOR_ON = '\x1b[?25h';
@@ -56,7 +57,7 @@ function assertRestored(p: PtySession, what: string): void {
 }
 
 before(() => {
-  ensureBuilt(ROOT);
+  ensureBuilt();
   KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256)).toString('base64url') + '=';
 });
 

@@ -2,6 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { startChaosProxy, type ChaosOptions, type ChaosProxy } from '../../src/testing/chaos-proxy.js';
+import { waitFor } from '../../src/testing/wait.js';
 import type { Address } from '../../src/address/address.js';
 
 interface Peer {
@@ -32,12 +33,8 @@ async function proxy(a: Peer, b: Peer, o: ChaosOptions): Promise<ChaosProxy> {
 }
 
 /** Resolves once `p` received a datagram with this text; bounded. */
-async function waitFor(p: Peer, text: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!p.got.some((g) => g.text === text)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
+function waitForText(p: Peer, text: string, timeoutMs = 5_000): Promise<void> {
+  return waitFor(() => p.got.some((g) => g.text === text), timeoutMs, JSON.stringify(text), 2);
 }
 
 /**
@@ -55,7 +52,7 @@ async function run(px: ChaosProxy, from: Peer, via: Address, to: Peer, n: number
   px.setOptions({ loss: 0, duplicate: 0, reorder: 0, delayMs: 0, jitterMs: 0 });
   const marker = `end${Math.random()}`;
   from.socket.send(marker, via.port, via.host);
-  await waitFor(to, marker);
+  await waitForText(to, marker);
   px.setOptions(restore);
   return to.got.map((g) => g.text).filter((t) => t.startsWith('m'));
 }
