@@ -17,6 +17,7 @@
  */
 import type { BusEvents } from '../bus.js';
 import { sanitizeInline } from '../text/sanitize.js';
+import { parseSlashLine } from '../text/slash.js';
 
 /** A parsed input line. */
 export type InputLine =
@@ -27,12 +28,10 @@ export const HEADLESS_COMMANDS = '/rotate /quit';
 /** `//x` sends `/x`; `/rotate`, `/quit` are commands (trailing blanks allowed); other `/…` is an error; empty lines are not sent. */
 export function parseInputLine(line: string): InputLine {
   if (line === '') return { kind: 'empty' };
-  if (line.startsWith('//')) return { kind: 'send', text: line.slice(1) };
-  if (!line.startsWith('/')) return { kind: 'send', text: line };
-  const word = line.trimEnd();
-  if (word === '/rotate') return { kind: 'command', name: 'rotate' };
-  if (word === '/quit') return { kind: 'command', name: 'quit' };
-  const name = sanitizeInline(word.split(/\s/, 1)[0] ?? word).slice(0, 40);
+  const parsed = parseSlashLine(line);
+  if (parsed.kind === 'message') return { kind: 'send', text: parsed.text };
+  if ((parsed.name === 'rotate' || parsed.name === 'quit') && parsed.args === '') return { kind: 'command', name: parsed.name };
+  const name = sanitizeInline(`/${parsed.name}`).slice(0, 40);
   return { kind: 'unknown', message: `unknown command ${name} (commands: ${HEADLESS_COMMANDS}; // sends a literal slash)` };
 }
 

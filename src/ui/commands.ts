@@ -2,15 +2,18 @@
  * Slash commands: the list (for Tab completion and the help overlay) and the
  * parser from an input line to a Command.
  *
- * Everything that does not start with '/' is a message; '//text' sends the
- * literal '/text'. Parse errors are one line, say what is wrong and how to do
- * it right, and never throw: a typo must not crash the chat.
+ * The slash syntax is text/slash.ts's (shared with the headless mode): a
+ * line not starting with '/' is a message, '//text' sends the literal
+ * '/text'; command names are case-insensitive here. Parse errors are one
+ * line, say what is wrong and how to do it right, and never throw: a typo
+ * must not crash the chat.
  */
 
 import { MAX_NICK_CHARS } from '../constants.js';
 import { parseHostPort } from '../address/parse.js';
 import { nickProblem } from '../config/nick.js';
 import { sanitizeInline } from '../text/sanitize.js';
+import { parseSlashLine } from '../text/slash.js';
 
 export type Command =
   | { name: 'rotate' }
@@ -43,17 +46,16 @@ const NO_ARGS = new Set(['rotate', 'fingerprint', 'clear', 'help', 'quit', 'save
 /** An input line → the command it asks for, or a one-line error. */
 export function parseInput(text: string): ParseResult {
   if (typeof text !== 'string') throw new TypeError(`parseInput: expected a string, got ${typeof text}`);
-  if (text.startsWith('//')) return { ok: true, command: { name: 'say', text: text.slice(1) } };
-  if (!text.startsWith('/')) {
-    if (text.trim() === '') return { ok: false, error: 'nothing to send' };
-    return { ok: true, command: { name: 'say', text } };
+  const line = parseSlashLine(text);
+  if (line.kind === 'message') {
+    if (line.text.trim() === '') return { ok: false, error: 'nothing to send' };
+    return { ok: true, command: { name: 'say', text: line.text } };
   }
-  const match = /^\/(\S*)\s*([\s\S]*)$/.exec(text)!;
-  const name = match[1]!.toLowerCase();
-  const arg = match[2]!.trim();
+  const name = line.name.toLowerCase();
+  const arg = line.args;
   if (name === '') return { ok: false, error: 'empty command — /help lists commands (// sends a line starting with /)' };
   const known = COMMANDS.find((c) => c.name === name);
-  if (!known) return { ok: false, error: `unknown command /${sanitizeInline(match[1]!)} — /help lists commands` };
+  if (!known) return { ok: false, error: `unknown command /${sanitizeInline(line.name)} — /help lists commands` };
   if (NO_ARGS.has(name)) {
     if (arg !== '') return { ok: false, error: `/${name} takes no arguments` };
     return { ok: true, command: { name } as Command };
