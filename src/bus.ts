@@ -39,6 +39,20 @@ export interface LinkStats {
   keyAgeMs: number;
 }
 
+/**
+ * Where a key of an unfinished rotation goes back after a restart: `next` — a
+ * responder's new key, promoted by the first frame that arrives under it;
+ * `previous` — a committed initiator's old key, still read until the peer
+ * proves it holds the new (current) one.
+ */
+export type PendingKeySlot = 'next' | 'previous';
+
+/** The keys a profile holds (urlsafe base64): see the `key:persist` event. */
+export interface PersistedKeys {
+  key: string;
+  pendingKey: { key: string; slot: PendingKeySlot } | null;
+}
+
 /** Every event, by name. Payloads are plain data. */
 export interface BusEvents {
   // ------------------------------------------------------------ requests
@@ -74,6 +88,16 @@ export interface BusEvents {
   'key:rotation-pending': { initiator: 'local' | 'peer' };
   /** Both sides switched to a new key. `key` is the new key (urlsafe base64) so app/session.ts can hand it to opts.saveKey (the profile). */
   'key:rotated': { oldFingerprint: string; newFingerprint: string; key: string };
+  /**
+   * What the profile must hold from now on, so that a process killed at any
+   * moment of a rotation comes back able to read its peer (PROTOCOL.md, "Key
+   * rotation"): `key` is the key to send under, `pendingKey` the other key of
+   * an unfinished rotation and the slot it goes back into, or null. Emitted
+   * before anything is sent that depends on it; app/session.ts writes it to
+   * the profile at once (one atomic write). Holds key material: never print
+   * it, never put it in a message.
+   */
+  'key:persist': PersistedKeys;
   /** The rotation did not complete; the old key is still in use. */
   'key:rotation-failed': { reason: string };
   /** Something to tell the user. Never thrown at the UI. */

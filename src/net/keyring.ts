@@ -1,3 +1,4 @@
+import type { PendingKeySlot } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { KEY_GRACE_MS } from '../constants.js';
 import { FERNET_KEY_BYTES } from '../crypto/format.js';
@@ -16,6 +17,12 @@ import { fingerprint } from '../crypto/keys.js';
  *               flight is lost: kept until the peer proves it holds current,
  *               then for KEY_GRACE_MS more
  *
+ * A rotation that has not finished has a *pending* key beside current: the
+ * responder's next, or the committed initiator's previous until the peer
+ * proves it holds current. `pending` names it; the Rotation persists it with
+ * current (the `key:persist` action), and a restarted process passes it back
+ * to the constructor, into the same slot, so it can still read its peer.
+ *
  * Fernet tokens carry no key id, so decrypt tries current, then next, then
  * previous. The Fernet class checks the HMAC before the timestamp, so every
  * wrong key fails with InvalidSignatureError and only the right one can say
@@ -29,6 +36,12 @@ export type KeySlot = 'current' | 'next' | 'previous';
 export interface KeyringDecryptResult {
   plaintext: Buffer;
   slot: KeySlot;
+}
+
+/** A key of an unfinished rotation and its slot (bus.ts PendingKeySlot). */
+export interface PendingKey {
+  key: Buffer;
+  slot: PendingKeySlot;
 }
 
 export interface KeyringDecryptOptions {
@@ -62,16 +75,24 @@ export class Keyring {
   private installedAt: number;
   /** When the previous key stops being accepted; null while the peer has not yet proven it holds current. */
   private previousExpiresAt: number | null = null;
-  /** installedAt of the key now in `previous`, restored by revert(). */
-  private previousInstalledAt: number | null = null;
   private readonly fernetOpts = { ttlS: 0, clockSkewS: 0, nowS: 0 };
 
+  /**
+   * `pendingKey`: what the last `key:persist` saved beside `key`, after a
+   * restart. In `next` it is promoted by the first frame under it; in
+   * `previous` it is read until the peer proves it holds `key`.
+   */
   constructor(
     key: Buffer,
     private readonly clock: Clock,
+    pendingKey: PendingKey | null = null,
   ) {
     this.current = entry(key, 'key');
     this.installedAt = clock.now();
+    if (pendingKey === null) return;
+    if (pendingKey.slot === 'next') this.next = entry(pendingKey.key, 'pending key');
+    else if (pendingKey.slot === 'previous') this.previous = entry(pendingKey.key, 'pending key');
+    else throw new TypeError(`Keyring: a pending key's slot must be 'next' or 'previous', got ${String(pendingKey.slot)}`);
   }
 
   get currentKey(): Buffer {
@@ -84,6 +105,17 @@ export class Keyring {
 
   get previousKey(): Buffer | null {
     return this.previous?.key ?? null;
+  }
+
+  /**
+   * The key a restart must not lose: next while it waits, else previous while
+   * the peer has not proven it holds current (a committed initiator); null
+   * once nothing is unsettled.
+   */
+  get pending(): PendingKey | null {
+    if (this.next !== null) return { key: this.next.key, slot: 'next' };
+    if (this.previous !== null && this.previousExpiresAt === null) return { key: this.previous.key, slot: 'previous' };
+    return null;
   }
 
   /** Encrypt under current, with the Fernet timestamp from the clock. */
@@ -140,16 +172,6 @@ export class Keyring {
     this.shift(entry(key, 'committed key'));
   }
 
-  /** Initiator whose peer lost K': back to the previous key. */
-  revert(): void {
-    if (this.previous === null) throw new TypeError('Keyring.revert: there is no previous key');
-    this.current = this.previous;
-    this.installedAt = this.previousInstalledAt ?? this.clock.now();
-    this.previous = null;
-    this.previousInstalledAt = null;
-    this.previousExpiresAt = null;
-  }
-
   /** The peer proved it holds current: previous stays accepted for KEY_GRACE_MS from now. */
   peerConfirmedCurrent(): void {
     if (this.previous !== null && this.previousExpiresAt === null) {
@@ -161,7 +183,6 @@ export class Keyring {
   expire(): void {
     if (this.previousExpiresAt !== null && this.clock.now() >= this.previousExpiresAt) {
       this.previous = null;
-      this.previousInstalledAt = null;
       this.previousExpiresAt = null;
     }
   }
@@ -183,7 +204,6 @@ export class Keyring {
 
   private shift(to: Entry): void {
     this.previous = this.current;
-    this.previousInstalledAt = this.installedAt;
     this.previousExpiresAt = null;
     this.current = to;
     this.installedAt = this.clock.now();

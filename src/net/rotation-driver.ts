@@ -70,6 +70,7 @@ export class RotationDriver {
       else if (a.event === 'key:rotation-pending') bus.emit('key:rotation-pending', { initiator: a.initiator });
       else if (a.event === 'key:rotated') bus.emit('key:rotated', { oldFingerprint: a.oldFingerprint, newFingerprint: a.newFingerprint, key: a.key });
       else if (a.event === 'key:rotation-failed') bus.emit('key:rotation-failed', { reason: a.reason });
+      else if (a.event === 'key:persist') bus.emit('key:persist', { key: a.key, pendingKey: a.pendingKey });
       else bus.emit('error', { severity: 'warning', message: a.message });
     }
   }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS, ROTATION_UNCONFIRMED_RETRY_MS } from '../constants.js';
 import { RotationKeyError } from '../crypto/errors.js';
-import { encodeKey } from '../crypto/keys.js';
+import { encodeKey, fingerprint } from '../crypto/keys.js';
 import { deriveRotatedKey, generateRotationKeyPair, type RotationKeyPair } from '../crypto/rotation-kdf.js';
 import { decodeRotationPayload, encodeRotationPayload, type FrameType } from './frame.js';
-import type { KeySlot } from './keyring.js';
+import type { KeySlot, PendingKey } from './keyring.js';
 import { transition, type RotationAction, type RotationContext, type RotationFrameType, type RotationState } from './rotation-state.js';
 
 /** Ended rotation ids remembered, per side. */
@@ -25,7 +25,10 @@ export class Rotation {
   private lastSentAt = 0;
   private unconfirmedReported = false;
   private oldFingerprint = '';
+  /** The peer restarted: its next authenticated frame tells which key it came back with. */
   private peerRestarted = false;
+  /** What the last key:persist said (or what the keyring was built from): a signature to notice changes. */
+  private persisted: string;
   /** Packet number of the offer being accepted (0: unknown). */
   private offerPacket = 0;
   /** The last rotation completed as responder: a repeated confirm of it gets another confirm-ack. */
@@ -33,7 +36,9 @@ export class Rotation {
   private readonly retired: string[] = [];
   private readonly abandoned: string[] = [];
 
-  constructor(private readonly ctx: RotationContext) {}
+  constructor(private readonly ctx: RotationContext) {
+    this.persisted = signature(ctx.keyring.currentKey, ctx.keyring.pending);
+  }
 
   get state(): RotationState {
     return this.st;
@@ -45,6 +50,10 @@ export class Rotation {
    * changes and one key:rotation-pending says whose it is.
    */
   start(): RotationAction[] {
+    return this.persist(this.begin());
+  }
+
+  private begin(): RotationAction[] {
     const reason = this.ctx.canRotate();
     if (reason !== null) return [{ kind: 'event', event: 'key:rotation-failed', reason }];
     if (this.st !== 'idle') {
@@ -59,18 +68,21 @@ export class Rotation {
   }
 
   /**
-   * A frame from the current peer session authenticated under `slot`. Call it
-   * for every such frame (onFrame calls it too, so calling both is harmless).
+   * A frame from the current peer session authenticated under `slot`; `toUs`:
+   * it was addressed to our session id (so it was made after the peer learned
+   * this process exists). Call it for every such frame (onFrame calls it too,
+   * so calling both is harmless).
    */
-  onAuthenticated(slot: KeySlot): RotationAction[] {
+  onAuthenticated(slot: KeySlot, toUs = false): RotationAction[] {
+    return this.persist(this.authenticated(slot, toUs));
+  }
+
+  private authenticated(slot: KeySlot, toUs: boolean): RotationAction[] {
     const kr = this.ctx.keyring;
-    if (this.peerRestarted) {
-      // The first frame of a restarted peer tells which key it came back with.
-      this.peerRestarted = false;
-      if (slot === 'previous') return this.revertForRestartedPeer();
-    }
+    const restarted = this.peerRestarted;
+    this.peerRestarted = false;
     if (slot === 'next' && kr.nextKey !== null) {
-      // Only a peer that committed K' can produce a frame under it: promote.
+      // Only a peer that committed K' (and saved it before sending under it) can produce a frame under it: promote.
       const old = kr.fingerprint();
       kr.promoteNext();
       kr.peerConfirmedCurrent();
@@ -80,24 +92,44 @@ export class Rotation {
       }
       return [this.rotated(old)];
     }
-    if (slot === 'current') {
-      kr.peerConfirmedCurrent();
-      if (this.st === 'committed') {
-        this.end('idle');
-        return [this.rotated(this.oldFingerprint)];
-      }
+    if (slot !== 'current') return []; // previous: read, never acted on
+    if (kr.nextKey !== null && this.st !== 'accepting' && (toUs || restarted)) {
+      // Next came back from the profile (we restarted while accepting): the peer, writing to this process
+      // under our current key, holds that key as its own current: it never committed ours. Drop it.
+      kr.dropNext();
+      return [{ kind: 'event', event: 'key:rotation-failed', reason: `the rotation interrupted by the restart did not complete; ${OLD_KEY_KEPT}` }];
     }
+    if (kr.nextKey !== null && this.st === 'accepting' && restarted) {
+      // A restarted initiator that had committed speaks K' (it saved K' before using it): this one never did.
+      kr.dropNext();
+      this.end('idle');
+      return [{ kind: 'event', event: 'key:rotation-failed', reason: `the peer restarted during the rotation; ${OLD_KEY_KEPT}` }];
+    }
+    const pending = kr.pending;
+    kr.peerConfirmedCurrent();
+    if (this.st === 'committed') {
+      this.end('idle');
+      return [this.rotated(this.oldFingerprint)];
+    }
+    // A committed rotation that came back from the profile (we restarted before the peer proved it): done now.
+    if (pending?.slot === 'previous') return [this.rotated(fingerprint(pending.key))];
     return [];
   }
 
-  /** A rotation frame (rot-*) authenticated under `slot`; `packet` is its packet number, when known. */
+  /**
+   * A rotation frame (rot-*) addressed to our session, authenticated under
+   * `slot`; `packet` is its packet number, when known. A frame under the
+   * previous key changes nothing.
+   */
   onFrame(type: FrameType, payload: Buffer, slot: KeySlot, packet?: number): RotationAction[] {
-    const out = this.onAuthenticated(slot);
+    const promotes = slot === 'next' && this.ctx.keyring.nextKey !== null;
+    const out = this.authenticated(slot, true);
+    if (slot === 'previous') return this.persist(out);
     let p: { rid: Buffer; pub?: Buffer };
     try {
       p = decodeRotationPayload(type, payload);
     } catch {
-      return out; // not a rotation frame, or malformed: the transport counts those
+      return this.persist(out); // not a rotation frame, or malformed: the transport counts those
     }
     const ours = this.rid !== null && this.rid.equals(p.rid);
     switch (type) {
@@ -108,8 +140,10 @@ export class Rotation {
         out.push(...this.onAccept(p.rid, p.pub!, slot, ours));
         break;
       case 'rot-confirm':
-        // Under next it has just promoted (above); under current it is a repeat whose ack was lost.
-        if (this.completedRid?.equals(p.rid) && slot !== 'previous') out.push(this.send('rot-confirm-ack', p.rid));
+        // Under next it has just promoted (above; after a restart we did not know the rid); under current it is a
+        // repeat whose ack was lost.
+        if (promotes) this.completedRid = Buffer.from(p.rid);
+        if (this.completedRid?.equals(p.rid)) out.push(this.send('rot-confirm-ack', p.rid));
         break;
       case 'rot-confirm-ack':
         // Completion itself came from the slot (the ack travels under the new key).
@@ -126,24 +160,18 @@ export class Rotation {
         // Only rotation frames are passed here (the transport routes the rest elsewhere).
         break;
     }
-    return out;
+    return this.persist(out);
   }
 
   /**
    * The peer restarted (new session id). Call it before onAuthenticated for
-   * the frame that revealed the restart: that frame decides whether the peer
-   * came back with our previous key (it lost the newest one: we go back to
-   * the previous key too) or with the current one.
+   * the frame that revealed the restart: that frame's key slot tells what the
+   * peer came back with. Nothing is ever reverted: a peer that committed our
+   * new key saved it before it used it.
    */
   onPeerRestarted(): RotationAction[] {
     this.offerPacket = 0;
     this.peerRestarted = true;
-    if (this.st === 'accepting') {
-      // A restarted initiator lost its half of K' (and never used it: we did not promote).
-      this.ctx.keyring.dropNext();
-      this.end('idle');
-      return [{ kind: 'event', event: 'key:rotation-failed', reason: `the peer restarted during the rotation; ${OLD_KEY_KEPT}` }];
-    }
     if (this.st === 'offering') {
       // The restarted peer has forgotten our offer; it answers a fresh copy.
       this.lastSentAt = this.ctx.clock.now();
@@ -152,29 +180,12 @@ export class Rotation {
     return [];
   }
 
-  /**
-   * A restarted peer speaks our previous key: it never got (or never saved)
-   * the newest one. Committed: the rotation failed. Otherwise a completed
-   * rotation is undone, reported as a key change back so the profile follows.
-   */
-  private revertForRestartedPeer(): RotationAction[] {
-    const kr = this.ctx.keyring;
-    const newer = kr.fingerprint();
-    kr.revert();
-    if (this.st === 'committed') {
-      this.end('idle');
-      return [{ kind: 'event', event: 'key:rotation-failed', reason: `the peer restarted without the new key; ${OLD_KEY_KEPT}` }];
-    }
-    const out = [this.rotated(newer)];
-    if (this.st === 'offering') {
-      this.lastSentAt = this.ctx.clock.now();
-      out.push(this.send('rot-offer'));
-    }
-    return out;
-  }
-
   /** Retries, timeouts and key expiry that are due. */
   tick(): RotationAction[] {
+    return this.persist(this.due());
+  }
+
+  private due(): RotationAction[] {
     this.ctx.keyring.expire();
     const now = this.ctx.clock.now();
     const timedOut = now >= this.startedAt + ROTATION_TIMEOUT_MS;
@@ -305,6 +316,22 @@ export class Rotation {
     return [this.send('rot-confirm')];
   }
 
+  /**
+   * `actions`, preceded by a key:persist when what the profile must hold has
+   * changed. It goes first: every frame in `actions` is sent afterwards, under
+   * the key current by then, so the profile always holds what those frames
+   * commit the peer to (PROTOCOL.md: persist before sending).
+   */
+  private persist(actions: RotationAction[]): RotationAction[] {
+    const kr = this.ctx.keyring;
+    const pending = kr.pending;
+    const now = signature(kr.currentKey, pending);
+    if (now === this.persisted) return actions;
+    this.persisted = now;
+    const pendingKey = pending === null ? null : { key: encodeKey(pending.key), slot: pending.slot };
+    return [{ kind: 'event', event: 'key:persist', key: encodeKey(kr.currentKey), pendingKey }, ...actions];
+  }
+
   /** Offers and accepts repeat the stored payload (same ephemeral key); the others carry only a rid. */
   private send(type: RotationFrameType, rid?: Buffer): RotationAction {
     const payload = type === 'rot-offer' || type === 'rot-accept' ? this.payload! : encodeRotationPayload({ rid: rid ?? this.rid! });
@@ -348,6 +375,11 @@ export class Rotation {
   private isRetired(rid: Buffer): boolean {
     return this.retired.includes(rid.toString('hex'));
   }
+}
+
+/** Tells two persisted states apart (hex of the keys; never shown). */
+function signature(key: Buffer, pending: PendingKey | null): string {
+  return pending === null ? key.toString('hex') : `${key.toString('hex')} ${pending.slot} ${pending.key.toString('hex')}`;
 }
 
 function remember(list: string[], hex: string): void {

@@ -66,20 +66,52 @@ test('dropNext forgets next', () => {
   assert.throws(() => ring.decrypt(tokenUnder(k2, clock), OPTS), InvalidSignatureError);
 });
 
-test('commit and revert (initiator)', () => {
+test('commit (initiator): previous = the old key, pending until the peer proves current; there is no revert', () => {
   const { clock, k, ring } = setup();
   clock.advance(1000);
   const k2 = randomBytes(32);
+  assert.equal(ring.pending, null);
   ring.commit(k2);
   assert.deepEqual(ring.currentKey, k2);
   assert.deepEqual(ring.previousKey, k);
   assert.equal(ring.keyAgeMs, 0);
-  clock.advance(300);
-  ring.revert();
-  assert.deepEqual(ring.currentKey, k);
-  assert.equal(ring.previousKey, null);
-  assert.equal(ring.keyAgeMs, 1300, 'the old key keeps its age');
-  assert.throws(() => ring.revert(), TypeError, 'nothing to revert to');
+  assert.deepEqual(ring.pending, { key: k, slot: 'previous' }, 'the old key must survive a restart until the peer proves the new one');
+  ring.peerConfirmedCurrent();
+  assert.equal(ring.pending, null, 'proven: only current goes to disk');
+  assert.equal('revert' in ring, false, 'no way back to an older key');
+});
+
+test('pending: next while it waits; nothing after promotion or drop', () => {
+  const { k, ring } = setup();
+  const k2 = randomBytes(32);
+  ring.setNext(k2);
+  assert.deepEqual(ring.pending, { key: k2, slot: 'next' });
+  ring.dropNext();
+  assert.equal(ring.pending, null);
+  ring.setNext(k2);
+  ring.promoteNext();
+  ring.peerConfirmedCurrent();
+  assert.equal(ring.pending, null);
+  assert.deepEqual(ring.previousKey, k);
+});
+
+test('a pending key restored by the constructor goes back into its slot', () => {
+  const clock = new ManualClock(T0);
+  const [k, k2] = [randomBytes(32), randomBytes(32)];
+  const responder = new Keyring(k, clock, { key: k2, slot: 'next' });
+  assert.deepEqual(responder.currentKey, k);
+  assert.deepEqual(responder.nextKey, k2);
+  assert.deepEqual(responder.pending, { key: k2, slot: 'next' });
+  assert.equal(responder.decrypt(tokenUnder(k2, clock), OPTS).slot, 'next');
+  const initiator = new Keyring(k2, clock, { key: k, slot: 'previous' });
+  assert.deepEqual(initiator.previousKey, k);
+  assert.deepEqual(initiator.pending, { key: k, slot: 'previous' });
+  assert.equal(initiator.decrypt(tokenUnder(k, clock), OPTS).slot, 'previous');
+  clock.advance(KEY_GRACE_MS * 10);
+  initiator.expire();
+  assert.deepEqual(initiator.previousKey, k, 'kept until the peer proves current');
+  assert.throws(() => new Keyring(k, clock, { key: Buffer.alloc(3), slot: 'next' }), TypeError);
+  assert.throws(() => new Keyring(k, clock, { key: k2, slot: 'current' as never }), TypeError);
 });
 
 test('previous never expires before the peer confirmed current, then after KEY_GRACE_MS', () => {

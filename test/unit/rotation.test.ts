@@ -7,7 +7,7 @@ import { KEY_GRACE_MS, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS, ROTATION_UNCONFIR
 import { fingerprint } from '../../src/crypto/keys.js';
 import { RotationStateError } from '../../src/net/errors.js';
 import { NO_SESSION, decodeFrame, encodeFrame, type FrameType } from '../../src/net/frame.js';
-import { Keyring } from '../../src/net/keyring.js';
+import { Keyring, type PendingKey } from '../../src/net/keyring.js';
 import { ReplayWindow } from '../../src/net/replay.js';
 import { Rotation } from '../../src/net/rotation.js';
 import { transition, type RotationAction, type RotationState } from '../../src/net/rotation-state.js';
@@ -36,8 +36,9 @@ class Peer {
   session: string;
   keyring: Keyring;
   rot: Rotation;
-  /** What the profile holds: the start key, then every key:rotated key. */
+  /** What the profile holds: the start key, then what every key:persist said. */
   profileKey: Buffer;
+  profilePending: PendingKey | null = null;
   knownPeer: string | null = null;
   retiredPeers = new Set<string>();
   replay = new ReplayWindow();
@@ -71,7 +72,7 @@ class Peer {
   /** A new process: fresh session, keyring from the profile, no memory. */
   restart(session: string): void {
     this.session = session;
-    this.keyring = new Keyring(this.profileKey, this.net.clock);
+    this.keyring = new Keyring(this.profileKey, this.net.clock, this.profilePending);
     this.rot = this.newRotation();
     this.knownPeer = this.other.session;
     this.replay.reset();
@@ -115,7 +116,10 @@ class Net {
       if (act.kind === 'send') this.send(p, act.type, act.payload);
       else {
         p.events.push(act);
-        if (act.event === 'key:rotated') p.profileKey = Buffer.from(act.key, 'base64url');
+        if (act.event === 'key:persist') {
+          p.profileKey = Buffer.from(act.key, 'base64url');
+          p.profilePending = act.pendingKey && { key: Buffer.from(act.pendingKey.key, 'base64url'), slot: act.pendingKey.slot };
+        }
       }
     }
   }
@@ -166,7 +170,9 @@ class Net {
       this.apply(to, to.rot.onPeerRestarted());
     }
     if (this.replayFilter && !to.replay.validate(f.packet)) return;
-    const actions = ROTATION_TYPES.has(f.type) ? to.rot.onFrame(f.type, f.payload, res.slot, f.packet) : to.rot.onAuthenticated(res.slot);
+    // As the transport: rotation frames reach onFrame only when addressed to this session.
+    const toUs = f.receiver === to.session;
+    const actions = ROTATION_TYPES.has(f.type) && toUs ? to.rot.onFrame(f.type, f.payload, res.slot, f.packet) : to.rot.onAuthenticated(res.slot, toUs);
     this.apply(to, actions);
   }
 
@@ -541,22 +547,25 @@ test('both start at once: the lower session id wins and one key is agreed', () =
   }
 });
 
-test('peer restart while committed and unconfirmed: back to the old key', () => {
+test('peer restart while committed and unconfirmed: the responder comes back with K′ pending and is promoted; nothing goes back', () => {
   const net = new Net();
   const old = net.a.keyring.fingerprint();
   net.drop = (m) => m.type === 'rot-confirm';
   net.start(net.a);
   net.run(ROTATION_RETRY_MS * 2);
   assert.equal(net.a.state, 'committed');
-  net.b.restart('3333333333333333'); // B never promoted: its profile still holds K
+  net.b.restart('3333333333333333'); // B never promoted, but saved K′ as pending before it accepted
+  assert.ok(net.b.keyring.nextKey?.equals(net.a.keyring.currentKey));
   net.drop = () => false;
-  net.ping(net.b);
+  net.ping(net.b); // under K: A reads it (previous) and changes nothing
   net.drain();
-  assert.equal(net.a.state, 'idle');
-  assert.equal(net.a.keyring.fingerprint(), old);
-  assert.equal(net.a.eventsOf('key:rotation-failed').length, 1);
+  assert.equal(net.a.state, 'committed');
+  assert.notEqual(net.a.keyring.fingerprint(), old);
+  assert.equal(net.a.eventsOf('key:rotation-failed').length, 0);
   heal(net);
   assertSameKey(net);
+  assert.notEqual(net.a.keyring.fingerprint(), old);
+  assert.equal(net.a.state, 'idle');
   assert.equal(net.unreadable, 0);
 });
 
@@ -576,21 +585,25 @@ test('peer restart after it saved the new key: the committed side completes', ()
   assertSameKey(net);
 });
 
-test('initiator restart after the responder promoted: the responder goes back to the old key', () => {
+test('initiator restart after the responder promoted: it comes back with {K′, K} and completes; the responder never goes back', () => {
   const net = new Net();
   const old = net.a.keyring.fingerprint();
   net.drop = (m) => m.type === 'rot-confirm-ack';
   net.start(net.a);
   net.drain();
   assert.equal(net.b.keyring.fingerprint() !== old, true);
-  net.a.restart('3333333333333333'); // A never completed: its profile holds K
+  net.a.restart('3333333333333333'); // A saved {K′, K} before it sent the confirm
+  assert.notEqual(net.a.keyring.fingerprint(), old);
   net.drop = () => false;
   net.ping(net.a);
   net.drain();
   assertSameKey(net);
-  assert.equal(net.b.keyring.fingerprint(), old);
-  const back = net.b.eventsOf('key:rotated').at(-1);
-  assert.ok(back && back.kind === 'event' && back.event === 'key:rotated' && back.newFingerprint === old, 'the profile follows back');
+  assert.notEqual(net.b.keyring.fingerprint(), old);
+  assert.equal(net.b.eventsOf('key:rotated').length, 1, 'no second key change on the responder');
+  net.ping(net.b);
+  net.drain();
+  assert.equal(net.a.eventsOf('key:rotated').length, 1, 'the restarted initiator reports the rotation done');
+  assert.equal(net.a.profilePending, null, 'and erases the old key from its profile');
   heal(net);
   assert.equal(net.unreadable, 0);
 });
@@ -653,11 +666,11 @@ test('offers under a key other than current, unknown rids and garbage payloads a
   assert.equal(net.b.state, 'idle');
   assert.equal(net.a.state, 'offering');
   // A genuine accept is taken only under the initiator's current key (the HKDF salt must match).
-  const [, accept] = net.b.rot.onFrame('rot-offer', f.payload, 'current', 6);
+  const accept = net.b.rot.onFrame('rot-offer', f.payload, 'current', 6).find((x) => x.kind === 'send');
   assert.ok(accept && accept.kind === 'send' && accept.type === 'rot-accept');
   assert.deepEqual(net.a.rot.onFrame('rot-accept', accept.payload, 'previous', 7), []);
   assert.equal(net.a.state, 'offering');
-  const [confirm] = net.a.rot.onFrame('rot-accept', accept.payload, 'current', 8);
+  const confirm = net.a.rot.onFrame('rot-accept', accept.payload, 'current', 8).find((x) => x.kind === 'send');
   assert.ok(confirm && confirm.kind === 'send' && confirm.type === 'rot-confirm');
   assert.equal(net.a.state, 'committed');
   assert.deepEqual(net.a.keyring.currentKey, net.b.keyring.nextKey);
