@@ -91,6 +91,12 @@ export const DEFAULT_CLOCK_SKEW_S = 120;
 /** Default Fernet TTL for incoming tokens, in seconds (old tokens are replays or a badly wrong clock). */
 export const DEFAULT_TOKEN_TTL_S = 600;
 
+/** Datagrams from the peer's address failing authentication within AUTH_FAILURE_WINDOW_MS that make one warning (net/auth-failures.ts). */
+export const AUTH_FAILURE_THRESHOLD = 3;
+/** The window those failures must fall in, in ms. */
+export const AUTH_FAILURE_WINDOW_MS = 60_000;
+/** At most one such warning this often, in ms. */
+export const AUTH_FAILURE_QUIET_MS = 60_000;
 /** A rotation attempt gives up after this long without agreement, in ms. */
 export const ROTATION_TIMEOUT_MS = 10_000;
 /** Retransmit interval for rotation frames, in ms. */
