@@ -83,6 +83,8 @@ export const MAX_SACK_RANGES = 16;
 export const FAST_RETRANSMIT_REORDER_FRAMES = 3;
 /** Peer session ids remembered after the peer restarted, so a replayed datagram of an old session cannot fake a restart. */
 export const RETIRED_SESSIONS_MAX = 16;
+/** Most connections (peers) one endpoint, one UDP port, serves: a room's size. */
+export const ENDPOINT_CONNECTIONS_MAX = 16;
 /** Raw mode replay cache: most token HMACs remembered (each for the token TTL + clock skew). */
 export const RAW_REPLAY_CACHE_MAX = 65_536;
 
@@ -134,6 +136,8 @@ export const PASTE_END_TIMEOUT_MS = 1_000;
 export const KEY_PREFIX_TIMEOUT_MS = 30;
 /** A tab in displayed text advances to the next multiple of this, in columns. */
 export const TAB_STOP_COLUMNS = 4;
+/** Past this many columns of a line, a tab in displayed text is one space (a tab-heavy message cannot grow fourfold), in columns. */
+export const TAB_EXPAND_MAX_COLUMNS = 256;
 /** Chat lines whose wrapped rows the pane keeps cached; others are re-wrapped when scrolled into view. */
 export const PANE_ROW_CACHE_LINES = 4_096;
 /** Link stats are published on the bus at most this often, in ms. */

@@ -15,13 +15,14 @@
  *   - CR LF and lone CR become LF (a CR would let text overwrite its own row);
  *     U+2028/U+2029 (line/paragraph separators) become LF as well.
  *   - Tab expands to spaces up to the next multiple of TAB_STOP_COLUMNS,
- *     counted from the start of its line, so pasted code keeps its shape.
+ *     counted from the start of its line, so pasted code keeps its shape;
+ *     past TAB_EXPAND_MAX_COLUMNS columns a tab is one space (bounded growth).
  *   - Lone surrogates become U+FFFD; bidi embeddings, overrides and isolates
  *     (U+202A–U+202E, U+2066–U+2069) are removed. Marks (LRM/RLM) stay: they
  *     cannot reorder text across them.
  */
 
-import { TAB_STOP_COLUMNS } from '../constants.js';
+import { TAB_EXPAND_MAX_COLUMNS, TAB_STOP_COLUMNS } from '../constants.js';
 import { stringWidth } from './width.js';
 
 // ESC-introduced sequences, then their C1 equivalents. A string sequence
@@ -72,24 +73,33 @@ export function escapeTags(text: string): string {
   return text.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}'));
 }
 
+/** Spaces for one tab: 1..TAB_STOP_COLUMNS. */
+const TAB_FILL = Array.from({ length: TAB_STOP_COLUMNS + 1 }, (_, n) => ' '.repeat(n));
+
+/**
+ * Tabs to spaces, stops counted from the start of each line. Past
+ * TAB_EXPAND_MAX_COLUMNS columns of a line a tab is one space, so a
+ * tab-heavy message grows by a bounded amount per line, not fourfold.
+ * One pass over the text: no split into lines.
+ */
 function expandTabs(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      if (!line.includes('\t')) return line;
-      let out = '';
-      let col = 0;
-      for (const part of line.split(/(\t)/)) {
-        if (part === '\t') {
-          const n = TAB_STOP_COLUMNS - (col % TAB_STOP_COLUMNS);
-          out += ' '.repeat(n);
-          col += n;
-        } else {
-          out += part;
-          col += stringWidth(part);
-        }
-      }
-      return out;
-    })
-    .join('\n');
+  const parts: string[] = [];
+  let copied = 0;
+  let nextNewline = text.indexOf('\n');
+  let col = 0; // columns of the current line before `colAt`
+  let colAt = 0;
+  for (let t = text.indexOf('\t'); t !== -1; t = text.indexOf('\t', t + 1)) {
+    if (nextNewline !== -1 && t > nextNewline) {
+      colAt = text.lastIndexOf('\n', t) + 1;
+      nextNewline = text.indexOf('\n', colAt);
+      col = 0;
+    }
+    if (col < TAB_EXPAND_MAX_COLUMNS) col += stringWidth(text.slice(colAt, t));
+    const n = col >= TAB_EXPAND_MAX_COLUMNS ? 1 : TAB_STOP_COLUMNS - (col % TAB_STOP_COLUMNS);
+    parts.push(text.slice(copied, t), TAB_FILL[n]!);
+    col += n;
+    colAt = copied = t + 1;
+  }
+  parts.push(text.slice(copied));
+  return parts.join('');
 }

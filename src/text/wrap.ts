@@ -12,6 +12,11 @@
  *
  * Rows are also returned as code-unit spans of the input, so format.ts can lay
  * styles over wrapped text and input-model.ts can place the cursor.
+ *
+ * Bounded work: wrapRows() stops after `maxRows` rows and says where the next
+ * row starts (a WrapPos), and wrapping can resume from any such position, so
+ * a 4 MiB message costs only the rows asked for. Clusters are read in chunks
+ * and a unit is looked ahead at most one row's width, never a whole line.
  */
 
 import { clusterWidth, segmentsOf } from './width.js';
@@ -23,6 +28,24 @@ export interface RowSpan {
   width: number;
 }
 
+/**
+ * Where a row starts, enough to wrap on from there exactly as a wrap from
+ * the text's start would: the offset, and whether that is the start of a
+ * hard line ('line'), inside a line's leading spaces, which are content
+ * ('indent'), or elsewhere, where spaces at a row start are dropped ('row').
+ */
+export interface WrapPos {
+  offset: number;
+  at: 'line' | 'indent' | 'row';
+}
+
+/** A row with the position it was wrapped from (for resuming or resynchronising after an edit). */
+export interface WrapRow extends RowSpan {
+  from: WrapPos;
+}
+
+export const TEXT_START: WrapPos = { offset: 0, at: 'line' };
+
 /** Rows of `text` wrapped to `width` columns (≥ 1 row; '' gives ['']). width < 1 → TypeError. */
 export function wrap(text: string, width: number): string[] {
   return wrapSpans(text, width).map((s) => (s.width < 0 ? '?' : text.slice(s.start, s.end)));
@@ -30,111 +53,245 @@ export function wrap(text: string, width: number): string[] {
 
 /** wrap() as spans of `text`, in order. */
 export function wrapSpans(text: string, width: number): RowSpan[] {
-  if (!Number.isInteger(width) || width < 1) throw new TypeError(`wrap: width must be an integer >= 1, got ${width}`);
-  const rows: RowSpan[] = [];
-  let offset = 0;
-  for (const line of text.split('\n')) {
-    new LineWrapper(line, offset, width, rows).run();
-    offset += line.length + 1;
-  }
-  return rows;
+  return wrapRows(text, width, TEXT_START, Number.POSITIVE_INFINITY).rows.map(({ start, end, width: w }) => ({ start, end, width: w }));
 }
 
-class LineWrapper {
-  private readonly segs: Array<{ segment: string; index: number }>;
-  private readonly widths: number[];
-  // The row being built: [start, end) in the line, `cols` columns.
-  private start = 0;
-  private end = 0;
-  private cols = 0;
-  private emitted = 0;
-  // Spaces seen after the row's last unit, not yet placed: [from, to) segment indexes.
-  private spacesFrom = -1;
-  private spacesTo = -1;
+/**
+ * At most `maxRows` rows of `text` from `from` (a position a previous call
+ * returned, or TEXT_START), and the position of the row after them (null at
+ * the end of the text). Work is O(rows produced × width), whatever the text.
+ */
+export function wrapRows(text: string, width: number, from: WrapPos, maxRows: number): { rows: WrapRow[]; next: WrapPos | null } {
+  if (!Number.isInteger(width) || width < 1) throw new TypeError(`wrap: width must be an integer >= 1, got ${width}`);
+  if (!(maxRows >= 1)) throw new TypeError(`wrapRows: maxRows must be >= 1, got ${maxRows}`);
+  const rows: WrapRow[] = [];
+  let pos: WrapPos | null = from;
+  while (pos !== null && rows.length < maxRows) {
+    let lineEnd = text.indexOf('\n', pos.offset);
+    if (lineEnd === -1) lineEnd = text.length;
+    pos = new LineWrapper(text, pos, lineEnd, width, rows, maxRows).run();
+  }
+  // After a '?' row at the end of a line only dropped spaces may be left: no row starts there.
+  if (pos !== null && pos.at === 'row') {
+    let i = pos.offset;
+    while (text.charCodeAt(i) === 0x20) i++;
+    if (i === text.length) pos = null;
+    else if (text.charCodeAt(i) === 0x0a) pos = { offset: i + 1, at: 'line' };
+  }
+  return { rows, next: pos };
+}
+
+/** Grapheme clusters of text[from, end), read a chunk at a time. */
+class Clusters {
+  private buf: Array<{ segment: string; index: number }> = [];
+  private i = 0;
+  private base: number;
+  private chunk = 512;
 
   constructor(
-    private readonly line: string,
-    private readonly base: number,
-    private readonly width: number,
-    private readonly rows: RowSpan[],
+    private readonly text: string,
+    from: number,
+    private readonly end: number,
   ) {
-    this.segs = segmentsOf(line);
-    this.widths = this.segs.map((s) => clusterWidth(s.segment));
+    this.base = from;
   }
 
-  run(): void {
-    const { segs, widths } = this;
-    const n = segs.length;
-    let i = 0;
-    while (i < n) {
-      let j = i + 1;
-      if (segs[i]!.segment === ' ') {
-        while (j < n && segs[j]!.segment === ' ') j++;
-        if (i === 0)
-          this.placeClusters(i, j); // indentation is content
-        else [this.spacesFrom, this.spacesTo] = [i, j];
-      } else {
-        if (widths[i] !== 2) while (j < n && segs[j]!.segment !== ' ' && widths[j] !== 2) j++;
-        this.placeUnit(i, j);
-      }
-      i = j;
-    }
-    // Trailing spaces: keep what fits (the input box puts its cursor after them).
-    if (this.spacesFrom >= 0 && this.end > this.start) {
-      for (let k = this.spacesFrom; k < this.spacesTo && this.cols + widths[k]! <= this.width; k++) this.add(k);
-    }
-    if (this.end > this.start || this.emitted === 0) this.emit();
+  /** The next cluster ({segment, index} with index into the whole text), or null at the end. */
+  peek(): { segment: string; index: number } | null {
+    if (this.i >= this.buf.length - 1) this.fill();
+    const s = this.buf[this.i];
+    return s === undefined ? null : s;
   }
 
-  private placeUnit(from: number, to: number): void {
-    let unitCols = 0;
-    for (let k = from; k < to; k++) unitCols += this.widths[k]!;
-    let spaceCols = 0;
-    if (this.spacesFrom >= 0 && this.end > this.start) {
-      for (let k = this.spacesFrom; k < this.spacesTo; k++) spaceCols += this.widths[k]!;
-    }
-    if (this.cols + spaceCols + unitCols <= this.width) {
-      if (spaceCols > 0) for (let k = this.spacesFrom; k < this.spacesTo; k++) this.add(k);
-      this.spacesFrom = -1;
-      this.placeClusters(from, to);
+  skip(): void {
+    this.i++;
+  }
+
+  /**
+   * Reads on: every cluster of a chunk but the last is exact (a scan from a
+   * cluster start finds the same clusters as a scan of the whole text), so
+   * the last one is read again as the first of the next chunk.
+   */
+  private fill(): void {
+    const at = this.i < this.buf.length ? this.buf[this.i]!.index : this.base;
+    if (at >= this.end) {
+      this.buf = [];
+      this.i = 0;
       return;
     }
-    this.spacesFrom = -1;
-    if (this.end > this.start) this.breakRow(this.segs[from]!.index);
-    this.placeClusters(from, to);
+    for (;;) {
+      const to = Math.min(this.end, at + this.chunk);
+      const segs = segmentsOf(this.text.slice(at, to));
+      if (to === this.end || segs.length >= 2) {
+        if (to < this.end) segs.pop();
+        for (const s of segs) s.index += at;
+        this.buf = segs;
+        this.i = 0;
+        this.base = to < this.end ? at + segs.reduce((n, s) => n + s.segment.length, 0) : this.end;
+        return;
+      }
+      this.chunk *= 2; // one cluster longer than the chunk (a pile of combining marks)
+    }
+  }
+}
+
+interface Cluster {
+  segment: string;
+  index: number;
+  width: number;
+}
+
+/** One hard line from a row start, until its end or until `maxRows` rows are out. */
+class LineWrapper {
+  private readonly clusters: Clusters;
+  // The row being built: [start, end) in the text, `cols` columns, and how it was entered.
+  private start: number;
+  private end: number;
+  private cols = 0;
+  private rowFrom: WrapPos;
+  private emitted = 0;
+  /** Set when maxRows rows are out: where the next row starts. */
+  private stop: WrapPos | null = null;
+  // Spaces seen after the row's last unit, not yet placed.
+  private spaces: Cluster[] = [];
+
+  constructor(
+    private readonly text: string,
+    from: WrapPos,
+    private readonly lineEnd: number,
+    private readonly width: number,
+    private readonly rows: WrapRow[],
+    private readonly maxRows: number,
+  ) {
+    this.clusters = new Clusters(text, from.offset, lineEnd);
+    this.start = this.end = from.offset;
+    this.rowFrom = from;
+    this.emitted = from.at === 'line' ? 0 : 1;
+  }
+
+  /** Wraps on; returns where the next row starts (null at the end of the text). */
+  run(): WrapPos | null {
+    const c = this.clusters;
+    let first = this.rowFrom.at !== 'row';
+    while (this.stop === null) {
+      const s = c.peek();
+      if (s === null) break;
+      if (s.segment === ' ') {
+        const run: Cluster[] = [];
+        for (let t = c.peek(); t !== null && t.segment === ' '; t = c.peek()) {
+          run.push({ segment: ' ', index: t.index, width: 1 });
+          c.skip();
+        }
+        if (first) this.placeClusters(run, true);
+        else this.spaces = run;
+      } else {
+        this.placeUnit();
+      }
+      first = false;
+    }
+    if (this.stop !== null) return this.stop;
+    // Trailing spaces: keep what fits (the input box puts its cursor after them).
+    if (this.spaces.length > 0 && this.end > this.start) {
+      for (const sp of this.spaces) {
+        if (this.cols + sp.width > this.width) break;
+        this.add(sp);
+      }
+    }
+    if (this.end > this.start || this.emitted === 0) this.emit();
+    return this.lineEnd < this.text.length ? { offset: this.lineEnd + 1, at: 'line' } : null;
+  }
+
+  /**
+   * A word (narrow clusters up to a space or a wide cluster) or one wide
+   * cluster. Read ahead only as far as it could fit on a row: past that it
+   * is broken between clusters anyway.
+   */
+  private placeUnit(): void {
+    const c = this.clusters;
+    const head = c.peek()!;
+    const unit: Cluster[] = [{ segment: head.segment, index: head.index, width: clusterWidth(head.segment) }];
+    c.skip();
+    let unitCols = unit[0]!.width;
+    const wide = unitCols === 2;
+    const rowHasText = this.end > this.start;
+    let spaceCols = 0;
+    if (rowHasText) for (const sp of this.spaces) spaceCols += sp.width;
+    const room = this.width - this.cols - spaceCols;
+    let ended = wide;
+    while (!ended && unitCols <= this.width) {
+      const t = c.peek();
+      if (t === null || t.segment === ' ') {
+        ended = true;
+        break;
+      }
+      const w = clusterWidth(t.segment);
+      if (w === 2) {
+        ended = true;
+        break;
+      }
+      unit.push({ segment: t.segment, index: t.index, width: w });
+      unitCols += w;
+      c.skip();
+    }
+    if (ended && unitCols <= room) {
+      if (spaceCols > 0) for (const sp of this.spaces) this.add(sp);
+      this.spaces = [];
+      this.placeClusters(unit, false);
+      return;
+    }
+    this.spaces = [];
+    if (rowHasText) this.breakRow(unit[0]!.index, 'row');
+    if (this.stop !== null) return;
+    this.placeClusters(unit, false);
+    // The rest of a unit too wide for a row: cluster by cluster.
+    if (!ended) {
+      for (let t = c.peek(); t !== null && this.stop === null; t = c.peek()) {
+        if (t.segment === ' ') break;
+        const w = clusterWidth(t.segment);
+        if (w === 2) break;
+        this.placeClusters([{ segment: t.segment, index: t.index, width: w }], false);
+        if (this.stop !== null) return;
+        c.skip();
+      }
+    }
   }
 
   /** Place clusters one by one, breaking the row wherever the next one does not fit. */
-  private placeClusters(from: number, to: number): void {
-    for (let k = from; k < to; k++) {
-      const w = this.widths[k]!;
-      if (this.cols + w > this.width && this.end > this.start) this.breakRow(this.segs[k]!.index);
-      if (w > this.width) {
-        const s = this.segs[k]!;
-        this.rows.push({ start: this.base + s.index, end: this.base + s.index + s.segment.length, width: -1 });
+  private placeClusters(list: Cluster[], indent: boolean): void {
+    for (const k of list) {
+      if (this.stop !== null) return;
+      if (this.cols + k.width > this.width && this.end > this.start) {
+        this.breakRow(k.index, indent ? 'indent' : 'row');
+        if (this.stop !== null) return;
+      }
+      if (k.width > this.width) {
+        this.rows.push({ start: k.index, end: k.index + k.segment.length, width: -1, from: this.rowFrom });
         this.emitted++;
-        this.start = this.end = s.index + s.segment.length;
+        this.start = this.end = k.index + k.segment.length;
+        this.rowFrom = { offset: this.start, at: 'row' };
+        if (this.rows.length >= this.maxRows) this.stop = this.rowFrom;
         continue;
       }
       this.add(k);
     }
   }
 
-  private add(k: number): void {
-    const s = this.segs[k]!;
-    if (this.end === this.start) this.start = s.index;
-    this.end = s.index + s.segment.length;
-    this.cols += this.widths[k]!;
+  private add(k: Cluster): void {
+    if (this.end === this.start) this.start = k.index;
+    this.end = k.index + k.segment.length;
+    this.cols += k.width;
   }
 
-  private breakRow(nextStart: number): void {
+  private breakRow(nextStart: number, at: 'indent' | 'row'): void {
     this.emit();
     this.start = this.end = nextStart;
     this.cols = 0;
+    this.rowFrom = { offset: nextStart, at };
+    if (this.rows.length >= this.maxRows) this.stop = this.rowFrom;
   }
 
   private emit(): void {
-    this.rows.push({ start: this.base + this.start, end: this.base + this.end, width: this.cols });
+    this.rows.push({ start: this.start, end: this.end, width: this.cols, from: this.rowFrom });
     this.emitted++;
   }
 }

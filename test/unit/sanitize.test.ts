@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { TAB_EXPAND_MAX_COLUMNS } from '../../src/constants.js';
 import { escapeTags, sanitizeInline, sanitizeText } from '../../src/text/sanitize.js';
 
 /** Anything a terminal would act on, or that would reorder or corrupt text. */
@@ -48,6 +49,16 @@ describe('sanitizeText', () => {
   for (const [name, input, expected] of cases) {
     test(name, () => assert.equal(sanitizeText(input), expected));
   }
+
+  test('tab expansion is bounded: past TAB_EXPAND_MAX_COLUMNS a tab is one space, and each line starts over', () => {
+    const line = '\t'.repeat(1000);
+    const stops = TAB_EXPAND_MAX_COLUMNS / 4;
+    assert.equal(sanitizeText(line), ' '.repeat(TAB_EXPAND_MAX_COLUMNS + (1000 - stops)));
+    assert.equal(sanitizeText(`${line}\n\tx\t`), `${' '.repeat(TAB_EXPAND_MAX_COLUMNS + (1000 - stops))}\n    x   `);
+    // 3.9 MB of tabs grows by at most TAB_EXPAND_MAX_COLUMNS columns per line, not fourfold.
+    const giant = '\t'.repeat(3_900_000);
+    assert.ok(sanitizeText(giant).length <= giant.length + TAB_EXPAND_MAX_COLUMNS);
+  });
 
   test('a non-string is caller misuse', () => {
     assert.throws(() => sanitizeText(undefined as unknown as string), TypeError);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { wrap, wrapSpans } from '../../src/text/wrap.js';
+import { TEXT_START, wrap, wrapRows, wrapSpans } from '../../src/text/wrap.js';
 import { graphemes, stringWidth } from '../../src/text/width.js';
 
 describe('wrap', () => {
@@ -92,5 +92,37 @@ describe('wrap properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  test('wrapRows resumes from any row exactly where a whole wrap would be, across chunk boundaries', () => {
+    // Long texts (> the 512-unit chunks clusters are read in), indentation, '?' rows.
+    const long = fc
+      .array(fc.constantFrom('word ', '  ', '      ', '\n', 'é', 'e\u0301', '漢', '👍🏽', '👨‍👩‍👧', 'x'.repeat(37), '\u0301'), { maxLength: 300 })
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(long, fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 5 }), (text, width, n) => {
+        const all = wrapRows(text, width, TEXT_START, Number.POSITIVE_INFINITY).rows;
+        assert.deepEqual(
+          all.map(({ start, end, width: w }) => ({ start, end, width: w })),
+          wrapSpans(text, width),
+        );
+        for (let i = 0; i < all.length; i += n) {
+          const r = wrapRows(text, width, all[i]!.from, n);
+          assert.deepEqual(r.rows, all.slice(i, i + n));
+          assert.deepEqual(r.next, all[i + n]?.from ?? null);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('wrapRows stops after maxRows rows of a 4 MB line and says where the next row starts', () => {
+    const text = 'abc '.repeat(1_000_000);
+    const r = wrapRows(text, 10, TEXT_START, 3);
+    assert.deepEqual(
+      r.rows.map((s) => text.slice(s.start, s.end)),
+      ['abc abc', 'abc abc', 'abc abc'],
+    );
+    assert.deepEqual(r.next, { offset: 24, at: 'row' });
   });
 });
