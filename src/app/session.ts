@@ -3,8 +3,9 @@
  * for the headless mode, the TUI and the demo.
  */
 import { isIP } from 'node:net';
-import { Bus, errorMessage } from '../bus.js';
+import { Bus, errorMessage, type PendingKeySlot, type PersistedKeys } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
+import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
 import type { Clock } from '../clock.js';
 import type { Address } from '../address/address.js';
 import type { DatagramPort } from '../net/port.js';
@@ -21,6 +22,20 @@ export interface ChatSession {
   start(): void;
   /** Closes the transport (best-effort bye, pending messages → message:failed) and the socket. Idempotent. */
   close(): Promise<void>;
+}
+
+/**
+ * Crash-safe key storage (src/net/PROTOCOL.md, "Key rotation"): the chat
+ * command fills both from the profile. Without saveKeys the pending key of a
+ * rotation lives in memory only (a --key session, the demo; with only
+ * opts.saveKey the profile gets `key` and never `pendingKey`), so a process
+ * killed inside a rotation may come back on another key than its peer.
+ */
+export interface SessionKeys {
+  /** The profile's pendingKey (a rotation the last process did not finish), put back into the keyring. */
+  pendingKey?: { key: string; slot: PendingKeySlot } | null;
+  /** Writes `key` and `pendingKey` to the profile in one atomic write (ProfileStore.saveKeys); throws when it cannot. */
+  saveKeys?: (keys: PersistedKeys) => void;
 }
 
 export interface SessionDeps {
@@ -42,16 +57,18 @@ export interface SessionDeps {
  * is an IPv6 literal we listen on '::' instead (dual stack: IPv4 peers still
  * reach us) and say so.
  */
-export async function openSession(opts: ChatOptions, deps: SessionDeps = {}): Promise<ChatSession> {
+export async function openSession(opts: ChatOptions & SessionKeys, deps: SessionDeps = {}): Promise<ChatSession> {
   if (deps.port === undefined && opts.peer !== null) opts = { ...opts, peer: await resolvePeer(opts.peer) };
   const widened = deps.port === undefined && opts.listen.host === '0.0.0.0' && opts.peer !== null && isIP(opts.peer.host) === 6;
   const port = deps.port ?? (await bindUdp(widened ? '::' : opts.listen.host, opts.listen.port));
   const bus = new Bus();
-  const offs = [bus.on('key:rotated', (e) => persistKey(opts, bus, e.key, e.newFingerprint))];
+  const saver = keySaver(opts, bus);
+  const offs = [bus.on('key:persist', saver.persist), bus.on('key:rotated', saver.rotated)];
   const transport = new Transport({
     bus,
     port,
     key: opts.key,
+    pendingKey: opts.pendingKey ? { key: parseKey(opts.pendingKey.key), slot: opts.pendingKey.slot } : null,
     nick: opts.nick,
     wire: opts.wire,
     peer: opts.peer,
@@ -83,22 +100,41 @@ export async function openSession(opts: ChatOptions, deps: SessionDeps = {}): Pr
 }
 
 /**
- * Write a rotated key to the profile, at once. Never puts the key itself in a
- * message. Warnings wait a microtask, so they follow the "key rotated" line
- * of every other key:rotated listener instead of preceding it.
+ * Writes every key:persist to the profile at once (synchronously: it comes
+ * before the frames that depend on it), through opts.saveKeys, else the key
+ * alone through opts.saveKey. Never puts a key in a message. Warnings wait a
+ * microtask, so they follow the "key rotated" line of every other listener
+ * instead of preceding it.
  */
-function persistKey(opts: ChatOptions, bus: Bus, key: string, fingerprint: string): void {
+function keySaver(opts: ChatOptions & SessionKeys, bus: Bus): { persist: (keys: PersistedKeys) => void; rotated: (e: { newFingerprint: string }) => void } {
   const warn = (message: string): void => queueMicrotask(() => bus.emit('error', { severity: 'warning', message }));
-  if (opts.saveKey === undefined) {
-    warn(`the new key (${fingerprint}) is used for this session only: the key came from --key, not a profile, so a restart goes back to the old key`);
-    return;
-  }
-  try {
-    opts.saveKey(key);
-  } catch (err) {
-    const profile = opts.profileName ?? '(none)';
-    warn(
-      `the new key (${fingerprint}) could not be saved to profile ${profile}: ${errorMessage(err)} — it is in use for this session only; fix the problem, then /rotate again while both sides are connected so both profiles get a new key`,
-    );
-  }
+  const profile = opts.profileName ?? '(none)';
+  let savedKey = encodeKey(opts.key);
+  const failed = (keys: PersistedKeys, err: unknown): void => {
+    const why = `could not be saved to profile ${profile}: ${errorMessage(err)}`;
+    if (keys.pendingKey !== null) {
+      warn(
+        `the unfinished key rotation ${why} — if fernchat stops before the rotation completes, the two sides may come back on different keys; fix the problem, then /rotate again while both sides are connected`,
+      );
+    } else {
+      warn(
+        `the new key (${fingerprint(parseKey(keys.key))}) ${why} — it is in use for this session only; fix the problem, then /rotate again while both sides are connected so both profiles get a new key`,
+      );
+    }
+  };
+  return {
+    persist: (keys) => {
+      try {
+        if (opts.saveKeys !== undefined) opts.saveKeys(keys);
+        else if (opts.saveKey !== undefined && keys.key !== savedKey) opts.saveKey(keys.key);
+        savedKey = keys.key;
+      } catch (err) {
+        failed(keys, err);
+      }
+    },
+    rotated: ({ newFingerprint }) => {
+      if (opts.saveKeys !== undefined || opts.saveKey !== undefined) return;
+      warn(`the new key (${newFingerprint}) is used for this session only: the key came from --key, not a profile, so a restart goes back to the old key`);
+    },
+  };
 }

@@ -14,7 +14,7 @@
  * The field checkers are exported for resolve.ts, so flags and the file
  * agree on what a valid port, host or key is.
  */
-import type { WireMode } from '../bus.js';
+import type { PendingKeySlot, WireMode } from '../bus.js';
 import type { UiPreferences } from './chat-options.js';
 import {
   DEFAULT_CLOCK_SKEW_S,
@@ -40,6 +40,12 @@ export interface Profile {
   peer: Address | null;
   /** Fernet key, urlsafe base64 (canonical padded form once fernchat wrote it). */
   key: string;
+  /**
+   * Only while a key rotation is unfinished (written by fernchat, atomically
+   * with `key`; see the key:persist event): the other key, and the keyring
+   * slot it goes back into after a restart. Key material: never shown.
+   */
+  pendingKey?: { key: string; slot: PendingKeySlot };
   wire: WireMode;
   clockSkewS: number;
   tokenTtlS: number;
@@ -210,12 +216,25 @@ export function checkUi(v: unknown, path: string): UiPreferences {
   };
 }
 
-const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'wire', 'clockSkewS', 'tokenTtlS', 'ui'] as const;
+const PENDING_SLOTS: readonly PendingKeySlot[] = ['next', 'previous'];
+
+/** A profile's pendingKey: { key, slot }; the key checked as `key` is, never repeated in a message. */
+export function checkPendingKey(v: unknown, path: string): { key: string; slot: PendingKeySlot } {
+  const o = checkObject(v, path, ['key', 'slot']);
+  const key = checkKey(required(o, 'key', path), `${path}.key`);
+  const slot = required(o, 'slot', path);
+  if (typeof slot !== 'string' || !(PENDING_SLOTS as readonly string[]).includes(slot)) {
+    throw new SchemaError(`${path}.slot`, `must be one of: ${PENDING_SLOTS.join(', ')}`);
+  }
+  return { key, slot: slot as PendingKeySlot };
+}
+
+const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'pendingKey', 'wire', 'clockSkewS', 'tokenTtlS', 'ui'] as const;
 
 /** A validated profile with every default filled in. */
 export function checkProfile(v: unknown, path: string): Profile {
   const o = checkObject(v, path, PROFILE_FIELDS);
-  return {
+  const profile: Profile = {
     nick: checkNick(required(o, 'nick', path), `${path}.nick`),
     listen: opt(o, 'listen', { host: DEFAULT_LISTEN_HOST, port: DEFAULT_PORT }, (x) =>
       checkAddress(x, `${path}.listen`, { host: DEFAULT_LISTEN_HOST, port: DEFAULT_PORT }),
@@ -227,6 +246,9 @@ export function checkProfile(v: unknown, path: string): Profile {
     tokenTtlS: opt(o, 'tokenTtlS', DEFAULT_TOKEN_TTL_S, (x) => checkSeconds(x, `${path}.tokenTtlS`, 1, MAX_TOKEN_TTL_S)),
     ui: opt(o, 'ui', { ...DEFAULT_UI }, (x) => checkUi(x, `${path}.ui`)),
   };
+  // Absent unless a rotation is unfinished: a profile without one reads back exactly as before.
+  if (o.pendingKey !== undefined) profile.pendingKey = checkPendingKey(o.pendingKey, `${path}.pendingKey`);
+  return profile;
 }
 
 /**

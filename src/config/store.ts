@@ -25,7 +25,8 @@ import path from 'node:path';
 import Conf from 'conf';
 import { ConfigError } from '../errors.js';
 import { CONFIG_DIR_MODE, CONFIG_FILE_MODE, CONFIG_FILE_NAME, permissionWarning, resolveConfigDir } from './paths.js';
-import { type ConfigFile, emptyConfig, SchemaError, validateConfig } from './schema.js';
+import type { PersistedKeys } from '../bus.js';
+import { type ConfigFile, checkKey, checkPendingKey, emptyConfig, SchemaError, validateConfig } from './schema.js';
 
 export interface StoreOptions {
   /** --config-dir, or null/undefined for $FERNCHAT_CONFIG_DIR or the default. */
@@ -81,6 +82,25 @@ export class ProfileStore {
       throw new ConfigError(`cannot write ${this.path}: ${describeFsError(err)} — nothing was changed`);
     }
     return result;
+  }
+
+  /**
+   * A key rotation's state (the key:persist event): `key` and `pendingKey`
+   * of profile `name` replaced together, in the one atomic write update()
+   * makes (same 0600 file), so a crash leaves either the old pair or the new.
+   * Throws ConfigError (the profile is gone, the file cannot be written);
+   * no message ever contains a key.
+   */
+  saveKeys(name: string, keys: PersistedKeys): void {
+    const key = checkKey(keys.key, 'the key to save');
+    const pending = keys.pendingKey === null ? null : checkPendingKey(keys.pendingKey, 'the pending key to save');
+    this.update((cfg) => {
+      const p = Object.hasOwn(cfg.profiles, name) ? cfg.profiles[name] : undefined;
+      if (p === undefined) throw new ConfigError(`profile "${name}" is no longer in ${this.path}; the key was not saved`);
+      p.key = key;
+      if (pending === null) delete p.pendingKey;
+      else p.pendingKey = pending;
+    });
   }
 
   /** conf's store is the validated file, or a bare {} when there is no file: normalize both. */
