@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { glueDashedKeys, hasStrayDashedKey } from './commands/argv.js';
 import { chatCommand, demoCommand } from './commands/chat.js';
-import { GLOBAL_OPTIONS } from './commands/common.js';
+import { GLOBAL_OPTIONS } from './commands/flags.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
 import { fingerprintCommand, keygenCommand } from './commands/keys.js';
 import { profileCommand } from './commands/profile.js';

@@ -11,23 +11,16 @@
  * `--version`, `--help` or the demo read no profile.
  */
 import os from 'node:os';
-import type { Options } from 'yargs';
 import { MAX_NICK_CHARS } from '../constants.js';
 import type { Profile } from '../config/schema.js';
 import type { ProfileStore } from '../config/store.js';
 
-/** Flags accepted by every command. */
+/** The global flags (flags.ts's GLOBAL_OPTIONS) as the handlers read them. */
 export interface GlobalArgs {
   profile?: string;
   configDir?: string;
   debug?: boolean;
 }
-
-export const GLOBAL_OPTIONS: Record<string, Options> = {
-  profile: { type: 'string', describe: 'profile to use (default: the default profile)', global: true },
-  'config-dir': { type: 'string', describe: 'directory of config.json (default: $FERNCHAT_CONFIG_DIR, else the per-user config dir)', global: true },
-  debug: { type: 'boolean', describe: 'show stack traces on errors', global: true },
-};
 
 export async function openStore(args: GlobalArgs): Promise<ProfileStore> {
   const { ProfileStore } = await import('../config/store.js');

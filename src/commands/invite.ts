@@ -9,29 +9,25 @@
  * cli.ts loads this file for every command.
  */
 import os from 'node:os';
-import type { Argv, CommandModule } from 'yargs';
 import { parseHost, parseNick, parsePort, parseProfileName } from '../config/flags.js';
 import { profileNameProblem } from '../config/schema.js';
 import { DEFAULT_PORT, MAX_PROFILE_NAME_CHARS } from '../constants.js';
 import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { formatAddress } from '../address/address.js';
-import { type GlobalArgs, loadProfile, loginNick, note, openStore, out } from './common.js';
+import { loadProfile, loginNick, note, openStore, out } from './common.js';
+import { defineCommand, FLAGS, flag, requiredPositional } from './flags.js';
 
-interface InviteArgs extends GlobalArgs {
-  host?: string;
-}
-
-export const inviteCommand: CommandModule = {
+export const inviteCommand = defineCommand({
   command: 'invite',
   describe: 'print a one-line code for your peer to `fernchat join` (it holds the key)',
-  builder: (y: Argv) =>
+  builder: (y) =>
     y
-      .option('host', { type: 'string', describe: 'address your peer should use to reach you (default: guessed)' })
+      // Not FLAGS.host: here it is the address the peer dials, not one to listen on.
+      .options({ host: { type: 'string', describe: 'address your peer should use to reach you (default: guessed)' } })
       .example('$0 invite', 'code for the default profile')
       .example('$0 invite --profile work --host 203.0.113.5', 'say which address the peer should dial'),
-  handler: async (argv) => {
-    const a = argv as unknown as InviteArgs;
+  handler: async (a) => {
     const [{ chosen }, { encodeInvite, pickInviteHost }] = await Promise.all([loadProfile(a), import('../config/invite.js')]);
     if (chosen === null) {
       throw new ConfigError('no profile to invite with: create one first with fernchat profile add NAME (a key is generated), or pass --profile NAME');
@@ -50,32 +46,23 @@ export const inviteCommand: CommandModule = {
     out(code);
     note(`on the other machine run this (it holds the key: share it only with your peer): fernchat join ${code} --name ${nameFromNick(p.nick)}`);
   },
-};
+});
 
-interface JoinArgs extends GlobalArgs {
-  code: string;
-  name?: string;
-  port?: string;
-  host?: string;
-  nick?: string;
-  force?: boolean;
-}
-
-export const joinCommand: CommandModule = {
+export const joinCommand = defineCommand({
   command: 'join <code>',
   describe: 'create a profile from an invite code (its peer is the inviter)',
-  builder: (y: Argv) =>
-    y
-      .positional('code', { type: 'string', describe: 'the line printed by fernchat invite' })
-      .option('name', { type: 'string', describe: "profile name (default: the inviter's nick)" })
-      .option('port', { type: 'string', describe: `UDP port to listen on (default ${DEFAULT_PORT})` })
-      .option('host', { type: 'string', describe: 'address to listen on (default: all)' })
-      .option('nick', { type: 'string', describe: 'your nick (default: your login name)' })
-      .option('force', { type: 'boolean', describe: 'replace an existing profile of that name' })
+  builder: (y) =>
+    requiredPositional(y, 'code', 'the line printed by fernchat invite')
+      .options({
+        name: { type: 'string', describe: "profile name (default: the inviter's nick)" },
+        port: FLAGS.port,
+        host: FLAGS.host,
+        nick: flag('nick', ' (default: your login name)'),
+        force: { type: 'boolean', describe: 'replace an existing profile of that name' },
+      })
       .example('$0 join fc1.… --name alice', 'talk to alice')
       .example('$0 join fc1.… --name alice --port 7002', 'listen on another port (two peers on one machine)'),
-  handler: async (argv) => {
-    const a = argv as unknown as JoinArgs;
+  handler: async (a) => {
     const [{ decodeInvite }, { addProfile, newProfile }] = await Promise.all([import('../config/invite.js'), import('../config/profiles.js')]);
     const inv = decodeInvite(a.code);
     const name = a.name !== undefined ? parseProfileName(a.name) : nameFromNick(inv.nick);
@@ -98,7 +85,7 @@ export const joinCommand: CommandModule = {
     );
     note(`start chatting: fernchat chat${madeDefault ? '' : ` --profile ${name}`}`);
   },
-};
+});
 
 /** A profile name made from a nick: invalid characters dropped; "peer" when nothing is left. */
 export function nameFromNick(nick: string): string {

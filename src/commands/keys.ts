@@ -1,39 +1,39 @@
 /**
  * `fernchat keygen` and `fernchat fingerprint`.
  */
-import type { Argv, CommandModule } from 'yargs';
 import { parseKeyFlag } from '../config/flags.js';
 import { fingerprint, generateKey, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { type GlobalArgs, loadProfile, out } from './common.js';
+import { defineCommand, flag } from './flags.js';
 
-export const keygenCommand: CommandModule = {
+export const keygenCommand = defineCommand({
   command: 'keygen',
   describe: 'print a new random key (share it with your peer over a safe channel)',
-  builder: (y: Argv) =>
+  builder: (y) =>
     y.example('$0 keygen', 'print a new key').example('$0 profile add bob --peer 10.0.0.2:7755 --key "$($0 keygen)"', 'make a profile with a fresh key'),
   handler: () => {
     out(generateKey());
   },
-};
+});
 
 interface FingerprintArgs extends GlobalArgs {
   key?: string;
 }
 
-export const fingerprintCommand: CommandModule = {
+export const fingerprintCommand = defineCommand({
   command: 'fingerprint',
   describe: "print the key's fingerprint, to compare with your peer's (read it aloud)",
-  builder: (y: Argv) =>
+  builder: (y) =>
     y
-      .option('key', { type: 'string', describe: "the key (else the profile's key)" })
+      .options({ key: flag('key', " (default: the profile's)") })
       .example('$0 fingerprint', "the default profile's key")
       .example('$0 fingerprint --profile bob', "profile bob's key")
       .example('$0 fingerprint --key KEY', 'a key given on the command line'),
-  handler: async (argv) => {
-    out(await runFingerprint(argv as unknown as FingerprintArgs));
+  handler: async (a) => {
+    out(await runFingerprint(a));
   },
-};
+});
 
 export async function runFingerprint(args: FingerprintArgs): Promise<string> {
   if (args.key !== undefined) {

@@ -4,68 +4,64 @@
  * The profile operations and views are imported by the handlers: cli.ts
  * loads this file for every command, and only these handlers need them.
  */
-import type { Argv, CommandModule, Options } from 'yargs';
+import type { Argv } from 'yargs';
 import { parseProfileName } from '../config/flags.js';
-import type { ProfileFlags } from '../config/profiles.js';
 import { fingerprint, generateKey, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { type GlobalArgs, loginNick, note, openStore, out } from './common.js';
+import { loginNick, note, openStore, out } from './common.js';
+import { defineCommand, FLAGS, flag, PROFILE_ONLY_FLAGS, requiredPositional } from './flags.js';
 
 const profileOps = () => import('../config/profiles.js');
 const profileView = () => import('./profile-view.js');
 
-/** The flags of `profile add` and `profile set`, also used by `join`. */
-export const PROFILE_FLAG_OPTIONS: Record<string, Options> = {
-  nick: { type: 'string', describe: 'your nick' },
-  host: { type: 'string', describe: 'address to listen on (0.0.0.0: all IPv4, ::: all)' },
-  port: { type: 'string', describe: 'UDP port to listen on' },
-  peer: { type: 'string', describe: 'peer address HOST:PORT ([v6]:PORT), or none' },
-  key: { type: 'string', describe: 'Fernet key (generated when adding without one)' },
-  wire: { type: 'string', describe: 'wire mode: reliable or raw' },
-  'clock-skew': { type: 'string', describe: 'allowed clock skew, seconds' },
-  'token-ttl': { type: 'string', describe: 'drop messages older than this, seconds' },
-  scrollback: { type: 'string', describe: 'chat scrollback, lines' },
-  term: { type: 'string', describe: 'terminal type override, or none' },
-  mouse: { type: 'boolean', describe: 'mouse support (--no-mouse to turn off)' },
-  bell: { type: 'boolean', describe: 'bell on new messages while scrolled up' },
-  title: { type: 'boolean', describe: 'terminal title on new messages while scrolled up' },
-  seconds: { type: 'boolean', describe: 'show seconds in timestamps' },
-};
-
-interface NameArgs extends GlobalArgs {
-  name: string;
+/** The fields of a profile as flags, for `profile add` and `profile set` (which say differently what --key does). */
+function profileFlags(key: { type: 'string'; describe: string }) {
+  return {
+    nick: FLAGS.nick,
+    host: FLAGS.host,
+    port: FLAGS.port,
+    peer: flag('peer', ', or none'),
+    key,
+    wire: FLAGS.wire,
+    'clock-skew': FLAGS['clock-skew'],
+    'token-ttl': PROFILE_ONLY_FLAGS['token-ttl'],
+    scrollback: PROFILE_ONLY_FLAGS.scrollback,
+    term: flag('term', ', or none'),
+    mouse: FLAGS.mouse,
+    bell: PROFILE_ONLY_FLAGS.bell,
+    title: PROFILE_ONLY_FLAGS.title,
+    seconds: PROFILE_ONLY_FLAGS.seconds,
+  };
 }
 
-type EditArgs = NameArgs & ProfileFlags;
+const nameArg = <T>(y: Argv<T>, describe: string) => requiredPositional(y, 'name', describe);
 
-const nameArg = (y: Argv, describe: string): Argv => y.positional('name', { type: 'string', describe });
-
-const list: CommandModule = {
+const list = defineCommand({
   command: 'list',
   describe: 'list the profiles (* marks the default)',
-  builder: (y: Argv) => y.example('$0 profile list', 'names, peers and the default'),
-  handler: async (argv) => {
+  builder: (y) => y.example('$0 profile list', 'names, peers and the default'),
+  handler: async (a) => {
     const [{ profileNames }, { formatProfileList }] = await Promise.all([profileOps(), profileView()]);
-    const cfg = (await openStore(argv as GlobalArgs)).read();
+    const cfg = (await openStore(a)).read();
     if (profileNames(cfg).length === 0) {
       note('no profiles yet: fernchat profile add NAME --peer HOST:PORT, or fernchat join CODE');
       return;
     }
     for (const line of formatProfileList(cfg)) out(line);
   },
-};
+});
 
-const show: CommandModule = {
+const show = defineCommand({
   command: 'show [name]',
   describe: 'show a profile (the key masked unless --reveal)',
-  builder: (y: Argv) =>
-    nameArg(y, 'profile (default: --profile, else the default profile)')
+  builder: (y) =>
+    y
+      .positional('name', { type: 'string', describe: 'profile (default: --profile, else the default profile)' })
       .option('reveal', { type: 'boolean', describe: 'show the key itself' })
       .option('json', { type: 'boolean', describe: 'print JSON' })
       .example('$0 profile show bob', 'fields, key masked')
       .example('$0 profile show bob --reveal', 'include the key (to share it)'),
-  handler: async (argv) => {
-    const a = argv as unknown as GlobalArgs & { name?: string; reveal?: boolean; json?: boolean };
+  handler: async (a) => {
     const [{ getProfile }, { formatProfile, profileJson }] = await Promise.all([profileOps(), profileView()]);
     const cfg = (await openStore(a)).read();
     const name = a.name ?? a.profile ?? cfg.defaultProfile;
@@ -75,18 +71,17 @@ const show: CommandModule = {
     if (a.json) out(profileJson(name, p, view));
     else for (const line of formatProfile(name, p, view)) out(line);
   },
-};
+});
 
-const add: CommandModule = {
+const add = defineCommand({
   command: 'add <name>',
   describe: 'add a profile (a key is generated when --key is not given)',
-  builder: (y: Argv) =>
+  builder: (y) =>
     nameArg(y, 'new profile name (A-Z a-z 0-9 _ . -)')
-      .options(PROFILE_FLAG_OPTIONS)
+      .options(profileFlags(flag('key', ' (default: a new one is generated)')))
       .example('$0 profile add bob --peer 192.168.1.20:7755 --key KEY', 'talk to bob with a shared key')
       .example('$0 profile add alice --port 7001', 'new key; share it with: fernchat invite --profile alice'),
-  handler: async (argv) => {
-    const a = argv as unknown as EditArgs;
+  handler: async (a) => {
     const { addProfile, newProfile, parseProfilePatch } = await profileOps();
     const name = parseProfileName(a.name);
     const patch = parseProfilePatch(a);
@@ -96,18 +91,17 @@ const add: CommandModule = {
     note(`added profile ${name}${madeDefault ? ' (now the default)' : ''}; key fingerprint ${fingerprint(parseKey(profile.key))}`);
     if (generated) note(`generated a new key; give it to your peer with: fernchat invite --profile ${name} (or profile show ${name} --reveal)`);
   },
-};
+});
 
-const set: CommandModule = {
+const set = defineCommand({
   command: 'set <name>',
   describe: 'change some fields of a profile (the others stay)',
-  builder: (y: Argv) =>
+  builder: (y) =>
     nameArg(y, 'profile name')
-      .options(PROFILE_FLAG_OPTIONS)
+      .options(profileFlags(FLAGS.key))
       .example('$0 profile set bob --peer 10.0.0.7:7755', "bob's new address")
       .example('$0 profile set bob --nick al --no-mouse', 'two fields at once'),
-  handler: async (argv) => {
-    const a = argv as unknown as EditArgs;
+  handler: async (a) => {
     const { parseProfilePatch, setProfile } = await profileOps();
     const patch = parseProfilePatch(a);
     const changed = Object.keys(patch).flatMap((k) => (k === 'ui' ? Object.keys(patch.ui ?? {}) : [k]));
@@ -115,36 +109,34 @@ const set: CommandModule = {
     (await openStore(a)).update((cfg) => setProfile(cfg, a.name, patch));
     note(`updated profile ${a.name}: ${changed.join(', ')}`);
   },
-};
+});
 
-const rm: CommandModule = {
+const rm = defineCommand({
   command: 'rm <name>',
   describe: 'remove a profile',
-  builder: (y: Argv) => nameArg(y, 'profile name').example('$0 profile rm bob', 'forget bob (and the key)'),
-  handler: async (argv) => {
-    const a = argv as unknown as NameArgs;
+  builder: (y) => nameArg(y, 'profile name').example('$0 profile rm bob', 'forget bob (and the key)'),
+  handler: async (a) => {
     const { removeProfile } = await profileOps();
     const { wasDefault } = (await openStore(a)).update((cfg) => removeProfile(cfg, a.name));
     note(`removed profile ${a.name}${wasDefault ? '; it was the default, so there is none now (fernchat profile use NAME)' : ''}`);
   },
-};
+});
 
-const use: CommandModule = {
+const use = defineCommand({
   command: 'use <name>',
   describe: 'make a profile the default',
-  builder: (y: Argv) => nameArg(y, 'profile name').example('$0 profile use bob', 'commands without --profile use bob'),
-  handler: async (argv) => {
-    const a = argv as unknown as NameArgs;
+  builder: (y) => nameArg(y, 'profile name').example('$0 profile use bob', 'commands without --profile use bob'),
+  handler: async (a) => {
     const { useProfile } = await profileOps();
     (await openStore(a)).update((cfg) => useProfile(cfg, a.name));
     note(`default profile is now ${a.name}`);
   },
-};
+});
 
-export const profileCommand: CommandModule = {
+export const profileCommand = defineCommand({
   command: 'profile',
   describe: 'manage profiles (peer, key, nick, ports, UI settings)',
-  builder: (y: Argv) =>
+  builder: (y) =>
     y
       .command(list)
       .command(show)
@@ -156,4 +148,4 @@ export const profileCommand: CommandModule = {
       .example('$0 profile add bob --peer 192.168.1.20:7755 --key KEY', 'add a profile')
       .example('$0 profile list', 'list profiles'),
   handler: () => {},
-};
+});
