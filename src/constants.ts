@@ -140,6 +140,18 @@ export const TAB_STOP_COLUMNS = 4;
 export const TAB_EXPAND_MAX_COLUMNS = 256;
 /** Chat lines whose wrapped rows the pane keeps cached; others are re-wrapped when scrolled into view. */
 export const PANE_ROW_CACHE_LINES = 4_096;
+/** Most wrapped rows the pane keeps cached, all lines together (each row is at most a screen width), in rows. */
+export const PANE_ROW_CACHE_ROWS = 16_384;
+/** Most text the pane holds, all lines together, in UTF-16 code units (the oldest lines go first; at least the newest line stays). */
+export const PANE_TEXT_MAX_CHARS = 32 * 1024 * 1024;
+/** A message longer than a screenful is folded to this many rows at least (its first rows, then "… N more lines"), in rows. */
+export const PANE_FOLD_MIN_ROWS = 6;
+/** ... and at most this many rows, however tall the terminal, in rows. */
+export const PANE_FOLD_MAX_ROWS = 200;
+/** A folded message is sanitized and wrapped from a prefix of rows × columns × 2 plus this, in code units (doubled while too short). */
+export const PANE_FOLD_PREFIX_SLACK_CHARS = 1_024;
+/** The pager (Ctrl-O) remembers where every this-many-th row of a message starts, so any window is at most this many rows of wrapping away, in rows. */
+export const PAGER_CHECKPOINT_ROWS = 64;
 /** Link stats are published on the bus at most this often, in ms. */
 export const STATS_INTERVAL_MS = 1_000;
 /** RTT samples kept for the link panel sparkline. */

@@ -12,11 +12,21 @@
  *
  * While scrolled up, the bottom row is a marker: "── 3 new messages · End to
  * follow ──".
+ *
+ * A message longer than a screenful is folded (format.ts): its first rows,
+ * then "… N more lines · Ctrl-O reads it all". Ctrl-O opens the pager
+ * (pager-model.ts) in the pane's place on the newest folded message on
+ * screen; PgUp / PgDn, Ctrl-Home / Ctrl-End and the wheel move it; Esc or
+ * Ctrl-O closes it. The pane listens for those keys on the screen itself
+ * (app.ts still sees every key: while the pager is open the chat behind it
+ * does not scroll).
  */
 import type blessed from 'blessed';
+import { PANE_FOLD_MAX_ROWS, PANE_FOLD_MIN_ROWS } from '../constants.js';
 import { createRowsBox, type RowsBox } from './draw.js';
-import { formatLine, type ChatLine } from './format.js';
+import { formatFolded, type ChatLine } from './format.js';
 import { PaneBuffer } from './pane-buffer.js';
+import { PagerModel } from './pager-model.js';
 import { stringWidth } from '../text/width.js';
 
 export interface ChatPaneOptions {
@@ -33,15 +43,56 @@ export class ChatPane {
   private readonly box: RowsBox;
   private nextId = 1;
   private height = 1;
+  private pagerModel: PagerModel | null = null;
 
-  constructor(parent: blessed.Widgets.Screen, opts: ChatPaneOptions) {
+  constructor(
+    private readonly parent: blessed.Widgets.Screen,
+    opts: ChatPaneOptions,
+  ) {
     this.box = createRowsBox({ parent, top: 0, left: 0, width: '100%', height: 1 });
     const fmt = { seconds: opts.seconds, colors: opts.colors };
     this.buffer = new PaneBuffer({
       capacity: opts.capacity,
       width: Math.max(1, parent.width as number),
-      format: (line, width) => formatLine(line, width, fmt),
+      format: (line, width, maxRows) => formatFolded(line, width, fmt, maxRows),
+      foldRows: foldRowsFor(parent.height as number),
     });
+    parent.on('keypress', (_ch: string | undefined, key: { full?: string; name?: string } | undefined) => {
+      if (key) this.pagerKey(key.full ?? key.name ?? '');
+    });
+  }
+
+  /** The pager, while one is open. */
+  get pager(): PagerModel | null {
+    return this.pagerModel;
+  }
+
+  /** Ctrl-O: open the newest folded message on screen (else the newest folded one) in the pager; false when there is none. */
+  openPager(): boolean {
+    const line = this.buffer.foldedLine();
+    if (line === undefined) return false;
+    this.pagerModel = new PagerModel(line);
+    return true;
+  }
+
+  closePager(): void {
+    this.pagerModel = null;
+  }
+
+  /** The keys the pager takes (app.ts sees them too and leaves the chat alone while the pager is open). */
+  pagerKey(full: string): void {
+    const p = this.pagerModel;
+    if (full === 'C-o') {
+      if (p !== null) this.closePager();
+      else if (!this.openPager()) this.system('nothing to expand: no folded message (a message longer than a screenful is folded; Ctrl-O opens it)');
+      return;
+    }
+    if (p === null) return;
+    if (full === 'escape') this.closePager();
+    else if (full === 'pageup') p.scrollBy(-p.page);
+    else if (full === 'pagedown') p.scrollBy(p.page);
+    else if (full === 'C-home') p.toTop();
+    else if (full === 'C-end') p.toEnd();
   }
 
   get element(): blessed.Widgets.BoxElement {
@@ -78,6 +129,11 @@ export class ChatPane {
     this.height = Math.max(1, height);
     this.box.element.height = this.height;
     this.buffer.resize(Math.max(1, width));
+    this.buffer.setFoldRows(foldRowsFor(this.parent.height as number));
+    if (this.pagerModel !== null) {
+      this.box.setRows(this.pagerModel.view(Math.max(1, width), this.height), { scroll: false });
+      return;
+    }
     const scroll = { scroll: opts.overlaid !== true };
     if (this.buffer.atBottom || this.height < 2) {
       this.box.setRows(this.buffer.visibleRows(this.height), scroll);
@@ -98,20 +154,25 @@ export class ChatPane {
     return Math.max(1, this.height - 2);
   }
 
+  // While the pager is open it takes PgUp / PgDn / Ctrl-Home / Ctrl-End itself
+  // (pagerKey); the chat behind it stays where it is.
+
   pageUp(): void {
-    this.buffer.scrollBy(this.page);
+    if (this.pagerModel === null) this.buffer.scrollBy(this.page);
   }
 
   pageDown(): void {
-    this.buffer.scrollBy(-this.page);
+    if (this.pagerModel === null) this.buffer.scrollBy(-this.page);
   }
 
+  /** The wheel: scrolls the pager when it is open. */
   scrollLines(n: number): void {
-    this.buffer.scrollBy(n);
+    if (this.pagerModel !== null) this.pagerModel.scrollBy(-n);
+    else this.buffer.scrollBy(n);
   }
 
   top(): void {
-    this.buffer.scrollToTop();
+    if (this.pagerModel === null) this.buffer.scrollToTop();
   }
 
   bottom(): void {
@@ -125,6 +186,12 @@ export class ChatPane {
   get atBottom(): boolean {
     return this.buffer.atBottom;
   }
+}
+
+/** A screenful: the terminal's rows less the status bar, the input line and a row of context, within the fold bounds. */
+function foldRowsFor(screenRows: number): number {
+  const rows = Number.isFinite(screenRows) ? Math.floor(screenRows) - 3 : PANE_FOLD_MIN_ROWS;
+  return Math.max(PANE_FOLD_MIN_ROWS, Math.min(PANE_FOLD_MAX_ROWS, rows));
 }
 
 /** The bottom row while scrolled up, centred, in reverse video. */

@@ -5,17 +5,25 @@
  *                   under the start of the text ✓
  *   [12:05] -!- peer online
  *            ─── Wednesday, 25 November 2026 ───
+ *   [12:06] <bob> the first rows of a long message
+ *                 …
+ *                 … 48,213 more lines · 3.9 MB · Ctrl-O reads it all
+ *
+ * Folding (formatFolded): a line longer than `maxRows` rows shows its first
+ * maxRows - 1 rows and a marker row. Only a prefix of the text is sanitized
+ * and wrapped, just long enough for those rows, so a 4 MiB message costs
+ * what a screenful costs; the pager (pager-model.ts) shows the rest.
  *
  * Text and nicks are sanitized and tag-escaped here, always: whatever a peer
  * sends ends up as literal characters. Widths come from width.ts, so every row
  * fits `width` columns, CJK and emoji included.
  */
 
-import { MAX_NICK_CHARS } from '../constants.js';
+import { MAX_NICK_CHARS, PANE_FOLD_PREFIX_SLACK_CHARS } from '../constants.js';
 import { nickColor } from './nick-color.js';
 import { escapeTags, sanitizeInline, sanitizeText } from '../text/sanitize.js';
 import { stringWidth, truncate } from '../text/width.js';
-import { wrapSpans } from '../text/wrap.js';
+import { TEXT_START, wrapRows, type RowSpan } from '../text/wrap.js';
 
 export type LineKind = 'message' | 'own' | 'system' | 'error' | 'day';
 /** Delivery of an own message; `raw` = sent in raw wire mode, which has no receipts. */
@@ -58,37 +66,75 @@ interface Seg {
   close: string;
 }
 
-/** The line as rows with blessed tags, each at most `width` columns. width < 1 → TypeError. */
+/** The line as rows with blessed tags, each at most `width` columns, never folded. width < 1 → TypeError. */
 export function formatLine(line: ChatLine, width: number, opts: FormatOptions): string[] {
+  return formatFolded(line, width, opts, Number.POSITIVE_INFINITY).rows;
+}
+
+/** Rows of a line, at most `maxRows` (≥ 2) of them: the line's own, or its first rows and a fold marker. */
+export interface FormattedLine {
+  rows: string[];
+  folded: boolean;
+}
+
+/**
+ * formatLine, folded to at most `maxRows` rows: a longer line shows its
+ * first maxRows - 1 rows, then "… N more lines · size · Ctrl-O reads it all"
+ * (and the delivery mark of an own line). Work is bounded by maxRows × width,
+ * whatever the length of the text.
+ */
+export function formatFolded(line: ChatLine, width: number, opts: FormatOptions, maxRows: number): FormattedLine {
   if (!Number.isInteger(width) || width < 1) throw new TypeError(`formatLine: width must be an integer >= 1, got ${width}`);
+  if (!(maxRows >= 2)) throw new TypeError(`formatFolded: maxRows must be >= 2, got ${maxRows}`);
   const st = styles(opts.colors);
-  if (line.kind === 'day') return [formatDaySeparator(line.time, width, st.dim)];
+  if (line.kind === 'day') return { rows: [formatDaySeparator(line.time, width, st.dim)], folded: false };
 
   const header: Seg[] = [seg(`[${formatTime(line.time, opts.seconds)}] `, st.dim)];
-  const body: Seg[] = [];
-  const text = sanitizeText(line.text);
+  let textStyle = st.none;
   switch (line.kind) {
     case 'message':
     case 'own': {
       const nick = truncate(sanitizeInline(line.nick ?? '?'), MAX_NICK_CHARS);
       const color = nickColor(nick, opts.colors);
       header.push(seg('<'), seg(nick, line.kind === 'own' ? st.bold : color ? tag(`${color}-fg`) : st.none), seg('> '));
-      body.push(seg(text));
-      if (line.kind === 'own') body.push(...deliverySegs(line, st));
       break;
     }
     case 'system':
       header.push(seg('-!- ', st.system));
-      body.push(seg(text));
       break;
     case 'error':
       header.push(seg('-!- ', st.error));
-      body.push(seg(text, st.error));
+      textStyle = st.error;
       break;
     default:
       throw new TypeError(`formatLine: unknown line kind ${String(line.kind)}`);
   }
-  return layout(header, body, width);
+  const mark = line.kind === 'own' ? deliverySegs(line, st) : [];
+  const headerText = header.map((s) => s.text).join('');
+  const indent = stringWidth(headerText);
+  const hanging = width - indent >= MIN_TEXT_COLUMNS;
+  const textWidth = hanging ? width - indent : width;
+  // Body rows available beside (or under) the header.
+  const bodyRows = hanging ? maxRows : maxRows - 1;
+
+  const markText = mark.map((m) => m.text).join('');
+  const { text, rows: wrapped } = wrapBody(line.text, markText, textWidth, bodyRows + 1);
+  let spans: RowSpan[] = wrapped;
+  if (spans.length <= bodyRows) return { rows: layout(header, [seg(text, textStyle), ...mark], width, spans, hanging), folded: false };
+
+  // Folded: bodyRows - 1 rows of text, then the marker row (not wrapped: cut to fit).
+  spans = spans.slice(0, bodyRows - 1);
+  const shownEnd = spans[spans.length - 1]?.end ?? 0;
+  const lineDone = text.charCodeAt(shownEnd) === 0x0a; // the last row shown ends its line
+  const size = messageSize(line);
+  const more = Math.max(1, size.lines - countNewlines(text, shownEnd) - (lineDone ? 1 : 0));
+  const rows = layout(header, [seg(text, textStyle)], width, spans, hanging);
+  const columns = (hanging ? textWidth : width) - stringWidth(markText);
+  const what = more === 1 && !lineDone ? 'the rest of the line' : `${more.toLocaleString('en-US')} more line${more === 1 ? '' : 's'}`;
+  const notes = [`… ${what} · ${formatBytes(size.bytes)} · Ctrl-O reads it all`, `… ${what} · Ctrl-O`, '… Ctrl-O'];
+  const note = truncate(notes.find((n) => stringWidth(n) <= columns) ?? notes[notes.length - 1]!, Math.max(0, columns));
+  rows.push((hanging ? ' '.repeat(indent) : '') + renderSpan([seg(note, st.dim), ...mark], 0, note.length + markText.length));
+  return { rows, folded: true };
 }
 
 /** "12:05" or "12:05:09", local time. */
@@ -136,20 +182,57 @@ function formatDaySeparator(time: number, width: number, dim: Style): string {
   return ' '.repeat(left) + dim.open + escapeTags(label) + dim.close;
 }
 
-/** Header on the first row, body wrapped beside it with a hanging indent. */
-function layout(header: Seg[], body: Seg[], width: number): string[] {
+/** Header on the first row, body rows (`spans` of the body's text) beside it with a hanging indent, or under it when the pane is narrow. */
+function layout(header: Seg[], body: Seg[], width: number, spans: RowSpan[], hanging: boolean): string[] {
   const headerText = header.map((s) => s.text).join('');
-  const indent = stringWidth(headerText);
-  const bodyText = body.map((s) => s.text).join('');
-  if (width - indent < MIN_TEXT_COLUMNS) {
+  if (!hanging) {
     const rows = [renderSpan(header, 0, truncate(headerText, width, '').length)];
-    if (bodyText === '') return rows;
-    for (const span of wrapSpans(bodyText, width)) rows.push(renderRow(body, span));
+    if (spans.length === 1 && spans[0]!.end === 0) return rows; // empty body
+    for (const span of spans) rows.push(renderRow(body, span));
     return rows;
   }
   const head = renderSpan(header, 0, headerText.length);
-  const pad = ' '.repeat(indent);
-  return wrapSpans(bodyText, width - indent).map((span, i) => (i === 0 ? head : pad) + renderRow(body, span));
+  const pad = ' '.repeat(stringWidth(headerText));
+  return spans.map((span, i) => (i === 0 ? head : pad) + renderRow(body, span));
+}
+
+/**
+ * The sanitized text and its first `maxRows` rows, from a prefix of `raw`
+ * just long enough for them (doubled when escapes or marks made it too
+ * short); the whole text, with the delivery mark after it, when it is short.
+ */
+function wrapBody(raw: string, markText: string, width: number, maxRows: number): { text: string; rows: RowSpan[] } {
+  for (let prefix = Math.min(raw.length, (maxRows - 1) * width * 2 + PANE_FOLD_PREFIX_SLACK_CHARS); ; prefix *= 2) {
+    const complete = prefix >= raw.length;
+    const text = sanitizeText(complete ? raw : raw.slice(0, prefix));
+    const rows = wrapRows(complete ? text + markText : text, width, TEXT_START, maxRows).rows;
+    if (complete || rows.length >= maxRows) return { text, rows };
+  }
+}
+
+/** Hard lines and UTF-8 bytes of a line's text, counted once per line object and text (a folded line is formatted again on every cache miss). */
+const sizes = new WeakMap<ChatLine, { text: string; lines: number; bytes: number }>();
+function messageSize(line: ChatLine): { lines: number; bytes: number } {
+  let size = sizes.get(line);
+  if (size === undefined || size.text !== line.text) {
+    size = { text: line.text, lines: countNewlines(line.text, line.text.length) + 1, bytes: Buffer.byteLength(line.text) };
+    sizes.set(line, size);
+  }
+  return size;
+}
+
+/** Newlines in text[0, to). */
+function countNewlines(text: string, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** "812 B", "64 KiB", "3.9 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 function renderRow(segs: Seg[], span: { start: number; end: number; width: number }): string {

@@ -9,6 +9,10 @@
  * escape sequence into the box (or into the message). History keeps the
  * unsent draft and edits made to recalled entries until the next submit, so
  * browsing history never loses typing.
+ *
+ * Cost per keystroke is bounded by the rows near the edit and the rows shown,
+ * not by the draft: the wrapped rows are kept up to date edit by edit
+ * (draft-rows.ts) and layout() slices only the visible window.
  */
 
 import { INPUT_HISTORY_MAX } from '../constants.js';
@@ -16,7 +20,7 @@ import { COMMANDS, completeCommand } from './commands.js';
 import { InputHistory } from './input-history.js';
 import { sanitizeText } from '../text/sanitize.js';
 import { graphemeAt, segmentsOf, stringWidth } from '../text/width.js';
-import { wrapSpans, type RowSpan } from '../text/wrap.js';
+import { DraftRows } from './draft-rows.js';
 
 export interface InputModelOptions {
   /** History entries kept (default INPUT_HISTORY_MAX). */
@@ -43,7 +47,8 @@ export class InputModel {
   private readonly commands: string[];
   private readonly history: InputHistory;
   private killed = '';
-  private spansCache: { text: string; width: number; spans: RowSpan[] } | null = null;
+  /** The wrapped rows at the last layout width; null after a whole-text change. */
+  private draft: DraftRows | null = null;
 
   constructor(opts: InputModelOptions = {}) {
     this.history = new InputHistory(opts.historyMax ?? INPUT_HISTORY_MAX);
@@ -64,6 +69,7 @@ export class InputModel {
   /** Replace the whole text (cursor at the end unless given). */
   setText(text: string, cursor?: number): void {
     this.value = sanitizeText(text);
+    this.draft = null;
     this.pos = this.snap(Math.max(0, Math.min(cursor ?? this.value.length, this.value.length)));
   }
 
@@ -73,7 +79,7 @@ export class InputModel {
   insert(s: string): void {
     const clean = sanitizeText(s);
     if (clean === '') return;
-    this.value = this.value.slice(0, this.pos) + clean + this.value.slice(this.pos);
+    this.replace(this.pos, this.pos, clean);
     this.pos = this.snap(this.pos + clean.length);
   }
 
@@ -189,6 +195,7 @@ export class InputModel {
     if (out.trim() === '') return null;
     this.history.push(out);
     this.value = '';
+    this.draft = null;
     this.pos = 0;
     return out;
   }
@@ -203,6 +210,7 @@ export class InputModel {
    */
   complete(): string[] {
     const r = completeCommand(this.value, this.pos, this.commands);
+    if (r.text !== this.value) this.draft = null;
     this.value = r.text;
     this.pos = r.cursor;
     return r.matches;
@@ -218,40 +226,60 @@ export class InputModel {
    */
   layout(width: number, maxRows: number): InputLayout {
     if (!Number.isInteger(maxRows) || maxRows < 1) throw new TypeError(`layout: maxRows must be an integer >= 1, got ${maxRows}`);
-    const spans = this.spans(width);
-    const rows = spans.map((s) => (s.width < 0 ? '?' : this.value.slice(s.start, s.end)));
+    const d = this.rows(width);
+    // The row holding the cursor: the last one starting at or before it.
     let lo = 0;
-    let hi = spans.length - 1;
+    let hi = d.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (spans[mid]!.start <= this.pos) lo = mid;
+      if (d.row(mid).start <= this.pos) lo = mid;
       else hi = mid - 1;
     }
     let cursorRow = lo;
-    const span = spans[lo]!;
+    const span = d.row(lo);
     let cursorCol = span.width < 0 ? (this.pos > span.start ? 1 : 0) : stringWidth(this.value.slice(span.start, this.pos));
+    // After a full row the cursor goes to the start of the next one (an empty row of its own when there is none).
+    let extra = -1;
     if (cursorCol >= width) {
-      const next = spans[lo + 1];
-      if (next === undefined || next.start !== this.pos) rows.splice(lo + 1, 0, '');
+      const next = lo + 1 < d.length ? d.row(lo + 1) : undefined;
+      if (next === undefined || next.start !== this.pos) extra = lo + 1;
       cursorRow += 1;
       cursorCol = 0;
     }
-    const first = Math.max(0, Math.min(cursorRow - maxRows + 1, rows.length - maxRows));
-    return { rows: rows.slice(first, first + maxRows), cursorRow: cursorRow - first, cursorCol, totalRows: rows.length };
+    const total = d.length + (extra === -1 ? 0 : 1);
+    const first = Math.max(0, Math.min(cursorRow - maxRows + 1, total - maxRows));
+    const rows: string[] = [];
+    for (let k = first; k < Math.min(total, first + maxRows); k++) {
+      if (k === extra) {
+        rows.push('');
+        continue;
+      }
+      const s = d.row(extra !== -1 && k > extra ? k - 1 : k);
+      rows.push(s.width < 0 ? '?' : this.value.slice(s.start, s.end));
+    }
+    return { rows, cursorRow: cursorRow - first, cursorCol, totalRows: total };
+  }
+
+  /** Rows wrapped or re-wrapped so far (tests: a keystroke costs O(rows near it), not O(draft)). */
+  get wrapWork(): number {
+    return this.draft?.work ?? 0;
   }
 
   // ------------------------------------------------------------ internals
 
-  private spans(width: number): RowSpan[] {
-    const c = this.spansCache;
-    if (c !== null && c.width === width && c.text === this.value) return c.spans;
-    const spans = wrapSpans(this.value, width);
-    this.spansCache = { text: this.value, width, spans };
-    return spans;
+  private rows(width: number): DraftRows {
+    if (this.draft === null || this.draft.width !== width) this.draft = new DraftRows(this.value, width);
+    return this.draft;
+  }
+
+  /** Every edit of the text goes through here, so the wrapped rows follow it. */
+  private replace(from: number, to: number, s: string): void {
+    this.value = this.value.slice(0, from) + s + this.value.slice(to);
+    this.draft?.edit(this.value, from, to, s.length);
   }
 
   private remove(from: number, to: number): void {
-    this.value = this.value.slice(0, from) + this.value.slice(to);
+    this.replace(from, to, '');
     this.pos = this.snap(from);
   }
 
@@ -295,6 +323,7 @@ export class InputModel {
   private show(text: string | null): boolean {
     if (text === null) return false;
     this.value = text;
+    this.draft = null;
     this.pos = text.length;
     return true;
   }

@@ -5,7 +5,9 @@
  * Sequence numbers grow forever (they survive eviction and clear()), so a
  * position in the pane stays meaningful while old lines drop off the top.
  * The array starts small and doubles up to capacity, so a large configured
- * scrollback costs memory only once it is used.
+ * scrollback costs memory only once it is used. Besides the line cap, the
+ * text held is capped (`maxChars`): a peer sending 4 MiB messages would
+ * otherwise fill 100,000 lines with 400 GB.
  */
 
 import type { ChatLine } from './format.js';
@@ -17,20 +19,27 @@ export class LineRing {
   private head = 0; // slot of the oldest line
   private count = 0;
   private first = 0; // sequence number of the oldest line
+  private textChars = 0; // sum of text.length over the lines held
   private readonly idToSeq = new Map<number, number>();
   private readonly msgIdToSeq = new Map<string, number>();
 
-  /** `onEvict(seq)` hears about each line dropped for room. */
+  /** `onEvict(seq)` hears about each line dropped for room; `maxChars`: most text held, in code units (the newest line always stays). */
   constructor(
     readonly capacity: number,
     private readonly onEvict: (seq: number) => void = () => {},
+    readonly maxChars = Number.POSITIVE_INFINITY,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new TypeError(`LineRing: capacity must be an integer >= 1, got ${capacity}`);
+    if (!(maxChars >= 0)) throw new TypeError(`LineRing: maxChars must be >= 0, got ${maxChars}`);
     this.slots = new Array<ChatLine | undefined>(Math.min(capacity, INITIAL_SLOTS));
   }
 
   get length(): number {
     return this.count;
+  }
+  /** Text held, in code units. */
+  get chars(): number {
+    return this.textChars;
   }
   /** Sequence number of the oldest line (of the next line, when empty). */
   get firstSeq(): number {
@@ -44,6 +53,8 @@ export class LineRing {
   /** Store a line; evicts the oldest at capacity. Returns its sequence number. */
   push(line: ChatLine): number {
     if (this.count === this.capacity) this.evictOldest();
+    while (this.count > 0 && this.textChars + line.text.length > this.maxChars) this.evictOldest();
+    this.textChars += line.text.length;
     if (this.count === this.slots.length) this.grow();
     const seq = this.first + this.count;
     this.slots[(this.head + this.count) % this.slots.length] = line;
@@ -73,6 +84,11 @@ export class LineRing {
     this.msgIdToSeq.set(newMsgId, seq);
   }
 
+  /** A held line's text changed length by `delta` code units (PaneBuffer.update). */
+  textResized(delta: number): void {
+    this.textChars += delta;
+  }
+
   /** Drop every line; sequence numbers carry on. */
   clear(): void {
     this.first += this.count;
@@ -81,6 +97,7 @@ export class LineRing {
     this.slots = new Array<ChatLine | undefined>(Math.min(this.capacity, INITIAL_SLOTS));
     this.idToSeq.clear();
     this.msgIdToSeq.clear();
+    this.textChars = 0;
   }
 
   private evictOldest(): void {
@@ -89,6 +106,7 @@ export class LineRing {
     if (this.idToSeq.get(line.id) === seq) this.idToSeq.delete(line.id);
     if (line.msgId !== undefined && this.msgIdToSeq.get(line.msgId) === seq) this.msgIdToSeq.delete(line.msgId);
     this.slots[this.head] = undefined;
+    this.textChars -= line.text.length;
     this.head = (this.head + 1) % this.slots.length;
     this.count -= 1;
     this.first += 1;

@@ -17,10 +17,15 @@
  *
  * Day separators are added here: a line whose local date differs from the
  * previous line's gets a `day` line (negative id) before it.
+ *
+ * Bounded whatever a peer sends: a line is formatted to at most `foldRows`
+ * rows (format.ts folds a longer one: first rows, then "… N more lines"), the
+ * row cache holds at most cacheRows rows and cacheLines lines, and the ring
+ * holds at most maxChars of text besides its line cap.
  */
 
-import { PANE_ROW_CACHE_LINES } from '../constants.js';
-import type { ChatLine } from './format.js';
+import { PANE_ROW_CACHE_LINES, PANE_ROW_CACHE_ROWS, PANE_TEXT_MAX_CHARS } from '../constants.js';
+import type { ChatLine, FormattedLine } from './format.js';
 import { LineRing } from './line-ring.js';
 
 export interface PaneBufferOptions {
@@ -28,10 +33,25 @@ export interface PaneBufferOptions {
   capacity: number;
   /** Columns of the pane. */
   width: number;
-  /** Rows of one line at a width (format.ts formatLine with the UI's options bound). */
-  format: (line: ChatLine, width: number) => string[];
+  /**
+   * Rows of one line at a width, at most `maxRows` of them (format.ts
+   * formatFolded with the UI's options bound). A plain array is a line that
+   * is not folded.
+   */
+  format: (line: ChatLine, width: number, maxRows: number) => string[] | FormattedLine;
   /** Lines whose rows stay cached (default PANE_ROW_CACHE_LINES). */
   cacheLines?: number;
+  /** Rows cached, all lines together (default PANE_ROW_CACHE_ROWS). */
+  cacheRows?: number;
+  /** Text held, all lines together, in code units (default PANE_TEXT_MAX_CHARS). */
+  maxChars?: number;
+  /** Most rows of one line; longer ones are folded (default: never folded). */
+  foldRows?: number;
+}
+
+interface Cached {
+  rows: string[];
+  folded: boolean;
 }
 
 /** A row position: row `row` of the wrapped rows of the line with sequence number `seq`. */
@@ -42,10 +62,15 @@ interface Pos {
 
 export class PaneBuffer {
   private readonly ring: LineRing;
-  private readonly format: (line: ChatLine, width: number) => string[];
+  private readonly format: PaneBufferOptions['format'];
   private readonly cacheLines: number;
+  private readonly cacheRows: number;
   private width: number;
-  private readonly bySeq = new Map<number, string[]>(); // row cache (insertion order = eviction order)
+  private foldRows: number;
+  private readonly bySeq = new Map<number, Cached>(); // row cache (insertion order = eviction order)
+  private cachedRows = 0;
+  /** Sequence numbers of the first and last line shown by the latest visibleRows(). */
+  private shown: { first: number; last: number } | null = null;
   private lastDay: string | null = null;
   private dayIds = 0;
   private following = true;
@@ -57,12 +82,51 @@ export class PaneBuffer {
 
   constructor(opts: PaneBufferOptions) {
     if (typeof opts.format !== 'function') throw new TypeError('PaneBuffer: format must be a function');
-    this.ring = new LineRing(opts.capacity, (seq) => this.bySeq.delete(seq));
+    this.ring = new LineRing(opts.capacity, (seq) => this.uncache(seq), opts.maxChars ?? PANE_TEXT_MAX_CHARS);
     this.format = opts.format;
     this.cacheLines = opts.cacheLines ?? PANE_ROW_CACHE_LINES;
     if (!Number.isInteger(this.cacheLines) || this.cacheLines < 1)
       throw new TypeError(`PaneBuffer: cacheLines must be an integer >= 1, got ${this.cacheLines}`);
+    this.cacheRows = opts.cacheRows ?? PANE_ROW_CACHE_ROWS;
+    if (!(this.cacheRows >= 1)) throw new TypeError(`PaneBuffer: cacheRows must be >= 1, got ${this.cacheRows}`);
+    this.foldRows = checkFoldRows(opts.foldRows ?? Number.POSITIVE_INFINITY);
     this.width = checkWidth(opts.width);
+  }
+
+  /** Rows cached now, all lines together (for tests: bounded by cacheRows). */
+  get cacheSize(): { lines: number; rows: number } {
+    return { lines: this.bySeq.size, rows: this.cachedRows };
+  }
+
+  /** Text held, in code units (bounded by maxChars). */
+  get textChars(): number {
+    return this.ring.chars;
+  }
+
+  /** Most rows of one line from now on (a screenful); cached rows are dropped when it changes. */
+  setFoldRows(rows: number): void {
+    checkFoldRows(rows);
+    if (rows === this.foldRows) return;
+    this.foldRows = rows;
+    this.dropCache();
+  }
+
+  /**
+   * The folded line to open in the pager: the newest folded line on screen,
+   * else the newest folded line held. Undefined when there is none.
+   */
+  foldedLine(): ChatLine | undefined {
+    if (this.ring.length === 0) return undefined;
+    if (this.shown !== null) {
+      for (let seq = Math.min(this.shown.last, this.ring.lastSeq); seq >= Math.max(this.shown.first, this.ring.firstSeq); seq--) {
+        if (this.cached(seq).folded) return this.ring.at(seq);
+      }
+    }
+    // A line of fewer code units than foldRows - 1 cannot fill foldRows rows (each row but the first takes one at least).
+    for (let seq = this.ring.lastSeq; seq >= this.ring.firstSeq; seq--) {
+      if (this.ring.at(seq).text.length + 1 >= this.foldRows && this.cached(seq).folded) return this.ring.at(seq);
+    }
+    return undefined;
   }
 
   /** Lines held, day separators included. */
@@ -101,8 +165,10 @@ export class PaneBuffer {
     if (seq === undefined) return;
     const line = this.ring.at(seq);
     if (patch.msgId !== undefined && patch.msgId !== line.msgId) this.ring.reindexMsgId(seq, line.msgId, patch.msgId);
+    const before = line.text.length;
     Object.assign(line, patch);
-    this.bySeq.delete(seq);
+    this.ring.textResized(line.text.length - before);
+    this.uncache(seq);
   }
 
   /** The line sent with this bus message id, if still held. */
@@ -120,7 +186,7 @@ export class PaneBuffer {
   /** Drop every line (/clear); the view follows the bottom again. */
   clear(): void {
     this.ring.clear();
-    this.bySeq.clear();
+    this.dropCache();
     this.lastDay = null;
     this.scrollToBottom();
   }
@@ -130,7 +196,7 @@ export class PaneBuffer {
     checkWidth(width);
     if (width === this.width) return;
     this.width = width;
-    this.bySeq.clear();
+    this.dropCache();
   }
 
   /**
@@ -145,6 +211,7 @@ export class PaneBuffer {
     if (!this.following) this.clampAnchor();
     const bottom = this.following ? this.end() : this.anchor;
     const out: string[] = [];
+    const lastShown = bottom.seq;
     let seq = bottom.seq;
     let last = bottom.row;
     while (out.length < height && seq >= this.ring.firstSeq) {
@@ -154,6 +221,7 @@ export class PaneBuffer {
       last = Number.MAX_SAFE_INTEGER;
     }
     out.reverse();
+    this.shown = { first: seq + 1, last: lastShown };
     if (out.length < height && !this.following) {
       // The view reached the first row with room to spare (the pane grew):
       // fill it downwards, moving the anchor, and follow if that hits the end.
@@ -165,6 +233,7 @@ export class PaneBuffer {
         out.push(this.rowsOf(p.seq)[p.row]!);
       }
       this.anchor = p;
+      this.shown = { first: this.shown.first, last: p.seq };
       if (samePos(p, this.end())) this.scrollToBottom();
     }
     while (out.length < height) out.unshift('');
@@ -214,14 +283,34 @@ export class PaneBuffer {
   // ------------------------------------------------------------ internals
 
   private rowsOf(seq: number): string[] {
-    let rows = this.bySeq.get(seq);
-    if (rows === undefined) {
-      rows = this.format(this.ring.at(seq), this.width);
-      if (rows.length === 0) rows = [''];
-      if (this.bySeq.size >= this.cacheLines) this.bySeq.delete(this.bySeq.keys().next().value!);
-      this.bySeq.set(seq, rows);
+    return this.cached(seq).rows;
+  }
+
+  private cached(seq: number): Cached {
+    let c = this.bySeq.get(seq);
+    if (c === undefined) {
+      const f = this.format(this.ring.at(seq), this.width, this.foldRows);
+      c = Array.isArray(f) ? { rows: f, folded: false } : f;
+      if (c.rows.length === 0) c = { rows: [''], folded: c.folded };
+      while (this.bySeq.size > 0 && (this.bySeq.size >= this.cacheLines || this.cachedRows + c.rows.length > this.cacheRows)) {
+        this.uncache(this.bySeq.keys().next().value!);
+      }
+      this.bySeq.set(seq, c);
+      this.cachedRows += c.rows.length;
     }
-    return rows;
+    return c;
+  }
+
+  private uncache(seq: number): void {
+    const c = this.bySeq.get(seq);
+    if (c === undefined) return;
+    this.bySeq.delete(seq);
+    this.cachedRows -= c.rows.length;
+  }
+
+  private dropCache(): void {
+    this.bySeq.clear();
+    this.cachedRows = 0;
   }
 
   private end(): Pos {
@@ -263,6 +352,11 @@ export class PaneBuffer {
     }
     return { seq, row };
   }
+}
+
+function checkFoldRows(rows: number): number {
+  if (!(rows >= 2) || (Number.isFinite(rows) && !Number.isInteger(rows))) throw new TypeError(`PaneBuffer: foldRows must be an integer >= 2, got ${rows}`);
+  return rows;
 }
 
 function checkWidth(width: number): number {
