@@ -9,7 +9,8 @@ import type { ChatOptions, UiPreferences } from '../config/chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { generateKey, parseKey } from '../crypto/keys.js';
 import { openSession, type ChatSession } from './session.js';
-import { runTui, tuiRefusal } from '../ui/app.js';
+import { assertTuiPossible, runTui } from '../ui/app.js';
+import { tuiOptions } from '../ui/context.js';
 
 export interface DemoOptions {
   nick: string;
@@ -26,11 +27,7 @@ const GREETING = [
 ];
 
 export async function runDemo(opts: DemoOptions): Promise<number> {
-  const problem = tuiRefusal(opts);
-  if (problem !== null) {
-    process.stderr.write(`fernchat: ${problem}\n`);
-    return 2;
-  }
+  assertTuiPossible(opts);
   const key = parseKey(generateKey());
   const base = {
     key,
@@ -59,7 +56,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const userOpts: ChatOptions = { ...base, nick: opts.nick, listen: user.listen, peer: bot.listen };
   return runTui({
     bus: user.bus,
-    opts: userOpts,
+    opts: tuiOptions(userOpts),
     listen: user.listen,
     fingerprint: user.transport.fingerprint(),
     peer: user.transport.peerAddress(),

@@ -3,8 +3,9 @@ import type { Address } from '../address/address.js';
 
 /**
  * Everything a chat needs, resolved from the profile and the command-line
- * flags by cli.ts (flags win). The TUI, the headless mode and the demo all
- * start from this.
+ * flags by config/resolve.ts (flags win) for commands/chat.ts. The headless
+ * mode and the demo start from this; the TUI gets its share without the key
+ * (ui/context.ts's TuiOptions).
  */
 export interface ChatOptions {
   /** Profile the options came from, or null for flags only. Rotated keys are saved to it. */

@@ -24,6 +24,7 @@
 import { errorMessage, newMessageId } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { ROTATION_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from '../constants.js';
+import { UsageError } from '../errors.js';
 import { ScreenError } from './blessed-screen.js';
 import { BusView } from './bus-view.js';
 import type { TuiContext } from './context.js';
@@ -51,12 +52,22 @@ export function tuiRefusal(
   return null;
 }
 
+/**
+ * Throws the UsageError (exit 2) that says why the full-screen UI cannot run
+ * here. Runners call it before they bind a socket: a user on TERM=dumb
+ * should get the hint, not a half-open port.
+ */
+export function assertTuiPossible(opts: Pick<ChatOptions, 'ui'>, io?: Parameters<typeof tuiRefusal>[1]): void {
+  const refusal = tuiRefusal(opts, io);
+  if (refusal !== null) throw new UsageError(refusal);
+}
+
 export async function runTui(ctx: TuiContext): Promise<number> {
-  const refusal = tuiRefusal(ctx.opts);
-  if (refusal !== null) {
+  try {
+    assertTuiPossible(ctx.opts);
+  } catch (err) {
     await boundedShutdown(ctx);
-    process.stderr.write(`fernchat: ${refusal}\n`);
-    return 2;
+    throw err;
   }
   let screen: TuiScreen;
   try {

@@ -2,10 +2,19 @@ import type { Address } from '../address/address.js';
 import type { Bus } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 
+/** What the full-screen UI reads of the chat options: never the key. */
+export type TuiOptions = Pick<ChatOptions, 'profileName' | 'nick' | 'wire' | 'ui' | 'debug' | 'saveSession'>;
+
+/** The UI's share of the chat options, copied field by field so the key stays with the runner. */
+export function tuiOptions(opts: ChatOptions): TuiOptions {
+  const { profileName, nick, wire, ui, debug, saveSession } = opts;
+  return { profileName, nick, wire, ui, debug, ...(saveSession !== undefined ? { saveSession } : {}) };
+}
+
 /** What a runner hands the full-screen UI (app/run-chat.ts, app/demo.ts). */
 export interface TuiContext {
   bus: Bus;
-  opts: ChatOptions;
+  opts: TuiOptions;
   /** The actual bound address. */
   listen: Address;
   /** Current key fingerprint (then followed through key:rotated). */

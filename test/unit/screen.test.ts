@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tuiRefusal } from '../../src/ui/app.js';
+import { UsageError } from '../../src/errors.js';
+import { assertTuiPossible, tuiRefusal } from '../../src/ui/app.js';
 import { effectiveColors, hasTitles } from '../../src/ui/blessed-screen.js';
 import { RESTORE_SEQUENCE } from '../../src/ui/screen.js';
 
@@ -48,4 +49,14 @@ test('tuiRefusal: no terminal, TERM=dumb or no TERM → a hint at --headless; --
   }
   assert.equal(tuiRefusal({ ui: { ...ui.ui, term: 'xterm' } }, { ...tty, term: 'dumb' }), null);
   assert.match(tuiRefusal({ ui: { ...ui.ui, term: 'dumb' } }, tty) ?? '', /TERM=dumb/);
+});
+
+test('assertTuiPossible: the refusal is one UsageError (exit 2), nothing when the UI can run', () => {
+  const ui = { ui: { scrollback: 100, bell: false, title: false, mouse: false, term: null, seconds: false } };
+  const tty = { stdinTTY: true, stdoutTTY: true, term: 'xterm-256color' };
+  assert.doesNotThrow(() => assertTuiPossible(ui, tty));
+  assert.throws(
+    () => assertTuiPossible(ui, { ...tty, term: 'dumb' }),
+    (err: unknown) => err instanceof UsageError && err.message === tuiRefusal(ui, { ...tty, term: 'dumb' }),
+  );
 });
