@@ -111,6 +111,7 @@ export function charWidth(codePoint: number): 0 | 1 | 2 {
     throw new TypeError(`charWidth: not a code point: ${codePoint}`);
   }
   if (codePoint >= 0x20 && codePoint < 0x7f) return 1;
+  // The cache has a slot for every code point, and codePoint was checked above.
   const cached = widthCache[codePoint]!;
   if (cached !== 0) return (cached - 1) as 0 | 1 | 2;
   const w = computeWidth(codePoint);

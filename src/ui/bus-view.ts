@@ -231,7 +231,7 @@ export class BusView {
     on(
       bus.on('error', ({ severity, message }) => {
         if (severity === 'info') this.pane.system(message);
-        else this.pane.error(severity === 'fatal' ? `fatal: ${message}` : message);
+        else this.pane.error(message);
         changed();
       }),
     );

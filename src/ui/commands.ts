@@ -88,12 +88,13 @@ export function completeCommand(text: string, cursor: number, names: readonly st
   if (!/^\/[^\s/]*$/.test(before) || (after !== '' && !/^\s/.test(after))) return unchanged;
   const word = before.slice(1).toLowerCase();
   const matches = names.filter((c) => c.startsWith(word)).sort();
-  if (matches.length === 0) return unchanged;
+  const first = matches[0];
+  if (first === undefined) return unchanged;
   if (matches.length === 1) {
-    const completed = `/${matches[0]}${after.startsWith(' ') ? '' : ' '}`;
+    const completed = `/${first}${after.startsWith(' ') ? '' : ' '}`;
     return { text: completed + after, cursor: completed.length + (after.startsWith(' ') ? 1 : 0), matches: [] };
   }
-  let common = matches[0]!;
+  let common = first;
   for (const m of matches) while (!m.startsWith(common)) common = common.slice(0, -1);
   return { text: `/${common}${after}`, cursor: common.length + 1, matches: matches.map((m) => `/${m}`) };
 }

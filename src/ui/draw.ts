@@ -171,6 +171,7 @@ export function createRowsBox(options: blessed.Widgets.BoxOptions): RowsBox {
     for (let y = coords.yi; y < coords.yl; y++) {
       const line = screen.lines[y];
       if (!line) continue;
+      // painted has one row per y in coords.yi..coords.yl.
       const row = painted[y - coords.yi]!;
       let cells = laid.get(row) ?? cellCache.get(row);
       if (cells === undefined || cells.base !== base || cells.chs.length !== width) cells = layoutRow(el, row, width, base);

@@ -146,7 +146,7 @@ export class InputBox {
 
   handleKey(key: KeyInfo): KeyResult {
     this.hint = null;
-    if (this.confirming !== null) return this.handleConfirmKey(key);
+    if (this.confirming !== null) return this.handleConfirmKey(key, this.confirming);
     const m = this.model;
     const name = key.name ?? '';
     if (name === 'return' && !key.meta) return { kind: 'handled' }; // blessed also emits 'enter' for the same CR
@@ -221,8 +221,8 @@ export class InputBox {
     }
   }
 
-  private handleConfirmKey(key: KeyInfo): KeyResult {
-    const text = this.confirming!;
+  /** A key while the paste `text` waits for confirmation. */
+  private handleConfirmKey(key: KeyInfo, text: string): KeyResult {
     if (key.name === 'enter' && !key.meta) {
       this.confirming = null;
       return { kind: 'submit', text, literal: true };

@@ -61,6 +61,7 @@ export class InputHistory {
 
   private shown(): string {
     if (this.index === this.entries.length) return this.draft;
+    // index runs from 0 to entries.length, and entries.length (the draft) returned above.
     return this.edits.get(this.index) ?? this.entries[this.index]!;
   }
 }

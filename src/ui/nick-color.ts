@@ -21,7 +21,7 @@ export const NICK_PALETTE_256: readonly number[] = buildPalette();
 function buildPalette(): number[] {
   const out: number[] = [];
   for (let i = 16; i < 232; i++) {
-    const n = i - 16;
+    const n = i - 16; // 0..215: each of the three digits in base 6 indexes the six cube levels
     const [r, g, b] = [CUBE_LEVELS[Math.floor(n / 36)]!, CUBE_LEVELS[Math.floor(n / 6) % 6]!, CUBE_LEVELS[n % 6]!];
     const lum = relativeLuminance(r, g, b);
     const spread = Math.max(r, g, b) - Math.min(r, g, b);

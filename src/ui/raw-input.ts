@@ -50,7 +50,7 @@ function escapeLength(s: string, i: number): number {
     while (j < s.length && /[\d;]/.test(s[j]!)) j++;
     return Math.min(j + 1, s.length) - i;
   }
-  // Alt + one code point.
+  // Alt + one code point (s[i + 1] is `next`, so there is one).
   const cp = s.codePointAt(i + 1)!;
   return 1 + (cp > 0xffff ? 2 : 1);
 }

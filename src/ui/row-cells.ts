@@ -82,6 +82,7 @@ export function paintRow(line: BufferLine, xi: number, cells: Cells): void {
   for (let i = 0; i < chs.length; i++) {
     const cell = line[xi + i];
     if (!cell) break;
+    // layoutRow() fills attrs and chs in step: one attribute per character.
     const a = attrs[i]!;
     const ch = chs[i]!;
     if (cell[0] !== a || cell[1] !== ch) {

@@ -95,19 +95,17 @@ function present<T extends { text: string }>(fields: T[]): T[] {
 /** The fields as they fit `width` columns (with a leading space), before the final cut. */
 export function statusFields(s: StatusState, width: number): Array<{ name: Field['name']; text: string; tone: Tone }> {
   if (!Number.isInteger(width) || width < 1) throw new TypeError(`statusFields: width must be an integer >= 1, got ${width}`);
-  const all = fields(s);
-  const level = new Map<Field['name'], number>(all.map((f) => [f.name, 0]));
+  // `level` indexes `variants`: it starts at 0 and only grows while a shorter variant exists.
+  const all = fields(s).map((f) => ({ ...f, level: 0 }));
   const pick = (): Array<{ name: Field['name']; text: string; tone: Tone }> =>
-    present(all.map((f) => ({ name: f.name, text: f.variants[level.get(f.name)!]!, tone: f.tone })));
+    present(all.map((f) => ({ name: f.name, text: f.variants[f.level] ?? '', tone: f.tone })));
   let chosen = pick();
   for (const name of SHRINK_ORDER) {
     if (widthOf(chosen) <= width) break;
-    const f = all.find((x) => x.name === name)!;
-    const next = level.get(name)! + 1;
-    if (next < f.variants.length) {
-      level.set(name, next);
-      chosen = pick();
-    }
+    const f = all.find((x) => x.name === name);
+    if (f === undefined || f.level + 1 >= f.variants.length) continue;
+    f.level += 1;
+    chosen = pick();
   }
   return chosen;
 }
