@@ -9,8 +9,12 @@
  * - Caller misuse (out-of-range fields handed to an encoder) is a TypeError.
  */
 
-/** Why a datagram was dropped; the transport keeps one counter per reason. */
-export type DropReason = 'oversized' | 'unauthenticated' | 'malformed' | 'reflected' | 'replayed' | 'stale-session' | 'flood';
+/**
+ * Why a datagram was dropped; the transport keeps one counter per reason.
+ * 'old-key': it authenticated under the previous key only, and the trust
+ * table (trust.ts) gives such a frame nothing to do.
+ */
+export type DropReason = 'oversized' | 'unauthenticated' | 'malformed' | 'reflected' | 'replayed' | 'stale-session' | 'old-key' | 'flood';
 
 /** Base of every "drop and count" error. */
 export class DatagramError extends Error {

@@ -3,9 +3,10 @@ import type { SessionId } from './frame.js';
 import { ReplayWindow } from './replay.js';
 
 /**
- * Which session of the peer we talk to, whether a frame from an unknown
- * session id means the peer restarted or is a replay, and whether a frame may
- * move the peer's address. Pure: time comes in as arguments.
+ * Which session of the peer we talk to, and whether a frame from an unknown
+ * session id means the peer restarted or is a replay (whether a frame may
+ * move the peer's address is trust.ts mayRoam). Pure: time comes in as
+ * arguments.
  *
  * Everyone holds the same key, so "authenticated" says nothing about *when*
  * a datagram was made: within the Fernet TTL, a recording of any earlier
@@ -110,35 +111,6 @@ export class PeerSessions {
   unpin(): void {
     this.pinned = false;
   }
-}
-
-export interface RoamInput {
-  /** A peer address is set at all. */
-  hasPeer: boolean;
-  /** That address was learned from an unproven frame (not configured, not yet confirmed by a frame to us). */
-  addressLearned: boolean;
-  /** The frame is addressed to our session. */
-  toUs: boolean;
-  /** The frame's receiver is all zero (the peer does not know us yet). */
-  receiverUnknown: boolean;
-  /** The frame carries the newest packet number of its session (mosh: only the newest moves the peer). */
-  newest: boolean;
-  /** The frame's session replaced a proven one by the ts rule. */
-  vetted: boolean;
-}
-
-/**
- * May this authenticated, fresh frame move the peer address? A frame to a
- * session of ours that is gone is a recording from before our start: never.
- * A hello (receiver unknown) only from a vetted restart or to correct an
- * address that was itself only a guess.
- */
-export function mayRoam(i: RoamInput): boolean {
-  if (!i.hasPeer) return true;
-  if (!i.newest) return false;
-  if (i.toUs) return true;
-  if (!i.receiverUnknown) return false;
-  return i.vetted || i.addressLearned;
 }
 
 /** a > b in serial arithmetic mod 2^32. */

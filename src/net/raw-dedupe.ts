@@ -1,5 +1,5 @@
 import { RAW_REPLAY_CACHE_MAX } from '../constants.js';
-import { FERNET_HMAC_BYTES, FERNET_OVERHEAD_BYTES } from '../crypto/format.js';
+import { FERNET_HMAC_BYTES, FERNET_OVERHEAD_BYTES, FERNET_TS_OFFSET } from '../crypto/format.js';
 
 /**
  * Replay cache for plaintexts that are not frames (raw mode: a Python peer
@@ -78,4 +78,11 @@ export class RawDedupe {
 export function tokenHmac(token: Buffer): Buffer | null {
   const raw = Buffer.from(token.toString('latin1'), 'base64url');
   return raw.length >= FERNET_OVERHEAD_BYTES ? raw.subarray(raw.length - FERNET_HMAC_BYTES) : null;
+}
+
+/** The Fernet timestamp of a token (s since the epoch), from the token text; null if it is too short to hold one. */
+export function tokenTimestampS(token: Buffer): number | null {
+  // 12 base64 characters are the first 9 bytes: the version byte and the 8-byte timestamp.
+  const head = Buffer.from(token.toString('latin1', 0, 12), 'base64url');
+  return head.length >= FERNET_TS_OFFSET + 8 ? Number(head.readBigUInt64BE(FERNET_TS_OFFSET)) : null;
 }

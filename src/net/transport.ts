@@ -1,26 +1,29 @@
 import { isIP } from 'node:net';
-import { errorMessage, type LinkStats } from '../bus.js';
-import { systemClock } from '../clock.js';
-import { ACK_EVERY_DATA_FRAMES, BYE_ATTEMPTS_MIN, BYE_LINGER_MS } from '../constants.js';
-import type { DropReason } from './errors.js';
-import { Link } from './link.js';
-import type { TransportOptions } from './transport-options.js';
 import type { Address } from '../address/address.js';
-import { Inbound } from './receive.js';
 import { resolvePeer } from '../address/resolve.js';
-import { RotationDriver } from './rotation-driver.js';
-import { Outbound } from './send.js';
-import { Timers } from './timers.js';
+import { errorMessage, type Bus, type LinkStats } from '../bus.js';
+import { systemClock, type Clock } from '../clock.js';
+import { BYE_ATTEMPTS_MIN, BYE_LINGER_MS } from '../constants.js';
+import type { Connection } from './connection.js';
+import { Endpoint } from './endpoint.js';
+import type { DropReason } from './errors.js';
+import type { DatagramPort } from './port.js';
+import { RecvQueue } from './recv-queue.js';
+import { DROP_REASONS } from './stats.js';
+import type { TransportOptions } from './transport-options.js';
 
 /**
- * The transport: reliable, encrypted chat over one DatagramPort. This file
- * only wires the parts together and talks to the bus:
+ * The transport: the I/O shell around an Endpoint (endpoint.ts) with one
+ * Connection (connection.ts), which hold every rule and all link state and
+ * do no I/O. This file owns what they must not: the socket (a
+ * DatagramPort), the one timer, DNS (an injected resolver), the bus, the bye
+ * linger in real time.
  *
- *   link.ts      shared state (peer, sessions, windows, counters)
- *   send.ts      the send path (flow comment there)
- *   receive.ts   the receive path (flow comment there)
- *   timers.ts    every timer policy; tick() / nextDeadline()
- *   rotation-driver.ts  runs the key rotation machine (rotation.ts)
+ * One pump per event: a batch of datagrams, a bus request or the timer goes
+ * into the endpoint, then pump() carries out every action it returned, in
+ * order — datagrams to the port, facts to the bus, forwarded by name (so an
+ * event the rotation adds flows through untouched) — settles flush() waiters
+ * and re-arms the timer.
  *
  * Bus requests in: send, rotate, set-peer, set-nick. Facts out: message:*,
  * peer:*, link:stats, key:*, error. Raw wire: `message:delivered` is never
@@ -31,17 +34,20 @@ export type { TransportOptions };
 
 export class Transport {
   readonly sessionId: string;
-  private readonly link: Link;
-  private readonly out: Outbound;
-  private readonly inbound: Inbound;
-  private readonly timers: Timers;
-  private readonly rotation: RotationDriver;
+  private readonly bus: Bus;
+  private readonly port: DatagramPort;
+  private readonly clock: Clock;
+  private readonly endpoint = new Endpoint();
+  private readonly conn: Connection;
+  private readonly queue: RecvQueue;
+  private readonly resolve: (peer: Address) => Promise<Address>;
   private readonly autoTick: boolean;
   private readonly byeLingerMs: number;
   private readonly unsubscribe: Array<() => void> = [];
   private unsubscribePort: Array<() => void> = [];
+  private readonly warned = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
-  /** When `timer` fires, on the link's clock. */
+  /** When `timer` fires, on the clock. */
   private timerAt = 0;
   private started = false;
   private closing: Promise<void> | null = null;
@@ -51,90 +57,81 @@ export class Transport {
 
   constructor(opts: TransportOptions) {
     if (opts.wire !== 'reliable' && opts.wire !== 'raw') throw new TypeError(`Transport: wire must be 'reliable' or 'raw', got ${String(opts.wire)}`);
-    const clock = opts.clock ?? systemClock;
-    this.link = new Link({ ...opts, clock });
-    this.sessionId = this.link.sessionId;
+    this.bus = opts.bus;
+    this.port = opts.port;
+    this.clock = opts.clock ?? systemClock;
+    this.resolve = opts.resolve ?? resolvePeer;
     this.autoTick = opts.autoTick ?? true;
     this.byeLingerMs = opts.byeLingerMs ?? BYE_LINGER_MS;
-    this.out = new Outbound(this.link);
-    const rotation = new RotationDriver(this.link, this.out);
-    this.rotation = rotation;
-    this.inbound = new Inbound(this.link, this.out, {
-      authenticated: (slot) => rotation.authenticated(slot),
-      rotationFrame: (type, payload, slot, packet) => rotation.frame(type, payload, slot, packet),
-      peerRestarted: () => rotation.peerRestarted(),
-      afterBatch: () => this.afterActivity(),
+    this.conn = this.endpoint.connect({
+      key: opts.key,
+      pendingKey: opts.pendingKey ?? null,
+      nick: opts.nick,
+      wire: opts.wire,
+      peer: opts.peer,
+      now: this.clock.now(),
+      ...(opts.clockSkewS === undefined ? {} : { clockSkewS: opts.clockSkewS }),
+      ...(opts.tokenTtlS === undefined ? {} : { tokenTtlS: opts.tokenTtlS }),
     });
-    this.timers = new Timers(this.link, this.out, {
-      rotationDeadline: () => rotation.nextDeadline(),
-      rotationTick: () => rotation.tick(),
-    });
+    this.sessionId = this.conn.sessionId;
+    this.queue = new RecvQueue(this.onQueued, this.pump);
   }
 
   /** Subscribe to the port and the bus, announce the configured peer, start probing it. */
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    const { link, bus } = { link: this.link, bus: this.link.bus };
-    this.unsubscribePort = [
-      link.port.onDatagram(this.inbound.onDatagram),
-      link.port.onError((err) => link.warnOnce(`port:${err.message}`, 'info', `network: ${err.message}`)),
-    ];
+    const { bus, port } = this;
+    this.unsubscribePort = [port.onDatagram(this.onDatagram), port.onError((err) => this.warnOnce(`port:${err.message}`, `network: ${err.message}`))];
     this.unsubscribe.push(
       bus.on('send', ({ id, text }) => this.submit(id, text)),
-      bus.on('rotate', () => this.act(() => this.rotation.start())),
+      bus.on('rotate', () => this.act(() => this.conn.rotate(this.clock.now()))),
       bus.on('set-peer', (a) => {
-        // A name is resolved once, here (see resolve.ts); anything else is checked by setPeer.
-        if (a.host === '' || isIP(a.host) !== 0) return this.act(() => this.setPeer(a));
-        resolvePeer(a).then(
-          (ip) => void (this.closed || this.act(() => this.setPeer(ip))),
+        // A name is resolved once, here (see address/resolve.ts); anything else is checked by the connection.
+        if (a.host === '' || isIP(a.host) !== 0) return this.act(() => this.conn.setPeer(a, this.clock.now()));
+        this.resolve(a).then(
+          (ip) => void (this.closed || this.act(() => this.conn.setPeer(ip, this.clock.now()))),
           (err: unknown) => bus.emit('error', { severity: 'warning', message: `${errorMessage(err)}; the peer is unchanged` }),
         );
       }),
-      bus.on('set-nick', ({ nick }) => {
-        link.nick = nick;
-      }),
+      bus.on('set-nick', ({ nick }) => this.conn.setNick(nick)),
     );
-    if (link.peer !== null) link.setPeer(link.peer, 'configured', null);
-    bus.emit('peer:state', { state: link.state });
-    if (link.wire === 'raw') {
-      bus.emit('error', { severity: 'info', message: 'raw wire: messages go out once, unacknowledged and unordered; no delivery receipts, no key rotation' });
-    }
-    this.timers.start();
-    this.tick();
+    this.act(() => this.conn.start(this.clock.now()));
   }
 
   /** Everything due now: retransmits, delayed acks, keepalives, offline detection, rotation, key expiry, stats. */
   tick(): void {
     if (this.closed) return;
-    this.guard(() => this.timers.tick());
-    this.afterActivity();
+    this.act(() => this.endpoint.tick(this.clock.now()));
   }
 
   /** Absolute ms of the earliest thing tick() must do, or null. */
   nextDeadline(): number | null {
-    return this.closed ? null : this.timers.nextDeadline();
+    return this.closed ? null : this.endpoint.nextDeadline();
   }
 
   stats(): LinkStats {
-    return this.timers.snapshot();
+    return this.conn.stats();
   }
 
   dropCounts(): Record<DropReason, number> {
-    return this.link.counters.dropCounts();
+    const mine = this.conn.dropCounts();
+    const orphans = this.endpoint.orphanDrops();
+    for (const r of DROP_REASONS) mine[r] += orphans[r];
+    return mine;
   }
 
   fingerprint(): string {
-    return this.link.keyring.fingerprint();
+    return this.conn.fingerprint();
   }
 
   peerAddress(): Address | null {
-    return this.link.peer === null ? null : { ...this.link.peer };
+    return this.conn.peerAddress;
   }
 
   /** User messages not yet acknowledged (always 0 on the raw wire). */
   pendingCount(): number {
-    return this.link.sendWindow.pendingMessages;
+    return this.conn.pendingCount;
   }
 
   /** True once every message sent so far is acknowledged; false at the timeout or on close. */
@@ -169,63 +166,81 @@ export class Transport {
   }
 
   private async shutdown(): Promise<void> {
-    const { link } = this;
-    link.closing = true;
+    this.guard(() => this.conn.close(this.clock.now()));
     for (const off of this.unsubscribe.splice(0)) off();
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     for (const check of [...this.flushWaiters]) check();
-    if (this.started && link.peerSessions.id !== null) await this.sayBye();
+    if (this.started && this.conn.peerSession !== null) await this.sayBye();
     for (const off of this.unsubscribePort.splice(0)) off();
-    this.inbound.close();
+    this.queue.close();
     // dgram resolves the destination before it sends, a tick later: closing now would swallow the bye (and a raw message just sent).
     await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const m of link.sendWindow.takeAll()) {
-      link.bus.emit('message:failed', { id: m.id, text: m.text, reason: 'not delivered: the chat closed before the peer acknowledged it' });
-    }
-    await link.port.close();
+    this.guard(() => this.conn.failUndelivered());
+    this.pump();
+    await this.port.close();
   }
 
   private async sayBye(): Promise<void> {
-    const linger = this.link.state === 'online' ? this.byeLingerMs : 0;
+    const linger = this.conn.linkState === 'online' ? this.byeLingerMs : 0;
     const end = Date.now() + linger;
-    this.guard(() => this.out.sendControl('bye'));
-    while (!this.link.byeAnswered && Date.now() < end) {
+    this.act(() => this.conn.bye(this.clock.now()));
+    while (!this.conn.byeAnswered && Date.now() < end) {
       // At least BYE_ATTEMPTS_MIN copies within the linger, however slow the RTO: the bye is tiny and carries the last acks.
-      const wait = Math.max(1, Math.min(this.link.rto.rto, linger / BYE_ATTEMPTS_MIN, end - Date.now()));
+      const wait = Math.max(1, Math.min(this.conn.rtoMs, linger / BYE_ATTEMPTS_MIN, end - Date.now()));
       await new Promise<void>((resolve) => setTimeout(resolve, wait));
-      if (!this.link.byeAnswered && Date.now() < end) this.guard(() => this.out.sendControl('bye'));
+      if (!this.conn.byeAnswered && Date.now() < end) this.act(() => this.conn.bye(this.clock.now()));
     }
   }
 
-  private setPeer(a: { host: string; port: number }): void {
-    if (!(typeof a.host === 'string' && a.host !== '' && Number.isInteger(a.port) && a.port > 0 && a.port < 65536)) {
-      throw new TypeError(`set-peer: bad address ${a.host}:${a.port}`);
-    }
-    this.link.setPeer(a, 'configured');
-    // Whoever answers there may be another process: let its session in even if its clock is behind.
-    this.link.peerSessions.unpin();
-    this.timers.probeNow();
-  }
+  // ------------------------------------------------------------ inputs
 
-  /** After anything happened: answer a peer that does not know us, send what may go, settle flushes, re-arm the timer. */
-  private afterActivity(): void {
-    if (this.closed) return;
-    const { link } = this;
-    if (link.helloDue) {
-      link.helloDue = false;
-      this.out.sendControl('hello');
-    }
+  /** Datagrams wait in the flood guard and are handled in batches; one pump per batch. */
+  private readonly onDatagram = (data: Buffer, from: Address): void => {
+    if (this.queue.isClosed) return;
+    if (!this.queue.push(data, from)) this.endpoint.drop('flood', from, this.clock.now());
+  };
+
+  private readonly onQueued = (data: Buffer, from: Address): void => {
+    this.guard(() => this.endpoint.receive(data, from, this.clock.now()));
+  };
+
+  /** A user message: act() without a closure per message, as a streaming sender sends thousands a second. */
+  private submit(id: string, text: string): void {
     try {
-      this.out.pump();
+      this.conn.send(id, text, this.clock.now());
     } catch (err) {
       this.internalError(err);
     }
-    // Data frames piled up in this batch and no data frame of ours carried their ack: ack now, not after ACK_DELAY_MS.
-    if (link.unackedData >= ACK_EVERY_DATA_FRAMES) this.out.sendControl('ack');
+    this.pump();
+  }
+
+  /** An input: run it, then pump. */
+  private act(fn: () => void): void {
+    this.guard(fn);
+    this.pump();
+  }
+
+  // ------------------------------------------------------------ output
+
+  /** Carry out what the endpoint asks, in order; settle flushes; re-arm the timer. */
+  private readonly pump = (): void => {
+    let batches;
+    try {
+      batches = this.endpoint.poll();
+    } catch (err) {
+      return this.internalError(err);
+    }
+    for (const { actions } of batches) {
+      for (const a of actions) {
+        if (a.kind === 'transmit') this.port.send(a.datagram, a.to);
+        else this.bus.emit(a.event, a.payload as never);
+      }
+    }
+    if (this.closed) return;
     if (this.flushWaiters.size > 0) for (const check of [...this.flushWaiters]) check();
     this.arm();
-  }
+  };
 
   /**
    * Keep one timer for the earliest deadline. Activity comes once per message
@@ -236,13 +251,13 @@ export class Transport {
    */
   private arm(): void {
     if (!this.autoTick || this.closed || !this.started) return;
-    const at = this.timers.nextDeadline();
+    const at = this.endpoint.nextDeadline();
     if (at === null) {
       if (this.timer !== null) clearTimeout(this.timer);
       this.timer = null;
       return;
     }
-    const now = this.link.now();
+    const now = this.clock.now();
     // At least 1 ms, so a deadline that tick() failed to clear cannot spin the loop.
     const fireAt = Math.max(now + 1, at);
     if (this.timer !== null) {
@@ -258,22 +273,6 @@ export class Transport {
     this.tick();
   };
 
-  /** A user message: act() without a closure per message, as a streaming sender sends thousands a second. */
-  private submit(id: string, text: string): void {
-    try {
-      this.out.submit(id, text);
-    } catch (err) {
-      this.internalError(err);
-    }
-    this.afterActivity();
-  }
-
-  /** A bus request: run it, then send what it made sendable and re-arm the timer. */
-  private act(fn: () => void): void {
-    this.guard(fn);
-    this.afterActivity();
-  }
-
   /** Run `fn`; a bug in it becomes one `error` fact instead of an exception in a socket or bus callback. */
   private guard(fn: () => void): void {
     try {
@@ -284,6 +283,13 @@ export class Transport {
   }
 
   private internalError(err: unknown): void {
-    this.link.bus.emit('error', { severity: 'warning', message: `internal error: ${errorMessage(err)}` });
+    this.bus.emit('error', { severity: 'warning', message: `internal error: ${errorMessage(err)}` });
+  }
+
+  /** Tell the user something about the socket once (repeating it per datagram would flood the screen). */
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.bus.emit('error', { severity: 'info', message });
   }
 }

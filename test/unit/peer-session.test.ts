@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mayRoam, PeerSessions, serialNewer, type RoamInput } from '../../src/net/peer-session.js';
+import { PeerSessions, serialNewer } from '../../src/net/peer-session.js';
 import { RETIRED_SESSIONS_MAX } from '../../src/constants.js';
 
 const S = (n: number): string => n.toString(16).padStart(16, '0');
@@ -68,18 +68,4 @@ test('the retired list is bounded', () => {
   }
   assert.equal(p.classify(S(1), 10_000, 100), 'restart', 'the oldest fell off the list (it is long expired by then)');
   assert.equal(p.classify(S(3), 10_000, 100), 'retired');
-});
-
-test('mayRoam: only fresh frames, and never one addressed to a session of ours that is gone', () => {
-  const base: RoamInput = { hasPeer: true, addressLearned: false, toUs: false, receiverUnknown: false, newest: true, vetted: false };
-  const cases: Array<[string, Partial<RoamInput>, boolean]> = [
-    ['no address yet: first contact sets it', { hasPeer: false, newest: false }, true],
-    ['to us, newest packet', { toUs: true }, true],
-    ['to us, but an older packet (a delayed copy or a replay of a lost one)', { toUs: true, newest: false }, false],
-    ['to another session of ours: recorded before we started', {}, false],
-    ['a hello from a vetted restart (a peer back on a new address)', { receiverUnknown: true, vetted: true }, true],
-    ['a hello of an unvetted session to a configured address', { receiverUnknown: true }, false],
-    ['a hello correcting a guessed address', { receiverUnknown: true, addressLearned: true }, true],
-  ];
-  for (const [name, patch, want] of cases) assert.equal(mayRoam({ ...base, ...patch }), want, name);
 });

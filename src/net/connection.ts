@@ -1,0 +1,381 @@
+import type { Address } from '../address/address.js';
+import { errorMessage, type LinkState, type LinkStats, type WireMode } from '../bus.js';
+import type { Clock } from '../clock.js';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
+import { FernetError } from '../crypto/errors.js';
+import { fingerprint } from '../crypto/keys.js';
+import { ActionQueue, type ConnAction } from './actions.js';
+import { AuthFailures } from './auth-failures.js';
+import { DatagramError, type DropReason } from './errors.js';
+import { FrameReceiver } from './frame-receive.js';
+import { claimsFrame, FrameCodec, FRAME_OFFSET, newSessionId, type SessionId } from './frame.js';
+import { Keyring, type KeySlot, type PendingKey } from './keyring.js';
+import { PeerSessions } from './peer-session.js';
+import { PeerState } from './peer-state.js';
+import { RawDedupe } from './raw-dedupe.js';
+import { RawReceiver } from './raw-receive.js';
+import { RecvWindow } from './reliable-recv.js';
+import { RotationRunner } from './rotation-runner.js';
+import type { RotationState } from './rotation-state.js';
+import { RtoEstimator } from './rto.js';
+import { earlier, LinkSchedule, type LinkView } from './schedule.js';
+import { CHAT_STREAM, SendPath, type StreamId } from './send-path.js';
+import { LinkCounters } from './stats.js';
+
+/**
+ * One peer's link, without I/O (as quinn-proto's Connection, mosh's
+ * Connection): sessions, windows, RTT, echo and ack duties, the keyring and
+ * the rotation machine, all private — the parts below are built here, handed
+ * only to each other, and never shared outside. It reads no clock (every
+ * input carries `now`), owns no socket, no timer, no bus. Four kinds of
+ * methods:
+ *   - getters: peerAddress, stats(), fingerprint(), ...;
+ *   - events from the network and the clock: receive(), tick();
+ *   - commands: start, send, rotate, setPeer, setNick, close, bye;
+ *   - poll(): what the caller must do now (datagrams, bus facts), and
+ *     nextDeadline(): when to call tick().
+ * Call poll() after every input (a batch of datagrams counts as one).
+ *
+ *   send-path.ts      the send path: every datagram is made there
+ *   frame-receive.ts  the receive path of a frame (flow comment there)
+ *   raw-receive.ts    the receive path of raw text
+ *   trust.ts          what each key slot and frame may change
+ *   peer-state.ts     where the peer is, online, nick (each change a fact)
+ *   schedule.ts       every timer policy
+ *   rotation-runner.ts  the rotation machine's inputs and actions
+ *
+ * receive() is the entry of the receive path: oversized → 'oversized';
+ * open(): Fernet through the keyring (current, next, previous): bad token →
+ * 'unauthenticated', expired / from the future → 'replayed'; a plaintext
+ * starting with the frame magic is a frame (decoded, or 'malformed'), any
+ * other is raw text. Nothing thrown leaves it: a DatagramError is a counted
+ * drop, anything else a bug, counted as 'malformed' and reported once.
+ */
+
+export interface ConnectionOptions {
+  /** The 32-byte Fernet key. */
+  key: Buffer;
+  /** A second key held until the peer proves one (PROTOCOL.md "Key rotation"); default none. */
+  pendingKey?: PendingKey | null;
+  nick: string;
+  wire: WireMode;
+  /** Null: learn the peer from the first authenticated datagram. */
+  peer: Address | null;
+  /** Creation time, ms on the caller's clock. */
+  now: number;
+  /** Default DEFAULT_CLOCK_SKEW_S. */
+  clockSkewS?: number;
+  /** Default DEFAULT_TOKEN_TTL_S. */
+  tokenTtlS?: number;
+  /** Default: a fresh random session id. */
+  sessionId?: SessionId;
+}
+
+/** A datagram opened by one of the connection's keys, or why none could. */
+export type Opened = { ok: true; plaintext: Buffer; slot: KeySlot } | { ok: false; reason: DropReason };
+
+export class Connection {
+  readonly sessionId: SessionId;
+  private readonly wire: WireMode;
+  private nowMs: number;
+  /** The keyring and the rotation read time through this: the time of the input being handled. */
+  private readonly clock: Clock = { now: () => this.nowMs };
+  private readonly decryptOpts: { ttlS: number; clockSkewS: number };
+  private readonly keyring: Keyring;
+  private readonly sessions: PeerSessions;
+  private readonly recv = new RecvWindow();
+  private readonly rto = new RtoEstimator();
+  private readonly counters = new LinkCounters();
+  private readonly codec = new FrameCodec();
+  private readonly out = new ActionQueue();
+  private readonly peer: PeerState;
+  private readonly sender: SendPath;
+  private readonly rotation: RotationRunner;
+  private readonly frames: FrameReceiver;
+  private readonly raw: RawReceiver;
+  private readonly schedule = new LinkSchedule();
+  private readonly authFailures = new AuthFailures();
+  private nick: string;
+  private started = false;
+  /** close() has begun: nothing new is taken in; a frame to us means the peer heard our bye. */
+  private closing = false;
+
+  constructor(o: ConnectionOptions) {
+    if (o.wire !== 'reliable' && o.wire !== 'raw') throw new TypeError(`Connection: wire must be 'reliable' or 'raw', got ${String(o.wire)}`);
+    const { wire } = o;
+    this.wire = wire;
+    this.nowMs = o.now;
+    this.sessionId = o.sessionId ?? newSessionId();
+    this.nick = o.nick;
+    const ttlS = o.tokenTtlS ?? DEFAULT_TOKEN_TTL_S;
+    const clockSkewS = o.clockSkewS ?? DEFAULT_CLOCK_SKEW_S;
+    this.decryptOpts = { ttlS, clockSkewS };
+    const retainMs = (ttlS + clockSkewS) * 1000;
+    this.sessions = new PeerSessions(retainMs);
+    this.keyring = new Keyring(o.key, this.clock, o.pendingKey ?? null);
+    const { sessionId, keyring, sessions, recv, rto, counters, out } = this;
+    const peer = (this.peer = new PeerState(o.peer, out));
+    const rawSent = new RawDedupe(retainMs);
+    const sender = (this.sender = new SendPath(
+      {
+        wire,
+        sessionId,
+        peer: () => peer.address,
+        peerSession: () => sessions.id,
+        nick: () => this.nick,
+        offline: () => peer.state === 'offline',
+      },
+      keyring,
+      recv,
+      counters,
+      rawSent,
+      out,
+    ));
+    const rotation = (this.rotation = new RotationRunner({ clock: this.clock, keyring, sessionId, wire, sessions, peer, sender, out }));
+    this.frames = new FrameReceiver({ sessionId, keyring, sessions, recv, rto, peer, sender, rotation, counters, out });
+    this.raw = new RawReceiver({ wire, startedS: Math.floor(o.now / 1000), retainMs, sent: rawSent, peer, sender, counters, out });
+  }
+
+  // ------------------------------------------------------------ getters
+
+  get peerAddress(): Address | null {
+    const a = this.peer.address;
+    return a === null ? null : { host: a.host, port: a.port };
+  }
+
+  get peerSession(): SessionId | null {
+    return this.sessions.id;
+  }
+
+  get linkState(): LinkState {
+    return this.peer.state;
+  }
+
+  /** While closing: a frame of the peer addressed to us arrived after our bye. */
+  get byeAnswered(): boolean {
+    return this.frames.byeAnswered;
+  }
+
+  /** User messages not yet acknowledged (always 0 on the raw wire). */
+  get pendingCount(): number {
+    return this.sender.pendingMessages;
+  }
+
+  /** The current retransmission timeout, in ms. */
+  get rtoMs(): number {
+    return this.rto.rto;
+  }
+
+  get rotationState(): RotationState {
+    return this.rotation.state;
+  }
+
+  /** Fingerprint of the current key. */
+  fingerprint(): string {
+    return this.keyring.fingerprint();
+  }
+
+  /** Fingerprints of the three key slots (tests, diagnostics); never the keys. */
+  keySlots(): { current: string; next: string | null; previous: string | null } {
+    const fp = (k: Buffer | null): string | null => (k === null ? null : fingerprint(k));
+    return { current: this.keyring.fingerprint(), next: fp(this.keyring.nextKey), previous: fp(this.keyring.previousKey) };
+  }
+
+  stats(): LinkStats {
+    return this.counters.snapshot({
+      rttMs: this.rto.srtt,
+      lastRttMs: this.rto.lastSample,
+      pending: this.sender.pendingMessages,
+      keyAgeMs: this.keyring.keyAgeMs,
+    });
+  }
+
+  dropCounts(): Record<DropReason, number> {
+    return this.counters.dropCounts();
+  }
+
+  // ------------------------------------------------------------ commands
+
+  /** Announce the configured peer and the link state, start probing. */
+  start(now: number): void {
+    if (this.started) return;
+    this.at(now);
+    this.started = true;
+    const configured = this.peer.address;
+    if (configured !== null) this.peer.move(configured, 'configured', null);
+    this.out.fact('peer:state', { state: this.peer.state });
+    if (this.wire === 'raw') {
+      this.out.fact('error', {
+        severity: 'info',
+        message: 'raw wire: messages go out once, unacknowledged and unordered; no delivery receipts, no key rotation',
+      });
+    }
+    this.schedule.start(now);
+    this.tick(now);
+  }
+
+  /** A user message on `stream` (wire v1: the chat stream only). */
+  send(id: string, text: string, now: number, stream: StreamId = CHAT_STREAM): void {
+    this.at(now);
+    this.sender.submit(id, text, now, stream);
+  }
+
+  /** The user asked for a key rotation. */
+  rotate(now: number): void {
+    this.at(now);
+    this.rotation.start();
+  }
+
+  /** The user pointed the chat at another address (already resolved to an IP). */
+  setPeer(a: Address, now: number): void {
+    if (!(typeof a.host === 'string' && a.host !== '' && Number.isInteger(a.port) && a.port > 0 && a.port < 65536)) {
+      throw new TypeError(`set-peer: bad address ${a.host}:${a.port}`);
+    }
+    this.at(now);
+    this.peer.move(a, 'configured');
+    // Whoever answers there may be another process: let its session in even if its clock is behind.
+    this.sessions.unpin();
+    this.schedule.probeNow(now);
+  }
+
+  setNick(nick: string): void {
+    this.nick = nick;
+  }
+
+  /** Closing begins: nothing new is taken in or sent but byes; the rotation may still settle. */
+  close(now: number): void {
+    this.at(now);
+    this.closing = true;
+  }
+
+  /** One bye (it carries our last acks). False if there is no peer session to say it to. */
+  bye(now: number): boolean {
+    this.at(now);
+    if (this.sessions.id === null) return false;
+    return this.sender.control('bye', now);
+  }
+
+  /** Every message not yet acknowledged becomes message:failed (the chat is closing). */
+  failUndelivered(): void {
+    for (const m of this.sender.takeAll()) {
+      this.out.fact('message:failed', { id: m.id, text: m.text, reason: 'not delivered: the chat closed before the peer acknowledged it' });
+    }
+  }
+
+  // ------------------------------------------------------------ network and clock
+
+  /** A datagram from `from` routed to this connection: counted, checked, never thrown out of. */
+  receive(datagram: Buffer, from: Address, now: number): void {
+    this.counters.datagramsIn += 1;
+    if (datagram.length > MAX_ACCEPTED_DATAGRAM_BYTES) return this.counters.drop('oversized');
+    const opened = this.open(datagram, now);
+    if (!opened.ok) return this.dropUnopened(opened.reason, from, now);
+    this.receiveOpened(datagram, opened.plaintext, opened.slot, from, now);
+  }
+
+  /** A datagram none of our keys opened; from the peer's address, repeatedly, it is the one hint of a key mismatch (auth-failures.ts). */
+  private dropUnopened(reason: DropReason, from: Address, now: number): void {
+    this.counters.drop(reason);
+    if (reason !== 'unauthenticated') return;
+    const warning = this.authFailures.failed(from, this.peer.address, now);
+    if (warning !== null) this.out.fact('error', { severity: 'warning', message: warning });
+  }
+
+  /** Try this connection's keys on a datagram (the endpoint routes with it). Counts nothing. */
+  open(datagram: Buffer, now: number): Opened {
+    this.at(now);
+    try {
+      const { plaintext, slot } = this.keyring.decrypt(datagram, this.decryptOpts);
+      return { ok: true, plaintext, slot };
+    } catch (err) {
+      const stale = err instanceof FernetError && (err.code === 'expired' || err.code === 'from-future');
+      return { ok: false, reason: stale ? 'replayed' : 'unauthenticated' };
+    }
+  }
+
+  /** The session id a plaintext claims as its sender, or null (raw text, too short): for routing only. */
+  static senderOf(plaintext: Buffer): SessionId | null {
+    if (!claimsFrame(plaintext) || plaintext.length < FRAME_OFFSET.receiver) return null;
+    return plaintext.toString('hex', FRAME_OFFSET.sender, FRAME_OFFSET.receiver);
+  }
+
+  /** The rest of receive() for a datagram open() opened; the caller counted it in (noteDatagram). */
+  receiveOpened(datagram: Buffer, plaintext: Buffer, slot: KeySlot, from: Address, now: number): void {
+    this.at(now);
+    this.authFailures.authenticated(from, this.peer.address);
+    try {
+      // 0xFC never starts UTF-8 text, so whatever starts with it is a frame or garbage, never a message.
+      if (!claimsFrame(plaintext)) return this.raw.receive(datagram, plaintext, slot, from, now, this.closing);
+      if (this.wire === 'raw') {
+        return this.peer.warnOnce(
+          'peer-reliable',
+          'warning',
+          'the peer runs --wire reliable: it shows what you send, but its own messages wait for a reliable handshake; run both sides with the same --wire',
+        );
+      }
+      this.frames.receive(this.codec.decode(plaintext), slot, from, now, this.closing);
+    } catch (err) {
+      if (err instanceof DatagramError) return this.counters.drop(err.reason);
+      // A bug, not the peer's fault: count it, say it once, keep going (garbage must never stop the link).
+      this.counters.drop('malformed');
+      this.peer.warnOnce(`internal:${errorMessage(err)}`, 'warning', `internal error on a received datagram: ${errorMessage(err)}`);
+    }
+  }
+
+  /** A datagram for this connection was counted in (`drop` null: then receiveOpened follows), or dropped before it was opened (the endpoint's checks). */
+  noteDatagram(drop: DropReason | null, from: Address, now: number): void {
+    this.counters.datagramsIn += 1;
+    if (drop !== null) this.dropUnopened(drop, from, now);
+  }
+
+  /** Everything due at `now`: offline detection, probes, keepalives, retransmits, the delayed ack, rotation, stats. */
+  tick(now: number): void {
+    this.at(now);
+    if (this.closing) return;
+    if (this.schedule.offlineDue(now, this.view())) this.peer.setState('offline');
+    const due = this.schedule.due(now, this.view());
+    if (due.hello) this.sender.control('hello', now);
+    if (due.ping) this.sender.control('ping', now);
+    this.sender.pump(now, this.rto.rto);
+    this.sender.ackIfDue(now);
+    this.rotation.tick();
+    if (due.stats) this.out.fact('link:stats', this.stats());
+  }
+
+  // ------------------------------------------------------------ poll
+
+  /** The actions the caller must carry out now, in order; first the duties an input leaves: a hello owed, data to pump, piled-up acks. */
+  poll(): ConnAction[] {
+    if (!this.closing) {
+      const now = this.nowMs;
+      if (this.frames.helloDue) {
+        this.frames.helloDue = false;
+        this.sender.control('hello', now);
+      }
+      this.sender.pump(now, this.rto.rto);
+      this.sender.ackIfPiled(now);
+    }
+    return this.out.drain();
+  }
+
+  /** Absolute ms of the earliest thing tick() must do, or null. */
+  nextDeadline(): number | null {
+    if (this.closing) return null;
+    const best = earlier(this.schedule.deadline(this.view()), this.sender.nextDeadline(this.rto.rto));
+    return earlier(best, this.rotation.nextDeadline());
+  }
+
+  private at(now: number): void {
+    this.nowMs = now;
+  }
+
+  private view(): LinkView {
+    return {
+      reliable: this.wire === 'reliable',
+      hasPeer: this.peer.address !== null,
+      peerSessionKnown: this.sessions.id !== null,
+      state: this.peer.state,
+      lastHeardAt: this.peer.lastHeardAt,
+    };
+  }
+}
