@@ -73,13 +73,22 @@ export function encodeBase64Url(bytes: Uint8Array): Buffer {
  * Decode canonical padded urlsafe base64 (see the file comment), or return
  * null if `text` is anything else. Any non-ASCII byte or character lies
  * outside the alphabet, so it is refused.
+ *
+ * With `headroom`, the decoded bytes come after that many bytes of scratch
+ * space (not initialised) in the returned buffer: room for a prefix the
+ * caller hashes with them (Fernet's HMAC pad) without another copy.
  */
-export function decodeBase64Url(text: Uint8Array | string): Buffer | null {
+export function decodeBase64Url(text: Uint8Array | string, headroom = 0): Buffer | null {
+  if (!(Number.isInteger(headroom) && headroom >= 0)) throw new TypeError(`decodeBase64Url: headroom must be a non-negative integer, got ${headroom}`);
   // Bytes past V8's string limit cannot become the native path's string.
   if (text.length >= NATIVE_DECODE_MIN_CHARS && text.length <= MAX_STRING_LENGTH) {
-    return decodeNative(typeof text === 'string' ? text : asBuffer(text).toString('latin1'));
+    const raw = decodeNative(typeof text === 'string' ? text : asBuffer(text).toString('latin1'));
+    if (raw === null || headroom === 0) return raw;
+    const out = Buffer.allocUnsafe(headroom + raw.length);
+    out.set(raw, headroom);
+    return out;
   }
-  return decodeLoop(typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+  return decodeLoop(typeof text === 'string' ? Buffer.from(text, 'utf8') : text, headroom);
 }
 
 /** `s` is not empty. */
@@ -97,17 +106,17 @@ function decodeNative(s: string): Buffer | null {
 }
 
 /** A string arrives here as UTF-8, so a non-ASCII character is a byte outside the alphabet. */
-function decodeLoop(src: Uint8Array): Buffer | null {
+function decodeLoop(src: Uint8Array, headroom: number): Buffer | null {
   const n = src.length;
   if (n % 4 !== 0) return null;
-  if (n === 0) return Buffer.alloc(0);
+  if (n === 0) return Buffer.alloc(headroom);
   let pad = 0;
   if (src[n - 1] === PAD) pad = src[n - 2] === PAD ? 2 : 1;
-  const out = Buffer.allocUnsafe((n / 4) * 3 - pad);
+  const out = Buffer.allocUnsafe(headroom + (n / 4) * 3 - pad);
 
   // Every quad but the last has four data characters.
   const lastQuad = n - 4;
-  let o = 0;
+  let o = headroom;
   for (let i = 0; i < lastQuad; i += 4) {
     const a = DECODE[src[i]!]!;
     const b = DECODE[src[i + 1]!]!;

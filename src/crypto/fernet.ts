@@ -7,9 +7,26 @@
  * Tokens are exactly what Python's `Fernet.encrypt` returns (padded urlsafe
  * base64, as ASCII bytes), and every token Python or the npm `fernet` package
  * makes decrypts here.
+ *
+ * One AES context per key and direction, not one per token (creating a
+ * cipher costs more than running it on a chat message). A CBC context left
+ * open after an update chains the next one from the last ciphertext block it
+ * saw, `chain`. So each token's first block is corrected by `chain` XOR IV:
+ *
+ *   encrypt: feed P1 ⊕ IV ⊕ chain   → E(P1 ⊕ IV), as a fresh context with IV gives
+ *   decrypt: output D(C1) ⊕ chain   → XOR IV ⊕ chain gives D(C1) ⊕ IV = P1
+ *
+ * and every later block is plain CBC. Padding is done here (PKCS#7 both
+ * ways), so the contexts only ever see whole blocks and hold nothing back.
+ * `chain` is copied from the last block after each update; if an update
+ * ever throws, both contexts are recreated (chain zero).
+ *
+ * The HMAC is computed by its definition (RFC 2104) with two one-shot
+ * hashes and pads made once per key, not with an HMAC object per token:
+ * the token buffer keeps one block of room in front for the inner pad.
  */
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync, timingSafeEqual } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, hash, randomFillSync, timingSafeEqual } from 'node:crypto';
+import type { Cipher, Decipher, KeyObject } from 'node:crypto';
 import {
   FERNET_BLOCK_BYTES,
   FERNET_CT_OFFSET,
@@ -41,6 +58,11 @@ const CT_OFFSET = FERNET_CT_OFFSET;
 const HMAC_BYTES = FERNET_HMAC_BYTES;
 const BLOCK_BYTES = FERNET_BLOCK_BYTES;
 
+/** SHA-256's block: the HMAC key is padded to it, and the inner hash starts with one block of pad (RFC 2104). */
+const HMAC_BLOCK_BYTES = 64;
+const HMAC_IPAD = 0x36;
+const HMAC_OPAD = 0x5c;
+
 /** IVs are drawn from a pool refilled 256 at a time: one randomFillSync per 256 tokens instead of one each. */
 const IV_POOL_BYTES = IV_BYTES * 256;
 
@@ -62,20 +84,34 @@ export interface DecryptedToken {
   mac: Buffer;
 }
 
+/** The IV the long-lived contexts are created with; its value is irrelevant (see the file comment), the chain starts at it. */
+const ZERO_IV = Buffer.alloc(IV_BYTES);
+
 export class Fernet {
-  readonly #signingKey: KeyObject;
+  /** The signing key XOR HMAC_IPAD, padded to a block. */
+  readonly #innerPad = Buffer.alloc(HMAC_BLOCK_BYTES, HMAC_IPAD);
+  /** The signing key XOR HMAC_OPAD, padded to a block, then room for the inner digest: the whole outer hash input. */
+  readonly #outer = Buffer.alloc(HMAC_BLOCK_BYTES + HMAC_BYTES, HMAC_OPAD);
   readonly #encryptionKey: KeyObject;
   #ivPool = Buffer.alloc(0);
   #ivPos = 0;
+  #enc!: Cipher;
+  #dec!: Decipher;
+  /** The last ciphertext block each context saw: where its CBC chain stands. */
+  readonly #encChain = Buffer.alloc(BLOCK_BYTES);
+  readonly #decChain = Buffer.alloc(BLOCK_BYTES);
 
   /** `key` is the raw 32-byte key (see parseKey in keys.ts for the text form). */
   constructor(key: Buffer) {
     if (!(key instanceof Uint8Array) || key.length !== FERNET_KEY_BYTES) {
       throw new TypeError(`Fernet key must be a Buffer of ${FERNET_KEY_BYTES} bytes`);
     }
-    // KeyObjects are imported once per key, not once per token.
-    this.#signingKey = createSecretKey(Buffer.from(key.subarray(0, 16)));
+    for (let i = 0; i < 16; i++) {
+      this.#innerPad[i]! ^= key[i]!;
+      this.#outer[i]! ^= key[i]!;
+    }
     this.#encryptionKey = createSecretKey(Buffer.from(key.subarray(16, 32)));
+    this.#openContexts();
   }
 
   /**
@@ -94,20 +130,25 @@ export class Fernet {
     }
     const ivBytes = iv ?? this.#nextIv();
 
-    const cipher = createCipheriv('aes-128-cbc', this.#encryptionKey, ivBytes);
-    const head = cipher.update(plaintext);
-    const tail = cipher.final();
-    const macOffset = CT_OFFSET + head.length + tail.length;
-
-    const raw = Buffer.allocUnsafe(macOffset + HMAC_BYTES);
+    // PKCS#7: 1 to 16 pad bytes, each holding the pad length.
+    const n = plaintext.length;
+    const pad = BLOCK_BYTES - (n % BLOCK_BYTES);
+    const macOffset = CT_OFFSET + n + pad;
+    const whole = Buffer.allocUnsafe(HMAC_BLOCK_BYTES + macOffset + HMAC_BYTES);
+    const raw = whole.subarray(HMAC_BLOCK_BYTES);
     raw[0] = FERNET_VERSION;
     raw.writeUInt32BE(Math.floor(ts / 0x1_0000_0000), TS_OFFSET);
     raw.writeUInt32BE(ts >>> 0, TS_OFFSET + 4);
     raw.set(ivBytes, IV_OFFSET);
-    raw.set(head, CT_OFFSET);
-    raw.set(tail, CT_OFFSET + head.length);
-    const mac = createHmac('sha256', this.#signingKey).update(raw.subarray(0, macOffset)).digest();
-    raw.set(mac, macOffset);
+    // The padded plaintext goes where its ciphertext will be, first block corrected for the chain.
+    raw.set(plaintext, CT_OFFSET);
+    raw.fill(pad, CT_OFFSET + n, macOffset);
+    const chain = this.#encChain;
+    for (let i = 0; i < BLOCK_BYTES; i++) raw[CT_OFFSET + i]! ^= ivBytes[i]! ^ chain[i]!;
+    const ct = this.#run(this.#enc, raw.subarray(CT_OFFSET, macOffset));
+    raw.set(ct, CT_OFFSET);
+    chain.set(ct.subarray(ct.length - BLOCK_BYTES));
+    raw.set(this.#mac(whole, macOffset), macOffset);
     return encodeBase64Url(raw);
   }
 
@@ -137,11 +178,12 @@ export class Fernet {
     checkTime(timestampS, opts);
 
     const macOffset = raw.length - HMAC_BYTES;
-    const decipher = createDecipheriv('aes-128-cbc', this.#encryptionKey, raw.subarray(IV_OFFSET, CT_OFFSET));
+    const ct = raw.subarray(CT_OFFSET, macOffset);
+    const padded = this.#run(this.#dec, ct);
+    const chain = this.#decChain;
+    for (let i = 0; i < BLOCK_BYTES; i++) padded[i]! ^= raw[IV_OFFSET + i]! ^ chain[i]!;
+    chain.set(ct.subarray(ct.length - BLOCK_BYTES));
     // Padding is checked by hand so its failure has its own error and no extra copy is made.
-    decipher.setAutoPadding(false);
-    // No final(): without padding it has nothing left to emit (the ciphertext is whole blocks).
-    const padded = decipher.update(raw.subarray(CT_OFFSET, macOffset));
     const plaintext = unpad(padded);
     return { plaintext, timestampS, mac: raw.subarray(macOffset) };
   }
@@ -156,8 +198,9 @@ export class Fernet {
     if (typeof token !== 'string' && !(token instanceof Uint8Array)) {
       throw new TypeError('Fernet.decrypt: token must be a Buffer or a string');
     }
-    const raw = decodeBase64Url(token);
-    if (raw === null) throw new InvalidBase64Error();
+    const whole = decodeBase64Url(token, HMAC_BLOCK_BYTES);
+    if (whole === null) throw new InvalidBase64Error();
+    const raw = whole.subarray(HMAC_BLOCK_BYTES);
     if (raw.length === 0) throw new InvalidLengthError('token is empty');
     if (raw[0] !== FERNET_VERSION) throw new InvalidVersionError();
     if (raw.length < FERNET_OVERHEAD_BYTES) {
@@ -168,9 +211,46 @@ export class Fernet {
     if (ctLength === 0) throw new InvalidLengthError('token is too short: it holds no ciphertext block');
 
     const macOffset = raw.length - HMAC_BYTES;
-    const expected = createHmac('sha256', this.#signingKey).update(raw.subarray(0, macOffset)).digest();
+    const expected = this.#mac(whole, macOffset);
     if (!timingSafeEqual(expected, raw.subarray(macOffset))) throw new InvalidSignatureError();
     return raw;
+  }
+
+  /**
+   * HMAC-SHA256 of the token's first `macOffset` bytes, which sit in `whole`
+   * after one block of scratch room: the inner pad goes there, and is wiped
+   * after (the buffer may come from Node's shared pool).
+   */
+  #mac(whole: Buffer, macOffset: number): Buffer {
+    whole.set(this.#innerPad, 0);
+    const inner = hash('sha256', whole.subarray(0, HMAC_BLOCK_BYTES + macOffset), 'buffer');
+    whole.fill(0, 0, HMAC_BLOCK_BYTES);
+    this.#outer.set(inner, HMAC_BLOCK_BYTES);
+    return hash('sha256', this.#outer, 'buffer');
+  }
+
+  /** Both CBC contexts, fresh: padding off (done here), chains at ZERO_IV. */
+  #openContexts(): void {
+    this.#enc = createCipheriv('aes-128-cbc', this.#encryptionKey, ZERO_IV).setAutoPadding(false);
+    this.#dec = createDecipheriv('aes-128-cbc', this.#encryptionKey, ZERO_IV).setAutoPadding(false);
+    this.#encChain.fill(0);
+    this.#decChain.fill(0);
+  }
+
+  /** One update of whole blocks through a long-lived context; all of it comes out, or both contexts start over. */
+  #run(context: Cipher | Decipher, blocks: Buffer): Buffer {
+    let out: Buffer;
+    try {
+      out = context.update(blocks);
+    } catch (err) {
+      this.#openContexts();
+      throw err;
+    }
+    if (out.length !== blocks.length) {
+      this.#openContexts();
+      throw new Error(`Fernet: the AES context returned ${out.length} bytes for ${blocks.length}`);
+    }
+    return out;
   }
 
   #nextIv(): Buffer {

@@ -58,6 +58,22 @@ test('encode/decode round trip on both sides of the native-decoder threshold', (
   );
 });
 
+test('headroom: the decoded bytes follow that many bytes of room, on both decoders; the verdict does not change', () => {
+  const minBytes = (NATIVE_DECODE_MIN_CHARS / 4) * 3 - 12;
+  fc.assert(
+    fc.property(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ minLength: minBytes, maxLength: minBytes + 24 })), fc.nat(80), (bytes, room) => {
+      const text = encodeBase64Url(bytes);
+      const whole = decodeBase64Url(text, room);
+      assert.equal(whole?.length, room + bytes.length);
+      assert.deepEqual(whole.subarray(room), Buffer.from(bytes));
+      assert.equal(decodeBase64Url(Buffer.concat([text, Buffer.from('=')]), room), null);
+    }),
+    { numRuns: 300 },
+  );
+  assert.throws(() => decodeBase64Url('AAAA', -1), TypeError);
+  assert.throws(() => decodeBase64Url('AAAA', 1.5), TypeError);
+});
+
 test('both decoders accept exactly what the canonical-text oracle accepts, from a string or from bytes', () => {
   // Traps for a lax or truncating decoder: 'Ł' is U+0141 (low byte 'A'), 'ŗ' U+0157 (low byte 'W').
   const chars = fc.constantFrom(...'AQgwEB-_=+/ .\n\0éŁŗ'.split(''), 'A', 'z', '0', '8');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { Fernet } from '../../src/crypto/fernet.js';
 import { decodeBase64Url, encodeBase64Url } from '../../src/crypto/base64url.js';
@@ -35,6 +35,48 @@ test('random plaintexts of 0 B to 64 KiB roundtrip', () => {
       assert.deepEqual(f.decrypt(token.toString('latin1')), plain);
     }),
     { numRuns: 150 },
+  );
+});
+
+/** AES-128-CBC with a context of its own, made for this one token (the plain way, which Fernet's long-lived contexts must equal). */
+function cbcOnce(decrypt: boolean, key: Buffer, iv: Buffer, data: Buffer): Buffer {
+  const c = decrypt ? createDecipheriv('aes-128-cbc', key.subarray(16), iv) : createCipheriv('aes-128-cbc', key.subarray(16), iv);
+  return Buffer.concat([c.update(data), c.final()]);
+}
+
+test('long-lived AES contexts: any sequence of encrypts, decrypts and failures equals a fresh context per token', () => {
+  const key = randomBytes(32);
+  const ours = new Fernet(key);
+  const other = new Fernet(key);
+  const op = fc.record({
+    kind: fc.constantFrom('encrypt', 'decrypt-own', 'decrypt-foreign', 'forged', 'random-iv'),
+    seed: fc.integer(),
+    length: plaintextLength,
+  });
+  fc.assert(
+    fc.property(fc.array(op, { minLength: 1, maxLength: 12 }), (ops) => {
+      for (const { kind, seed, length } of ops) {
+        const plain = bytesFrom(seed, length);
+        const iv = bytesFrom(seed + 1, 16);
+        if (kind === 'encrypt' || kind === 'random-iv') {
+          const token = kind === 'encrypt' ? ours.encrypt(plain, NOW, iv) : ours.encrypt(plain, NOW);
+          const raw = decodeBase64Url(token)!;
+          const tokenIv = raw.subarray(9, 25);
+          assert.deepEqual(raw.subarray(25, -32), cbcOnce(false, key, tokenIv, plain), 'the ciphertext of a fresh context');
+          assert.deepEqual(other.decrypt(token, { nowS: NOW }), plain);
+        } else if (kind === 'forged') {
+          const raw = decodeBase64Url(other.encrypt(plain, NOW, iv))!;
+          raw[raw.length - 1]! ^= 1;
+          assert.throws(() => ours.decrypt(encodeBase64Url(raw), { nowS: NOW }), InvalidSignatureError);
+        } else {
+          const token = (kind === 'decrypt-own' ? ours : other).encrypt(plain, NOW, iv);
+          const raw = decodeBase64Url(token)!;
+          assert.deepEqual(cbcOnce(true, key, raw.subarray(9, 25), raw.subarray(25, -32)), plain, 'the reference agrees');
+          assert.deepEqual(ours.decrypt(token, { nowS: NOW }), plain);
+        }
+      }
+    }),
+    { numRuns: 60 },
   );
 });
 
