@@ -212,8 +212,4 @@ export class TuiScreen {
       // terminal gone (ssh dropped): nothing left to restore
     }
   }
-
-  get isRestored(): boolean {
-    return this.restored;
-  }
 }
