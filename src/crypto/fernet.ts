@@ -188,11 +188,6 @@ export class Fernet {
     return { plaintext, timestampS, mac: raw.subarray(macOffset) };
   }
 
-  /** The token's timestamp (seconds since the epoch) without decrypting, after verifying the HMAC (as Python's extract_timestamp). */
-  extractTimestamp(token: Uint8Array | string): number {
-    return readTimestamp(this.#verify(token));
-  }
-
   /** Steps 1–4 of the receive path; returns the decoded token. */
   #verify(token: Uint8Array | string): Buffer {
     if (typeof token !== 'string' && !(token instanceof Uint8Array)) {
