@@ -96,7 +96,7 @@ function expandTabs(text: string): string {
     }
     if (col < TAB_EXPAND_MAX_COLUMNS) col += stringWidth(text.slice(colAt, t));
     const n = col >= TAB_EXPAND_MAX_COLUMNS ? 1 : TAB_STOP_COLUMNS - (col % TAB_STOP_COLUMNS);
-    parts.push(text.slice(copied, t), TAB_FILL[n]!);
+    parts.push(text.slice(copied, t), TAB_FILL[n]!); // n is 1..TAB_STOP_COLUMNS: TAB_FILL has them all
     col += n;
     colAt = copied = t + 1;
   }

@@ -185,7 +185,7 @@ class LineWrapper {
         if (first) this.placeClusters(run, true);
         else this.spaces = run;
       } else {
-        this.placeUnit();
+        this.placeUnit(s);
       }
       first = false;
     }
@@ -204,14 +204,14 @@ class LineWrapper {
   /**
    * A word (narrow clusters up to a space or a wide cluster) or one wide
    * cluster. Read ahead only as far as it could fit on a row: past that it
-   * is broken between clusters anyway.
+   * is broken between clusters anyway. `head` is the next cluster, not read yet.
    */
-  private placeUnit(): void {
+  private placeUnit(head: { segment: string; index: number }): void {
     const c = this.clusters;
-    const head = c.peek()!;
-    const unit: Cluster[] = [{ segment: head.segment, index: head.index, width: clusterWidth(head.segment) }];
+    const first: Cluster = { segment: head.segment, index: head.index, width: clusterWidth(head.segment) };
+    const unit: Cluster[] = [first];
     c.skip();
-    let unitCols = unit[0]!.width;
+    let unitCols = first.width;
     const wide = unitCols === 2;
     const rowHasText = this.end > this.start;
     let spaceCols = 0;
@@ -240,7 +240,7 @@ class LineWrapper {
       return;
     }
     this.spaces = [];
-    if (rowHasText) this.breakRow(unit[0]!.index, 'row');
+    if (rowHasText) this.breakRow(first.index, 'row');
     if (this.stop !== null) return;
     this.placeClusters(unit, false);
     // The rest of a unit too wide for a row: cluster by cluster.
