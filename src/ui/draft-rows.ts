@@ -39,7 +39,7 @@ export class DraftRows {
     return this.rows.length;
   }
 
-  /** Row `k` with its offsets in the current text. */
+  /** Row `k` (0 ≤ k < length) with its offsets in the current text. */
   row(k: number): WrapRow {
     const r = this.rows[k]!;
     if (k < this.shiftFrom || this.shift === 0) return r;

@@ -67,6 +67,7 @@ export class LineRing {
   /** The line at a sequence number in firstSeq..lastSeq. */
   at(seq: number): ChatLine {
     if (seq < this.first || seq > this.lastSeq) throw new RangeError(`LineRing: sequence ${seq} outside ${this.first}..${this.lastSeq}`);
+    // Every slot from head on, count of them, holds a line; seq is one of them.
     return this.slots[(this.head + (seq - this.first)) % this.slots.length]!;
   }
 
@@ -100,6 +101,7 @@ export class LineRing {
     this.textChars = 0;
   }
 
+  /** Only while count > 0: the slot at head holds the oldest line. */
   private evictOldest(): void {
     const line = this.slots[this.head]!;
     const seq = this.first;

@@ -25,7 +25,7 @@ export class PagerModel {
   private readonly text: string;
   private readonly bytes: number;
   private width = 0;
-  /** checkpoints[k]: where row k × PAGER_CHECKPOINT_ROWS starts. */
+  /** checkpoints[k]: where row k × PAGER_CHECKPOINT_ROWS starts. Never empty (row 0 starts at TEXT_START), and k is clamped to it. */
   private checkpoints: WrapPos[] = [TEXT_START];
   /** Rows of the whole text at this width, once the end was reached. */
   private total: number | null = null;
@@ -82,7 +82,7 @@ export class PagerModel {
 
   /** The last page: wraps the rest of the text once, to know where it ends. */
   toEnd(): void {
-    this.extend(Number.POSITIVE_INFINITY);
+    this.extend(Number.POSITIVE_INFINITY); // wraps until the end, so total is known
     this.top = Math.max(0, this.total! - this.height);
   }
 
