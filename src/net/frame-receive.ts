@@ -65,7 +65,9 @@ export class FrameReceiver {
     // 1
     if (f.sender === this.o.sessionId) return counters.drop('reflected');
     // 2
-    const rights = judge({ slot, type: f.type, committedUnproven: this.o.keyring.pending?.slot === 'previous' });
+    // Whether our rotation is committed and unproven matters (and is asked) only for a previous-key frame.
+    const committedUnproven = slot === 'previous' && this.o.keyring.pending?.slot === 'previous';
+    const rights = judge({ slot, type: f.type, committedUnproven });
     if (rights === null) return counters.drop('old-key');
     if (rights.learn) {
       if (!closing && mayLearn(peer.address !== null, peer.addressLearned)) peer.guess(from);
