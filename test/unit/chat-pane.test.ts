@@ -333,3 +333,48 @@ test('the ASCII fast path answers exactly as blessed charWidth does', () => {
   for (const s of ['ab日c', 'x🙂y']) for (let i = 0; i <= s.length; i++) assert.equal(fast(s, i), original(s, i), `${JSON.stringify(s)} @${i}`);
   for (const cp of [0x20, 0x41, 0x7e, 0x7f, 0x1100, 0x3000]) assert.equal(fast(cp), original(cp), `code point ${cp}`);
 });
+
+test('a giant message is folded on screen; Ctrl-O opens it in the pager, PgDn moves it, Esc closes it', async () => {
+  const w = new Window(termScreen(70, 16));
+  const key = (full: string): void => void w.ts.screen.emit('keypress', undefined, { full, name: full });
+  w.pane.add({ kind: 'message', nick: 'eve', text: Array.from({ length: 40_000 }, (_, i) => `row ${i}\t\tx`).join('\n') });
+  w.pane.add({ kind: 'message', nick: 'eve', text: 'after' });
+  await w.ts.render();
+  let text = screenText(w.ts);
+  // A screenful: 16 rows less 3, the last of them the marker.
+  assert.equal(text.filter((l) => /<eve> row 0|^ +row \d+/.test(l)).length, 12);
+  assert.ok(
+    text.some((l) => /… 39,988 more lines · \d+ KiB · Ctrl-O reads it all/.test(l)),
+    text.join('\n'),
+  );
+  assert.ok(text.some((l) => l.includes('<eve> after')));
+
+  key('C-o');
+  await w.ts.render();
+  text = screenText(w.ts);
+  assert.match(text[0]!, /eve \d\d:\d\d · rows 1–13 of ≥ 64/);
+  assert.deepEqual(text.slice(1, 4), ['row 0       x', 'row 1       x', 'row 2       x']);
+  key('pagedown');
+  w.pane.pageDown(); // app.ts calls this too: the chat behind the pager must not move
+  await w.ts.render();
+  text = screenText(w.ts);
+  assert.equal(text[1], 'row 12      x');
+  key('C-end');
+  await w.ts.render();
+  assert.equal(screenText(w.ts)[13], 'row 39999       x');
+  key('escape');
+  await w.ts.render();
+  text = screenText(w.ts);
+  assert.ok(text.some((l) => l.includes('<eve> after')));
+  assert.equal(w.pane.pager, null);
+  assert.equal(w.pane.atBottom, true);
+});
+
+test('Ctrl-O with nothing folded says so in the pane', async () => {
+  const w = new Window(termScreen(60, 10));
+  w.pane.add({ kind: 'message', nick: 'eve', text: 'short' });
+  w.ts.screen.emit('keypress', undefined, { full: 'C-o', name: 'o', ctrl: true });
+  await w.ts.render();
+  assert.equal(w.pane.pager, null);
+  assert.ok(screenText(w.ts).some((l) => l.includes('nothing to expand')));
+});

@@ -2,7 +2,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
-import { deliveryMark, formatDay, formatLine, formatTime, type ChatLine } from '../../src/ui/format.js';
+import { deliveryMark, formatDay, formatFolded, formatLine, formatTime, type ChatLine } from '../../src/ui/format.js';
 import { fnv1a, NICK_PALETTE_256, nickColor } from '../../src/ui/nick-color.js';
 import { stringWidth } from '../../src/text/width.js';
 
@@ -168,4 +168,57 @@ describe('nickColor', () => {
   });
   test('fewer than 8 colours: none', () => assert.equal(nickColor('alice', 2), ''));
   test('colors not a number → TypeError', () => assert.throws(() => nickColor('a', Number.NaN), TypeError));
+});
+
+describe('formatFolded: a message longer than a screenful', () => {
+  const giant = (text: string, over: Partial<ChatLine> = {}) => line({ text, ...over });
+
+  test('a short message is not folded and is exactly formatLine', () => {
+    const l = line({ text: 'one two three four five' });
+    assert.deepEqual(formatFolded(l, 26, opts, 6), { rows: formatLine(l, 26, opts), folded: false });
+  });
+
+  test('first rows, then "… N more lines · size · Ctrl-O reads it all", within maxRows', () => {
+    const text = Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n');
+    const r = formatFolded(giant(text), 80, opts, 5);
+    assert.equal(r.folded, true);
+    assert.deepEqual(r.rows.map(visible), [
+      '[09:05] <alice> line 0',
+      '                line 1',
+      '                line 2',
+      '                line 3',
+      '                … 996 more lines · 9 KiB · Ctrl-O reads it all',
+    ]);
+    for (const row of r.rows) assert.ok(stringWidth(visible(row)) <= 80);
+    // Narrower: the marker row says less, never more than fits.
+    assert.equal(visible(formatFolded(giant(text), 60, opts, 5).rows[4]!), '                … 996 more lines · Ctrl-O');
+  });
+
+  test('a 4 MB tab-heavy message gives at most maxRows rows, each within the width', () => {
+    const text = `${'\t'.repeat(40)}cell\tcell\t\t\tcell\n`.repeat(90_000);
+    assert.ok(text.length > 4_000_000);
+    for (const width of [12, 40, 120]) {
+      const r = formatFolded(giant(text), width, opts, 8);
+      assert.equal(r.folded, true);
+      assert.ok(r.rows.length <= 8, `${r.rows.length} rows`);
+      for (const row of r.rows) assert.ok(stringWidth(visible(row)) <= width, `width ${width}: ${visible(row)}`);
+    }
+  });
+
+  test('one giant line: "the rest of the line"; an own message keeps its delivery mark on the marker row', () => {
+    const r = formatFolded(giant('x'.repeat(4_000_000), { kind: 'own', nick: 'me', delivery: 'delivered' }), 90, opts, 3);
+    assert.equal(r.rows.length, 3);
+    assert.match(visible(r.rows[2]!), /^ +… the rest of the line · 4\.0 MB · Ctrl-O reads it all ✓$/);
+  });
+
+  test('escape sequences that eat the prefix: the prefix grows until the rows are there', () => {
+    const text = '\x1b]0;'.concat('t'.repeat(50_000), '\x07', 'a\n'.repeat(100));
+    const r = formatFolded(giant(text), 40, opts, 4);
+    assert.equal(r.folded, true);
+    assert.deepEqual(r.rows.slice(0, 3).map(visible), ['[09:05] <alice> a', '                a', '                a']);
+  });
+
+  test('maxRows < 2 → TypeError', () => {
+    assert.throws(() => formatFolded(line({}), 40, opts, 1), TypeError);
+  });
 });

@@ -285,3 +285,35 @@ describe('InputModel layout', () => {
     assert.throws(() => at('x').layout(10, 0), TypeError);
   });
 });
+
+describe('InputModel with a 1 MiB draft', () => {
+  test('a keystroke re-wraps the rows near it, not the draft, and the layout is that of a fresh model', () => {
+    const line = 'the quick brown fox jumps over the lazy dog, again and again\n';
+    const draft = line.repeat(Math.ceil((1024 * 1024) / line.length));
+    const m = new InputModel();
+    m.setText(draft, draft.length / 2);
+    m.layout(80, 10);
+    const afterFirstLayout = m.wrapWork;
+    assert.ok(afterFirstLayout > 15_000, 'the first layout wraps the whole draft once');
+    for (let i = 0; i < 20; i++) {
+      m.insert('x');
+      m.layout(80, 10);
+    }
+    m.backspace();
+    m.wordLeft();
+    m.killWordBack();
+    m.yank();
+    m.layout(80, 10);
+    assert.ok(m.wrapWork - afterFirstLayout < 1_000, `${m.wrapWork - afterFirstLayout} rows wrapped for 24 edits`);
+    const fresh = new InputModel();
+    fresh.setText(m.text, m.cursor);
+    assert.deepEqual(m.layout(80, 10), fresh.layout(80, 10));
+  });
+
+  test('layout slices only the window: rows are at most maxRows, totalRows counts them all', () => {
+    const m = at(`${'word '.repeat(100_000)}|`);
+    const l = m.layout(40, 5);
+    assert.equal(l.rows.length, 5);
+    assert.equal(l.totalRows, 12_500 + 1); // 8 words a row, and the cursor after the last full row gets a row of its own
+  });
+});

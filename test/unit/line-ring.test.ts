@@ -76,4 +76,22 @@ describe('LineRing', () => {
     assert.throws(() => new LineRing(0), TypeError);
     assert.throws(() => new LineRing(2.5), TypeError);
   });
+
+  test('maxChars: the oldest lines go while the text held would pass it; the newest line always stays', () => {
+    const evicted: number[] = [];
+    const r = new LineRing(100, (seq) => evicted.push(seq), 10);
+    const text = (id: number, n: number): ChatLine => ({ id, kind: 'message', time: 0, text: 'x'.repeat(n) });
+    r.push(text(1, 4));
+    r.push(text(2, 4));
+    assert.equal(r.chars, 8);
+    r.push(text(3, 4));
+    assert.deepEqual(evicted, [0]);
+    assert.equal(r.chars, 8);
+    r.push(text(4, 50));
+    assert.equal(r.length, 1);
+    assert.equal(r.chars, 50);
+    r.clear();
+    assert.equal(r.chars, 0);
+    assert.throws(() => new LineRing(10, undefined, -1), TypeError);
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatLine } from '../../src/ui/format.js';
+import { formatFolded, type ChatLine } from '../../src/ui/format.js';
 import { PaneBuffer } from '../../src/ui/pane-buffer.js';
 import { wrap } from '../../src/text/wrap.js';
 
@@ -365,5 +365,83 @@ describe('PaneBuffer at 100,000 lines', () => {
     c.calls.length = 0;
     buf.visibleRows(5);
     assert.ok(c.calls.length <= 5, 'recently shown lines are still cached or reformatted at most once');
+  });
+});
+
+describe('PaneBuffer stays bounded whatever a peer sends', () => {
+  const fmt = { seconds: false, colors: 256 };
+  const giant = (i: number): string => `#${i} ${`${'\t'.repeat(30)}cell\t\tcell\n`.repeat(110_000)}`;
+
+  test('a folded 4 MB message is formatted to foldRows rows, never wrapped in full', () => {
+    const calls: number[] = [];
+    const buf = new PaneBuffer({
+      capacity: 1_000,
+      width: 80,
+      foldRows: 10,
+      format: (line, width, maxRows) => {
+        calls.push(maxRows);
+        return formatFolded(line, width, fmt, maxRows);
+      },
+    });
+    const text = giant(0);
+    assert.ok(text.length > 4_000_000);
+    buf.append({ id: 1, kind: 'message', time: DAY1, nick: 'eve', text });
+    const rows = buf.visibleRows(30);
+    assert.deepEqual(calls, [10]);
+    assert.equal(rows.filter((r) => r !== '').length, 10);
+    assert.match(rows[29]!, /more lines/);
+    assert.equal(buf.cacheSize.rows, 10);
+    assert.equal(buf.foldedLine()?.id, 1);
+  });
+
+  test('after many giant messages the row cache and the text held stay within their bounds', () => {
+    const buf = new PaneBuffer({
+      capacity: 100_000,
+      width: 100,
+      foldRows: 40,
+      cacheRows: 200,
+      maxChars: 20_000_000,
+      format: (line, width, maxRows) => formatFolded(line, width, fmt, maxRows),
+    });
+    let id = 0;
+    for (let i = 0; i < 12; i++) {
+      buf.append({ id: ++id, kind: 'message', time: DAY1, nick: 'eve', text: giant(i) });
+      for (let j = 0; j < 20; j++) buf.append({ id: ++id, kind: 'message', time: DAY1, nick: 'eve', text: `small ${j}` });
+      buf.visibleRows(50);
+      buf.scrollBy(120);
+      buf.visibleRows(50);
+      buf.scrollToBottom();
+      assert.ok(buf.cacheSize.rows <= 200, `${buf.cacheSize.rows} rows cached`);
+      assert.ok(buf.textChars <= 20_000_000, `${buf.textChars} chars held`);
+    }
+    // The oldest giant messages went to make room; the newest is still there.
+    assert.ok(buf.length < 12 * 21);
+    assert.match(buf.findById(id - 20)!.text, /^#11 /);
+  });
+
+  test('the row cache evicts by rows as well as by lines', () => {
+    const c = counting();
+    const buf = new PaneBuffer({ capacity: 1_000, width: 4, format: c.format, cacheRows: 12 });
+    for (let i = 0; i < 100; i++) buf.append({ id: i, kind: 'message', time: DAY1, text: 'aaaa bbbb cccc' }); // 3 rows each
+    buf.visibleRows(20);
+    assert.ok(buf.cacheSize.rows <= 12, `${buf.cacheSize.rows}`);
+    buf.scrollToTop();
+    buf.visibleRows(20);
+    assert.ok(buf.cacheSize.rows <= 12, `${buf.cacheSize.rows}`);
+  });
+
+  test('setFoldRows re-formats on the next render; foldedLine finds the newest folded line on screen, else any', () => {
+    const buf = new PaneBuffer({ capacity: 100, width: 40, foldRows: 4, format: (line, width, maxRows) => formatFolded(line, width, fmt, maxRows) });
+    buf.append({ id: 1, kind: 'message', time: DAY1, nick: 'a', text: 'x\n'.repeat(50) });
+    buf.append({ id: 2, kind: 'message', time: DAY1, nick: 'a', text: 'y\n'.repeat(50) });
+    for (let i = 3; i < 30; i++) buf.append({ id: i, kind: 'message', time: DAY1, nick: 'a', text: 'short' });
+    buf.visibleRows(5);
+    assert.equal(buf.foldedLine()?.id, 2, 'none on screen: the newest folded line');
+    buf.scrollToTop();
+    buf.visibleRows(5);
+    assert.equal(buf.foldedLine()?.id, 2);
+    buf.setFoldRows(200);
+    assert.equal(buf.foldedLine(), undefined);
+    assert.throws(() => buf.setFoldRows(1), TypeError);
   });
 });
