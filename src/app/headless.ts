@@ -11,7 +11,9 @@
  *     backlog, and stdin is paused while the backlog is long, so
  *     `cat big.txt | fernchat chat --headless` sends every line
  *  3. each received message → one stdout line (headless-format.ts); status
- *     and errors → stderr; --json → system events on stdout too
+ *     and errors → stderr; --json → system events on stdout too. The
+ *     stdout lines of one event-loop turn go out in one write (a pipe
+ *     write is a system call, and costs more than the message itself)
  *  4. end of input: a rotation still running finishes or fails (bounded by
  *     ROTATION_TIMEOUT_MS), then, reliable wire, wait until every message
  *     sent is acknowledged (bounded by --linger); exit 0 only if all were
@@ -27,6 +29,9 @@ import { formatAddress } from '../address/address.js';
 import { BindError } from '../net/udp.js';
 import { PeerLookupError } from '../address/resolve.js';
 import { openSession, type ChatSession, type SessionDeps } from './session.js';
+
+/** Buffered stdout text is written at once past this many characters, without waiting for the end of the turn. */
+const OUT_BATCH_MAX_CHARS = 64 * 1024;
 
 export interface HeadlessIo {
   stdin: NodeJS.ReadableStream;
@@ -50,7 +55,24 @@ export async function runHeadless(
   io: HeadlessIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
   deps: SessionDeps = {},
 ): Promise<number> {
-  const out = (line: string): void => void io.stdout.write(`${line}\n`);
+  let outText = '';
+  let outScheduled = false;
+  const flushOut = (): void => {
+    outScheduled = false;
+    if (outText === '') return;
+    const text = outText;
+    outText = '';
+    io.stdout.write(text);
+  };
+  // Written once the turn's datagrams are all handled (setImmediate runs after the I/O phase), in order.
+  const out = (line: string): void => {
+    outText += `${line}\n`;
+    if (outText.length >= OUT_BATCH_MAX_CHARS) flushOut();
+    else if (!outScheduled) {
+      outScheduled = true;
+      setImmediate(flushOut);
+    }
+  };
   const err = (line: string): void => void io.stderr.write(`${line}\n`);
   // Signals first: one arriving while we start up must still end in a clean close.
   let signalled = false;
@@ -193,6 +215,7 @@ export async function runHeadless(
   sent += unsent;
   const undelivered = transport.pendingCount() + failed + unsent;
   for (const off of offs) off();
+  flushOut();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   await session.close();
