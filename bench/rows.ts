@@ -88,23 +88,6 @@ export const ROW_SPECS: readonly RowSpec[] = [
     anchorName: 'Python seed-style pair',
     goal: ratioGoal('>=', 1),
   },
-  {
-    id: 'giant-rss',
-    figure: 9,
-    what: 'UI RSS after six ~3.9 MB tab-heavy messages',
-    unit: 'MB',
-    anchorName: 'RSS before any socket',
-    goal: valueGoal('<=', 300, '< 300 MB'),
-  },
-  { id: 'giant-typed', figure: 9, what: 'A line typed right after them reaches the peer', unit: 'ms', anchorName: '—', goal: valueGoal('<=', 100, '≤ 100 ms') },
-  {
-    id: 'draft-key',
-    figure: 9,
-    what: 'Keystroke with a 1 MiB draft (cursor mid-draft)',
-    unit: 'ms',
-    anchorName: 'cursor at the end',
-    goal: valueGoal('<=', 10, '≤ 10 ms'),
-  },
 ];
 
 /** The row ids of one figure, in table order. */
