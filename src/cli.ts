@@ -44,9 +44,22 @@ function helpHint(args: string[]): string {
   return ['fernchat', ...words, '--help'].join(' ');
 }
 
+/**
+ * yargs names an unknown dashed flag twice, as typed and camel-cased
+ * ("Unknown arguments: bogus-flag, bogusFlag"): once, as typed, is enough.
+ */
+function nameUnknownOnce(msg: string): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (m?.[1] === undefined) return msg;
+  const names = m[1].split(', ');
+  const camelCased = new Set(names.filter((n) => n.includes('-')).map((n) => n.replace(/-+([^-])/g, (_, c: string) => c.toUpperCase())));
+  const kept = names.filter((n) => !camelCased.has(n));
+  return `Unknown argument${kept.length === 1 ? '' : 's'}: ${kept.join(', ')}`;
+}
+
 /** yargs' own texts, where a plainer one helps. */
 function usageMessage(msg: string): string {
-  const one = msg.replace(/\s*\n\s*/g, ' ');
+  const one = nameUnknownOnce(msg.replace(/\s*\n\s*/g, ' '));
   if (/^Not enough non-option arguments/.test(one)) return 'missing argument';
   // yargs quotes what it did not understand; a key or invite code pasted without its flag must not end up in scrollback or logs.
   const masked = one.replace(SECRET_LOOKING, `<${HIDDEN_SECRET}>`);

@@ -11,7 +11,12 @@ export const keygenCommand = defineCommand({
   command: 'keygen',
   describe: 'print a new random key (share it with your peer over a safe channel)',
   builder: (y) =>
-    y.example('$0 keygen', 'print a new key').example('$0 profile add bob --peer 10.0.0.2:7755 --key "$($0 keygen)"', 'make a profile with a fresh key'),
+    // A new key reads no profile: the profile flags do nothing here.
+    y
+      .hide('profile')
+      .hide('config-dir')
+      .example('$0 keygen', 'print a new key')
+      .example('$0 profile add bob --peer 10.0.0.2:7755 --key "$($0 keygen)"', 'make a profile with a fresh key'),
   handler: () => {
     out(generateKey());
   },

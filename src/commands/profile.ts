@@ -39,7 +39,8 @@ const nameArg = <T>(y: Argv<T>, describe: string) => requiredPositional(y, 'name
 const list = defineCommand({
   command: 'list',
   describe: 'list the profiles (* marks the default)',
-  builder: (y) => y.example('$0 profile list', 'names, peers and the default'),
+  // The list is every profile: --profile does nothing here.
+  builder: (y) => y.hide('profile').example('$0 profile list', 'names, peers and the default'),
   handler: async (a) => {
     const [{ profileNames }, { formatProfileList }] = await Promise.all([profileOps(), profileView()]);
     const cfg = (await openStore(a)).read();

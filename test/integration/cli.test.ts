@@ -319,6 +319,34 @@ describe('command line', () => {
     }
   });
 
+  it('an unknown dashed flag is named once, as typed', () => {
+    assertUsageFailure(box.run(['keygen', '--bogus-flag']), /: Unknown argument: bogus-flag \(see fernchat keygen --help\)$/);
+    const r = box.run(['keygen', '--bogus-flag', '--other-one', '-x']);
+    assertUsageFailure(r, /: Unknown arguments: bogus-flag, other-one, x \(see fernchat keygen --help\)$/);
+    assert.doesNotMatch(r.stderr, /bogusFlag|otherOne/);
+  });
+
+  it('--help lists only the options that do something there', () => {
+    const keygen = ok(box.run(['keygen', '--help'])).stdout;
+    assert.doesNotMatch(keygen, /--profile|--config-dir/, 'keygen reads no profile');
+    assert.match(keygen, /--debug/);
+    const list = ok(box.run(['profile', 'list', '--help'])).stdout;
+    assert.doesNotMatch(list, /--profile/, 'profile list lists every profile');
+    assert.match(list, /--config-dir/);
+    // Still there where they count.
+    assert.match(ok(box.run(['profile', 'show', '--help'])).stdout, /--profile/);
+  });
+
+  it('--key is described for what it does in profile add and in profile set', () => {
+    const helpLine = (args: string[]): string =>
+      ok(box.run([...args, '--help']))
+        .stdout.split('\n')
+        .find((l) => l.includes('--key')) ?? '';
+    assert.match(helpLine(['profile', 'add']), /generated/);
+    assert.doesNotMatch(helpLine(['profile', 'set']), /generated/);
+    assert.match(helpLine(['profile', 'set']), /Fernet key/);
+  });
+
   it('--version prints the package version', () => {
     assert.equal(ok(box.run(['--version'])).stdout.trim(), PACKAGE_VERSION);
   });
