@@ -26,12 +26,16 @@ export const KEY_BINDINGS: ReadonlyArray<readonly [keys: string, what: string]> 
   ['Tab', 'complete a /command'],
   ['PgUp, PgDn', 'scroll the chat by a page'],
   ['Ctrl-Home, Ctrl-End', 'top / bottom of the chat (always)'],
+  [
+    'Ctrl-O',
+    'read a folded message whole (one longer than a screenful shows "… N more lines"): the newest on screen opens in a pager; PgUp, PgDn, Ctrl-Home, Ctrl-End move; Esc or Ctrl-O closes',
+  ],
   ['Ctrl-K', 'rotate the key (both sides switch; the status bar shows the new fingerprint)'],
   ['F1', 'this help'],
   ['F2', 'link panel: RTT, loss, datagrams, key age'],
   ['Ctrl-L', 'redraw the screen'],
   ['Ctrl-C; Ctrl-D on an empty input', 'quit'],
-  ['Esc', 'close this help / the link panel; cancel a paste confirmation'],
+  ['Esc', 'close this help / the link panel / the pager; cancel a paste confirmation'],
 ];
 
 /** The overlay's text for `width` columns: plain rows, descriptions wrapped under themselves. */
