@@ -230,7 +230,7 @@ export class PaneBuffer {
         const next = this.forward(p, 1);
         if (samePos(next, p)) break;
         p = next;
-        out.push(this.rowsOf(p.seq)[p.row]!);
+        out.push(this.rowsOf(p.seq)[p.row]!); // forward() returns a row its line has
       }
       this.anchor = p;
       this.shown = { first: this.shown.first, last: p.seq };
@@ -293,7 +293,7 @@ export class PaneBuffer {
       c = Array.isArray(f) ? { rows: f, folded: false } : f;
       if (c.rows.length === 0) c = { rows: [''], folded: c.folded };
       while (this.bySeq.size > 0 && (this.bySeq.size >= this.cacheLines || this.cachedRows + c.rows.length > this.cacheRows)) {
-        this.uncache(this.bySeq.keys().next().value!);
+        this.uncache(this.bySeq.keys().next().value!); // size > 0: there is a first key
       }
       this.bySeq.set(seq, c);
       this.cachedRows += c.rows.length;
