@@ -18,7 +18,7 @@ import fc from 'fast-check';
 import { Bus, type PersistedKeys } from '../../src/bus.js';
 import { ManualClock } from '../../src/clock.js';
 import { encodeKey, fingerprint } from '../../src/crypto/keys.js';
-import type { Keyring, PendingKey } from '../../src/net/keyring.js';
+import type { PendingKey } from '../../src/net/keyring.js';
 import { MemoryNetwork } from '../../src/net/memory.js';
 import type { DatagramPort } from '../../src/net/port.js';
 import { Transport } from '../../src/net/transport.js';
@@ -82,7 +82,6 @@ class World {
       autoTick: false,
       byeLingerMs: 0,
     });
-    restoreIfIgnored(transport, n.profile.pending);
     const node = n as Node;
     Object.assign(node, { bus, port, transport, alive: true, received: [], shown: [], persists: 0 });
     bus.on('key:persist', (e: PersistedKeys) => {
@@ -167,24 +166,6 @@ class World {
   async until(cond: () => boolean, ms: number): Promise<boolean> {
     for (let t = 0; t < ms && !cond(); t += 250) await this.advance(250);
     return cond();
-  }
-}
-
-/**
- * Stop-gap while the transport shell (link.ts) does not pass
- * TransportOptions.pendingKey to its Keyring: put it there by hand, before
- * start. Does nothing once the transport honours the option (B1's core).
- */
-function restoreIfIgnored(t: Transport, pending: PendingKey | null): void {
-  const kr = (t as unknown as { link?: { keyring?: Keyring } }).link?.keyring;
-  if (pending === null || kr === undefined || kr.pending !== null) return;
-  if (pending.slot === 'next') {
-    kr.setNext(pending.key);
-  } else {
-    // current stays, the pending key goes to previous, unproven: commit shifts current down each time.
-    const current = Buffer.from(kr.currentKey);
-    kr.commit(pending.key);
-    kr.commit(current);
   }
 }
 
