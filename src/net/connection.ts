@@ -1,19 +1,18 @@
 import type { Address } from '../address/address.js';
-import { errorMessage, type LinkState, type LinkStats, type WireMode } from '../bus.js';
+import type { LinkState, LinkStats, WireMode } from '../bus.js';
 import type { Clock } from '../clock.js';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
-import { FernetError } from '../crypto/errors.js';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { fingerprint } from '../crypto/keys.js';
 import { ActionQueue, type ConnAction } from './actions.js';
-import { AuthFailures } from './auth-failures.js';
-import { DatagramError, type DropReason } from './errors.js';
+import type { DropReason } from './errors.js';
 import { FrameReceiver } from './frame-receive.js';
-import { claimsFrame, FrameCodec, FRAME_OFFSET, newSessionId, type SessionId } from './frame.js';
+import { newSessionId, type SessionId } from './frame.js';
 import { Keyring, type KeySlot, type PendingKey } from './keyring.js';
 import { PeerSessions } from './peer-session.js';
 import { PeerState } from './peer-state.js';
 import { RawDedupe } from './raw-dedupe.js';
 import { RawReceiver } from './raw-receive.js';
+import { ReceivePath, type Opened } from './receive-path.js';
 import { RecvWindow } from './reliable-recv.js';
 import { RotationRunner } from './rotation-runner.js';
 import type { RotationState } from './rotation-state.js';
@@ -21,6 +20,8 @@ import { RtoEstimator } from './rto.js';
 import { earlier, LinkSchedule, type LinkView } from './schedule.js';
 import { CHAT_STREAM, SendPath, type StreamId } from './send-path.js';
 import { LinkCounters } from './stats.js';
+
+export type { Opened };
 
 /**
  * One peer's link, without I/O (as quinn-proto's Connection, mosh's
@@ -37,6 +38,7 @@ import { LinkCounters } from './stats.js';
  * Call poll() after every input (a batch of datagrams counts as one).
  *
  *   send-path.ts      the send path: every datagram is made there
+ *   receive-path.ts   the receive path's entry: open, count, dispatch
  *   frame-receive.ts  the receive path of a frame (flow comment there)
  *   raw-receive.ts    the receive path of raw text
  *   trust.ts          what each key slot and frame may change
@@ -44,12 +46,6 @@ import { LinkCounters } from './stats.js';
  *   schedule.ts       every timer policy
  *   rotation-runner.ts  the rotation machine's inputs and actions
  *
- * receive() is the entry of the receive path: oversized → 'oversized';
- * open(): Fernet through the keyring (current, next, previous): bad token →
- * 'unauthenticated', expired / from the future → 'replayed'; a plaintext
- * starting with the frame magic is a frame (decoded, or 'malformed'), any
- * other is raw text. Nothing thrown leaves it: a DatagramError is a counted
- * drop, anything else a bug, counted as 'malformed' and reported once.
  */
 
 export interface ConnectionOptions {
@@ -71,30 +67,24 @@ export interface ConnectionOptions {
   sessionId?: SessionId;
 }
 
-/** A datagram opened by one of the connection's keys, or why none could. */
-export type Opened = { ok: true; plaintext: Buffer; slot: KeySlot } | { ok: false; reason: DropReason };
-
 export class Connection {
   readonly sessionId: SessionId;
   private readonly wire: WireMode;
   private nowMs: number;
   /** The keyring and the rotation read time through this: the time of the input being handled. */
   private readonly clock: Clock = { now: () => this.nowMs };
-  private readonly decryptOpts: { ttlS: number; clockSkewS: number };
   private readonly keyring: Keyring;
   private readonly sessions: PeerSessions;
   private readonly recv = new RecvWindow();
   private readonly rto = new RtoEstimator();
   private readonly counters = new LinkCounters();
-  private readonly codec = new FrameCodec();
   private readonly out = new ActionQueue();
   private readonly peer: PeerState;
   private readonly sender: SendPath;
   private readonly rotation: RotationRunner;
   private readonly frames: FrameReceiver;
-  private readonly raw: RawReceiver;
+  private readonly inbound: ReceivePath;
   private readonly schedule = new LinkSchedule();
-  private readonly authFailures = new AuthFailures();
   private nick: string;
   private started = false;
   /** close() has begun: nothing new is taken in; a frame to us means the peer heard our bye. */
@@ -109,7 +99,6 @@ export class Connection {
     this.nick = o.nick;
     const ttlS = o.tokenTtlS ?? DEFAULT_TOKEN_TTL_S;
     const clockSkewS = o.clockSkewS ?? DEFAULT_CLOCK_SKEW_S;
-    this.decryptOpts = { ttlS, clockSkewS };
     const retainMs = (ttlS + clockSkewS) * 1000;
     this.sessions = new PeerSessions(retainMs);
     this.keyring = new Keyring(o.key, this.clock, o.pendingKey ?? null);
@@ -132,8 +121,9 @@ export class Connection {
       out,
     ));
     const rotation = (this.rotation = new RotationRunner({ clock: this.clock, keyring, sessionId, wire, sessions, peer, sender, out }));
-    this.frames = new FrameReceiver({ sessionId, keyring, sessions, recv, rto, peer, sender, rotation, counters, out });
-    this.raw = new RawReceiver({ wire, startedS: Math.floor(o.now / 1000), retainMs, sent: rawSent, peer, sender, counters, out });
+    const frames = (this.frames = new FrameReceiver({ sessionId, keyring, sessions, recv, rto, peer, sender, rotation, counters, out }));
+    const raw = new RawReceiver({ wire, startedS: Math.floor(o.now / 1000), retainMs, sent: rawSent, peer, sender, counters, out });
+    this.inbound = new ReceivePath({ wire, keyring, decrypt: { ttlS, clockSkewS }, peer, frames, raw, counters, out });
   }
 
   // ------------------------------------------------------------ getters
@@ -264,68 +254,33 @@ export class Connection {
 
   // ------------------------------------------------------------ network and clock
 
-  /** A datagram from `from` routed to this connection: counted, checked, never thrown out of. */
+  /** A datagram from `from` routed to this connection: counted, checked, never thrown out of (receive-path.ts). */
   receive(datagram: Buffer, from: Address, now: number): void {
-    this.counters.datagramsIn += 1;
-    if (datagram.length > MAX_ACCEPTED_DATAGRAM_BYTES) return this.counters.drop('oversized');
-    const opened = this.open(datagram, now);
-    if (!opened.ok) return this.dropUnopened(opened.reason, from, now);
-    this.receiveOpened(datagram, opened.plaintext, opened.slot, from, now);
-  }
-
-  /** A datagram none of our keys opened; from the peer's address, repeatedly, it is the one hint of a key mismatch (auth-failures.ts). */
-  private dropUnopened(reason: DropReason, from: Address, now: number): void {
-    this.counters.drop(reason);
-    if (reason !== 'unauthenticated') return;
-    const warning = this.authFailures.failed(from, this.peer.address, now);
-    if (warning !== null) this.out.fact('error', { severity: 'warning', message: warning });
+    this.at(now);
+    this.inbound.receive(datagram, from, now, this.closing);
   }
 
   /** Try this connection's keys on a datagram (the endpoint routes with it). Counts nothing. */
   open(datagram: Buffer, now: number): Opened {
     this.at(now);
-    try {
-      const { plaintext, slot } = this.keyring.decrypt(datagram, this.decryptOpts);
-      return { ok: true, plaintext, slot };
-    } catch (err) {
-      const stale = err instanceof FernetError && (err.code === 'expired' || err.code === 'from-future');
-      return { ok: false, reason: stale ? 'replayed' : 'unauthenticated' };
-    }
+    return this.inbound.open(datagram);
   }
 
-  /** The session id a plaintext claims as its sender, or null (raw text, too short): for routing only. */
+  /** The session id a plaintext claims as its sender, or null: for routing only. */
   static senderOf(plaintext: Buffer): SessionId | null {
-    if (!claimsFrame(plaintext) || plaintext.length < FRAME_OFFSET.receiver) return null;
-    return plaintext.toString('hex', FRAME_OFFSET.sender, FRAME_OFFSET.receiver);
+    return ReceivePath.senderOf(plaintext);
   }
 
   /** The rest of receive() for a datagram open() opened; the caller counted it in (noteDatagram). */
   receiveOpened(datagram: Buffer, plaintext: Buffer, slot: KeySlot, from: Address, now: number): void {
     this.at(now);
-    this.authFailures.authenticated(from, this.peer.address);
-    try {
-      // 0xFC never starts UTF-8 text, so whatever starts with it is a frame or garbage, never a message.
-      if (!claimsFrame(plaintext)) return this.raw.receive(datagram, plaintext, slot, from, now, this.closing);
-      if (this.wire === 'raw') {
-        return this.peer.warnOnce(
-          'peer-reliable',
-          'warning',
-          'the peer runs --wire reliable: it shows what you send, but its own messages wait for a reliable handshake; run both sides with the same --wire',
-        );
-      }
-      this.frames.receive(this.codec.decode(plaintext), slot, from, now, this.closing);
-    } catch (err) {
-      if (err instanceof DatagramError) return this.counters.drop(err.reason);
-      // A bug, not the peer's fault: count it, say it once, keep going (garbage must never stop the link).
-      this.counters.drop('malformed');
-      this.peer.warnOnce(`internal:${errorMessage(err)}`, 'warning', `internal error on a received datagram: ${errorMessage(err)}`);
-    }
+    this.inbound.receiveOpened(datagram, plaintext, slot, from, now, this.closing);
   }
 
-  /** A datagram for this connection was counted in (`drop` null: then receiveOpened follows), or dropped before it was opened (the endpoint's checks). */
+  /** A datagram for this connection was counted in (`drop` null: receiveOpened follows), or dropped before it was opened (the endpoint's checks). */
   noteDatagram(drop: DropReason | null, from: Address, now: number): void {
-    this.counters.datagramsIn += 1;
-    if (drop !== null) this.dropUnopened(drop, from, now);
+    this.at(now);
+    this.inbound.note(drop, from, now);
   }
 
   /** Everything due at `now`: offline detection, probes, keepalives, retransmits, the delayed ack, rotation, stats. */

@@ -1,10 +1,41 @@
-import { FRAME_VERSION, MAX_DATAGRAM_BYTES, MAX_NICK_BYTES, MAX_SACK_RANGES } from '../constants.js';
-import { maxFernetPlaintext } from '../crypto/format.js';
-import { ROTATION_PUBLIC_KEY_BYTES } from '../crypto/rotation-kdf.js';
+import { FRAME_VERSION, MAX_NICK_BYTES, MAX_SACK_RANGES } from '../constants.js';
 import { FrameError } from './errors.js';
-import { isSessionId, NO_SESSION, SESSION_ID_BYTES, SessionIdSlot, type SessionId } from './session-id.js';
+import {
+  DATA_FIELDS,
+  FIXED_HEAD,
+  FRAME_MAGIC,
+  FRAME_MAGIC_1,
+  FRAME_OFFSET,
+  frameOverhead,
+  isRotationFrame,
+  MAX_FRAME_PLAINTEXT,
+  PACKET_BYTES,
+  PACKET_MAX,
+  ROTATION_ID_BYTES,
+  ROTATION_PUB_BYTES,
+  SACK_RANGE_BYTES,
+  TYPE_CODES,
+  TYPES_BY_CODE,
+  type FrameType,
+} from './frame-layout.js';
+import { isSessionId, NO_SESSION, SessionIdSlot, type SessionId } from './session-id.js';
 
 export { NO_SESSION, newSessionId, type SessionId } from './session-id.js';
+export {
+  claimsFrame,
+  FRAME_MAGIC,
+  FRAME_OFFSET,
+  frameOverhead,
+  isFrame,
+  isRotationFrame,
+  MAX_DATA_PAYLOAD,
+  MAX_FRAME_PLAINTEXT,
+  ROTATION_FRAME_TYPES,
+  ROTATION_ID_BYTES,
+  ROTATION_PUB_BYTES,
+  type FrameType,
+  type RotationFrameType,
+} from './frame-layout.js';
 
 /**
  * The v1 frame codec: the binary plaintext of a reliable-mode Fernet token,
@@ -15,14 +46,12 @@ export { NO_SESSION, newSessionId, type SessionId } from './session-id.js';
  * authenticated but is not a frame we understand: drop and count it).
  * Both sides apply the same checks, so whatever encodes also decodes.
  *
- * This file owns the wire facts of a frame: the magic, the field offsets,
- * the type codes and the one list of rotation frame types. A FrameCodec
+ * The wire facts (magic, offsets, sizes, type codes, the rotation frame
+ * types) are frame-layout.ts's, re-exported here. A FrameCodec
  * instance remembers the session ids of the last frame it encoded and
  * decoded (session-id.ts says why); each connection holds its own, and the
  * free functions encodeFrame / decodeFrame use a fresh one per call.
  */
-
-export type FrameType = 'hello' | 'data' | 'ack' | 'ping' | 'pong' | 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort' | 'bye';
 
 export interface Frame {
   type: FrameType;
@@ -49,91 +78,11 @@ export interface Frame {
   payload: Buffer;
 }
 
-/** First byte of every frame: never the first byte of UTF-8 text, so raw text is never taken for a frame. */
-export const FRAME_MAGIC = 0xfc;
-/** Second magic byte. */
-const FRAME_MAGIC_1 = 0x01;
-
-/** Where each fixed header field starts (PROTOCOL.md "Frame layout"). */
-export const FRAME_OFFSET = {
-  magic: 0,
-  version: 2,
-  type: 3,
-  sender: 4,
-  receiver: 4 + SESSION_ID_BYTES,
-  packet: 4 + 2 * SESSION_ID_BYTES,
-  ts: 26,
-  echoTs: 30,
-  echoDelay: 34,
-  ack: 36,
-  sackCount: 40,
-  sack: 41,
-} as const;
-/** Packet number width, in bytes. */
-const PACKET_BYTES = 6;
-/** Bytes before the sack ranges (magic … sack count). */
-const FIXED_HEAD = FRAME_OFFSET.sack;
-/** seq u32 + frag index u16 + frag count u16, after the sack ranges. */
-const DATA_FIELDS = 8;
-const SACK_RANGE_BYTES = 8;
 const U16_MAX = 0xffff;
 const U32_MAX = 0xffff_ffff;
-const PACKET_MAX = 2 ** (8 * PACKET_BYTES) - 1;
-/** Rotation id on the wire, in bytes. */
-export const ROTATION_ID_BYTES = 8;
-/** X25519 public key on the wire, in bytes (crypto/rotation-kdf.ts owns the fact). */
-export const ROTATION_PUB_BYTES = ROTATION_PUBLIC_KEY_BYTES;
-
-/** The rotation frames, the one list of them (receive path, trust table and rotation machine use it). */
-export const ROTATION_FRAME_TYPES = ['rot-offer', 'rot-accept', 'rot-confirm', 'rot-confirm-ack', 'rot-abort'] as const;
-export type RotationFrameType = (typeof ROTATION_FRAME_TYPES)[number];
-const ROTATION_SET: ReadonlySet<FrameType> = new Set<FrameType>(ROTATION_FRAME_TYPES);
-
-export function isRotationFrame(type: FrameType): type is RotationFrameType {
-  return ROTATION_SET.has(type);
-}
-
-const TYPE_CODES: Record<FrameType, number> = {
-  hello: 1,
-  data: 2,
-  ack: 3,
-  ping: 4,
-  pong: 5,
-  'rot-offer': 6,
-  'rot-accept': 7,
-  'rot-confirm': 8,
-  'rot-confirm-ack': 9,
-  'rot-abort': 10,
-  bye: 11,
-};
-const TYPES_BY_CODE = new Map<number, FrameType>((Object.entries(TYPE_CODES) as Array<[FrameType, number]>).map(([t, c]) => [c, t]));
 
 function isUint(v: number, max: number): boolean {
   return Number.isInteger(v) && v >= 0 && v <= max;
-}
-
-/** Header bytes of a frame carrying `sackCount` sack ranges (every frame has the seq/frag fields). */
-export function frameOverhead(sackCount: number): number {
-  if (!Number.isInteger(sackCount) || sackCount < 0 || sackCount > MAX_SACK_RANGES) {
-    throw new TypeError(`frameOverhead: sackCount must be an integer 0..${MAX_SACK_RANGES}, got ${sackCount}`);
-  }
-  return FIXED_HEAD + SACK_RANGE_BYTES * sackCount + DATA_FIELDS;
-}
-
-/** Largest frame plaintext whose token fits in MAX_DATAGRAM_BYTES (831 for 1200). */
-export const MAX_FRAME_PLAINTEXT = maxFernetPlaintext(MAX_DATAGRAM_BYTES);
-
-/** Data payload that always fits, whatever the sack count: the fragment size for the fragmenter. */
-export const MAX_DATA_PAYLOAD = MAX_FRAME_PLAINTEXT - frameOverhead(MAX_SACK_RANGES);
-
-/** Cheap test: the magic and a version byte are there. Raw UTF-8 text never starts with 0xFC. */
-export function isFrame(buf: Buffer): boolean {
-  return buf.length >= 3 && buf[0] === FRAME_MAGIC && buf[1] === FRAME_MAGIC_1;
-}
-
-/** The plaintext claims to be a frame (first byte): it is decoded as one or dropped as malformed, never shown as text. */
-export function claimsFrame(plain: Buffer): boolean {
-  return plain.length > 0 && plain[0] === FRAME_MAGIC;
 }
 
 /** Null when the payload fits the type, else what is wrong. */

@@ -1,4 +1,5 @@
 import { REPLAY_WINDOW_SIZE } from '../constants.js';
+import { PACKET_MAX } from './frame-layout.js';
 
 /**
  * Sliding-window replay filter over packet numbers: wireguard-go's
@@ -19,8 +20,8 @@ import { REPLAY_WINDOW_SIZE } from '../constants.js';
  */
 
 const WORD_BITS = 32;
-/** Highest packet number; 0 is never sent (packets start at 1). */
-export const REPLAY_COUNTER_MAX = 2 ** 48 - 1;
+/** Highest packet number (the frame's 48-bit field); 0 is never sent (packets start at 1). */
+export const REPLAY_COUNTER_MAX = PACKET_MAX;
 
 export class ReplayWindow {
   private readonly windowSize: number;
