@@ -214,8 +214,7 @@ export async function run(ctx: FigureContext): Promise<void> {
   const plan = ctx.quick ? QUICK : FULL;
   const input = lines(plan.count);
   let why: string | null = pythonInfo() === null ? PYTHON_SKIP : null;
-  const oursBudget = new Deadline(ctx.budgetMs * 0.55);
-  const pyBudget = new Deadline(ctx.budgetMs * 0.35);
+  const total = new Deadline(ctx.budgetMs * 0.9);
   const ours: PipeResult[] = [];
   const py: PipeResult[] = [];
   const wrong: string[] = [];
@@ -223,7 +222,9 @@ export async function run(ctx: FigureContext): Promise<void> {
   const profile = process.env.FERNCHAT_BENCH_CPU_PROF === '1';
   try {
     for (let rep = 0; rep < plan.reps; rep++) {
-      const r = await fernchat(input, plan.count, oursBudget.sub(oursBudget.remaining() / (plan.reps - rep)), configDir, profile);
+      // Each repetition gets its share of what is left, and within it fernchat 60 %, Python the rest (one clock for both).
+      const slot = total.sub(total.remaining() / (plan.reps - rep));
+      const r = await fernchat(input, plan.count, slot.sub(slot.remaining() * 0.6), configDir, profile);
       ours.push(r);
       if (r.stopped === null && !r.last.endsWith(` ${messageText(plan.count - 1, BYTES)}`)) wrong.push(`run ${rep + 1}: the last line read was "${r.last}"`);
       ctx.log(
@@ -231,7 +232,7 @@ export async function run(ctx: FigureContext): Promise<void> {
       );
       if (why !== null) continue;
       try {
-        const p = await python(input, plan.count, pyBudget.sub(pyBudget.remaining() / (plan.reps - rep)));
+        const p = await python(input, plan.count, slot);
         if (p.lines < 2) throw new Error(`its receiver printed ${p.lines} lines`);
         py.push(p);
         ctx.log(
