@@ -13,11 +13,22 @@
  * a pending `shift` from index `shiftFrom` on, applied when read. A later
  * edit elsewhere settles the rows between the two edits (typing in one place
  * settles nothing). `work` counts rows wrapped and settled, for tests.
+ *
+ * The re-wrap reads a window of the text from its first row on (the text
+ * may be a DraftText, whose whole is never joined for an edit). A row is
+ * only taken when the window reaches far enough past it for wrapping to have
+ * decided its end (a row's width plus the look-ahead of the next unit);
+ * otherwise the window doubles and the re-wrap starts over.
  */
 import { TEXT_START, wrapRows, type WrapPos, type WrapRow } from '../text/wrap.js';
+import type { TextLike } from './draft-text.js';
 
 /** Rows wrapped per step while looking for the old rows again. */
 const STEP_ROWS = 32;
+/** First window read for a re-wrap, in code units past the edit. */
+const WINDOW_CHARS = 4_096;
+/** Code units per column assumed for the look-ahead margin (a cluster of up to this many units). */
+const UNITS_PER_COLUMN = 16;
 
 export class DraftRows {
   private rows: WrapRow[];
@@ -27,10 +38,10 @@ export class DraftRows {
   work = 0;
 
   constructor(
-    private text: string,
+    text: TextLike,
     readonly width: number,
   ) {
-    this.rows = wrapRows(text, width, TEXT_START, Number.POSITIVE_INFINITY).rows;
+    this.rows = wrapRows(text.slice(0, text.length), width, TEXT_START, Number.POSITIVE_INFINITY).rows;
     this.shiftFrom = this.rows.length;
     this.work += this.rows.length;
   }
@@ -59,37 +70,64 @@ export class DraftRows {
   }
 
   /** `text` is the new text: the old one with [from, to) replaced by `inserted` code units. */
-  edit(text: string, from: number, to: number, inserted: number): void {
+  edit(text: TextLike, from: number, to: number, inserted: number): void {
     const delta = inserted - (to - from);
     const r0 = Math.max(0, this.rowAt(from) - 2);
     const editEnd = from + inserted;
-    // Old rows, in old offsets, from r0 on; find the first that starts at or after `to`.
+    const start = this.rowFromPos(r0);
+    const margin = (this.width + 2) * 2 * UNITS_PER_COLUMN;
+    for (let win = WINDOW_CHARS; ; win *= 2) {
+      const base = start.offset;
+      const end = Math.min(text.length, editEnd + win + margin);
+      const truncated = end < text.length;
+      const window = text.slice(base, end);
+      // Rows ending past this are not final yet (window coordinates).
+      const safe = truncated ? window.length - margin : Number.POSITIVE_INFINITY;
+      const r = this.rewrap(window, base, { offset: 0, at: start.at }, safe, to, editEnd, delta, r0);
+      if (r === null) continue; // ran into the end of the window: a bigger one
+      this.splice(r0, r.resync, r.produced, delta);
+      return;
+    }
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /**
+   * Re-wraps `window` (text from `base` on) until a row lines up with an
+   * old one. Null when it needed text past `safe` first.
+   */
+  private rewrap(
+    window: string,
+    base: number,
+    from0: WrapPos,
+    safe: number,
+    to: number,
+    editEnd: number,
+    delta: number,
+    r0: number,
+  ): { produced: WrapRow[]; resync: number } | null {
     let j = r0;
     const produced: WrapRow[] = [];
-    let pos: WrapPos | null = this.rowFromPos(r0);
-    let resync = -1;
-    this.text = text;
-    outer: while (pos !== null) {
-      const r = wrapRows(text, this.width, pos, STEP_ROWS);
+    let pos: WrapPos | null = from0;
+    while (pos !== null) {
+      const r = wrapRows(window, this.width, pos, STEP_ROWS);
       this.work += r.rows.length;
-      for (const row of r.rows) {
+      for (const w of r.rows) {
+        if (w.end > safe) return null;
+        const row = base === 0 ? w : moved(w, base);
         if (row.from.offset >= editEnd) {
           const old = row.from.offset - delta;
           while (j < this.rows.length && this.fromOffset(j) < old) j++;
-          if (j < this.rows.length && this.fromOffset(j) === old && this.rows[j]!.from.at === row.from.at && old >= to) {
-            resync = j;
-            break outer;
-          }
+          if (j < this.rows.length && this.fromOffset(j) === old && this.rows[j]!.from.at === row.from.at && old >= to) return { produced, resync: j };
         }
         produced.push(row);
       }
       pos = r.next;
+      if (pos !== null && pos.offset > safe) return null;
     }
-    if (resync === -1) resync = this.rows.length;
-    this.splice(r0, resync, produced, delta);
+    if (Number.isFinite(safe)) return null;
+    return { produced, resync: this.rows.length };
   }
-
-  // ------------------------------------------------------------ internals
 
   private fromOffset(k: number): number {
     const r = this.rows[k]!;

@@ -21,6 +21,7 @@ import { InputHistory } from './input-history.js';
 import { sanitizeText } from '../text/sanitize.js';
 import { graphemeAt, segmentsOf, stringWidth } from '../text/width.js';
 import { DraftRows } from './draft-rows.js';
+import { DraftText } from './draft-text.js';
 
 export interface InputModelOptions {
   /** History entries kept (default INPUT_HISTORY_MAX). */
@@ -39,10 +40,13 @@ export interface InputLayout {
   totalRows: number;
 }
 
-const isSpace = (ch: string | undefined): boolean => ch !== undefined && /\s/.test(ch);
+const isSpace = (ch: string): boolean => ch !== '' && /\s/.test(ch);
+/** Code units read on either side of the cursor to find the grapheme cluster it is in. */
+const GRAPHEME_WINDOW = 64;
 
 export class InputModel {
-  private value = '';
+  /** The text, as pieces (draft-text.ts): an edit rebuilds a small piece, not a 1 MiB string. */
+  private value = new DraftText();
   private pos = 0;
   private readonly commands: string[];
   private readonly history: InputHistory;
@@ -56,7 +60,7 @@ export class InputModel {
   }
 
   get text(): string {
-    return this.value;
+    return this.value.toString();
   }
   /** Cursor offset in UTF-16 code units, always on a grapheme boundary. */
   get cursor(): number {
@@ -68,7 +72,7 @@ export class InputModel {
 
   /** Replace the whole text (cursor at the end unless given). */
   setText(text: string, cursor?: number): void {
-    this.value = sanitizeText(text);
+    this.value = new DraftText(sanitizeText(text));
     this.draft = null;
     this.pos = this.snap(Math.max(0, Math.min(cursor ?? this.value.length, this.value.length)));
   }
@@ -147,8 +151,8 @@ export class InputModel {
 
   wordRight(): void {
     let i = this.pos;
-    while (i < this.value.length && isSpace(this.value[i])) i++;
-    while (i < this.value.length && !isSpace(this.value[i])) i++;
+    while (i < this.value.length && isSpace(this.value.charAt(i))) i++;
+    while (i < this.value.length && !isSpace(this.value.charAt(i))) i++;
     this.pos = this.snap(i);
   }
 
@@ -177,12 +181,12 @@ export class InputModel {
 
   /** Show the previous history entry; the draft (or an edited entry) is kept for the way back. False at the oldest. */
   historyUp(): boolean {
-    return this.show(this.history.up(this.value));
+    return this.show(this.history.up(this.value.toString()));
   }
 
   /** Show the next entry, and after the newest the draft. False when already on the draft. */
   historyDown(): boolean {
-    return this.show(this.history.down(this.value));
+    return this.show(this.history.down(this.value.toString()));
   }
 
   /**
@@ -191,10 +195,10 @@ export class InputModel {
    * text to history and clears the box.
    */
   submit(): string | null {
-    const out = this.value.replace(/\n+$/, '');
+    const out = this.value.toString().replace(/\n+$/, '');
     if (out.trim() === '') return null;
     this.history.push(out);
-    this.value = '';
+    this.value = new DraftText();
     this.draft = null;
     this.pos = 0;
     return out;
@@ -209,9 +213,12 @@ export class InputModel {
    * Tab never replaces what was typed with a guess. [] otherwise.
    */
   complete(): string[] {
-    const r = completeCommand(this.value, this.pos, this.commands);
-    if (r.text !== this.value) this.draft = null;
-    this.value = r.text;
+    const before = this.value.toString();
+    const r = completeCommand(before, this.pos, this.commands);
+    if (r.text !== before) {
+      this.value = new DraftText(r.text);
+      this.draft = null;
+    }
     this.pos = r.cursor;
     return r.matches;
   }
@@ -274,7 +281,7 @@ export class InputModel {
 
   /** Every edit of the text goes through here, so the wrapped rows follow it. */
   private replace(from: number, to: number, s: string): void {
-    this.value = this.value.slice(0, from) + s + this.value.slice(to);
+    this.value.replace(from, to, s);
     this.draft?.edit(this.value, from, to, s.length);
   }
 
@@ -290,24 +297,34 @@ export class InputModel {
   }
 
   private wordStartBefore(i: number): number {
-    while (i > 0 && isSpace(this.value[i - 1])) i--;
-    while (i > 0 && !isSpace(this.value[i - 1])) i--;
+    while (i > 0 && isSpace(this.value.charAt(i - 1))) i--;
+    while (i > 0 && !isSpace(this.value.charAt(i - 1))) i--;
     return this.snap(i);
   }
 
   private prevBoundary(i: number): number {
-    return i <= 0 ? 0 : graphemeAt(this.value, i - 1).start;
+    return i <= 0 ? 0 : this.grapheme(i - 1).start;
   }
 
   private nextBoundary(i: number): number {
-    return i >= this.value.length ? this.value.length : graphemeAt(this.value, i).end;
+    return i >= this.value.length ? this.value.length : this.grapheme(i).end;
   }
 
   /** `i` if it is a grapheme boundary, else the end of the grapheme it falls in. */
   private snap(i: number): number {
     if (i <= 0 || i >= this.value.length) return i;
-    const g = graphemeAt(this.value, i);
+    const g = this.grapheme(i);
     return g.start === i ? i : g.end;
+  }
+
+  /**
+   * graphemeAt over a window around `i` (a cluster is never longer than the
+   * window in real text), so a step of the cursor reads 64 code units, not the draft.
+   */
+  private grapheme(i: number): { start: number; end: number } {
+    const a = Math.max(0, i - GRAPHEME_WINDOW);
+    const g = graphemeAt(this.value.slice(a, Math.min(this.value.length, i + GRAPHEME_WINDOW)), i - a);
+    return { start: g.start + a, end: g.end + a };
   }
 
   private offsetAtColumn(start: number, end: number, col: number): number {
@@ -322,7 +339,7 @@ export class InputModel {
 
   private show(text: string | null): boolean {
     if (text === null) return false;
-    this.value = text;
+    this.value = new DraftText(text);
     this.draft = null;
     this.pos = text.length;
     return true;

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DraftRows } from '../../src/ui/draft-rows.js';
+import { DraftText } from '../../src/ui/draft-text.js';
 import { TEXT_START, wrapRows } from '../../src/text/wrap.js';
 
 const whole = (text: string, width: number) => wrapRows(text, width, TEXT_START, Number.POSITIVE_INFINITY).rows;
@@ -49,5 +50,27 @@ describe('DraftRows: the input box rows, edit by edit', () => {
     d.edit(t, 10, 10, 1);
     assert.ok(d.work <= rows, `${d.work}`);
     assert.deepEqual(all(d), whole(t, 80));
+  });
+
+  test('long texts: re-wrapping reads a window of the text, and a window too short is grown, never trusted', () => {
+    const long = fc
+      .array(fc.constantFrom('word ', 'a', ' ', '      ', '\n', '漢', 'e\u0301', 'x'.repeat(300), '\n\n'), { minLength: 2_000, maxLength: 4_000 })
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(long, fc.integer({ min: 1, max: 40 }), fc.array(edit, { maxLength: 6 }), (start, width, edits) => {
+        let t = start;
+        const d = new DraftRows(new DraftText(t), width);
+        const doc = new DraftText(t);
+        for (const e of edits) {
+          const from = Math.min((e.at * 97) % (t.length + 1), t.length);
+          const to = Math.min(t.length, from + e.len);
+          t = t.slice(0, from) + e.insert + t.slice(to);
+          doc.replace(from, to, e.insert);
+          d.edit(doc, from, to, e.insert.length);
+          assert.deepEqual(all(d), whole(t, width));
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });
