@@ -160,6 +160,11 @@ export class Connection {
     return this.rotation.state;
   }
 
+  /** The rotation machine's own deadline (retries, timeouts, the old key's expiry), or null: diagnostics and tests. */
+  get rotationDeadline(): number | null {
+    return this.rotation.nextDeadline();
+  }
+
   /** Fingerprint of the current key. */
   fingerprint(): string {
     return this.keyring.fingerprint();
@@ -214,6 +219,12 @@ export class Connection {
   rotate(now: number): void {
     this.at(now);
     this.rotation.start();
+  }
+
+  /** A keepalive now, out of schedule (a hello while the peer's session is unknown): the peer answers, the link proves itself. */
+  probe(now: number): void {
+    this.at(now);
+    this.sender.control(this.sessions.id === null ? 'hello' : 'ping', now);
   }
 
   /** The user pointed the chat at another address (already resolved to an IP). */
