@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { startChaosProxy, type ChaosOptions, type ChaosProxy } from '../../src/testing/chaos-proxy.js';
-import { waitFor } from '../../src/testing/wait.js';
+import { sleep, waitFor } from '../../src/testing/wait.js';
 import type { Address } from '../../src/address/address.js';
 
 interface Peer {
@@ -47,7 +47,7 @@ async function run(px: ChaosProxy, from: Peer, via: Address, to: Peer, n: number
   // Let the proxy read everything before the impairments are switched off.
   const dir = via.port === px.forA.port ? px.stats.aToB : px.stats.bToA;
   const deadline = Date.now() + 5_000;
-  while (dir.received < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  while (dir.received < n && Date.now() < deadline) await sleep(2);
   assert.equal(dir.received, n, 'the proxy read every datagram');
   px.setOptions({ loss: 0, duplicate: 0, reorder: 0, delayMs: 0, jitterMs: 0 });
   const marker = `end${Math.random()}`;
@@ -116,7 +116,7 @@ test('reordering and delay permute but lose nothing', async () => {
   const sent = Array.from({ length: 100 }, (_, i) => `m${i}`);
   for (let i = 0; i < 100; i++) b.socket.send(sent[i] ?? '', px.forB.port, px.forB.host);
   const deadline = Date.now() + 5_000;
-  while (a.got.length < 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  while (a.got.length < 100 && Date.now() < deadline) await sleep(5);
   const got = a.got.map((g) => g.text);
   assert.deepEqual([...got].sort(), [...sent].sort());
   assert.notDeepEqual(got, sent);
@@ -144,7 +144,7 @@ test('close() is idempotent, drops what is still delayed, and rejects bad option
   const px = await proxy(a, b, { ...clean, delayMs: 60_000 });
   a.socket.send('late', px.forA.port, px.forA.host);
   const deadline = Date.now() + 5_000;
-  while (px.stats.aToB.received < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  while (px.stats.aToB.received < 1 && Date.now() < deadline) await sleep(2);
   await px.close();
   await px.close();
   assert.equal(px.stats.aToB.forwarded, 0);
