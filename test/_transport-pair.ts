@@ -68,7 +68,12 @@ export class Lab {
   }
 
   /** A transport bound at `addr`, started unless told otherwise. */
-  peer(name: string, addr: Address, peer: Address | null, o: { wire?: WireMode; key?: Buffer; start?: boolean; port?: DatagramPort } = {}): Peer {
+  peer(
+    name: string,
+    addr: Address,
+    peer: Address | null,
+    o: { wire?: WireMode; key?: Buffer; start?: boolean; port?: DatagramPort; resolve?: (a: Address) => Promise<Address> } = {},
+  ): Peer {
     const bus = new Bus();
     const events = record(bus);
     const port = o.port ?? this.net.port(addr.host, addr.port);
@@ -82,6 +87,7 @@ export class Lab {
       clock: this.clock,
       autoTick: false,
       byeLingerMs: 0,
+      ...(o.resolve ? { resolve: o.resolve } : {}),
     });
     const p: Peer = {
       name,

@@ -356,6 +356,27 @@ test('/peer with a host name: resolved once, then the address is the IP; a name 
   assert.deepEqual(a.transport.peerAddress(), before);
 });
 
+test('/peer with a host name goes through the injected resolver, once; its failure is one warning and changes nothing', async (t) => {
+  const lab = new Lab();
+  t.after(() => lab.closeAll());
+  const asked: string[] = [];
+  const resolve = (p: { host: string; port: number }): Promise<{ host: string; port: number }> => {
+    asked.push(p.host);
+    return p.host === 'chat.example' ? Promise.resolve({ host: '10.0.0.9', port: p.port }) : Promise.reject(new Error(`cannot resolve ${p.host}`));
+  };
+  const a = lab.peer('alice', A, B, { resolve });
+  a.bus.emit('set-peer', { host: 'chat.example', port: 7009 });
+  await lab.settle();
+  assert.deepEqual(a.transport.peerAddress(), { host: '10.0.0.9', port: 7009 });
+  a.bus.emit('set-peer', { host: '10.0.0.8', port: 7008 });
+  await lab.settle();
+  assert.deepEqual(asked, ['chat.example'], 'an IP is not resolved');
+  a.bus.emit('set-peer', { host: 'nowhere.example', port: 7010 });
+  await lab.settle();
+  assert.match(a.events.error.at(-1)?.message ?? '', /cannot resolve nowhere\.example; the peer is unchanged$/);
+  assert.deepEqual(a.transport.peerAddress(), { host: '10.0.0.8', port: 7008 });
+});
+
 async function realTime(cond: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
