@@ -1,0 +1,137 @@
+/**
+ * Issue 12 part 3, end to end: the real binary in a pseudo-terminal receives
+ * six ~3.9 MB tab-heavy messages from a peer (a session in this process, over
+ * loopback UDP). The screen shows each folded ("… N more lines · Ctrl-O reads
+ * it all"), the process stays under 300 MB resident, a line typed right
+ * after reaches the peer, and Ctrl-O shows the whole message in a pager
+ * that PgDn moves and Esc closes.
+ *
+ * The RSS is read from /proc (Linux); elsewhere that check is skipped.
+ * Timings are bounded waits, never assertions.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { newMessageId } from '../../src/bus.js';
+import { openSession, type ChatSession } from '../../src/app/session.js';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_SCROLLBACK_LINES, DEFAULT_TOKEN_TTL_S } from '../../src/constants.js';
+import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
+import { freeUdpPorts } from '../../src/testing/ports.js';
+import { PtySession } from './_pty.js';
+
+const MESSAGES = 6;
+const BYTES = 3_900_000;
+const RSS_GOAL_MB = 300;
+
+/** ~`bytes` of indented, tab-separated text, different for each `n`. */
+function giantText(n: number, bytes: number): string {
+  const parts: string[] = [`#${n} `];
+  let size = parts[0]!.length;
+  for (let i = 0; size < bytes; i++) {
+    const line = `${'\t'.repeat(8 + (i % 56))}row ${i}\t\tvalue\t${i * 7}\n`;
+    parts.push(line);
+    size += line.length;
+  }
+  return parts.join('').slice(0, bytes);
+}
+
+function rssMB(pid: number): number | null {
+  const status = `/proc/${pid}/status`;
+  if (!existsSync(status)) return null;
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(status, 'utf8'));
+  return m ? Number(m[1]) / 1024 : null;
+}
+
+describe('giant messages in the full-screen UI', { timeout: 240_000 }, () => {
+  let ui: PtySession;
+  let peer: ChatSession;
+  const configDir = mkdtempSync(join(tmpdir(), 'fernchat-e2e-giant-'));
+  const key = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 53 + 7) % 256));
+
+  before(async () => {
+    ensureBuilt();
+    const [uiPort, peerPort] = await freeUdpPorts(2);
+    ui = new PtySession(
+      process.execPath,
+      [CLI, 'chat', '--host', '127.0.0.1', '--port', String(uiPort), '--key', `${key.toString('base64url')}=`, '--nick', 'bob'],
+      {
+        cols: 100,
+        rows: 30,
+        env: { FERNCHAT_CONFIG_DIR: configDir, LANG: 'C.UTF-8' },
+        cwd: ROOT,
+      },
+    );
+    peer = await openSession({
+      profileName: null,
+      nick: 'eve',
+      listen: { host: '127.0.0.1', port: peerPort },
+      peer: { host: '127.0.0.1', port: uiPort },
+      key,
+      wire: 'reliable',
+      clockSkewS: DEFAULT_CLOCK_SKEW_S,
+      tokenTtlS: DEFAULT_TOKEN_TTL_S,
+      ui: { scrollback: DEFAULT_SCROLLBACK_LINES, bell: false, title: false, mouse: false, term: null, seconds: false },
+      headless: true,
+      json: false,
+      lingerS: 0,
+      debug: false,
+    });
+    await ui.waitFor('peer online', 20_000);
+  });
+
+  after(async () => {
+    await ui?.dispose();
+    await peer?.close();
+    rmSync(configDir, { recursive: true, force: true });
+  });
+
+  test('six ~3.9 MB messages: folded on screen, RSS under 300 MB, a typed line still goes out', async (t) => {
+    for (let n = 0; n < MESSAGES; n++) {
+      const delivered = new Promise<void>((resolve, reject) => {
+        const offs = [
+          peer.bus.on('message:delivered', () => {
+            for (const off of offs) off();
+            resolve();
+          }),
+          peer.bus.on('message:failed', ({ reason }) => {
+            for (const off of offs) off();
+            reject(new Error(`giant message ${n} failed: ${reason}`));
+          }),
+        ];
+      });
+      peer.bus.emit('send', { id: newMessageId(), text: giantText(n, BYTES) });
+      await delivered;
+      await ui.waitFor(new RegExp(`<eve> #${n} `), 20_000);
+    }
+    const screen = await ui.waitFor(/… [\d,]+ more lines · 3\.9 MB · Ctrl-O reads it all/, 10_000);
+    // Folded: a screenful at most per message, so the last two fit with room for their markers.
+    assert.ok((screen.match(/more lines · 3\.9 MB/g) ?? []).length >= 1, screen);
+
+    const rss = rssMB(ui.pid);
+    t.diagnostic(`UI RSS after ${MESSAGES} × ${BYTES / 1e6} MB: ${rss === null ? 'unknown (no /proc)' : `${rss.toFixed(0)} MB`}`);
+    if (rss !== null) assert.ok(rss < RSS_GOAL_MB, `the UI holds ${rss.toFixed(0)} MB resident after ${MESSAGES} × ${BYTES / 1e6} MB`);
+
+    const got = new Promise<string>((resolve) => {
+      const off = peer.bus.on('message:received', ({ text }) => {
+        off();
+        resolve(text);
+      });
+    });
+    ui.type('typed right after');
+    ui.press('enter');
+    assert.equal(await got, 'typed right after');
+    await ui.waitFor(/<bob> typed right after ✓/, 10_000);
+  });
+
+  test('Ctrl-O opens the newest folded message in a pager; PgDn moves it; Esc closes it', async () => {
+    ui.press('ctrl-o');
+    const first = await ui.waitFor(/eve \d\d:\d\d · rows 1–\d+ of ≥ \d+ · 3\.9 MB/, 10_000);
+    assert.match(first, /#5 /, 'the newest folded message on screen');
+    ui.press('pgdn');
+    await ui.waitFor(/· rows (?!1–)[\d,]+–[\d,]+ of/, 5_000);
+    ui.press('escape');
+    await ui.waitFor((s) => !/· rows [\d,]+–/.test(s) && s.includes('<bob> typed right after'), 5_000);
+  });
+});
