@@ -222,9 +222,10 @@ export async function run(ctx: FigureContext): Promise<void> {
   const profile = process.env.FERNCHAT_BENCH_CPU_PROF === '1';
   try {
     for (let rep = 0; rep < plan.reps; rep++) {
-      // Each repetition gets its share of what is left, and within it fernchat 60 %, Python the rest (one clock for both).
-      const slot = total.sub(total.remaining() / (plan.reps - rep));
-      const r = await fernchat(input, plan.count, slot.sub(slot.remaining() * 0.6), configDir, profile);
+      // Each repetition gets its share of what is left, fernchat 60 % of it and Python 40 %, whatever the
+      // other took (starting and closing the processes is not counted): one clock for both.
+      const slotMs = total.remaining() / (plan.reps - rep);
+      const r = await fernchat(input, plan.count, total.sub(slotMs * 0.6), configDir, profile);
       ours.push(r);
       if (r.stopped === null && !r.last.endsWith(` ${messageText(plan.count - 1, BYTES)}`)) wrong.push(`run ${rep + 1}: the last line read was "${r.last}"`);
       ctx.log(
@@ -232,7 +233,7 @@ export async function run(ctx: FigureContext): Promise<void> {
       );
       if (why !== null) continue;
       try {
-        const p = await python(input, plan.count, slot);
+        const p = await python(input, plan.count, total.sub(slotMs * 0.4));
         if (p.lines < 2) throw new Error(`its receiver printed ${p.lines} lines`);
         py.push(p);
         ctx.log(

@@ -98,9 +98,9 @@ export async function run(ctx: FigureContext): Promise<void> {
       // Each repetition gets its share of what is left (a slow first one cannot eat the others' time), and
       // within it raw dgram a quarter, fernchat the rest: one clock, so neither side's time runs out while
       // the other is measured.
-      const slot = total.sub(total.remaining() / (plan.reps - rep));
-      record(raw, await rawDgram(plan.count, plan.warmup, slot.sub(slot.remaining() * 0.25)), plan.count, 'raw');
-      record(stack, await fernchat(pair, plan.count, plan.warmup, slot), plan.count, 'fernchat');
+      const slotMs = total.remaining() / (plan.reps - rep);
+      record(raw, await rawDgram(plan.count, plan.warmup, total.sub(slotMs * 0.25)), plan.count, 'raw');
+      record(stack, await fernchat(pair, plan.count, plan.warmup, total.sub(slotMs * 0.75)), plan.count, 'fernchat');
       ctx.log(
         `rtt run ${rep + 1}: raw dgram p50 ${raw.p50.at(-1)?.toFixed(0)} µs p99 ${raw.p99.at(-1)?.toFixed(0)} µs; fernchat p50 ${stack.p50.at(-1)?.toFixed(0)} µs p99 ${stack.p99.at(-1)?.toFixed(0)} µs`,
       );
