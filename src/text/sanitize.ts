@@ -73,14 +73,14 @@ export function escapeTags(text: string): string {
   return text.replace(/[{}]/g, (ch) => (ch === '{' ? '{open}' : '{close}'));
 }
 
-/** Spaces for one tab: 1..TAB_STOP_COLUMNS. */
-const TAB_FILL = Array.from({ length: TAB_STOP_COLUMNS + 1 }, (_, n) => ' '.repeat(n));
+/** Spaces, sliced for a run of tabs (at most TAB_EXPAND_MAX_COLUMNS + the run's length; longer fills are repeated). */
+const SPACES = ' '.repeat(4 * TAB_EXPAND_MAX_COLUMNS);
 
 /**
  * Tabs to spaces, stops counted from the start of each line. Past
  * TAB_EXPAND_MAX_COLUMNS columns of a line a tab is one space, so a
  * tab-heavy message grows by a bounded amount per line, not fourfold.
- * One pass over the text: no split into lines.
+ * One pass over the text (no split into lines), one piece per run of tabs.
  */
 function expandTabs(text: string): string {
   const parts: string[] = [];
@@ -95,10 +95,17 @@ function expandTabs(text: string): string {
       col = 0;
     }
     if (col < TAB_EXPAND_MAX_COLUMNS) col += stringWidth(text.slice(colAt, t));
-    const n = col >= TAB_EXPAND_MAX_COLUMNS ? 1 : TAB_STOP_COLUMNS - (col % TAB_STOP_COLUMNS);
-    parts.push(text.slice(copied, t), TAB_FILL[n]!); // n is 1..TAB_STOP_COLUMNS: TAB_FILL has them all
-    col += n;
-    colAt = copied = t + 1;
+    let run = t + 1;
+    while (text.charCodeAt(run) === 0x09) run++;
+    let n = 0;
+    for (let k = t; k < run; k++) {
+      const w = col >= TAB_EXPAND_MAX_COLUMNS ? 1 : TAB_STOP_COLUMNS - (col % TAB_STOP_COLUMNS);
+      n += w;
+      col += w;
+    }
+    parts.push(text.slice(copied, t), n <= SPACES.length ? SPACES.slice(0, n) : ' '.repeat(n));
+    colAt = copied = run;
+    t = run - 1;
   }
   parts.push(text.slice(copied));
   return parts.join('');

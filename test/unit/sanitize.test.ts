@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TAB_EXPAND_MAX_COLUMNS } from '../../src/constants.js';
 import { escapeTags, sanitizeInline, sanitizeText } from '../../src/text/sanitize.js';
+import { stringWidth } from '../../src/text/width.js';
 
 /** Anything a terminal would act on, or that would reorder or corrupt text. */
 const DANGEROUS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -58,6 +59,36 @@ describe('sanitizeText', () => {
     // 3.9 MB of tabs grows by at most TAB_EXPAND_MAX_COLUMNS columns per line, not fourfold.
     const giant = '\t'.repeat(3_900_000);
     assert.ok(sanitizeText(giant).length <= giant.length + TAB_EXPAND_MAX_COLUMNS);
+  });
+
+  test('property: tabs expand as a column-by-column reference does (runs of tabs, CJK, the cap, line starts)', () => {
+    const reference = (text: string): string =>
+      text
+        .split('\n')
+        .map((line) => {
+          let out = '';
+          let col = 0;
+          for (const ch of line) {
+            if (ch !== '\t') {
+              out += ch;
+              col += stringWidth(ch);
+              continue;
+            }
+            const n = col >= TAB_EXPAND_MAX_COLUMNS ? 1 : 4 - (col % 4);
+            out += ' '.repeat(n);
+            col += n;
+          }
+          return out;
+        })
+        .join('\n');
+    const piece = fc.constantFrom('\t', '\t\t\t', '\t'.repeat(70), 'a', 'word', '漢', '\n', ' ', 'x'.repeat(100));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        assert.equal(sanitizeText(text), reference(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test('a non-string is caller misuse', () => {
