@@ -86,7 +86,11 @@ export interface BusEvents {
   'link:stats': LinkStats;
   /** A rotation is running (started here or by the peer). */
   'key:rotation-pending': { initiator: 'local' | 'peer' };
-  /** Both sides switched to a new key. `key` is the new key (urlsafe base64) so app/session.ts can hand it to opts.saveKey (the profile). */
+  /**
+   * Both sides switched to a new key (the notice; the profile is written from
+   * `key:persist`, which comes first). `key` is the new key (urlsafe base64):
+   * never print it.
+   */
   'key:rotated': { oldFingerprint: string; newFingerprint: string; key: string };
   /**
    * What the profile must hold from now on, so that a process killed at any
