@@ -18,11 +18,11 @@ import fc from 'fast-check';
 import { Bus, type PersistedKeys } from '../../src/bus.js';
 import { ManualClock } from '../../src/clock.js';
 import { encodeKey, fingerprint } from '../../src/crypto/keys.js';
-import type { PendingKey } from '../../src/net/keyring.js';
+import { Keyring, type PendingKey } from '../../src/net/keyring.js';
 import { MemoryNetwork } from '../../src/net/memory.js';
 import type { DatagramPort } from '../../src/net/port.js';
 import { Transport } from '../../src/net/transport.js';
-import type { Address } from '../../src/address/address.js';
+import { formatAddress, sameAddress, type Address } from '../../src/address/address.js';
 
 const DAY_MS = 86_400_000;
 /** Down times: short, about the retry and grace periods, past the Fernet TTL, a day. */
@@ -56,6 +56,8 @@ class World {
   readonly keysSeen = new Set<string>();
   readonly a: Node;
   readonly b: Node;
+  /** Datagrams sent under a key the receiver's profile did not hold at that moment (each one a split, had the receiver died then). */
+  readonly unsaved: string[] = [];
 
   constructor(key: Buffer, bLearns: boolean, seed: number) {
     this.net = new MemoryNetwork({ seed, manual: true });
@@ -64,6 +66,18 @@ class World {
     this.keysSeen.add(encodeKey(key));
     this.a = this.boot({ name: 'alice', addr: A, peer: B, profile: { key, pending: null } });
     this.b = this.boot({ name: 'bob', addr: B, peer: bLearns ? null : A, profile: { key, pending: null } });
+    this.net.capture((from, to, data) => this.checkSaved(from, to, data));
+  }
+
+  /** Persist before sending: whatever leaves must be readable with what the receiver's profile holds right now. */
+  private checkSaved(from: Address, to: Address, data: Buffer): void {
+    const receiver = [this.a, this.b].find((n) => sameAddress(n.addr, to));
+    if (receiver === undefined) return;
+    try {
+      new Keyring(receiver.profile.key, this.clock, receiver.profile.pending).decrypt(data, { ttlS: DAY_MS / 1000, clockSkewS: DAY_MS / 1000 });
+    } catch {
+      this.unsaved.push(`${formatAddress(from)} → ${receiver.name} at ${this.clock.now()}`);
+    }
   }
 
   /** A process starts from its profile. */
@@ -228,6 +242,7 @@ async function run(s: Schedule, seed = 1): Promise<void> {
     const chat = await w.until(() => w.b.received.includes(`a→b ${tag}`) && w.a.received.includes(`b→a ${tag}`), 60_000);
     const why = JSON.stringify({ ...s, a: w.a.shown, b: w.b.shown });
     assert.ok(chat, `a message each way is delivered: ${why}`);
+    assert.deepEqual(w.unsaved, [], `every datagram was readable with the receiver's saved keys: ${why}`);
     assert.equal(w.a.transport.fingerprint(), w.b.transport.fingerprint(), `one key in memory: ${why}`);
     assert.ok(w.a.profile.key.equals(w.b.profile.key), `one key in the profiles: ${why}`);
     assert.equal(fingerprint(w.a.profile.key), w.a.transport.fingerprint(), 'the profile holds the key in use');
