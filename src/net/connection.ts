@@ -45,7 +45,6 @@ export type { Opened };
  *   peer-state.ts     where the peer is, online, nick (each change a fact)
  *   schedule.ts       every timer policy
  *   rotation-runner.ts  the rotation machine's inputs and actions
- *
  */
 
 export interface ConnectionOptions {

@@ -3,7 +3,7 @@ import type { Address } from '../address/address.js';
 import { resolvePeer } from '../address/resolve.js';
 import { errorMessage, type Bus, type LinkStats } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
-import { BYE_ATTEMPTS_MIN, BYE_LINGER_MS } from '../constants.js';
+import { BYE_ATTEMPTS_MIN, BYE_LINGER_MS, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
 import type { Connection } from './connection.js';
 import { Endpoint } from './endpoint.js';
 import type { DropReason } from './errors.js';
@@ -198,6 +198,8 @@ export class Transport {
   /** Datagrams wait in the flood guard and are handled in batches; one pump per batch. */
   private readonly onDatagram = (data: Buffer, from: Address): void => {
     if (this.queue.isClosed) return;
+    // An oversized datagram never takes a place in the flood guard.
+    if (data.length > MAX_ACCEPTED_DATAGRAM_BYTES) return this.endpoint.drop('oversized', from, this.clock.now());
     if (!this.queue.push(data, from)) this.endpoint.drop('flood', from, this.clock.now());
   };
 
