@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RawDedupe, tokenHmac } from '../../src/net/raw-dedupe.js';
+import { randomBytes } from 'node:crypto';
+import { Fernet } from '../../src/crypto/fernet.js';
+import { RawDedupe, tokenHmac, tokenTimestampS } from '../../src/net/raw-dedupe.js';
 
 const h = (n: number): Buffer => Buffer.alloc(32, n);
 
@@ -50,6 +52,13 @@ test('tokenHmac takes the last 32 bytes of the decoded token, padding or not', (
   assert.deepEqual(tokenHmac(padded), h(5));
   assert.deepEqual(tokenHmac(unpadded), h(5));
   assert.equal(tokenHmac(Buffer.from('abc')), null);
+});
+
+test('tokenTimestampS reads the Fernet timestamp from the token text; null when too short to hold one', () => {
+  const f = new Fernet(randomBytes(32));
+  for (const ts of [0, 1_700_000_000, 2 ** 40 + 7]) assert.equal(tokenTimestampS(f.encrypt(Buffer.from('x'), ts)), ts);
+  assert.equal(tokenTimestampS(Buffer.from('gAAAA')), null);
+  assert.equal(tokenTimestampS(Buffer.alloc(0)), null);
 });
 
 test('misuse throws TypeError', () => {
