@@ -7,7 +7,8 @@ import { ActionQueue, type ConnAction } from './actions.js';
 import type { DropReason } from './errors.js';
 import { FrameReceiver } from './frame-receive.js';
 import { newSessionId, type SessionId } from './frame.js';
-import { Keyring, type KeySlot, type PendingKey } from './keyring.js';
+import type { ConnectionOptions } from './connection-options.js';
+import { Keyring, type KeySlot } from './keyring.js';
 import { PeerSessions } from './peer-session.js';
 import { PeerState } from './peer-state.js';
 import { RawDedupe } from './raw-dedupe.js';
@@ -21,7 +22,7 @@ import { earlier, LinkSchedule, type LinkView } from './schedule.js';
 import { CHAT_STREAM, SendPath, type StreamId } from './send-path.js';
 import { LinkCounters } from './stats.js';
 
-export type { Opened };
+export type { ConnectionOptions, Opened };
 
 /**
  * One peer's link, without I/O (as quinn-proto's Connection, mosh's
@@ -46,25 +47,6 @@ export type { Opened };
  *   schedule.ts       every timer policy
  *   rotation-runner.ts  the rotation machine's inputs and actions
  */
-
-export interface ConnectionOptions {
-  /** The 32-byte Fernet key. */
-  key: Buffer;
-  /** A second key held until the peer proves one (PROTOCOL.md "Key rotation"); default none. */
-  pendingKey?: PendingKey | null;
-  nick: string;
-  wire: WireMode;
-  /** Null: learn the peer from the first authenticated datagram. */
-  peer: Address | null;
-  /** Creation time, ms on the caller's clock. */
-  now: number;
-  /** Default DEFAULT_CLOCK_SKEW_S. */
-  clockSkewS?: number;
-  /** Default DEFAULT_TOKEN_TTL_S. */
-  tokenTtlS?: number;
-  /** Default: a fresh random session id. */
-  sessionId?: SessionId;
-}
 
 export class Connection {
   readonly sessionId: SessionId;

@@ -1,0 +1,24 @@
+import type { Address } from '../address/address.js';
+import type { WireMode } from '../bus.js';
+import type { SessionId } from './frame.js';
+import type { PendingKey } from './keyring.js';
+
+/** What a Connection (connection.ts) is made of; defaults filled in there. The Transport builds one from its TransportOptions. */
+export interface ConnectionOptions {
+  /** The 32-byte Fernet key. */
+  key: Buffer;
+  /** A second key held until the peer proves one (PROTOCOL.md "Key rotation"); default none. */
+  pendingKey?: PendingKey | null;
+  nick: string;
+  wire: WireMode;
+  /** Null: learn the peer from the first authenticated datagram. */
+  peer: Address | null;
+  /** Creation time, ms on the caller's clock. */
+  now: number;
+  /** Default DEFAULT_CLOCK_SKEW_S. */
+  clockSkewS?: number;
+  /** Default DEFAULT_TOKEN_TTL_S. */
+  tokenTtlS?: number;
+  /** Default: a fresh random session id. */
+  sessionId?: SessionId;
+}
