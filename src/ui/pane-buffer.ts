@@ -49,6 +49,9 @@ export interface PaneBufferOptions {
   foldRows?: number;
 }
 
+/** foldedLine() looks this many lines back from the newest when none is on screen. */
+const FOLDED_SEARCH_LINES = 1_000;
+
 interface Cached {
   rows: string[];
   folded: boolean;
@@ -123,7 +126,8 @@ export class PaneBuffer {
       }
     }
     // A line of fewer code units than foldRows - 1 cannot fill foldRows rows (each row but the first takes one at least).
-    for (let seq = this.ring.lastSeq; seq >= this.ring.firstSeq; seq--) {
+    // The newest FOLDED_SEARCH_LINES lines only: a key press must not format the whole scrollback.
+    for (let seq = this.ring.lastSeq; seq >= Math.max(this.ring.firstSeq, this.ring.lastSeq - FOLDED_SEARCH_LINES + 1); seq--) {
       if (this.ring.at(seq).text.length + 1 >= this.foldRows && this.cached(seq).folded) return this.ring.at(seq);
     }
     return undefined;
