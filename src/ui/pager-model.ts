@@ -2,8 +2,11 @@
  * The pager's model: one whole message (a folded one, Ctrl-O), shown a
  * window at a time, like less.
  *
- * The text is sanitized once when the pager opens; it is never wrapped in
- * full up front. Rows are found through checkpoints: the wrap position of
+ * Nothing is done to the whole text up front. It is sanitized a piece at a
+ * time as the reader goes down (pieces end at a newline and double in size,
+ * so the work stays O(text) in all; an escape sequence that spans a newline
+ * at a piece boundary has its tail shown as text: harmless, its escape
+ * character is gone). Rows are found through checkpoints: the wrap position of
  * every PAGER_CHECKPOINT_ROWS-th row (wrap.ts can resume from any row start),
  * recorded as the reader goes down. Showing a window wraps at most
  * PAGER_CHECKPOINT_ROWS + height rows; moving down by n rows wraps about n
@@ -20,9 +23,20 @@ import { escapeTags, sanitizeInline, sanitizeText } from '../text/sanitize.js';
 import { stringWidth, truncate } from '../text/width.js';
 import { TEXT_START, wrapRows, type WrapPos } from '../text/wrap.js';
 
+/** The first piece of the message sanitized, in code units (later pieces double). */
+const FIRST_PIECE_CHARS = 64 * 1024;
+
 export class PagerModel {
   readonly line: ChatLine;
-  private readonly text: string;
+  /**
+   * The message sanitized so far: whole lines of it, without the newline
+   * after the last one while more is to come (a line's rows never depend on
+   * what follows it).
+   */
+  private text = '';
+  /** Code units of line.text sanitized into `text`. */
+  private rawDone = 0;
+  private piece = FIRST_PIECE_CHARS;
   private readonly bytes: number;
   private width = 0;
   /** checkpoints[k]: where row k × PAGER_CHECKPOINT_ROWS starts. Never empty (row 0 starts at TEXT_START), and k is clamped to it. */
@@ -36,8 +50,31 @@ export class PagerModel {
 
   constructor(line: ChatLine) {
     this.line = line;
-    this.text = sanitizeText(line.text);
     this.bytes = Buffer.byteLength(line.text);
+    this.grow();
+  }
+
+  /** Code units of the message sanitized so far (for tests: opening reads a prefix only). */
+  get sanitizedChars(): number {
+    return this.rawDone;
+  }
+
+  private get done(): boolean {
+    return this.rawDone >= this.line.text.length;
+  }
+
+  /** Sanitizes the next piece of the message (up to and including a newline), appended to `text`. */
+  private grow(): void {
+    const raw = this.line.text;
+    if (this.done) return;
+    const nl = raw.indexOf('\n', Math.min(raw.length, this.rawDone + this.piece));
+    const end = nl === -1 ? raw.length : nl + 1;
+    let clean = sanitizeText(raw.slice(this.rawDone, end));
+    const first = this.rawDone === 0;
+    this.rawDone = end;
+    this.piece *= 2;
+    if (!this.done && clean.endsWith('\n')) clean = clean.slice(0, -1); // the newline goes in with the next piece
+    this.text = first ? clean : `${this.text}\n${clean}`;
   }
 
   /** The first row shown, from 0. */
@@ -105,14 +142,15 @@ export class PagerModel {
     if (this.total !== null) this.top = Math.max(0, Math.min(this.top, this.total - this.height));
   }
 
-  /** Records checkpoints until row `row` is covered, or the end is reached. */
+  /** Records checkpoints until row `row` is covered, or the end is reached (sanitizing more of the message as needed). */
   private extend(row: number): void {
     while (this.total === null && (this.checkpoints.length - 1) * PAGER_CHECKPOINT_ROWS <= row) {
       const k = this.checkpoints.length - 1;
       const r = wrapRows(this.text, this.width, this.checkpoints[k]!, PAGER_CHECKPOINT_ROWS);
       this.wrappedRows += r.rows.length;
-      if (r.next === null) this.total = k * PAGER_CHECKPOINT_ROWS + r.rows.length;
-      else this.checkpoints.push(r.next);
+      if (r.next !== null) this.checkpoints.push(r.next);
+      else if (this.done) this.total = k * PAGER_CHECKPOINT_ROWS + r.rows.length;
+      else this.grow(); // and wrap this block again, now that its lines may go on
     }
   }
 
@@ -139,11 +177,13 @@ export class PagerModel {
       const r = wrapRows(this.text, this.width, this.checkpoints[k]!, PAGER_CHECKPOINT_ROWS);
       this.wrappedRows += r.rows.length;
       const i = r.rows.findIndex((s) => s.end >= offset);
-      if (i !== -1 || r.next === null) {
-        if (r.next === null) this.total = k * PAGER_CHECKPOINT_ROWS + r.rows.length;
+      if (i !== -1 && (r.next !== null || this.done || i < r.rows.length - 1)) return k * PAGER_CHECKPOINT_ROWS + i;
+      if (r.next !== null) this.checkpoints.push(r.next);
+      else if (!this.done) this.grow();
+      else {
+        this.total = k * PAGER_CHECKPOINT_ROWS + r.rows.length;
         return k * PAGER_CHECKPOINT_ROWS + (i === -1 ? r.rows.length - 1 : i);
       }
-      this.checkpoints.push(r.next);
     }
   }
 

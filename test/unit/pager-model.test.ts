@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { PAGER_CHECKPOINT_ROWS } from '../../src/constants.js';
 import type { ChatLine } from '../../src/ui/format.js';
 import { PagerModel } from '../../src/ui/pager-model.js';
+import { escapeTags, sanitizeText } from '../../src/text/sanitize.js';
+import { wrap } from '../../src/text/wrap.js';
 
 const T = new Date(2026, 10, 25, 9, 5, 7).getTime();
 const message = (text: string): ChatLine => ({ id: 1, kind: 'message', time: T, nick: 'eve', text });
@@ -60,5 +62,23 @@ describe('PagerModel: a whole message, a window at a time', () => {
     const top = p.view(30, 4)[1];
     p.view(12, 4);
     assert.ok(p.view(12, 4).slice(1).includes(top!), 'the same text is still on screen after the width changed');
+  });
+
+  test('opening a 4 MB message sanitizes a prefix only; paging through shows exactly the wrap of the whole sanitized text', () => {
+    const giant = new PagerModel(message('x\ty\n'.repeat(1_000_000)));
+    giant.view(80, 30);
+    assert.ok(giant.sanitizedChars < 100_000, `${giant.sanitizedChars} code units sanitized to open it`);
+
+    const text = Array.from({ length: 40_000 }, (_, i) => `${'\t'.repeat(i % 9)}row ${i} ${'word '.repeat(i % 30)}\r`).join('\n');
+    const p = new PagerModel(message(text));
+    const seen: string[] = [];
+    p.view(50, 101);
+    for (;;) {
+      const rows = p.view(50, 101).slice(1);
+      seen.push(...rows.slice(seen.length - p.firstRow));
+      if (p.totalRows !== null && p.firstRow + 100 >= p.totalRows) break;
+      p.scrollBy(100);
+    }
+    assert.deepEqual(seen, wrap(sanitizeText(text), 50).map(escapeTags));
   });
 });
