@@ -24,7 +24,6 @@ import { parseKey } from '../../src/crypto/keys.js';
 import { systemClock } from '../../src/clock.js';
 import type { Address } from '../../src/address/address.js';
 
-const TODO = 'fails until the v2 trust rules land (issue 11)';
 const WAIT_MS = 15_000;
 const HOST = '127.0.0.1';
 
@@ -91,111 +90,107 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 // v1: bob prints the forged line as alice's, moves his peer to the thief, announces "peer restarted",
 // rotates back to the old key and saves it in his profile; his next line goes to the thief, readable.
-test(
-  'real binaries: a thief with the old key and a recording cannot forge, roll back or steal the peer after /rotate',
-  { todo: TODO, timeout: 60_000 },
-  async (t) => {
-    if (buildProblem !== null) return t.skip(`dist/cli.js is missing and could not be built: ${buildProblem}`);
-    const box = new CliSandbox();
-    const [pa, pb] = await freeUdpPorts(2);
-    const A: Address = { host: HOST, port: pa };
-    const B: Address = { host: HOST, port: pb };
-    const tap = await startTap(A, B);
-    t.after(() => tap.close());
-    const dirA = box.configDir();
-    const dirB = box.configDir();
-    const addA = box.run(['profile', 'add', 'alice', '--host', HOST, '--port', String(pa), '--peer', `${HOST}:${tap.forA.port}`, '--nick', 'alice'], {
-      configDir: dirA,
-    });
-    assert.equal(addA.code, 0, addA.stderr);
-    const keyText = box.run(['profile', 'show', 'alice', '--reveal'], { configDir: dirA }).stdout.match(/key\s+(\S+)/)?.[1];
-    assert.ok(keyText, 'the generated key');
-    const addB = box.run(
-      ['profile', 'add', 'bob', '--host', HOST, '--port', String(pb), '--peer', `${HOST}:${tap.forB.port}`, '--nick', 'bob', `--key=${keyText}`],
-      {
-        configDir: dirB,
-      },
-    );
-    assert.equal(addB.code, 0, addB.stderr);
-    const fp = (dir: string, name: string): string => box.run(['fingerprint', '--profile', name], { configDir: dir }).stdout.trim();
-    const oldFp = fp(dirA, 'alice');
-    // The thief copied the config file before the rotation: it holds the old key, nothing else.
-    const thief = new Attacker(parseKey(keyText), systemClock);
+test('real binaries: a thief with the old key and a recording cannot forge, roll back or steal the peer after /rotate', { timeout: 60_000 }, async (t) => {
+  if (buildProblem !== null) return t.skip(`dist/cli.js is missing and could not be built: ${buildProblem}`);
+  const box = new CliSandbox();
+  const [pa, pb] = await freeUdpPorts(2);
+  const A: Address = { host: HOST, port: pa };
+  const B: Address = { host: HOST, port: pb };
+  const tap = await startTap(A, B);
+  t.after(() => tap.close());
+  const dirA = box.configDir();
+  const dirB = box.configDir();
+  const addA = box.run(['profile', 'add', 'alice', '--host', HOST, '--port', String(pa), '--peer', `${HOST}:${tap.forA.port}`, '--nick', 'alice'], {
+    configDir: dirA,
+  });
+  assert.equal(addA.code, 0, addA.stderr);
+  const keyText = box.run(['profile', 'show', 'alice', '--reveal'], { configDir: dirA }).stdout.match(/key\s+(\S+)/)?.[1];
+  assert.ok(keyText, 'the generated key');
+  const addB = box.run(
+    ['profile', 'add', 'bob', '--host', HOST, '--port', String(pb), '--peer', `${HOST}:${tap.forB.port}`, '--nick', 'bob', `--key=${keyText}`],
+    {
+      configDir: dirB,
+    },
+  );
+  assert.equal(addB.code, 0, addB.stderr);
+  const fp = (dir: string, name: string): string => box.run(['fingerprint', '--profile', name], { configDir: dir }).stdout.trim();
+  const oldFp = fp(dirA, 'alice');
+  // The thief copied the config file before the rotation: it holds the old key, nothing else.
+  const thief = new Attacker(parseKey(keyText), systemClock);
 
-    const start = (args: string[]): HeadlessProc => {
-      const p = new HeadlessProc(['chat', '--headless', ...args]);
-      t.after(() => p.kill());
-      return p;
-    };
-    const a = start(['--config-dir', dirA, '--profile', 'alice', '--linger', '5']);
-    const b = start(['--config-dir', dirB, '--profile', 'bob', '--linger', '5']);
-    await a.waitLine('err', /^peer online$/, WAIT_MS);
-    await b.waitLine('err', /^peer online$/, WAIT_MS);
-    a.write('hello bob');
-    b.write('hello alice');
-    await b.waitLine('out', /<alice> hello bob$/, WAIT_MS);
-    await a.waitLine('out', /<bob> hello alice$/, WAIT_MS);
+  const start = (args: string[]): HeadlessProc => {
+    const p = new HeadlessProc(['chat', '--headless', ...args]);
+    t.after(() => p.kill());
+    return p;
+  };
+  const a = start(['--config-dir', dirA, '--profile', 'alice', '--linger', '5']);
+  const b = start(['--config-dir', dirB, '--profile', 'bob', '--linger', '5']);
+  await a.waitLine('err', /^peer online$/, WAIT_MS);
+  await b.waitLine('err', /^peer online$/, WAIT_MS);
+  a.write('hello bob');
+  b.write('hello alice');
+  await b.waitLine('out', /<alice> hello bob$/, WAIT_MS);
+  await a.waitLine('out', /<bob> hello alice$/, WAIT_MS);
 
-    const rotationAt = tap.rec.length;
-    a.write('/rotate');
-    const rotated = await a.waitLine('err', /^key rotated: /, WAIT_MS);
-    await b.waitLine('err', /^key rotated: /, WAIT_MS);
-    const newFp = rotated.split(' → ')[1] ?? '';
-    assert.ok(newFp !== '' && newFp !== oldFp, rotated);
-    assert.equal(fp(dirB, 'bob'), newFp, "bob's profile holds the new key");
+  const rotationAt = tap.rec.length;
+  a.write('/rotate');
+  const rotated = await a.waitLine('err', /^key rotated: /, WAIT_MS);
+  await b.waitLine('err', /^key rotated: /, WAIT_MS);
+  const newFp = rotated.split(' → ')[1] ?? '';
+  assert.ok(newFp !== '' && newFp !== oldFp, rotated);
+  assert.equal(fp(dirB, 'bob'), newFp, "bob's profile holds the new key");
 
-    // What the thief read before the rotation: alice's and bob's session ids, packet numbers, seqs.
-    const ids = thief.learn(tap.rec.between(A, B, 0, rotationAt).map((d) => d.data));
-    assert.ok(ids, 'the thief reads the traffic recorded before the rotation');
-    const s1 = await bindSocket();
-    const s2 = await bindSocket();
-    const heard: Buffer[] = [];
-    for (const s of [s1, s2]) s.on('message', (m) => heard.push(Buffer.from(m)));
-    t.after(() => Promise.all([s1, s2].map((s) => new Promise<void>((r) => s.close(() => r())))));
-    const attackAt = tap.rec.length;
-    const oldKeySavedBefore = filesHold(dirB, keyText);
-    const errBefore = b.err.length;
-    // 1. forged data under the old key, as alice's session, at the top packet number, from a port of the thief's
-    s1.send(
-      thief.data({
-        sender: ids.sender,
-        receiver: ids.receiver,
-        packet: PACKET_TOP,
-        seq: ids.nextSeq,
-        text: 'FORGED by the thief',
-        nick: 'alice',
-        ack: ids.ack,
-      }),
-      pb,
-      HOST,
-    );
-    await sleep(300);
-    // 2. a hello from a fresh session and a fresh port, "stamped later" as a restarted process would be
-    thief.freshSession();
-    s2.send(thief.hello({ nick: 'alice', ts: (Date.now() + 1_000) % 0x1_0000_0000 }), pb, HOST);
-    await sleep(1_500);
+  // What the thief read before the rotation: alice's and bob's session ids, packet numbers, seqs.
+  const ids = thief.learn(tap.rec.between(A, B, 0, rotationAt).map((d) => d.data));
+  assert.ok(ids, 'the thief reads the traffic recorded before the rotation');
+  const s1 = await bindSocket();
+  const s2 = await bindSocket();
+  const heard: Buffer[] = [];
+  for (const s of [s1, s2]) s.on('message', (m) => heard.push(Buffer.from(m)));
+  t.after(() => Promise.all([s1, s2].map((s) => new Promise<void>((r) => s.close(() => r())))));
+  const attackAt = tap.rec.length;
+  const oldKeySavedBefore = filesHold(dirB, keyText);
+  const errBefore = b.err.length;
+  // 1. forged data under the old key, as alice's session, at the top packet number, from a port of the thief's
+  s1.send(
+    thief.data({
+      sender: ids.sender,
+      receiver: ids.receiver,
+      packet: PACKET_TOP,
+      seq: ids.nextSeq,
+      text: 'FORGED by the thief',
+      nick: 'alice',
+      ack: ids.ack,
+    }),
+    pb,
+    HOST,
+  );
+  await sleep(300);
+  // 2. a hello from a fresh session and a fresh port, "stamped later" as a restarted process would be
+  thief.freshSession();
+  s2.send(thief.hello({ nick: 'alice', ts: (Date.now() + 1_000) % 0x1_0000_0000 }), pb, HOST);
+  await sleep(1_500);
 
-    const newErr = b.err.slice(errBefore);
-    assert.ok(!b.out.some((l) => l.includes('FORGED')), `bob showed no forged line:\n${b.out.join('\n')}`);
-    assert.ok(!newErr.some((l) => /^peer moved to/.test(l)), `bob did not switch peers:\n${newErr.join('\n')}`);
-    assert.ok(!newErr.some((l) => /^peer restarted/.test(l)), `no fake "peer restarted":\n${newErr.join('\n')}`);
-    assert.ok(!newErr.some((l) => /^key rotated/.test(l)), `no key change after the attack:\n${newErr.join('\n')}`);
-    assert.equal(fp(dirB, 'bob'), newFp, "bob's saved profile still holds the new key (no roll-back)");
-    if (!oldKeySavedBefore) assert.ok(!filesHold(dirB, keyText), "the attack did not write the old key into bob's profile (in any slot)");
+  const newErr = b.err.slice(errBefore);
+  assert.ok(!b.out.some((l) => l.includes('FORGED')), `bob showed no forged line:\n${b.out.join('\n')}`);
+  assert.ok(!newErr.some((l) => /^peer moved to/.test(l)), `bob did not switch peers:\n${newErr.join('\n')}`);
+  assert.ok(!newErr.some((l) => /^peer restarted/.test(l)), `no fake "peer restarted":\n${newErr.join('\n')}`);
+  assert.ok(!newErr.some((l) => /^key rotated/.test(l)), `no key change after the attack:\n${newErr.join('\n')}`);
+  assert.equal(fp(dirB, 'bob'), newFp, "bob's saved profile still holds the new key (no roll-back)");
+  if (!oldKeySavedBefore) assert.ok(!filesHold(dirB, keyText), "the attack did not write the old key into bob's profile (in any slot)");
 
-    b.write('bob after the attack');
-    a.write('alice after the attack');
-    await a.waitLine('out', /<bob> bob after the attack$/, 8_000);
-    await b.waitLine('out', /<alice> alice after the attack$/, 8_000);
-    await sleep(300);
-    const fromBob = tap.rec.between(B, A, attackAt).map((d) => d.data);
-    assert.equal(thief.canRead([...fromBob, ...heard], 'bob after the attack'), false, "the thief cannot read bob's line");
-    assert.equal(thief.readable([...fromBob, ...heard]), 0, 'nothing bob sent after the attack is under the old key');
-    assert.equal(fp(dirA, 'alice'), newFp);
-    assert.equal(fp(dirB, 'bob'), newFp);
-    a.end();
-    b.end();
-    assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));
-    assert.equal(await b.exitCode(WAIT_MS), 0, b.err.join('\n'));
-  },
-);
+  b.write('bob after the attack');
+  a.write('alice after the attack');
+  await a.waitLine('out', /<bob> bob after the attack$/, 8_000);
+  await b.waitLine('out', /<alice> alice after the attack$/, 8_000);
+  await sleep(300);
+  const fromBob = tap.rec.between(B, A, attackAt).map((d) => d.data);
+  assert.equal(thief.canRead([...fromBob, ...heard], 'bob after the attack'), false, "the thief cannot read bob's line");
+  assert.equal(thief.readable([...fromBob, ...heard]), 0, 'nothing bob sent after the attack is under the old key');
+  assert.equal(fp(dirA, 'alice'), newFp);
+  assert.equal(fp(dirB, 'bob'), newFp);
+  a.end();
+  b.end();
+  assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));
+  assert.equal(await b.exitCode(WAIT_MS), 0, b.err.join('\n'));
+});

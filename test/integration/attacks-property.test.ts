@@ -24,7 +24,6 @@ import { KEY_GRACE_MS } from '../../src/constants.js';
 import { sameAddress, type Address } from '../../src/address/address.js';
 import type { Peer } from '../_transport-pair.js';
 
-const TODO = 'fails until the v2 trust rules land (issue 11)';
 const RUNS = 200;
 const TIME_LIMIT_MS = 8_000;
 const MARKER = 'FORGED';
@@ -185,7 +184,7 @@ async function holds(prop: fc.IAsyncProperty<[Action[]]>, params: fc.Parameters<
 
 test(
   'an old-key thief with a tap, random attacks interleaved with real traffic: one new key, no roam, no forged delivery, no wedge',
-  { todo: TODO, timeout: 60_000 },
+  { timeout: 60_000 },
   async () => {
     await holds(
       fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 14 }), (actions) => run(actions)),

@@ -15,8 +15,8 @@
  *  - no wedge: a message each way between the real peers is delivered.
  *
  * Every test here but 2b failed on the v1 core (1dd54c0), each as its
- * comment says. 4a and 4b pass since 9c34534; the others are marked todo
- * until the v2 trust rules land (issue 11): remove the marks then.
+ * comment says; they pass on the v2 core (trust.ts, PROTOCOL.md's trust
+ * table).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,7 +44,6 @@ import { KEY_GRACE_MS } from '../../src/constants.js';
 import { sameAddress, type Address } from '../../src/address/address.js';
 const EVIL: Address = { host: '10.6.6.6', port: 6666 };
 const EVIL2: Address = { host: '10.6.6.6', port: 6667 };
-const TODO = 'fails until the v2 trust rules land (issue 11)';
 const TS_MOD = 0x1_0000_0000;
 
 // ------------------------------------------------------------------ 1
@@ -52,7 +51,7 @@ const TS_MOD = 0x1_0000_0000;
 for (const side of ['responder', 'initiator'] as const) {
   // v1: the victim announces "peer restarted", moves its peer to the attacker, reverts to the old key
   // (key:rotated back to the old fingerprint, which the profile saver writes), and answers under the old key.
-  test(`1. old-key roll-back: one hello from a fresh session and a new port right after a rotation (victim: the ${side})`, { todo: TODO }, async (t) => {
+  test(`1. old-key roll-back: one hello from a fresh session and a new port right after a rotation (victim: the ${side})`, async (t) => {
     const s = await rotatedPair();
     t.after(() => s.lab.closeAll());
     const victim = side === 'responder' ? s.b : s.a;
@@ -83,7 +82,7 @@ for (const side of ['responder', 'initiator'] as const) {
 
 // v1 (during the grace period): the forged line is shown as alice's, bob's peer moves to the attacker,
 // and every real frame of alice's after it falls below the replay window: the chat is dead a→b.
-test('2a. old-key forged data at packet number 2^48−1 during the grace period: not delivered, no roam, no wedge', { todo: TODO }, async (t) => {
+test('2a. old-key forged data at packet number 2^48−1 during the grace period: not delivered, no roam, no wedge', async (t) => {
   const s = await rotatedPair();
   t.after(() => s.lab.closeAll());
   const ids = learnBefore(s, A, B);
@@ -122,7 +121,7 @@ test('2b. old-key forged data at packet number 2^48−1 after the grace period: 
   await chatWorks(s.lab, s.a, s.b, 'after the grace period');
 });
 
-test('2c. old-key data at the next packet numbers and a message seq just ahead, to both sides: nothing delivered, nothing moved', { todo: TODO }, async (t) => {
+test('2c. old-key data at the next packet numbers and a message seq just ahead, to both sides: nothing delivered, nothing moved', async (t) => {
   // The subtle variant of 2a: the thief counts the datagrams on the tap, so it knows the packet numbers to come.
   const s = await rotatedPair();
   t.after(() => s.lab.closeAll());
@@ -213,7 +212,7 @@ const ORDERS: Array<[string, (n: number) => number[]]> = [
 
 for (const [orderName, order] of ORDERS) {
   // v1: a rotation frame under the old key, addressed to the victim's session with the newest packet number, moves its peer to the thief.
-  test(`2d. rotation frames under the old key, ${orderName}, at the next packet numbers: no effect`, { todo: TODO }, async (t) => {
+  test(`2d. rotation frames under the old key, ${orderName}, at the next packet numbers: no effect`, async (t) => {
     const s = await rotatedPair();
     t.after(() => s.lab.closeAll());
     const frames = rotationFrames(s);
@@ -245,7 +244,7 @@ for (const [orderName, order] of ORDERS) {
 }
 
 // v1: the top packet number pushes the replay window past every real frame to come (the chat dies).
-test('2e. rotation frames under the old key at packet number 2^48−1, to both sides: no effect, no wedge', { todo: TODO }, async (t) => {
+test('2e. rotation frames under the old key at packet number 2^48−1, to both sides: no effect, no wedge', async (t) => {
   const s = await rotatedPair();
   t.after(() => s.lab.closeAll());
   const ma = mark(s.a);
@@ -263,46 +262,42 @@ test('2e. rotation frames under the old key at packet number 2^48−1, to both s
 
 // v1: alice2's guessed peer moves to the replayer; bob's frames (to alice's old session) may never
 // correct it (mayRoam), alice2 answers them with hellos to the replayer: the chat is dead for good.
-test(
-  '3. replay wedge: a restarted side with a learned peer, one replayed datagram from a third address; the real peer corrects it',
-  { todo: TODO },
-  async (t) => {
-    const lab = new Lab();
-    t.after(() => lab.closeAll());
-    const tap = new Recording();
-    lab.net.capture((from, to, data) => tap.add(from, to, data));
-    const a = lab.peer('alice', A, null); // no --peer: learns bob's address
-    const b = lab.peer('bob', B, A);
-    await lab.advance(500);
-    assert.deepEqual(a.transport.peerAddress(), B, 'alice learned bob');
-    a.send('before the restart a→b');
-    b.send('before the restart b→a');
-    await lab.advance(4_000); // keepalives too
-    assert.deepEqual(a.texts(), ['before the restart b→a']);
-    const fromBob = tap.between(B, A).map((d) => d.data);
-    assert.ok(fromBob.length >= 3);
+test('3. replay wedge: a restarted side with a learned peer, one replayed datagram from a third address; the real peer corrects it', async (t) => {
+  const lab = new Lab();
+  t.after(() => lab.closeAll());
+  const tap = new Recording();
+  lab.net.capture((from, to, data) => tap.add(from, to, data));
+  const a = lab.peer('alice', A, null); // no --peer: learns bob's address
+  const b = lab.peer('bob', B, A);
+  await lab.advance(500);
+  assert.deepEqual(a.transport.peerAddress(), B, 'alice learned bob');
+  a.send('before the restart a→b');
+  b.send('before the restart b→a');
+  await lab.advance(4_000); // keepalives too
+  assert.deepEqual(a.texts(), ['before the restart b→a']);
+  const fromBob = tap.between(B, A).map((d) => d.data);
+  assert.ok(fromBob.length >= 3);
 
-    // alice crashes (nothing goes out) and comes back on the same port, again without --peer.
-    lab.net.setConditions({ loss: 1 });
-    await lab.close(a);
-    lab.net.setConditions({});
-    const a2 = lab.peer('alice', A, null);
-    const m = mark(a2);
-    // The replay reaches her first.
-    lab.net.inject(EVIL, A, fromBob.at(-1)!);
-    await lab.settle();
-    // Whatever she guessed from it, the real bob (still writing to her old session) must win.
-    a2.send('after the restart a→b');
-    b.send('after the restart b→a');
-    const ok = await lab.until(() => b.texts().includes('after the restart a→b') && a2.texts().includes('after the restart b→a'), 60_000, 200);
-    assert.ok(ok, `chat resumed (peer of alice2: ${JSON.stringify(a2.transport.peerAddress())})`);
-    assert.deepEqual(a2.transport.peerAddress(), B, "alice2's peer is bob");
-    assert.deepEqual(b.transport.peerAddress(), A, "bob's peer is alice");
-    assert.ok(!a2.texts().includes('before the restart b→a'), 'the replay was not delivered to the new session');
-    assert.ok(since(a2, m, 'peer:address').length <= 2, 'at most a guess and its correction');
-    await chatWorks(lab, a2, b, 'after the correction');
-  },
-);
+  // alice crashes (nothing goes out) and comes back on the same port, again without --peer.
+  lab.net.setConditions({ loss: 1 });
+  await lab.close(a);
+  lab.net.setConditions({});
+  const a2 = lab.peer('alice', A, null);
+  const m = mark(a2);
+  // The replay reaches her first.
+  lab.net.inject(EVIL, A, fromBob.at(-1)!);
+  await lab.settle();
+  // Whatever she guessed from it, the real bob (still writing to her old session) must win.
+  a2.send('after the restart a→b');
+  b.send('after the restart b→a');
+  const ok = await lab.until(() => b.texts().includes('after the restart a→b') && a2.texts().includes('after the restart b→a'), 60_000, 200);
+  assert.ok(ok, `chat resumed (peer of alice2: ${JSON.stringify(a2.transport.peerAddress())})`);
+  assert.deepEqual(a2.transport.peerAddress(), B, "alice2's peer is bob");
+  assert.deepEqual(b.transport.peerAddress(), A, "bob's peer is alice");
+  assert.ok(!a2.texts().includes('before the restart b→a'), 'the replay was not delivered to the new session');
+  assert.ok(since(a2, m, 'peer:address').length <= 2, 'at most a guess and its correction');
+  await chatWorks(lab, a2, b, 'after the correction');
+});
 
 // ------------------------------------------------------------------ 4
 
@@ -417,7 +412,7 @@ test('4b. reassembly is bounded by memory: 65,534 empty non-final fragments of a
 });
 
 // v1 (raw wire): a new process remembers no token HMACs, and raw text moves the peer in raw mode.
-test('4c. raw wire: a token replayed after the receiver restarted does not move its peer address', { todo: TODO }, async (t) => {
+test('4c. raw wire: a token replayed after the receiver restarted does not move its peer address', async (t) => {
   const lab = new Lab();
   t.after(() => lab.closeAll());
   const tap = new Recording();
