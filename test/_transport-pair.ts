@@ -186,12 +186,3 @@ export function chatOptions(o: Partial<ChatOptions> & { listen: Address; key: Bu
     ...o,
   };
 }
-
-/** Resolves when `cond()` holds; rejects after `ms`. Polls, so it is bounded in time. */
-export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -11,7 +11,8 @@ import { Bus } from '../../src/bus.js';
 import { Transport } from '../../src/net/transport.js';
 import { bindUdp } from '../../src/net/udp.js';
 import { startChaosProxy } from '../../src/testing/chaos-proxy.js';
-import { record, waitFor } from '../_transport-pair.js';
+import { record } from '../_transport-pair.js';
+import { waitFor } from '../../src/testing/wait.js';
 
 const COUNT = 1_000;
 

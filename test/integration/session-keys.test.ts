@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import type { PersistedKeys } from '../../src/bus.js';
 import { encodeKey } from '../../src/crypto/keys.js';
 import { openSession, type SessionKeys } from '../../src/app/session.js';
-import { chatOptions, record, waitFor } from '../_transport-pair.js';
+import { chatOptions, record } from '../_transport-pair.js';
+import { waitFor } from '../../src/testing/wait.js';
 
 const LOOPBACK = { host: '127.0.0.1', port: 0 };
 

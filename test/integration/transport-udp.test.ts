@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { encodeKey, fingerprint } from '../../src/crypto/keys.js';
 import { openSession, type ChatSession } from '../../src/app/session.js';
-import { chatOptions, record, waitFor, type Recorded } from '../_transport-pair.js';
+import { chatOptions, record, type Recorded } from '../_transport-pair.js';
+import { waitFor } from '../../src/testing/wait.js';
 
 async function ipv6Loopback(): Promise<string | null> {
   const s = dgram.createSocket('udp6');
