@@ -275,3 +275,30 @@ test('the crash split of issue 11: the initiator killed after committing, back a
   await run({ ...committed, downMs: 70_000, bLearns: false });
   await run({ ...committed, downMs: DAY_MS, bLearns: true });
 });
+
+test(
+  "a peer on another key (a crash split, a hand-edited profile): each side says so once a minute, naming the peer's address, never the key",
+  { timeout: 60_000 },
+  async () => {
+    const w = new World(randomBytes(32), false, 3);
+    try {
+      // Bob comes back on a key alice never had.
+      w.kill(w.b);
+      w.b.profile = { key: randomBytes(32), pending: null };
+      w.restart(w.b);
+      await w.advance(3 * 60_000);
+      const hint = (n: Node, from: string): string[] =>
+        n.shown.filter((l) => l === `datagrams from ${from} fail authentication — different key? compare /fingerprint`);
+      for (const [n, from] of [
+        [w.a, '10.0.0.2:7002'],
+        [w.b, '10.0.0.1:7001'],
+      ] as const) {
+        const lines = hint(n, from);
+        assert.ok(lines.length >= 2 && lines.length <= 4, `${n.name}: about one a minute over three minutes, got ${lines.length}: ${n.shown.join(' | ')}`);
+      }
+      assert.equal(w.a.transport.fingerprint() === w.b.transport.fingerprint(), false);
+    } finally {
+      w.net.close();
+    }
+  },
+);
