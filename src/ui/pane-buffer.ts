@@ -27,6 +27,7 @@
 import { PANE_ROW_CACHE_LINES, PANE_ROW_CACHE_ROWS, PANE_TEXT_MAX_CHARS } from '../constants.js';
 import type { ChatLine, FormattedLine } from './format.js';
 import { LineRing } from './line-ring.js';
+import { RowCache, type CachedRows } from './row-cache.js';
 
 export interface PaneBufferOptions {
   /** Lines kept (day separators included); the oldest is evicted past this. */
@@ -52,11 +53,6 @@ export interface PaneBufferOptions {
 /** foldedLine() looks this many lines back from the newest when none is on screen. */
 const FOLDED_SEARCH_LINES = 1_000;
 
-interface Cached {
-  rows: string[];
-  folded: boolean;
-}
-
 /** A row position: row `row` of the wrapped rows of the line with sequence number `seq`. */
 interface Pos {
   seq: number;
@@ -66,12 +62,9 @@ interface Pos {
 export class PaneBuffer {
   private readonly ring: LineRing;
   private readonly format: PaneBufferOptions['format'];
-  private readonly cacheLines: number;
-  private readonly cacheRows: number;
   private width: number;
   private foldRows: number;
-  private readonly bySeq = new Map<number, Cached>(); // row cache (insertion order = eviction order)
-  private cachedRows = 0;
+  private readonly cache: RowCache;
   /** Sequence numbers of the first and last line shown by the latest visibleRows(). */
   private shown: { first: number; last: number } | null = null;
   private lastDay: string | null = null;
@@ -85,20 +78,16 @@ export class PaneBuffer {
 
   constructor(opts: PaneBufferOptions) {
     if (typeof opts.format !== 'function') throw new TypeError('PaneBuffer: format must be a function');
-    this.ring = new LineRing(opts.capacity, (seq) => this.uncache(seq), opts.maxChars ?? PANE_TEXT_MAX_CHARS);
+    this.ring = new LineRing(opts.capacity, (seq) => this.cache.delete(seq), opts.maxChars ?? PANE_TEXT_MAX_CHARS);
     this.format = opts.format;
-    this.cacheLines = opts.cacheLines ?? PANE_ROW_CACHE_LINES;
-    if (!Number.isInteger(this.cacheLines) || this.cacheLines < 1)
-      throw new TypeError(`PaneBuffer: cacheLines must be an integer >= 1, got ${this.cacheLines}`);
-    this.cacheRows = opts.cacheRows ?? PANE_ROW_CACHE_ROWS;
-    if (!(this.cacheRows >= 1)) throw new TypeError(`PaneBuffer: cacheRows must be >= 1, got ${this.cacheRows}`);
+    this.cache = new RowCache(opts.cacheLines ?? PANE_ROW_CACHE_LINES, opts.cacheRows ?? PANE_ROW_CACHE_ROWS);
     this.foldRows = checkFoldRows(opts.foldRows ?? Number.POSITIVE_INFINITY);
     this.width = checkWidth(opts.width);
   }
 
   /** Rows cached now, all lines together (for tests: bounded by cacheRows). */
   get cacheSize(): { lines: number; rows: number } {
-    return { lines: this.bySeq.size, rows: this.cachedRows };
+    return this.cache.size;
   }
 
   /** Text held, in code units (bounded by maxChars). */
@@ -111,7 +100,7 @@ export class PaneBuffer {
     checkFoldRows(rows);
     if (rows === this.foldRows) return;
     this.foldRows = rows;
-    this.dropCache();
+    this.cache.clear();
   }
 
   /**
@@ -172,7 +161,7 @@ export class PaneBuffer {
     const before = line.text.length;
     Object.assign(line, patch);
     this.ring.textResized(line.text.length - before);
-    this.uncache(seq);
+    this.cache.delete(seq);
   }
 
   /** The line sent with this bus message id, if still held. */
@@ -190,7 +179,7 @@ export class PaneBuffer {
   /** Drop every line (/clear); the view follows the bottom again. */
   clear(): void {
     this.ring.clear();
-    this.dropCache();
+    this.cache.clear();
     this.lastDay = null;
     this.scrollToBottom();
   }
@@ -200,7 +189,7 @@ export class PaneBuffer {
     checkWidth(width);
     if (width === this.width) return;
     this.width = width;
-    this.dropCache();
+    this.cache.clear();
   }
 
   /**
@@ -290,31 +279,15 @@ export class PaneBuffer {
     return this.cached(seq).rows;
   }
 
-  private cached(seq: number): Cached {
-    let c = this.bySeq.get(seq);
+  private cached(seq: number): CachedRows {
+    let c = this.cache.get(seq);
     if (c === undefined) {
       const f = this.format(this.ring.at(seq), this.width, this.foldRows);
       c = Array.isArray(f) ? { rows: f, folded: false } : f;
       if (c.rows.length === 0) c = { rows: [''], folded: c.folded };
-      while (this.bySeq.size > 0 && (this.bySeq.size >= this.cacheLines || this.cachedRows + c.rows.length > this.cacheRows)) {
-        this.uncache(this.bySeq.keys().next().value!); // size > 0: there is a first key
-      }
-      this.bySeq.set(seq, c);
-      this.cachedRows += c.rows.length;
+      this.cache.set(seq, c);
     }
     return c;
-  }
-
-  private uncache(seq: number): void {
-    const c = this.bySeq.get(seq);
-    if (c === undefined) return;
-    this.bySeq.delete(seq);
-    this.cachedRows -= c.rows.length;
-  }
-
-  private dropCache(): void {
-    this.bySeq.clear();
-    this.cachedRows = 0;
   }
 
   private end(): Pos {
