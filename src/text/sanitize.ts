@@ -18,8 +18,15 @@
  *     counted from the start of its line, so pasted code keeps its shape;
  *     past TAB_EXPAND_MAX_COLUMNS columns a tab is one space (bounded growth).
  *   - Lone surrogates become U+FFFD; bidi embeddings, overrides and isolates
- *     (U+202A–U+202E, U+2066–U+2069) are removed. Marks (LRM/RLM) stay: they
- *     cannot reorder text across them.
+ *     (U+202A–U+202E, U+2066–U+2069) are removed.
+ *   - Invisible format characters are removed, so that a message or nick
+ *     cannot hide text or look like another with no visible difference:
+ *     U+200B–U+200F (zero-width space, joiners, LRM/RLM), U+2060–U+206F,
+ *     U+FEFF, tag characters U+E0000–U+E007F, the Hangul fillers U+115F,
+ *     U+1160, U+3164, U+FFA0, and the soft hyphen U+00AD. Kept, because
+ *     emoji need them: a ZWJ between two pictographs (👨‍👩‍👧, 🏳️‍🌈), and the
+ *     tag sequence of a subdivision flag (🏴 + tags + U+E007F). VS16 (U+FE0F)
+ *     is not in these ranges and stays.
  */
 
 import { TAB_EXPAND_MAX_COLUMNS, TAB_STOP_COLUMNS } from '../constants.js';
@@ -43,11 +50,23 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const NEWLINES = /\r\n|[\r\u2028\u2029]/g;
 // C0 except TAB and LF, DEL, C1, bidi embeddings/overrides/isolates.
 const FORBIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+// A quick test (no Unicode mode) for the invisible characters below; \udb40 leads every tag character.
+const MAYBE_INVISIBLE = /[\u00ad\u115f\u1160\u3164\uffa0\u200b-\u200f\u2060-\u206f\ufeff\udb40]/;
+// Alternatives 1 and 2 are what emoji need, and are kept: a subdivision flag's tag sequence, and
+// a pictograph (with VS16 or a skin tone) followed by the ZWJ that joins it to the next one.
+const INVISIBLE =
+  /(\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F})|(\p{Extended_Pictographic}(?:\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])?\u200d(?=\p{Extended_Pictographic}))|[\u00ad\u115f\u1160\u3164\uffa0\u200b-\u200f\u2060-\u206f\ufeff\u{E0000}-\u{E007F}]/gu;
 
-/** Remote or pasted text made safe to display: no escapes, no controls but LF, no bidi overrides, tabs expanded. */
+/** Removes invisible format characters, keeping the joiners of emoji sequences (see the decisions above). */
+export function stripInvisible(text: string): string {
+  if (!MAYBE_INVISIBLE.test(text)) return text;
+  return text.replace(INVISIBLE, (m, flag: string | undefined, joined: string | undefined) => flag ?? joined ?? '');
+}
+
+/** Remote or pasted text made safe to display: no escapes, no controls but LF, no bidi overrides, no invisible format characters, tabs expanded. */
 export function sanitizeText(text: string): string {
   if (typeof text !== 'string') throw new TypeError(`sanitizeText: expected a string, got ${typeof text}`);
-  const out = text.replace(LONE_SURROGATE, '\ufffd').replace(ESCAPE_SEQUENCE, '').replace(NEWLINES, '\n').replace(FORBIDDEN, '');
+  const out = stripInvisible(text.replace(LONE_SURROGATE, '\ufffd').replace(ESCAPE_SEQUENCE, '').replace(NEWLINES, '\n').replace(FORBIDDEN, ''));
   return out.includes('\t') ? expandTabs(out) : out;
 }
 
