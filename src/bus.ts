@@ -47,10 +47,15 @@ export interface LinkStats {
  */
 export type PendingKeySlot = 'next' | 'previous';
 
-/** The keys a profile holds (urlsafe base64): see the `key:persist` event. */
+/**
+ * The keys a profile holds (urlsafe base64): see the `key:persist` event. A
+ * pending `next` key also carries `accept`, the accept it answered (rotation
+ * id ‖ our public key, urlsafe base64; not secret), so a restarted responder
+ * answers a repeated offer with the very same accept.
+ */
 export interface PersistedKeys {
   key: string;
-  pendingKey: { key: string; slot: PendingKeySlot } | null;
+  pendingKey: { key: string; slot: PendingKeySlot; accept?: string } | null;
 }
 
 /** Every event, by name. Payloads are plain data. */

@@ -8,6 +8,7 @@ import type { ChatOptions } from '../config/chat-options.js';
 import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
 import type { Clock } from '../clock.js';
 import type { Address } from '../address/address.js';
+import { pendingFromPersisted } from '../net/keyring.js';
 import type { DatagramPort } from '../net/port.js';
 import { Transport } from '../net/transport.js';
 import { resolvePeer } from '../address/resolve.js';
@@ -33,7 +34,7 @@ export interface ChatSession {
  */
 export interface SessionKeys {
   /** The profile's pendingKey (a rotation the last process did not finish), put back into the keyring. */
-  pendingKey?: { key: string; slot: PendingKeySlot } | null;
+  pendingKey?: { key: string; slot: PendingKeySlot; accept?: string } | null;
   /** Writes `key` and `pendingKey` to the profile in one atomic write (ProfileStore.saveKeys); throws when it cannot. */
   saveKeys?: (keys: PersistedKeys) => void;
 }
@@ -68,7 +69,7 @@ export async function openSession(opts: ChatOptions & SessionKeys, deps: Session
     bus,
     port,
     key: opts.key,
-    pendingKey: opts.pendingKey ? { key: parseKey(opts.pendingKey.key), slot: opts.pendingKey.slot } : null,
+    pendingKey: pendingFromPersisted(opts.pendingKey),
     nick: opts.nick,
     wire: opts.wire,
     peer: opts.peer,

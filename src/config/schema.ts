@@ -43,9 +43,11 @@ export interface Profile {
   /**
    * Only while a key rotation is unfinished (written by fernchat, atomically
    * with `key`; see the key:persist event): the other key, and the keyring
-   * slot it goes back into after a restart. Key material: never shown.
+   * slot it goes back into after a restart (with a `next` key, the accept it
+   * answered: rotation id and public key, not secret). Key material: never
+   * shown.
    */
-  pendingKey?: { key: string; slot: PendingKeySlot };
+  pendingKey?: { key: string; slot: PendingKeySlot; accept?: string };
   wire: WireMode;
   clockSkewS: number;
   tokenTtlS: number;
@@ -218,15 +220,25 @@ export function checkUi(v: unknown, path: string): UiPreferences {
 
 const PENDING_SLOTS: readonly PendingKeySlot[] = ['next', 'previous'];
 
-/** A profile's pendingKey: { key, slot }; the key checked as `key` is, never repeated in a message. */
-export function checkPendingKey(v: unknown, path: string): { key: string; slot: PendingKeySlot } {
-  const o = checkObject(v, path, ['key', 'slot']);
+/** Bytes of a rot-accept payload (rotation id 8 ‖ X25519 public key 32), kept with a pending next key. */
+const ACCEPT_BYTES = 40;
+const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
+
+/** A profile's pendingKey: { key, slot, accept? }; the key checked as `key` is, never repeated in a message. */
+export function checkPendingKey(v: unknown, path: string): { key: string; slot: PendingKeySlot; accept?: string } {
+  const o = checkObject(v, path, ['key', 'slot', 'accept']);
   const key = checkKey(required(o, 'key', path), `${path}.key`);
   const slot = required(o, 'slot', path);
   if (typeof slot !== 'string' || !(PENDING_SLOTS as readonly string[]).includes(slot)) {
     throw new SchemaError(`${path}.slot`, `must be one of: ${PENDING_SLOTS.join(', ')}`);
   }
-  return { key, slot: slot as PendingKeySlot };
+  if (o.accept === undefined) return { key, slot: slot as PendingKeySlot };
+  const accept = o.accept;
+  if (slot !== 'next') throw new SchemaError(`${path}.accept`, 'is only kept with a pending key in slot next');
+  if (typeof accept !== 'string' || !BASE64URL.test(accept) || Buffer.from(accept, 'base64url').length !== ACCEPT_BYTES) {
+    throw new SchemaError(`${path}.accept`, `must be ${ACCEPT_BYTES} bytes in urlsafe base64`);
+  }
+  return { key, slot, accept };
 }
 
 const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'pendingKey', 'wire', 'clockSkewS', 'tokenTtlS', 'ui'] as const;

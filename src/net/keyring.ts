@@ -1,10 +1,10 @@
-import type { PendingKeySlot } from '../bus.js';
+import type { PendingKeySlot, PersistedKeys } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { KEY_GRACE_MS } from '../constants.js';
 import { FERNET_KEY_BYTES } from '../crypto/format.js';
 import { FernetError } from '../crypto/errors.js';
 import { Fernet } from '../crypto/fernet.js';
-import { fingerprint } from '../crypto/keys.js';
+import { fingerprint, parseKey } from '../crypto/keys.js';
 
 /**
  * The keys a session accepts, in three slots, as wireguard-go's
@@ -38,10 +38,17 @@ export interface KeyringDecryptResult {
   slot: KeySlot;
 }
 
-/** A key of an unfinished rotation and its slot (bus.ts PendingKeySlot). */
+/** A key of an unfinished rotation and its slot (bus.ts PendingKeySlot); a `next` one with the accept it answered, if known. */
 export interface PendingKey {
   key: Buffer;
   slot: PendingKeySlot;
+  accept?: Buffer;
+}
+
+/** A profile's pendingKey (bus.ts PersistedKeys: urlsafe base64) as the constructor takes it back. */
+export function pendingFromPersisted(p: PersistedKeys['pendingKey'] | undefined): PendingKey | null {
+  if (p === undefined || p === null) return null;
+  return { key: parseKey(p.key), slot: p.slot, ...(p.accept !== undefined ? { accept: Buffer.from(p.accept, 'base64url') } : {}) };
 }
 
 export interface KeyringDecryptOptions {
@@ -76,6 +83,8 @@ export class Keyring {
   /** When the previous key stops being accepted; null while the peer has not yet proven it holds current. */
   private previousExpiresAt: number | null = null;
   private readonly fernetOpts = { ttlS: 0, clockSkewS: 0, nowS: 0 };
+  /** The accept a restored next answered (opaque here; the Rotation resumes with it), until next changes. */
+  private restored: Buffer | null = null;
 
   /**
    * `pendingKey`: what the last `key:persist` saved beside `key`, after a
@@ -90,8 +99,10 @@ export class Keyring {
     this.current = entry(key, 'key');
     this.installedAt = clock.now();
     if (pendingKey === null) return;
-    if (pendingKey.slot === 'next') this.next = entry(pendingKey.key, 'pending key');
-    else if (pendingKey.slot === 'previous') this.previous = entry(pendingKey.key, 'pending key');
+    if (pendingKey.slot === 'next') {
+      this.next = entry(pendingKey.key, 'pending key');
+      this.restored = pendingKey.accept === undefined ? null : Buffer.from(pendingKey.accept);
+    } else if (pendingKey.slot === 'previous') this.previous = entry(pendingKey.key, 'pending key');
     else throw new TypeError(`Keyring: a pending key's slot must be 'next' or 'previous', got ${String(pendingKey.slot)}`);
   }
 
@@ -105,6 +116,11 @@ export class Keyring {
 
   get previousKey(): Buffer | null {
     return this.previous?.key ?? null;
+  }
+
+  /** The accept that the next key restored by the constructor answered, while that key is still in next; else null. */
+  get restoredAccept(): Buffer | null {
+    return this.restored;
   }
 
   /**
@@ -154,10 +170,12 @@ export class Keyring {
   /** Responder: K' waits in next until a frame arrives under it. */
   setNext(key: Buffer): void {
     this.next = entry(key, 'next key');
+    this.restored = null;
   }
 
   dropNext(): void {
     this.next = null;
+    this.restored = null;
   }
 
   /** Responder: a frame arrived under next. previous = current, current = next. */
@@ -165,6 +183,7 @@ export class Keyring {
     if (this.next === null) throw new TypeError('Keyring.promoteNext: there is no next key');
     this.shift(this.next);
     this.next = null;
+    this.restored = null;
   }
 
   /** Initiator: previous = current, current = key. */

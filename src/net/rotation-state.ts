@@ -25,11 +25,14 @@ import type { Keyring } from './keyring.js';
  *   │                                                                        │
  *   └── rot-confirm-ack or any frame under current: rotated, persist {K'} ───┘
  *
- * After a restart the keyring comes back with the pending key in its slot
- * and the machine in idle: pending next (we were accepting) is promoted by a
- * frame under it, and dropped by a frame under current addressed to this
- * process (or the first one of a restarted peer); pending previous (we had
- * committed) is settled by the first frame under current.
+ * After a restart the keyring comes back with the pending key in its slot.
+ * A pending next (we were accepting) comes with the accept it answered, and
+ * the machine is accepting again, as before: a repeated offer gets the same
+ * accept, a frame under next promotes, an abort, a newer offer or a
+ * restarted initiator drops it — never a mere frame under current, since the
+ * initiator may still commit the accept our previous process sent. A pending
+ * previous (we had committed) leaves the machine idle; the first frame under
+ * current settles it.
  *
  * Rules that keep the two peers able to read each other:
  * - Persist before sending: the responder saves K' as pending before its

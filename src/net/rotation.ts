@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS, ROTATION_UNCONFIRMED_RETRY_MS } from '../constants.js';
+import type { PersistedKeys } from '../bus.js';
 import { RotationKeyError } from '../crypto/errors.js';
 import { encodeKey, fingerprint } from '../crypto/keys.js';
 import { deriveRotatedKey, generateRotationKeyPair, type RotationKeyPair } from '../crypto/rotation-kdf.js';
@@ -29,6 +30,13 @@ export class Rotation {
   private peerRestarted = false;
   /** What the last key:persist said (or what the keyring was built from): a signature to notice changes. */
   private persisted: string;
+  /**
+   * Next came back from the profile without the accept it answered (a profile written before accepts were kept):
+   * the initiator may still commit the accept our previous process sent, for a rotation id we do not know. Until
+   * next is settled we answer no offer (a second, different accept for that id could be the one it commits
+   * instead); any abort or the initiator's restart drops it.
+   */
+  private restoredNext: boolean;
   /** Packet number of the offer being accepted (0: unknown). */
   private offerPacket = 0;
   /** The last rotation completed as responder: a repeated confirm of it gets another confirm-ack. */
@@ -38,6 +46,28 @@ export class Rotation {
 
   constructor(private readonly ctx: RotationContext) {
     this.persisted = signature(ctx.keyring.currentKey, ctx.keyring.pending);
+    this.restoredNext = ctx.keyring.nextKey !== null && !this.resumeAccepting(ctx.keyring.restoredAccept);
+  }
+
+  /**
+   * A next key came back from the profile with the accept it answered: we are
+   * the responder of that rotation again, as before the restart (a repeated
+   * offer gets the same accept, its abort drops next, a silent initiator is
+   * asked again slowly). False when the accept is missing or unusable.
+   */
+  private resumeAccepting(accept: Buffer | null): boolean {
+    if (accept === null) return false;
+    let rid: Buffer;
+    try {
+      rid = decodeRotationPayload('rot-accept', accept).rid;
+    } catch {
+      return false;
+    }
+    this.to('accepting');
+    this.rid = Buffer.from(rid);
+    this.payload = Buffer.from(accept);
+    this.startedAt = this.lastSentAt = this.ctx.clock.now();
+    return true;
   }
 
   get state(): RotationState {
@@ -68,16 +98,18 @@ export class Rotation {
   }
 
   /**
-   * A frame from the current peer session authenticated under `slot`; `toUs`:
-   * it was addressed to our session id (so it was made after the peer learned
-   * this process exists). Call it for every such frame (onFrame calls it too,
-   * so calling both is harmless).
+   * A frame from the current peer session authenticated under `slot`. Call it
+   * for every such frame (onFrame calls it too, so calling both is harmless).
+   * The second argument (the frame was addressed to our session) is accepted
+   * and not needed: a frame under our current key, even one made after the
+   * peer learned of this process, does not show that the peer will not still
+   * commit a key we accepted before a restart (see the rule below).
    */
-  onAuthenticated(slot: KeySlot, toUs = false): RotationAction[] {
-    return this.persist(this.authenticated(slot, toUs));
+  onAuthenticated(slot: KeySlot, _toUs?: boolean): RotationAction[] {
+    return this.persist(this.authenticated(slot));
   }
 
-  private authenticated(slot: KeySlot, toUs: boolean): RotationAction[] {
+  private authenticated(slot: KeySlot): RotationAction[] {
     const kr = this.ctx.keyring;
     const restarted = this.peerRestarted;
     this.peerRestarted = false;
@@ -86,6 +118,7 @@ export class Rotation {
       const old = kr.fingerprint();
       kr.promoteNext();
       kr.peerConfirmedCurrent();
+      this.restoredNext = false;
       if (this.st === 'accepting') {
         this.completedRid = this.rid;
         this.end('idle');
@@ -93,18 +126,18 @@ export class Rotation {
       return [this.rotated(old)];
     }
     if (slot !== 'current') return []; // previous: read, never acted on
-    if (kr.nextKey !== null && this.st !== 'accepting' && (toUs || restarted)) {
-      // Next came back from the profile (we restarted while accepting): the peer, writing to this process
-      // under our current key, holds that key as its own current: it never committed ours. Drop it.
+    if (kr.nextKey !== null && restarted) {
+      // A restarted initiator that had committed speaks K' (it saved K' before using it): this one never did,
+      // and it cannot any more (the new process knows no rotation id). Drop next.
       kr.dropNext();
-      return [{ kind: 'event', event: 'key:rotation-failed', reason: `the rotation interrupted by the restart did not complete; ${OLD_KEY_KEPT}` }];
+      this.restoredNext = false;
+      const reason = this.st === 'accepting' ? 'the peer restarted during the rotation' : 'the rotation interrupted by the restart did not complete';
+      if (this.st === 'accepting') this.end('idle');
+      return [{ kind: 'event', event: 'key:rotation-failed', reason: `${reason}; ${OLD_KEY_KEPT}` }];
     }
-    if (kr.nextKey !== null && this.st === 'accepting' && restarted) {
-      // A restarted initiator that had committed speaks K' (it saved K' before using it): this one never did.
-      kr.dropNext();
-      this.end('idle');
-      return [{ kind: 'event', event: 'key:rotation-failed', reason: `the peer restarted during the rotation; ${OLD_KEY_KEPT}` }];
-    }
+    // Any other frame under current leaves next alone, even a next restored from the profile: the initiator may
+    // still be offering, with our accept from before the restart on its way, and commit it. A next it never
+    // commits was never used, so keeping it reveals nothing until an abort drops it.
     const pending = kr.pending;
     kr.peerConfirmedCurrent();
     if (this.st === 'committed') {
@@ -123,7 +156,7 @@ export class Rotation {
    */
   onFrame(type: FrameType, payload: Buffer, slot: KeySlot, packet?: number): RotationAction[] {
     const promotes = slot === 'next' && this.ctx.keyring.nextKey !== null;
-    const out = this.authenticated(slot, true);
+    const out = this.authenticated(slot);
     if (slot === 'previous') return this.persist(out);
     let p: { rid: Buffer; pub?: Buffer };
     try {
@@ -150,7 +183,13 @@ export class Rotation {
         break;
       case 'rot-abort':
         this.retire(p.rid);
-        if (this.st === 'accepting' && ours) {
+        if (this.restoredNext && slot === 'current') {
+          // The initiator gave an offer up: the one we answered before the restart (it commits nothing after an
+          // abort), or a later one (then it had given ours up before). Either way it never uses our next.
+          this.ctx.keyring.dropNext();
+          this.restoredNext = false;
+          out.push({ kind: 'event', event: 'key:rotation-failed', reason: `the rotation interrupted by the restart did not complete; ${OLD_KEY_KEPT}` });
+        } else if (this.st === 'accepting' && ours) {
           this.ctx.keyring.dropNext();
           this.end('idle');
           out.push({ kind: 'event', event: 'key:rotation-failed', reason: `the peer abandoned the rotation; ${OLD_KEY_KEPT}` });
@@ -242,7 +281,7 @@ export class Rotation {
   }
 
   private onOffer(rid: Buffer, pub: Buffer, slot: KeySlot, packet: number): RotationAction[] {
-    if (slot !== 'current' || this.isRetired(rid)) return [];
+    if (slot !== 'current' || this.isRetired(rid) || this.restoredNext) return [];
     switch (this.st) {
       case 'idle':
         return this.accept(rid, pub, packet, true);
@@ -307,6 +346,7 @@ export class Rotation {
     this.keyPair = null; // forward secrecy: the ephemeral private key goes as soon as K' exists
     this.oldFingerprint = kr.fingerprint();
     kr.dropNext(); // whatever waited there is stale: the peer just answered under our current key
+    this.restoredNext = false;
     kr.commit(next);
     this.to('committed');
     this.acceptPub = Buffer.from(pub);
@@ -328,7 +368,10 @@ export class Rotation {
     const now = signature(kr.currentKey, pending);
     if (now === this.persisted) return actions;
     this.persisted = now;
-    const pendingKey = pending === null ? null : { key: encodeKey(pending.key), slot: pending.slot };
+    const pendingKey: PersistedKeys['pendingKey'] = pending === null ? null : { key: encodeKey(pending.key), slot: pending.slot };
+    // Accepting: the accept goes with next, so a restarted process answers a repeated offer with this same one.
+    if (pendingKey !== null && pending?.slot === 'next' && this.st === 'accepting' && this.payload !== null)
+      pendingKey.accept = this.payload.toString('base64url');
     return [{ kind: 'event', event: 'key:persist', key: encodeKey(kr.currentKey), pendingKey }, ...actions];
   }
 

@@ -40,8 +40,10 @@ test(
     const k = encodeKey(key);
     const k2 = savedA.at(-1)!.key;
     assert.notEqual(k2, k);
+    const accept = savedA[0]?.pendingKey?.accept;
+    assert.equal(Buffer.from(accept ?? '', 'base64url').length, 40, 'the accept it answered (rotation id, public key) goes with it');
     assert.deepEqual(savedA, [
-      { key: k, pendingKey: { key: k2, slot: 'next' } },
+      { key: k, pendingKey: { key: k2, slot: 'next', accept } },
       { key: k2, pendingKey: null },
     ]);
     assert.deepEqual(savedB, [

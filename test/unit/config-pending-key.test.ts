@@ -32,12 +32,23 @@ test('schema: pendingKey is optional, absent when not given, and checked like ke
   assert.equal('pendingKey' in plain, false, 'a profile without one reads back as before');
   const p = checkProfile({ nick: 'a', key, pendingKey: { key: other, slot: 'next' } }, 'profiles.a');
   assert.deepEqual(p.pendingKey, { key: other, slot: 'next' });
+  const accept = Buffer.alloc(40, 7).toString('base64url');
+  assert.deepEqual(checkProfile({ nick: 'a', key, pendingKey: { key: other, slot: 'next', accept } }, 'profiles.a').pendingKey, {
+    key: other,
+    slot: 'next',
+    accept,
+  });
   const bad: Array<[unknown, RegExp]> = [
     ['just a string', /profiles\.a\.pendingKey must be a JSON object/],
     [{ key: other }, /profiles\.a\.pendingKey\.slot is missing/],
     [{ key: other, slot: 'current' }, /profiles\.a\.pendingKey\.slot must be one of: next, previous/],
     [{ key: 'c2VjcmV0LWJ1dC10b28tc2hvcnQ=', slot: 'next' }, /profiles\.a\.pendingKey\.key is not a valid Fernet key/],
     [{ key: other, slot: 'next', extra: 1 }, /profiles\.a\.pendingKey\.extra is not a known field/],
+    [{ key: other, slot: 'next', accept: 'AAAA' }, /profiles\.a\.pendingKey\.accept must be 40 bytes in urlsafe base64/],
+    [
+      { key: other, slot: 'previous', accept: Buffer.alloc(40).toString('base64url') },
+      /profiles\.a\.pendingKey\.accept is only kept with a pending key in slot next/,
+    ],
   ];
   for (const [v, re] of bad) {
     assert.throws(
@@ -51,6 +62,9 @@ test('schema: pendingKey is optional, absent when not given, and checked like ke
 test('store: saveKeys writes key and pendingKey together (0600), and erases pendingKey when it is null', () => {
   const s = freshStore();
   const [k1, k2] = [generateKey(), generateKey()];
+  const accept = Buffer.alloc(40, 1).toString('base64url');
+  s.saveKeys('alice', { key: k1, pendingKey: { key: k2, slot: 'next', accept } });
+  assert.deepEqual(s.read().profiles.alice?.pendingKey, { key: k2, slot: 'next', accept });
   s.saveKeys('alice', { key: k1, pendingKey: { key: k2, slot: 'previous' } });
   const raw = JSON.parse(fs.readFileSync(s.path, 'utf8')) as { profiles: Record<string, { key: string; pendingKey?: unknown }> };
   assert.equal(raw.profiles.alice?.key, k1);

@@ -13,10 +13,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { ManualClock } from '../../src/clock.js';
-import { KEY_GRACE_MS } from '../../src/constants.js';
+import { KEY_GRACE_MS, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from '../../src/constants.js';
 import { encodeKey } from '../../src/crypto/keys.js';
 import { encodeRotationPayload } from '../../src/net/frame.js';
-import { Keyring, type KeySlot, type PendingKey } from '../../src/net/keyring.js';
+import { Keyring, pendingFromPersisted, type KeySlot, type PendingKey } from '../../src/net/keyring.js';
 import { Rotation } from '../../src/net/rotation.js';
 import type { RotationAction, RotationFrameType } from '../../src/net/rotation-state.js';
 
@@ -69,7 +69,7 @@ class Side {
       else if (a.event === 'key:persist') {
         this.profile = {
           key: Buffer.from(a.key, 'base64url'),
-          pending: a.pendingKey && { key: Buffer.from(a.pendingKey.key, 'base64url'), slot: a.pendingKey.slot },
+          pending: pendingFromPersisted(a.pendingKey),
         };
       }
     }
@@ -149,7 +149,8 @@ test('the responder persists {K, K′ as next} before its accept; the initiator 
   const pi = acc.findIndex((x) => x.kind === 'event' && x.event === 'key:persist');
   const si = acc.findIndex((x) => x.kind === 'send' && x.type === 'rot-accept');
   assert.ok(pi >= 0 && pi < si, 'persist precedes the accept');
-  assert.deepEqual(b.profile, { key: k, pending: { key: b.keyring.nextKey, slot: 'next' } });
+  const accept = acc.find((x): x is Send => x.kind === 'send' && x.type === 'rot-accept')!;
+  assert.deepEqual(b.profile, { key: k, pending: { key: b.keyring.nextKey, slot: 'next', accept: accept.payload } }, 'with the accept it answered');
   const conf = deliver(b, a, b.take('rot-accept'));
   assert.equal(conf[0]?.kind === 'event' && conf[0].event, 'key:persist', 'persist precedes the confirm');
   assert.deepEqual(a.profile, { key: a.keyring.currentKey, pending: { key: k, slot: 'previous' } });
@@ -179,21 +180,62 @@ test('restored next (the responder restarted while accepting): promoted by the f
   assert.equal(a.events('key:rotated').length, 1);
 });
 
-test('restored next: dropped by a frame under current addressed to this process; kept for frames to the old session and under previous', () => {
+test('restored next: the responder is accepting again — a repeated offer gets the very same accept, frames under current change nothing; promoted, or dropped by the abort', () => {
+  // The race a frame under K cannot settle: B is killed after its accept left; A, still offering, writes to B's new
+  // process under K and repeats its offer, and only then does the old accept arrive and A commit K′.
+  const { a, b } = pair();
+  a.apply(a.rot.start());
+  deliver(a, b, a.take('rot-offer'));
+  const oldAccept = b.take('rot-accept');
+  b.restart('3333333333333333');
+  const k2 = b.keyring.nextKey!;
+  assert.equal(b.rot.state, 'accepting');
+  ping(a, b, true); // under K, addressed to the new process: A is still offering
+  b.apply(b.rot.onAuthenticated('previous', true));
+  a.clock.advance(ROTATION_RETRY_MS);
+  a.apply(a.rot.tick());
+  deliver(a, b, a.take('rot-offer'));
+  assert.deepEqual(b.take('rot-accept').payload, oldAccept.payload, 'the same accept: whichever A commits, it is K′');
+  assert.ok(b.keyring.nextKey?.equals(k2), 'kept');
+  assert.equal(b.persists().length, 0, 'nothing rewritten');
+  deliver(b, a, oldAccept); // the accept of B's previous process: A commits K′
+  assert.equal(a.rot.state, 'committed');
+  ping(a, b, true); // under K′: B promotes
+  assert.ok(b.keyring.currentKey.equals(k2));
+  assert.deepEqual(b.profile, { key: k2, pending: null });
+  // Without a commit: A gives up, its abort drops the restored next, and the next offer is answered.
+  const q = pair();
+  q.a.apply(q.a.rot.start());
+  deliver(q.a, q.b, q.a.take('rot-offer'));
+  q.b.restart('3333333333333333');
+  q.a.clock.advance(ROTATION_TIMEOUT_MS);
+  q.a.apply(q.a.rot.tick());
+  deliver(q.a, q.b, q.a.take('rot-abort'));
+  assert.equal(q.b.keyring.nextKey, null);
+  assert.deepEqual(q.b.profile, { key: q.k, pending: null });
+  assert.equal(q.b.events('key:rotation-failed').length, 1);
+  q.a.apply(q.a.rot.start());
+  deliver(q.a, q.b, q.a.outbox.filter((x) => x.type === 'rot-offer').at(-1)!);
+  assert.equal(q.b.rot.state, 'accepting');
+});
+
+test('restored next without its accept (an older profile): no offer is answered until an abort or the promotion settles it', () => {
   const { a, b, k } = pair();
   a.apply(a.rot.start());
   deliver(a, b, a.take('rot-offer'));
-  // A never hears the accept and gives up (its abort is lost); B is killed with K′ pending.
+  const k2 = b.keyring.nextKey!;
+  b.profile = { key: k, pending: { key: k2, slot: 'next' } };
   b.restart('3333333333333333');
-  assert.ok(b.keyring.nextKey !== null);
-  ping(a, b, false); // addressed to B's old session: may be older than the restart
-  b.apply(b.rot.onAuthenticated('previous', true)); // an older key proves nothing
-  assert.ok(b.keyring.nextKey !== null, 'kept');
-  assert.equal(b.persists().length, 0);
-  ping(a, b, true); // made after A learned the new session, under K: A holds K as current
+  assert.equal(b.rot.state, 'idle');
+  a.clock.advance(ROTATION_RETRY_MS);
+  a.apply(a.rot.tick());
+  deliver(a, b, a.take('rot-offer'));
+  assert.equal(b.outbox.length, 0, 'a second, different accept could be the one A commits: none is sent');
+  a.clock.advance(ROTATION_TIMEOUT_MS);
+  a.apply(a.rot.tick());
+  deliver(a, b, a.take('rot-abort'));
   assert.equal(b.keyring.nextKey, null);
   assert.deepEqual(b.profile, { key: k, pending: null });
-  assert.equal(b.events('key:rotation-failed').length, 1);
 });
 
 test('restored previous (the initiator restarted after committing): sends under K′, reads K, settles on the first frame under K′', () => {

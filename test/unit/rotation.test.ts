@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import type { Address } from '../../src/address/address.js';
+import type { PersistedKeys } from '../../src/bus.js';
 import { ManualClock } from '../../src/clock.js';
 import { KEY_GRACE_MS, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS, ROTATION_UNCONFIRMED_RETRY_MS } from '../../src/constants.js';
 import { Fernet } from '../../src/crypto/fernet.js';
@@ -10,7 +11,7 @@ import { fingerprint } from '../../src/crypto/keys.js';
 import { Connection } from '../../src/net/connection.js';
 import { RotationStateError } from '../../src/net/errors.js';
 import { decodeFrame, isRotationFrame, type FrameType } from '../../src/net/frame.js';
-import { Keyring, type PendingKey } from '../../src/net/keyring.js';
+import { Keyring, pendingFromPersisted, type PendingKey } from '../../src/net/keyring.js';
 import { Rotation } from '../../src/net/rotation.js';
 import { transition, type RotationAction, type RotationState } from '../../src/net/rotation-state.js';
 
@@ -154,9 +155,9 @@ class Net {
         p.events.push({ kind: 'event', event: 'rotation-unconfirmed', message: String(payload.message) });
       }
       if (act.event === 'key:persist') {
-        const persisted = payload as { key: string; pendingKey: { key: string; slot: 'next' | 'previous' } | null };
+        const persisted = payload as unknown as PersistedKeys;
         p.profileKey = Buffer.from(persisted.key, 'base64url');
-        p.profilePending = persisted.pendingKey && { key: Buffer.from(persisted.pendingKey.key, 'base64url'), slot: persisted.pendingKey.slot };
+        p.profilePending = pendingFromPersisted(persisted.pendingKey);
       }
     }
   }
