@@ -24,7 +24,7 @@ import { GLOBAL_OPTIONS } from './commands/flags.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
 import { fingerprintCommand, keygenCommand } from './commands/keys.js';
 import { profileCommand } from './commands/profile.js';
-import { errorLine, EXIT_OK, exitCodeFor, UsageError } from './errors.js';
+import { errorLine, EXIT_OK, exitCodeFor, HIDDEN_VALUE, looksSecret, redactSecrets, UsageError } from './errors.js';
 
 function packageVersion(): string {
   try {
@@ -62,13 +62,9 @@ function usageMessage(msg: string): string {
   const one = nameUnknownOnce(msg.replace(/\s*\n\s*/g, ' '));
   if (/^Not enough non-option arguments/.test(one)) return 'missing argument';
   // yargs quotes what it did not understand; a key or invite code pasted without its flag must not end up in scrollback or logs.
-  const masked = one.replace(SECRET_LOOKING, `<${HIDDEN_SECRET}>`);
-  return masked === one ? one : `${masked} — a key goes after --key, an invite code after join`;
+  const masked = redactSecrets(one).replace(/[^\s,]+/g, (word) => (looksSecret(word) ? HIDDEN_VALUE : word));
+  return masked === one ? one : `${masked} — a key goes after --key (better: --key-file or FERNCHAT_KEY), an invite code after join`;
 }
-
-const HIDDEN_SECRET = 'hidden: looks like a key or invite code';
-/** Runs of 40+ urlsafe-base64 characters: a Fernet key is 43–44, an invite code longer. */
-const SECRET_LOOKING = /[A-Za-z0-9_=-][A-Za-z0-9_.=-]{39,}/g;
 
 /**
  * yargs renders the whole help text of the command it is about to run and
@@ -119,7 +115,7 @@ function buildParser(args: string[]): Argv {
 async function main(args: string[]): Promise<number> {
   const debug = args.includes('--debug');
   try {
-    if (hasStrayDashedKey(args)) throw new UsageError(`an argument is ${HIDDEN_SECRET} — a key goes after --key`);
+    if (hasStrayDashedKey(args)) throw new UsageError(`an argument is ${HIDDEN_VALUE} — a key goes after --key (better: --key-file or FERNCHAT_KEY)`);
     await buildParser(args).parseAsync();
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (err) {

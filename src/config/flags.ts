@@ -9,7 +9,7 @@
  */
 import type { WireMode } from '../bus.js';
 import { MAX_CLOCK_SKEW_S, MAX_LINGER_S, MAX_SCROLLBACK_LINES, MAX_TOKEN_TTL_S, MIN_SCROLLBACK_LINES } from '../constants.js';
-import { UsageError } from '../errors.js';
+import { quoteValue, UsageError } from '../errors.js';
 import * as address from '../address/parse.js';
 import type { Address } from '../address/address.js';
 import { checkHost, checkKey, checkNick, checkProfileName, checkTerm, checkWire, SchemaError } from './schema.js';
@@ -24,10 +24,8 @@ function asFlag<T>(check: () => T): T {
   }
 }
 
-/** Only the value's text is echoed; keys never go through here. */
-function shown(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-}
+/** The value as quoted in a message: quote.ts's rule, so a key pasted into the wrong flag is never echoed. */
+const shown = quoteValue;
 
 function parseInteger(text: string, flag: string, min: number, max: number, what: string): number {
   const t = text.trim();

@@ -10,7 +10,7 @@
 import type { WireMode } from '../bus.js';
 import type { UiPreferences } from './chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_TTL_S } from '../constants.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoteValue } from '../errors.js';
 import type { Address } from '../address/address.js';
 import { parseClockSkew, parseHost, parseHostPort, parseKeyFlag, parseNick, parsePort, parseScrollback, parseTerm, parseTokenTtl, parseWire } from './flags.js';
 import { type ConfigFile, DEFAULT_UI, type Profile, profileNameProblem } from './schema.js';
@@ -106,7 +106,7 @@ export function profileNames(cfg: ConfigFile): string[] {
 export function unknownProfile(cfg: ConfigFile, name: string): ConfigError {
   const names = profileNames(cfg);
   const known = names.length === 0 ? 'there are no profiles yet' : `known profiles: ${names.join(', ')}`;
-  return new ConfigError(`no profile named "${name}" (${known})`);
+  return new ConfigError(`no profile named ${quoteValue(name)} (${known})`);
 }
 
 export function getProfile(cfg: ConfigFile, name: string): Profile {
@@ -129,7 +129,7 @@ export function chooseProfile(cfg: ConfigFile, explicit: string | null | undefin
 
 function checkName(name: string): void {
   const problem = profileNameProblem(name);
-  if (problem !== null) throw new ConfigError(`profile name ${JSON.stringify(name)} ${problem}`);
+  if (problem !== null) throw new ConfigError(`profile name ${quoteValue(name)} ${problem}`);
 }
 
 /** Adds a profile; the first profile becomes the default. Refuses an existing name unless `force`. */
