@@ -18,12 +18,12 @@
  * Quitting loses nothing quietly: with messages not yet delivered the first
  * quit only warns (a second one quits); a key rotation still running is
  * waited for (bounded), so the peer and the saved profile end on the same
- * key; and the text of every message that shutdown fails is printed on
- * stderr after the terminal is back, with exit code 1.
+ * key; and the text of every message that failed (✗ during the chat, or at
+ * shutdown) is printed on stderr after the terminal is back, with exit code 1.
  */
 import { errorMessage, newMessageId } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
-import { ROTATION_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from '../constants.js';
+import { MAX_MESSAGE_BYTES, ROTATION_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from '../constants.js';
 import { UsageError } from '../errors.js';
 import { ScreenError } from './blessed-screen.js';
 import { BusView } from './bus-view.js';
@@ -33,9 +33,11 @@ import { parseInput, type Command } from './commands.js';
 import { HelpOverlay } from './help-overlay.js';
 import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
 import { LinkPanel } from './link-panel.js';
+import { formatSize, refusedPasteLine } from './paste.js';
 import { TuiScreen } from './screen.js';
 import { StatusBar } from './status-bar.js';
 import { installTerminalGuard } from './terminal-guard.js';
+import { UndeliveredLog } from './undelivered.js';
 
 /** Why the full-screen UI cannot run here, or null. */
 export function tuiRefusal(
@@ -109,6 +111,7 @@ class TuiApp {
   private readonly help: HelpOverlay;
   private readonly links: LinkPanel;
   private readonly view: BusView;
+  private readonly undelivered: UndeliveredLog;
   private paneHeight = 1;
   private quitting = false;
   /** The user was told that quitting now leaves messages undelivered; the next quit goes ahead. */
@@ -121,6 +124,7 @@ class TuiApp {
     private readonly uninstallGuard: () => void,
   ) {
     const parent = screen.screen;
+    this.undelivered = new UndeliveredLog(ctx.bus);
     // Order matters: later children paint over earlier ones.
     this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors });
     this.status = new StatusBar(parent);
@@ -141,6 +145,11 @@ class TuiApp {
         key: (k) => this.onKey(k),
         paste: (text) => {
           this.input.paste(text);
+          screen.scheduleRender();
+        },
+        refusedPaste: (r) => {
+          this.pane.error(refusedPasteLine(r));
+          this.pane.bottom();
           screen.scheduleRender();
         },
       }),
@@ -282,6 +291,13 @@ class TuiApp {
   private command(c: Command): void {
     switch (c.name) {
       case 'say': {
+        const bytes = Buffer.byteLength(c.text);
+        if (bytes > MAX_MESSAGE_BYTES) {
+          // Refused before it is sent, so it never fills the pane; back in the box to shorten.
+          this.pane.error(`message of ${formatSize(bytes)} is over the ${formatSize(MAX_MESSAGE_BYTES)} message limit: not sent; it is back in the input box`);
+          this.input.model.setText(c.text);
+          return;
+        }
         const id = newMessageId();
         this.view.sending(id, c.text);
         this.pane.bottom();
@@ -335,13 +351,13 @@ class TuiApp {
       this.screen.renderNow();
       await this.rotationSettled(ROTATION_TIMEOUT_MS);
     }
-    const undelivered: string[] = [];
-    const offFailed = this.ctx.bus.on('message:failed', ({ text }) => void undelivered.push(text));
     this.view.closing();
     this.screen.renderNow();
     this.view.dispose();
     await boundedShutdown(this.ctx);
-    offFailed();
+    // Every ✗ of the session, and what shutdown could not deliver.
+    const undelivered = this.undelivered.texts();
+    this.undelivered.dispose();
     this.screen.restore();
     this.uninstallGuard();
     if (undelivered.length > 0) {

@@ -20,7 +20,7 @@ import type blessed from 'blessed';
 import { KEY_PREFIX_TIMEOUT_MS, PASTE_END_TIMEOUT_MS } from '../constants.js';
 import { createRowsBox, type RowsBox } from './draw.js';
 import { InputModel } from './input-model.js';
-import { countLines, needsPasteConfirmation, PasteParser } from './paste.js';
+import { countLines, needsPasteConfirmation, PasteCollector, PasteParser, pasteMessage, type RefusedPaste } from './paste.js';
 import { splitRawInput } from './raw-input.js';
 import { escapeTags } from '../text/sanitize.js';
 import type { InputFilter } from './screen.js';
@@ -51,6 +51,8 @@ export interface InputHandlers {
   key(k: KeyInfo): void;
   /** A whole bracketed paste (pieces of an over-long one are joined first). */
   paste(text: string): void;
+  /** A paste over the message limit: not kept (PasteCollector), only its size is told. */
+  refusedPaste(r: RefusedPaste): void;
 }
 
 const ALT_ENTER: KeyInfo = { name: 'return', full: 'M-return', meta: true, sequence: '\x1b\r' };
@@ -61,18 +63,18 @@ const PROMPT_WIDTH = 2;
 export function createInputFilter(handlers: InputHandlers): InputFilter {
   const parser = new PasteParser();
   let timer: NodeJS.Timeout | null = null;
-  let pieces: string[] = [];
+  const collector = new PasteCollector();
   let forwardKeys: (keys: string) => void = () => {};
 
   const deliver = (events: ReturnType<PasteParser['push']>, final: boolean): void => {
     for (const e of events) {
       if (e.kind === 'paste') {
-        pieces.push(e.text);
+        collector.add(e.text);
         // A partial piece from push() means more of the same paste follows.
         if (e.partial && !final) continue;
-        const text = pieces.join('');
-        pieces = [];
-        handlers.paste(text);
+        const whole = collector.take();
+        if ('text' in whole) handlers.paste(whole.text);
+        else handlers.refusedPaste(whole.refused);
         continue;
       }
       for (const t of splitRawInput(e.data)) {
@@ -225,7 +227,8 @@ export class InputBox {
   private handleConfirmKey(key: KeyInfo, text: string): KeyResult {
     if (key.name === 'enter' && !key.meta) {
       this.confirming = null;
-      return { kind: 'submit', text, literal: true };
+      const message = pasteMessage(text);
+      return message === null ? { kind: 'handled' } : { kind: 'submit', text: message, literal: true };
     }
     if (key.name === 'escape') {
       // Never lost: the paste goes into the line, to edit or send later.
@@ -240,8 +243,10 @@ export class InputBox {
   measure(width: number, screenHeight: number): number {
     const inner = Math.max(1, width - PROMPT_WIDTH);
     if (this.confirming !== null) {
-      const lines = countLines(this.confirming);
-      const kib = Math.ceil(Buffer.byteLength(this.confirming) / 1024);
+      // What Enter would send: trailing newlines are not counted.
+      const message = pasteMessage(this.confirming) ?? '';
+      const lines = countLines(message);
+      const kib = Math.ceil(Buffer.byteLength(message) / 1024);
       const ask = `Paste of ${lines} line${lines === 1 ? '' : 's'} (${kib} KiB): Enter sends it as one message · Esc puts it in the input box`;
       this.rows = [`{yellow-fg}${escapeTags(truncate(ask, Math.max(1, width)))}{/yellow-fg}`];
       this.cursor = null;

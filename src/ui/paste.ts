@@ -22,7 +22,7 @@
  */
 
 import { StringDecoder } from 'node:string_decoder';
-import { PASTE_CONFIRM_BYTES, PASTE_CONFIRM_LINES, PASTE_MAX_BYTES } from '../constants.js';
+import { MAX_MESSAGE_BYTES, PASTE_CONFIRM_BYTES, PASTE_CONFIRM_LINES, PASTE_MAX_BYTES } from '../constants.js';
 
 /** Write to the terminal to turn bracketed paste on / off. */
 export const BRACKETED_PASTE_ON = '\x1b[?2004h';
@@ -132,9 +132,90 @@ export class PasteParser {
   }
 }
 
-/** True when a paste is big enough to ask before sending: over PASTE_CONFIRM_BYTES bytes or PASTE_CONFIRM_LINES lines. */
+/**
+ * The message a paste sends: trailing newlines dropped, null when nothing but
+ * whitespace is left. The same rule as InputModel.submit, so a paste ends the
+ * same way whether it went through the line (small) or the confirmation (big).
+ */
+export function pasteMessage(text: string): string | null {
+  const out = text.replace(/\n+$/, '');
+  return out.trim() === '' ? null : out;
+}
+
+/** True when a paste is big enough to ask before sending: its message over PASTE_CONFIRM_BYTES bytes or PASTE_CONFIRM_LINES lines. */
 export function needsPasteConfirmation(text: string): boolean {
-  return Buffer.byteLength(text) > PASTE_CONFIRM_BYTES || countLines(text) > PASTE_CONFIRM_LINES;
+  const message = text.replace(/\n+$/, '');
+  return Buffer.byteLength(message) > PASTE_CONFIRM_BYTES || countLines(message) > PASTE_CONFIRM_LINES;
+}
+
+/** A paste too big to be one message: its size, for the line that refuses it. */
+export interface RefusedPaste {
+  /** Bytes (UTF-8) of its message (trailing newlines not counted). */
+  bytes: number;
+  lines: number;
+}
+
+/**
+ * Joins the pieces of one paste (PasteParser releases a long one in pieces)
+ * and refuses it once its message is over `limitBytes`: from then on the text
+ * is no longer kept, only counted, so a paste of any size costs at most about
+ * limitBytes of memory. Trailing newlines do not count towards the limit
+ * (pasteMessage drops them), at any size.
+ */
+export class PasteCollector {
+  private pieces: string[] = [];
+  private bytes = 0;
+  private lines = 0;
+  /** Newlines (one byte each) at the end of what was added so far. */
+  private trailing = 0;
+
+  constructor(private readonly limitBytes: number = MAX_MESSAGE_BYTES) {
+    if (!Number.isInteger(limitBytes) || limitBytes < 1) throw new TypeError(`PasteCollector: limitBytes must be an integer >= 1, got ${limitBytes}`);
+  }
+
+  add(piece: string): void {
+    if (piece === '') return;
+    const n = Buffer.byteLength(piece);
+    this.bytes += n;
+    this.lines += newlines(piece);
+    const run = piece.length - piece.replace(/\n+$/, '').length;
+    this.trailing = run === piece.length ? this.trailing + run : run;
+    if (this.over) this.pieces = [];
+    else this.pieces.push(piece);
+  }
+
+  /** The whole paste, or its size when it is over the limit; then starts afresh. */
+  take(): { text: string } | { refused: RefusedPaste } {
+    const out: { text: string } | { refused: RefusedPaste } = this.over
+      ? { refused: { bytes: this.bytes - this.trailing, lines: this.lines - this.trailing + 1 } }
+      : { text: this.pieces.join('') };
+    this.pieces = [];
+    this.bytes = 0;
+    this.lines = 0;
+    this.trailing = 0;
+    return out;
+  }
+
+  private get over(): boolean {
+    return this.bytes - this.trailing > this.limitBytes;
+  }
+}
+
+/** "5.2 MiB", "700 KiB", "12 bytes": sizes in the unit the limits are given in. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? '' : 's'}`;
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KiB`;
+  const mib = bytes / (1024 * 1024);
+  // Rounded up: a size just over a limit never reads as the limit itself.
+  return `${mib < 10 ? Math.ceil(mib * 10) / 10 : Math.ceil(mib)} MiB`;
+}
+
+/** The one line that says a paste was refused, where its text is, and why it is not in the input box. */
+export function refusedPasteLine(r: RefusedPaste, limitBytes: number = MAX_MESSAGE_BYTES): string {
+  return (
+    `paste of ${formatSize(r.bytes)} (${r.lines.toLocaleString('en-US')} line${r.lines === 1 ? '' : 's'}) is over the ${formatSize(limitBytes)} message limit: not sent. ` +
+    'It is not in the input box either (it could not be sent from there); the text is still where you copied it from — paste it in parts'
+  );
 }
 
 /** Lines of text; a final newline does not start another line. */
@@ -143,6 +224,12 @@ export function countLines(text: string): number {
   let n = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
   return text.endsWith('\n') ? n - 1 : n;
+}
+
+function newlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function keys(out: PasteEvent[], data: string): void {

@@ -1,7 +1,18 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASTE_CONFIRM_BYTES, PASTE_CONFIRM_LINES } from '../../src/constants.js';
-import { countLines, needsPasteConfirmation, PASTE_END, PASTE_START, PasteParser, type PasteEvent } from '../../src/ui/paste.js';
+import { MAX_MESSAGE_BYTES, PASTE_CONFIRM_BYTES, PASTE_CONFIRM_LINES } from '../../src/constants.js';
+import {
+  countLines,
+  formatSize,
+  needsPasteConfirmation,
+  PASTE_END,
+  PASTE_START,
+  PasteCollector,
+  pasteMessage,
+  PasteParser,
+  refusedPasteLine,
+  type PasteEvent,
+} from '../../src/ui/paste.js';
 
 const S = PASTE_START;
 const E = PASTE_END;
@@ -159,6 +170,8 @@ describe('needsPasteConfirmation', () => {
     ['exactly the byte limit', 'x'.repeat(PASTE_CONFIRM_BYTES), false],
     ['one byte over', 'x'.repeat(PASTE_CONFIRM_BYTES + 1), true],
     ['bytes, not characters', '漢'.repeat(Math.floor(PASTE_CONFIRM_BYTES / 3) + 1), true],
+    ['trailing newlines do not count as lines', 'x\n'.repeat(PASTE_CONFIRM_LINES) + '\n'.repeat(10), false],
+    ['trailing newlines do not count as bytes', 'x'.repeat(PASTE_CONFIRM_BYTES) + '\n'.repeat(10), false],
   ];
   for (const [name, text, expected] of cases) {
     test(name, () => assert.equal(needsPasteConfirmation(text), expected));
@@ -169,5 +182,77 @@ describe('needsPasteConfirmation', () => {
     assert.equal(countLines('a\n'), 1);
     assert.equal(countLines('a\nb'), 2);
     assert.equal(countLines('\n\n'), 2);
+  });
+});
+
+describe('pasteMessage: what a paste sends, at any size (the same rule as InputModel.submit)', () => {
+  const cases: Array<[string, string, string | null]> = [
+    ['as it is', 'a\nb', 'a\nb'],
+    ['trailing newlines dropped', 'a\nb\n\n\n', 'a\nb'],
+    ['leading newlines kept', '\n\na', '\n\na'],
+    ['only newlines: nothing to send', '\n\n\n', null],
+    ['only whitespace: nothing to send', ' \n\t\n', null],
+    ['a big one ends the same way', `${'x\n'.repeat(PASTE_CONFIRM_LINES * 10)}\n`, 'x\n'.repeat(PASTE_CONFIRM_LINES * 10 - 1) + 'x'],
+  ];
+  for (const [name, text, expected] of cases) test(name, () => assert.equal(pasteMessage(text), expected));
+});
+
+describe('PasteCollector: a paste over the message limit is refused, not kept', () => {
+  const take = (limit: number, pieces: string[]): ReturnType<PasteCollector['take']> => {
+    const c = new PasteCollector(limit);
+    for (const p of pieces) c.add(p);
+    return c.take();
+  };
+  const cases: Array<[string, number, string[], ReturnType<PasteCollector['take']>]> = [
+    ['under the limit: the text, joined', 10, ['ab', 'c\n', 'd'], { text: 'abc\nd' }],
+    ['exactly the limit', 4, ['ab', 'cd'], { text: 'abcd' }],
+    ['one byte over: refused, with its size and lines', 4, ['ab\n', 'cd'], { refused: { bytes: 5, lines: 2 } }],
+    ['trailing newlines do not count, in one piece', 4, ['abcd\n\n'], { text: 'abcd\n\n' }],
+    ['trailing newlines do not count, across pieces', 4, ['ab', 'cd\n', '\n', '\n'], { text: 'abcd\n\n\n' }],
+    ['newlines followed by text do count', 4, ['ab', 'c\n', '\nd'], { refused: { bytes: 6, lines: 3 } }],
+    ['refused size leaves out the trailing newlines', 4, ['abcde\n\n'], { refused: { bytes: 5, lines: 1 } }],
+    ['bytes, not characters', 5, ['漢漢'], { refused: { bytes: 6, lines: 1 } }],
+  ];
+  for (const [name, limit, pieces, expected] of cases) test(name, () => assert.deepEqual(take(limit, pieces), expected));
+
+  test('starts afresh after take()', () => {
+    const c = new PasteCollector(3);
+    c.add('abcdef');
+    assert.ok('refused' in c.take());
+    c.add('ab');
+    assert.deepEqual(c.take(), { text: 'ab' });
+  });
+
+  test('the default limit is the message limit, and past it nothing is kept (5 MiB in 64 KiB pieces)', () => {
+    const c = new PasteCollector();
+    const piece = 'y'.repeat(64 * 1024 - 1) + '\n';
+    for (let i = 0; i < 80; i++) c.add(piece);
+    const kept = (c as unknown as { pieces: string[] }).pieces;
+    assert.equal(kept.length, 0);
+    assert.deepEqual(c.take(), { refused: { bytes: 80 * 64 * 1024 - 1, lines: 80 } });
+    assert.ok(80 * 64 * 1024 > MAX_MESSAGE_BYTES);
+  });
+
+  test('bad limit → TypeError', () => {
+    assert.throws(() => new PasteCollector(0), TypeError);
+  });
+});
+
+describe('the refusal line', () => {
+  test('formatSize: in the unit of the limits, rounded up', () => {
+    assert.equal(formatSize(1), '1 byte');
+    assert.equal(formatSize(900), '900 bytes');
+    assert.equal(formatSize(1024), '1 KiB');
+    assert.equal(formatSize(1025), '2 KiB');
+    assert.equal(formatSize(MAX_MESSAGE_BYTES), '4 MiB');
+    assert.equal(formatSize(MAX_MESSAGE_BYTES + 1), '4.1 MiB');
+    assert.equal(formatSize(5_475_000), '5.3 MiB');
+    assert.equal(formatSize(30 * 1024 * 1024), '30 MiB');
+  });
+  test('says the size, the limit, that it was not sent, and where the text is', () => {
+    const line = refusedPasteLine({ bytes: 5_475_000, lines: 75_000 });
+    assert.match(line, /^paste of 5\.3 MiB \(75,000 lines\) is over the 4 MiB message limit: not sent\./);
+    assert.match(line, /not in the input box/);
+    assert.match(line, /where you copied it from/);
   });
 });
