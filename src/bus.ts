@@ -13,8 +13,12 @@
  * as an `error` fact (or rethrown if it came from an `error` handler).
  */
 
-/** Link state shown in the status bar. */
-export type LinkState = 'connecting' | 'online' | 'offline';
+/**
+ * Link state shown in the status bar: `offline` — the link went quiet (no
+ * authenticated datagram for PEER_TIMEOUT_MS); `left` — the peer said bye
+ * (it quit). Either way messages wait and go out when it is back.
+ */
+export type LinkState = 'connecting' | 'online' | 'offline' | 'left';
 
 /** Wire mode: `reliable` frames with acks, or `raw` one-message-per-token like the original Python app. */
 export type WireMode = 'reliable' | 'raw';

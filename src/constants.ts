@@ -58,6 +58,8 @@ export const ACK_EVERY_DATA_FRAMES = 8;
 export const KEEPALIVE_INTERVAL_MS = 3_000;
 /** The peer counts as offline after this long without an authenticated datagram, in ms. */
 export const PEER_TIMEOUT_MS = 10_000;
+/** With no authenticated datagram from the configured peer this long after start, the user is told once what to check, in ms. */
+export const PEER_SILENCE_HINT_MS = 15_000;
 /** Keepalive interval while the peer is offline (probing, slower), in ms. */
 export const OFFLINE_PROBE_INTERVAL_MS = 5_000;
 /** Most time close() waits for the peer to answer our bye (the bye carries our last acks; it is resent each RTO meanwhile), in ms. */

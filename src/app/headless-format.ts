@@ -3,10 +3,10 @@
  * the I/O). Two audiences:
  *
  * - text mode, for people and simple scripts: one received message per
- *   stdout line, `HH:MM:SS <nick> text`, local time. Text and nick go
- *   through sanitizeInline: escape sequences and controls are removed and
- *   each line break is shown as ⏎, so one message is exactly one line and
- *   cannot fake another.
+ *   stdout line, `HH:MM:SS <nick> text`, local time. Text goes through
+ *   sanitizeInline: escape sequences and controls are removed and each line
+ *   break is shown as ⏎, so one message is exactly one line and cannot fake
+ *   another. The nick obeys the local nick rules (text/nick.ts senderNick).
  * - JSON mode, for programs: one object per stdout line, text verbatim
  *   (JSON escapes controls). C1 controls, DEL, bidi overrides and U+2028/9
  *   are written as \uXXXX too: JSON.stringify leaves them raw, and a UTF-8
@@ -16,6 +16,7 @@
  * both modes; JSON mode also puts system events on stdout (jsonEvent).
  */
 import type { BusEvents } from '../bus.js';
+import { senderNick } from '../text/nick.js';
 import { sanitizeInline } from '../text/sanitize.js';
 import { parseSlashLine } from '../text/slash.js';
 
@@ -42,7 +43,7 @@ export function clockTime(ms: number): string {
 }
 
 export function messageLine(m: BusEvents['message:received']): string {
-  return `${clockTime(m.time)} <${sanitizeInline(m.from)}> ${sanitizeInline(m.text)}`;
+  return `${clockTime(m.time)} <${senderNick(m.from)}> ${sanitizeInline(m.text)}`;
 }
 
 /** One JSON line, with every character a terminal might obey escaped. */

@@ -1,7 +1,7 @@
-import type { Address } from '../address/address.js';
+import { formatAddress, type Address } from '../address/address.js';
 import type { LinkState, LinkStats, WireMode } from '../bus.js';
 import type { Clock } from '../clock.js';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../constants.js';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S, PEER_SILENCE_HINT_MS } from '../constants.js';
 import { fingerprint } from '../crypto/keys.js';
 import { ActionQueue, type ConnAction } from './actions.js';
 import type { DropReason } from './errors.js';
@@ -68,6 +68,8 @@ export class Connection {
   private readonly schedule = new LinkSchedule();
   private nick: string;
   private started = false;
+  /** When to tell the user what to check if the configured peer is still silent (reliable wire, a peer configured at start), or null. */
+  private silenceHintAt: number | null = null;
   /** close() has begun: nothing new is taken in; a frame to us means the peer heard our bye. */
   private closing = false;
 
@@ -93,7 +95,7 @@ export class Connection {
         peer: () => peer.address,
         peerSession: () => sessions.id,
         nick: () => this.nick,
-        offline: () => peer.state === 'offline',
+        offline: () => peer.away,
       },
       keyring,
       recv,
@@ -186,6 +188,7 @@ export class Connection {
         message: 'raw wire: messages go out once, unacknowledged and unordered; no delivery receipts, no key rotation',
       });
     }
+    if (configured !== null && this.wire === 'reliable') this.silenceHintAt = now + PEER_SILENCE_HINT_MS;
     this.schedule.start(now);
     this.tick(now);
   }
@@ -280,6 +283,7 @@ export class Connection {
     this.at(now);
     if (this.closing) return;
     if (this.schedule.offlineDue(now, this.view())) this.peer.setState('offline');
+    if (this.silenceHintAt !== null && now >= this.silenceHintAt) this.silenceHint();
     const due = this.schedule.due(now, this.view());
     if (due.hello) this.sender.control('hello', now);
     if (due.ping) this.sender.control('ping', now);
@@ -309,7 +313,19 @@ export class Connection {
   nextDeadline(): number | null {
     if (this.closing) return null;
     const best = earlier(this.schedule.deadline(this.view()), this.sender.nextDeadline(this.rto.rto));
-    return earlier(best, this.rotation.nextDeadline());
+    return earlier(earlier(best, this.rotation.nextDeadline()), this.silenceHintAt);
+  }
+
+  /** Silence from the configured peer since start: say once what to check (README, "Troubleshooting"). */
+  private silenceHint(): void {
+    this.silenceHintAt = null;
+    const addr = this.peer.address;
+    if (this.peer.lastHeardAt !== null || addr === null) return;
+    this.peer.warnOnce(
+      'silence',
+      'warning',
+      `nothing from ${formatAddress(addr)} for ${PEER_SILENCE_HINT_MS / 1000} s — check that both sides use the same key (compare /fingerprint or fernchat fingerprint), that the peer is running, and that its UDP port is open`,
+    );
   }
 
   private at(now: number): void {

@@ -36,7 +36,7 @@ import { judge, mayLearn, mayRoam } from './trust.js';
  *     know us → hello; its data and acks are not ours ('stale-session').
  *  7. acks → send windows → `message:delivered`.
  *  8. by type: data → RecvWindow in order → Reassembler → `message:received`;
- *     ping → pong; bye → offline, answered with an ack.
+ *     ping → pong; bye → left, answered with an ack.
  */
 export class FrameReceiver {
   private readonly reassembler = new Reassembler();
@@ -114,7 +114,7 @@ export class FrameReceiver {
     sender.echoLater(f.ts, now);
     if (rights.rotate) rotation.frame(f, slot, toUs);
     if (f.type === 'hello' || f.type === 'ping' || f.type === 'pong') peer.setNick(f.payload.toString('utf8'));
-    if (f.type === 'bye') peer.setState('offline');
+    if (f.type === 'bye') peer.setState('left');
     // 6
     if (!toUs) {
       this.helloDue = true;

@@ -41,6 +41,11 @@ export class PeerState {
     return this.linkState;
   }
 
+  /** Offline or left: not answering, probed slowly, no rotation. */
+  get away(): boolean {
+    return this.linkState === 'offline' || this.linkState === 'left';
+  }
+
   get nick(): string | null {
     return this.peerNick;
   }
@@ -85,7 +90,7 @@ export class PeerState {
       this.learned = false;
     }
     if (this.linkState === 'online') return false;
-    const wasOffline = this.linkState === 'offline';
+    const wasOffline = this.away;
     this.setState('online');
     return wasOffline;
   }

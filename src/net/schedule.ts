@@ -93,7 +93,7 @@ export class LinkSchedule {
 
   private pingDeadline(v: LinkView): number | null {
     if (!v.reliable || !v.hasPeer || !v.peerSessionKnown) return null;
-    if (v.state === 'offline') return this.lastPingAt + OFFLINE_PROBE_INTERVAL_MS;
+    if (v.state === 'offline' || v.state === 'left') return this.lastPingAt + OFFLINE_PROBE_INTERVAL_MS;
     return Math.max(v.lastHeardAt ?? 0, this.lastPingAt) + KEEPALIVE_INTERVAL_MS;
   }
 

@@ -13,6 +13,7 @@ import { errorMessage } from '../bus.js';
 import { RTT_HISTORY_SAMPLES } from '../constants.js';
 import { parseHostPort } from '../address/parse.js';
 import { formatAddress } from '../address/address.js';
+import { isRawPeerAddress, peerNickShown } from '../text/nick.js';
 import type { TuiContext } from './context.js';
 import type { ChatPane } from './chat-pane.js';
 import type { StatusState } from './status-bar.js';
@@ -62,7 +63,7 @@ export class BusView {
       nick: this.nick,
       listen: formatAddress(this.ctx.listen),
       peer: this.peer,
-      peerNick: this.peerNick,
+      peerNick: this.peerNickShown(),
       fingerprint: this.fp,
       rotating: this.rotatingNow,
       link: this.link,
@@ -70,6 +71,16 @@ export class BusView {
       wire: this.ctx.opts.wire,
       pending: this.pending.size,
     };
+  }
+
+  /** The peer's nick as shown (peerNickShown: the local nick rules, a suffix if it reads as ours), or null. */
+  private peerNickShown(): string | null {
+    return this.peerNick === null ? null : peerNickShown(this.peerNick, this.nick);
+  }
+
+  /** A message's sender as shown: a raw peer's address as it is, a nick by the local nick rules. */
+  private shownNick(from: string): string {
+    return isRawPeerAddress(from) ? from : peerNickShown(from, this.nick);
   }
 
   greet(): void {
@@ -124,7 +135,7 @@ export class BusView {
 
     on(
       bus.on('message:received', ({ from, text, time }) => {
-        this.pane.add({ kind: 'message', nick: from, text, time });
+        this.pane.add({ kind: 'message', nick: this.shownNick(from), text, time });
         if (!this.pane.atBottom) this.hooks.notify(this.pane.buffer.newWhileScrolled);
         changed();
       }),
@@ -165,8 +176,11 @@ export class BusView {
         // The greeting already said "talking to" the configured peer; only news is worth a line.
         const greeted = previous === null && address === this.peer;
         this.peer = address;
-        if (previous === null && !greeted) this.pane.system(`peer address: ${address}`);
-        else if (previous !== address) this.pane.system(`peer address changed: ${previous} → ${address}${reason === 'roamed' ? ' (roamed)' : ''}`);
+        // /peer names another peer: the old one's nick is not its nick.
+        if (reason === 'configured' && previous !== null && previous !== address) this.peerNick = null;
+        if (previous === null) {
+          if (!greeted) this.pane.system(`peer address: ${address}`);
+        } else if (previous !== address) this.pane.system(`peer address changed: ${previous} → ${address}${reason === 'roamed' ? ' (roamed)' : ''}`);
         changed();
       }),
     );
@@ -176,6 +190,7 @@ export class BusView {
         this.link = state;
         if (state !== before && state === 'online') this.pane.system('peer online');
         if (state !== before && state === 'offline') this.pane.system('peer offline — messages wait and go out when it is back');
+        if (state !== before && state === 'left') this.pane.system(`${this.peerNickShown() ?? 'the peer'} left — messages wait and go out when it is back`);
         changed();
       }),
     );
@@ -187,8 +202,10 @@ export class BusView {
     );
     on(
       bus.on('peer:nick', ({ nick }) => {
-        if (this.peerNick !== null && this.peerNick !== nick) this.pane.system(`${this.peerNick} is now known as ${nick}`);
+        const before = this.peerNickShown();
         this.peerNick = nick;
+        const now = this.peerNickShown();
+        if (before !== null && before !== now) this.pane.system(`${before} is now known as ${now}`);
         changed();
       }),
     );

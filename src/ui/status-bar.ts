@@ -47,6 +47,7 @@ const LINK_TEXT: Record<LinkState, [long: string, word: string, symbol: string, 
   online: ['● online', 'online', '●', 'good'],
   connecting: ['◌ connecting', 'connecting', '◌', 'warn'],
   offline: ['○ offline', 'offline', '○', 'bad'],
+  left: ['– left', 'left', '–', 'warn'],
 };
 
 function clean(s: string): string {

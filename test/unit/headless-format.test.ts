@@ -45,6 +45,11 @@ test('status lines and JSON events for system facts never carry the key', () => 
     time: '1970-01-01T00:00:00.000Z',
   });
   assert.equal(statusLine({ name: 'peer:state', e: { state: 'online' } }), 'peer online');
+  assert.equal(statusLine({ name: 'peer:state', e: { state: 'left' } }), 'peer left');
+  assert.equal(statusLine({ name: 'peer:state', e: { state: 'offline' } }), 'peer offline');
+  assert.deepEqual(JSON.parse(jsonEvent({ name: 'peer:state', e: { state: 'left' } }, 0)), { type: 'peer', state: 'left', time: '1970-01-01T00:00:00.000Z' });
+  assert.match(messageLine({ from: 'b o\u200bb\u202e', text: 'hi', time: 0 }), /<bob> hi$/);
+  assert.match(messageLine({ from: '[::1]:7002', text: 'hi', time: 0 }), /<\[::1\]:7002> hi$/);
   assert.equal(
     statusLine({ name: 'peer:address', e: { address: '1.2.3.4:5', previous: '1.2.3.4:6', reason: 'roamed' } }),
     'peer moved to 1.2.3.4:5 (was 1.2.3.4:6)',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { checkNick, SchemaError } from '../../src/config/schema.js';
 import { MAX_NICK_CHARS } from '../../src/constants.js';
 import { nickProblem } from '../../src/config/nick.js';
+import { EMPTY_NICK, peerNickShown, remoteNick, SAME_NICK_SUFFIX } from '../../src/text/nick.js';
 
 describe('nickProblem', () => {
   test('nickProblem', () => {
@@ -58,4 +59,33 @@ describe('the config file and /nick agree', () => {
       assert.equal(fileAccepts, nickProblem(nick) === null);
     });
   }
+});
+
+describe('nicks from the peer', () => {
+  test('Hangul fillers and the soft hyphen are invisible: refused locally too', () => {
+    for (const nick of ['\u3164', 'a\u115fb', 'ad\u00admin', '\uffa0']) assert.notEqual(nickProblem(nick), null, JSON.stringify(nick));
+  });
+  test('remoteNick makes any string obey nickProblem', () => {
+    const cases: Array<[string, string]> = [
+      ['bob', 'bob'],
+      ['b o\tb', 'bob'],
+      ['a\u202eb\u200b\u2060c', 'abc'],
+      ['\x1b[31mred\x1b]0;x\x07', 'red'],
+      ['\u3164', EMPTY_NICK],
+      ['', EMPTY_NICK],
+      ['x'.repeat(100), 'x'.repeat(MAX_NICK_CHARS)],
+      ['👍'.repeat(40), '👍'.repeat(MAX_NICK_CHARS)],
+    ];
+    for (const [input, expected] of cases) {
+      assert.equal(remoteNick(input), expected, JSON.stringify(input));
+      assert.equal(nickProblem(remoteNick(input)), null);
+    }
+  });
+  test('a peer nick that reads as ours is shown with a suffix', () => {
+    assert.equal(peerNickShown('bob', 'alice'), 'bob');
+    assert.equal(peerNickShown('alice', 'alice'), `alice${SAME_NICK_SUFFIX}`);
+    assert.equal(peerNickShown('ALICE', 'alice'), `ALICE${SAME_NICK_SUFFIX}`);
+    assert.equal(peerNickShown('al\u200bice', 'alice'), `alice${SAME_NICK_SUFFIX}`);
+    assert.equal(peerNickShown('ａｌｉｃｅ', 'alice'), `ａｌｉｃｅ${SAME_NICK_SUFFIX}`); // fullwidth: NFKC folds it
+  });
 });
