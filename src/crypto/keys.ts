@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { FERNET_KEY_BYTES } from './format.js';
-import { encodeBase64Url, isBase64UrlChar } from './base64url.js';
+import { encodeBase64Url } from './base64url.js';
 import { KeyFormatError } from './errors.js';
 
 /** Characters of the padded text form of a key. */
@@ -16,7 +16,7 @@ export const KEY_TEXT_CHARS = 44;
 /** Bytes of SHA-256 shown in a fingerprint. */
 const FINGERPRINT_BYTES = 8;
 
-const ALPHABET_HINT = 'a Fernet key is urlsafe base64 (A-Z a-z 0-9 - _)';
+const ALPHABET_HINT = 'a Fernet key is ASCII urlsafe base64 (A-Z a-z 0-9 - _)';
 const LENGTH_HINT = `a Fernet key is ${FERNET_KEY_BYTES} bytes (${KEY_TEXT_CHARS} characters of urlsafe base64)`;
 
 /** A new random key in the standard text form. */
@@ -31,46 +31,80 @@ export function encodeKey(key: Buffer): string {
 }
 
 /**
- * Parse a key typed or pasted by a user: padded or unpadded urlsafe base64 of
- * exactly 32 bytes, surrounding whitespace ignored. Positions in messages are
- * 1-based and count in the text as given.
+ * Parse a key typed or pasted by a user: exactly the texts Python's
+ * `Fernet(key)` accepts — `base64.urlsafe_b64decode` gives 32 bytes — and
+ * the same 32 bytes, so a key works on both sides or on neither.
  *
- * Like Python, the unused low bits of the last character are ignored (the text
- * still names 32 bytes); unlike Python, '+', '/' and stray characters are
- * refused rather than silently reinterpreted or skipped.
+ * That decoder (binascii.a2b_base64, non-strict) is lax in ways a paste
+ * benefits from: characters outside the alphabet (spaces, line breaks from
+ * a wrapped terminal) are skipped, '+' and '/' mean '-' and '_', the unused
+ * low bits of the last character are ignored, and anything after complete
+ * padding is ignored. It is strict about the one thing people get wrong: a
+ * key without its '=' ("Incorrect padding"). Non-ASCII text is refused.
+ * Messages name the problem, never the key (positions are 1-based).
  */
 export function parseKey(text: string): Buffer {
   if (typeof text !== 'string') throw new TypeError('parseKey: key must be a string');
-  const trimmed = text.trim();
-  if (trimmed.length === 0) throw new KeyFormatError('key is empty');
-  const lead = text.length - text.trimStart().length;
-
-  // The data part ends where the '=' padding starts.
-  let dataEnd = trimmed.length;
-  while (dataEnd > 0 && trimmed.charCodeAt(dataEnd - 1) === 0x3d) dataEnd--;
-  for (let i = 0; i < dataEnd; i++) {
-    const code = trimmed.charCodeAt(i);
-    if (isBase64UrlChar(code)) continue;
-    const where = `at position ${lead + i + 1}`;
-    if (code === 0x3d) {
-      throw new KeyFormatError(`key contains '=' ${where}: '=' may only pad the end of a key`);
-    }
-    throw new KeyFormatError(`key contains ${describeChar(trimmed, i)} ${where}: ${ALPHABET_HINT}`);
+  const decoded = pythonUrlsafeB64Decode(text);
+  if ('bytes' in decoded && decoded.bytes.length === FERNET_KEY_BYTES) return decoded.bytes;
+  if (text.trim().length === 0) throw new KeyFormatError('key is empty');
+  if ('bytes' in decoded) throw new KeyFormatError(`key decodes to ${decoded.bytes.length} bytes; ${LENGTH_HINT}`);
+  if (decoded.problem === 'non-ascii')
+    throw new KeyFormatError(`key contains ${describeChar(text, decoded.at)} at position ${decoded.at + 1}: ${ALPHABET_HINT}`);
+  if (decoded.problem === 'one-extra') {
+    throw new KeyFormatError(`key has ${decoded.chars} base64 characters, which do not make whole bytes; ${LENGTH_HINT}`);
   }
-
-  const padding = trimmed.length - dataEnd;
-  if (dataEnd % 4 === 1) {
-    throw new KeyFormatError(`key has ${dataEnd} base64 characters, which do not make whole bytes; ${LENGTH_HINT}`);
-  }
-  // A wrong length is the likelier mistake (a truncated paste), so it is named before the padding.
-  const bytes = Math.floor((dataEnd * 3) / 4);
+  const bytes = Math.floor((decoded.chars * 3) / 4);
   if (bytes !== FERNET_KEY_BYTES) throw new KeyFormatError(`key decodes to ${bytes} bytes; ${LENGTH_HINT}`);
-  const expected = (4 - (dataEnd % 4)) % 4;
-  if (padding > 0 && padding !== expected) {
-    throw new KeyFormatError(`key ends in ${padding} '=' but its length needs ${expected}; ${LENGTH_HINT}`);
+  throw new KeyFormatError(`key lacks its final '=' (Python's Fernet refuses a key without it); ${LENGTH_HINT}`);
+}
+
+type DecodeFailure = { problem: 'non-ascii'; at: number } | { problem: 'one-extra' | 'padding'; chars: number };
+
+/** ASCII code → 6-bit value, '-' and '+' both 62, '_' and '/' both 63 (urlsafe_b64decode's translation); -1 outside the alphabets. */
+const SEXTET = new Int8Array(128).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'].forEach((c, i) => (SEXTET[c.charCodeAt(0)] = i));
+SEXTET[0x2b] = SEXTET[0x2d] = 62;
+SEXTET[0x2f] = SEXTET[0x5f] = 63;
+
+/** CPython's `base64.urlsafe_b64decode` (binascii.a2b_base64 with strict_mode off), step for step. */
+function pythonUrlsafeB64Decode(text: string): { bytes: Buffer } | DecodeFailure {
+  const out: number[] = [];
+  let quadPos = 0;
+  let pads = 0;
+  let left = 0;
+  let chars = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0x7f) return { problem: 'non-ascii', at: i };
   }
-  // Every character is checked above, so Node's lenient decoder has nothing left to skip.
-  return Buffer.from(trimmed.slice(0, dataEnd), 'base64url');
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x3d) {
+      // A pad ends the input once the quad it completes has data in two places; others are skipped.
+      if (quadPos >= 2 && quadPos + ++pads >= 4) return { bytes: Buffer.from(out) };
+      continue;
+    }
+    const v = SEXTET[code]!;
+    if (v < 0) continue;
+    chars += 1;
+    pads = 0;
+    if (quadPos === 0) {
+      left = v;
+    } else if (quadPos === 1) {
+      out.push(((left << 2) | (v >> 4)) & 0xff);
+      left = v & 0x0f;
+    } else if (quadPos === 2) {
+      out.push(((left << 4) | (v >> 2)) & 0xff);
+      left = v & 0x03;
+    } else {
+      out.push(((left << 6) | v) & 0xff);
+    }
+    quadPos = (quadPos + 1) % 4;
+  }
+  if (quadPos === 1) return { problem: 'one-extra', chars };
+  if (quadPos !== 0) return { problem: 'padding', chars };
+  return { bytes: Buffer.from(out) };
 }
 
 /**

@@ -83,3 +83,10 @@ describe('no error message echoes a key or an invite code', () => {
     assert.match(box.run(['profile', 'set', 'work', '--port', 'abc'], { configDir: dir }).stderr, /got "abc"/);
   });
 });
+
+describe('key strictness', () => {
+  it("a 43-character key without its '=' is refused as Python refuses it: one line, exit 2", () => {
+    assertOneLineNoSecret(box.run(['fingerprint', '--key', KEY.slice(0, 43)]), 2, KEY, /lacks its final '='/);
+    ok(box.run(['fingerprint', '--key', KEY]));
+  });
+});

@@ -79,7 +79,7 @@ describe('parseProfilePatch', () => {
       host: '::',
       port: '7001',
       peer: '[::1]:7002',
-      key: KEY_A.slice(0, -1),
+      key: ` ${KEY_A}\n`,
       wire: 'raw',
       clockSkew: '30',
       tokenTtl: '60',
