@@ -81,8 +81,11 @@ export interface BusEvents {
   'message:sent': { id: string; text: string; time: number };
   /** The peer acknowledged every fragment of the message. */
   'message:delivered': { id: string; time: number };
-  /** The message will not be delivered by this session (queue full, too large, transport closed). The text is in the event so nothing is lost. */
-  'message:failed': { id: string; text: string; reason: string };
+  /**
+   * The message will not be delivered by this session (queue full, too large, transport closed). The text is in the event so nothing is lost.
+   * `permanent`: sending the same text again fails the same way (too long for the wire), so no retry is offered.
+   */
+  'message:failed': { id: string; text: string; reason: string; permanent?: boolean };
   /** The peer's address changed: by /peer, by roaming (an authenticated datagram from a new source) or first contact. */
   'peer:address': { address: string; previous: string | null; reason: 'configured' | 'roamed' };
   /** Link state changed. */

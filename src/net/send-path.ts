@@ -94,7 +94,7 @@ export class SendPath {
     if (this.link.wire === 'raw') return this.sendRaw(id, text, now);
     const textBytes = Buffer.byteLength(text, 'utf8');
     if (textBytes > MAX_MESSAGE_BYTES) {
-      return this.fail(id, text, `message too long (${textBytes} bytes; the most is ${MAX_MESSAGE_BYTES})`);
+      return this.fail(id, text, `message too long (${textBytes} bytes; the most is ${MAX_MESSAGE_BYTES})`, true);
     }
     const body = this.messages.encode({ nick: this.link.nick(), text });
     // Most chat lines fit one fragment: the body itself, without fragment()'s view and array growth.
@@ -106,7 +106,7 @@ export class SendPath {
 
   private sendRaw(id: string, text: string, now: number): void {
     const plain = Buffer.from(text, 'utf8');
-    if (plain.length > MAX_FRAME_PLAINTEXT) return this.fail(id, text, `too long for raw mode (max ${MAX_FRAME_PLAINTEXT} bytes)`);
+    if (plain.length > MAX_FRAME_PLAINTEXT) return this.fail(id, text, `too long for raw mode (max ${MAX_FRAME_PLAINTEXT} bytes)`, true);
     if (this.link.peer() === null) {
       return this.fail(id, text, 'no peer address yet: raw mode learns it from the first message received (or give --peer, or /peer HOST:PORT)');
     }
@@ -118,8 +118,9 @@ export class SendPath {
     this.out.fact('message:sent', { id, text, time: now });
   }
 
-  private fail(id: string, text: string, reason: string): void {
-    this.out.fact('message:failed', { id, text, reason });
+  /** `permanent`: the same text would fail again (too long), so the UI offers no retry. */
+  private fail(id: string, text: string, reason: string, permanent = false): void {
+    this.out.fact('message:failed', permanent ? { id, text, reason, permanent } : { id, text, reason });
   }
 
   // 2 --------------------------------------------------------------------

@@ -163,10 +163,11 @@ export class BusView {
       }),
     );
     on(
-      bus.on('message:failed', ({ id, text, reason }) => {
+      bus.on('message:failed', ({ id, text, reason, permanent }) => {
         const line = this.pane.buffer.findByMsgId(id);
-        if (line) this.pane.update(line.id, { delivery: 'failed', reason });
-        else this.pane.add({ kind: 'own', nick: this.nick, text, delivery: 'failed', reason, msgId: id });
+        const mark = { delivery: 'failed', reason, ...(permanent === true ? { permanent } : {}) } as const;
+        if (line) this.pane.update(line.id, mark);
+        else this.pane.add({ kind: 'own', nick: this.nick, text, msgId: id, ...mark });
         this.pending.delete(id);
         changed();
       }),

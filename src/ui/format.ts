@@ -44,6 +44,8 @@ export interface ChatLine {
   msgId?: string;
   /** Why delivery failed (`delivery: 'failed'`). */
   reason?: string;
+  /** The failure is for good (too long for the wire): no retry is suggested. */
+  permanent?: boolean;
 }
 
 export interface FormatOptions {
@@ -151,14 +153,14 @@ export function formatDay(time: number): string {
 }
 
 /** The suffix shown after an own message, in plain text ('' for none). */
-export function deliveryMark(line: Pick<ChatLine, 'delivery' | 'reason'>): string {
+export function deliveryMark(line: Pick<ChatLine, 'delivery' | 'reason' | 'permanent'>): string {
   switch (line.delivery) {
     case 'pending':
       return '…';
     case 'delivered':
       return '✓';
     case 'failed':
-      return `✗ failed${line.reason ? `: ${sanitizeInline(line.reason)}` : ''} — press Up, then Enter to retry`;
+      return `✗ failed${line.reason ? `: ${sanitizeInline(line.reason)}` : ''}${line.permanent === true ? '' : ' — press Up, then Enter to retry'}`;
     default:
       return '';
   }

@@ -71,7 +71,7 @@ describe('pastes and failures', { timeout: 90_000 }, () => {
     assert.equal((await p.exitCode).exitCode, 0);
   });
 
-  test('raw wire, a line too long fails with ✗; at quit its text is on stderr after the restore, exit 1', async () => {
+  test('raw wire, a line too long: ✗ without a retry hint; at quit its text is on stderr after the restore, exit 1', async () => {
     const [port, peer] = await freeUdpPorts(2);
     const key = generateKey();
     const p = start([
@@ -93,6 +93,7 @@ describe('pastes and failures', { timeout: 90_000 }, () => {
     p.type(long);
     p.press('enter');
     await p.waitFor(/✗\s+failed:\s+too\s+long\s+for\s+raw\s+mode \(max 831 bytes\)/, 5000);
+    assert.doesNotMatch(p.screenText(), /press\s+Up/, 'a permanent failure offers no retry');
     p.press('ctrl-c');
     assert.equal((await p.exitCode).exitCode, 1);
     const afterRestore = p.raw.slice(p.raw.lastIndexOf(ALT_OFF));

@@ -289,7 +289,7 @@ test('raw wire: one token per message, no receipts, too-long messages refused, r
   assert.equal(a.events['message:sent'].length, 1);
   const long = a.send('x'.repeat(MAX_FRAME_PLAINTEXT + 1));
   assert.deepEqual(a.events['message:failed'], [
-    { id: long, text: 'x'.repeat(MAX_FRAME_PLAINTEXT + 1), reason: `too long for raw mode (max ${MAX_FRAME_PLAINTEXT} bytes)` },
+    { id: long, text: 'x'.repeat(MAX_FRAME_PLAINTEXT + 1), reason: `too long for raw mode (max ${MAX_FRAME_PLAINTEXT} bytes)`, permanent: true },
   ]);
   a.send('y'.repeat(MAX_FRAME_PLAINTEXT));
   await lab.advance(100);

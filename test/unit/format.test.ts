@@ -141,6 +141,11 @@ describe('formatTime / formatDay / deliveryMark', () => {
     assert.equal(deliveryMark({ delivery: 'raw' }), '');
     assert.equal(deliveryMark({}), '');
     assert.equal(deliveryMark({ delivery: 'failed', reason: 'x\x1b[2Jy' }), '✗ failed: xy — press Up, then Enter to retry');
+    // A permanent failure (too long for the wire) would fail again: no retry is suggested.
+    assert.equal(
+      deliveryMark({ delivery: 'failed', reason: 'too long for raw mode (max 831 bytes)', permanent: true }),
+      '✗ failed: too long for raw mode (max 831 bytes)',
+    );
   });
 });
 
