@@ -3,7 +3,7 @@
  * for the headless mode, the TUI and the demo.
  */
 import { isIP } from 'node:net';
-import { Bus, errorMessage, type PendingKeySlot, type PersistedKeys } from '../bus.js';
+import { Bus, errorMessage, type PersistedKeys } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
 import type { Clock } from '../clock.js';
@@ -32,12 +32,7 @@ export interface ChatSession {
  * opts.saveKey the profile gets `key` and never `pendingKey`), so a process
  * killed inside a rotation may come back on another key than its peer.
  */
-export interface SessionKeys {
-  /** The profile's pendingKey (a rotation the last process did not finish), put back into the keyring. */
-  pendingKey?: { key: string; slot: PendingKeySlot; accept?: string } | null;
-  /** Writes `key` and `pendingKey` to the profile in one atomic write (ProfileStore.saveKeys); throws when it cannot. */
-  saveKeys?: (keys: PersistedKeys) => void;
-}
+export type SessionKeys = Pick<ChatOptions, 'pendingKey' | 'saveKeys'>;
 
 export interface SessionDeps {
   /** A port to use instead of binding a UDP socket (tests, the demo). */

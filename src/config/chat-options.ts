@@ -1,4 +1,4 @@
-import type { WireMode } from '../bus.js';
+import type { PendingKeySlot, PersistedKeys, WireMode } from '../bus.js';
 import type { Address } from '../address/address.js';
 
 /**
@@ -29,8 +29,12 @@ export interface ChatOptions {
   lingerS: number;
   /** Print stack traces. */
   debug: boolean;
-  /** Called with the new key (urlsafe base64) after a completed rotation, to persist it. Errors are reported, not thrown. */
+  /** Called with the new key (urlsafe base64) once this side uses it, to persist it (without saveKeys). Errors are reported, not thrown. */
   saveKey?: (key: string) => void;
+  /** The profile's pendingKey (a rotation the last process did not finish), put back into the keyring (net/PROTOCOL.md, "Key rotation"). */
+  pendingKey?: { key: string; slot: PendingKeySlot; accept?: string } | null;
+  /** Writes `key` and `pendingKey` to the profile in one atomic write (ProfileStore.saveKeys); throws when it cannot. Preferred over saveKey. */
+  saveKeys?: (keys: PersistedKeys) => void;
   /** Called by /save with the current nick and peer. */
   saveSession?: (s: { nick: string; peer: Address | null }) => void;
 }
