@@ -56,5 +56,7 @@ export function formatProfile(name: string, p: Profile, opts: { isDefault: boole
 
 /** The profile as JSON, the key masked unless revealed, with its fingerprint added. */
 export function profileJson(name: string, p: Profile, opts: { isDefault: boolean; reveal: boolean }): string {
-  return JSON.stringify({ name, default: opts.isDefault, ...p, key: opts.reveal ? p.key : MASKED_KEY, fingerprint: fingerprint(parseKey(p.key)) }, null, 2);
+  // An unfinished rotation's pending key is never shown, not even with --reveal: it is the rotation's, not the user's.
+  const { pendingKey: _pending, ...shown } = p;
+  return JSON.stringify({ name, default: opts.isDefault, ...shown, key: opts.reveal ? p.key : MASKED_KEY, fingerprint: fingerprint(parseKey(p.key)) }, null, 2);
 }
