@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { UDP_SOCKET_BUFFER_BYTES } from '../constants.js';
@@ -23,6 +24,11 @@ import { PortHandlers } from './port-handlers.js';
  *   Which family to bind for which peer is the caller's business.
  * - Source addresses in the IPv4-mapped form are reported as plain IPv4, so
  *   the peer address the user sees is the one they typed.
+ * - Per datagram, the cheapest path node:dgram has for an unconnected socket:
+ *   the socket's lookup answers an IP literal at once (node's default,
+ *   dns.lookup, answers it a process.nextTick later, a deferral and a
+ *   closure per send), and every send shares one completion callback, which
+ *   reads the destination from the error (node's exception carries it).
  */
 
 /** The socket could not be bound. One line, fit to show the user as is. */
@@ -63,7 +69,7 @@ export async function bindUdp(host: string, port: number): Promise<DatagramPort>
       throw bindError(where, err);
     }
   }
-  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4' });
+  const socket = dgram.createSocket({ type: family === 6 ? 'udp6' : 'udp4', lookup: literalLookup });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => {
       socket.close();
@@ -77,6 +83,17 @@ export async function bindUdp(host: string, port: number): Promise<DatagramPort>
   });
   return new UdpPort(socket, family === 6);
 }
+
+/**
+ * dgram's `lookup`: an IP literal (every destination the transport sends to;
+ * names are resolved once, before) answered synchronously, anything else by
+ * dns.lookup as usual.
+ */
+const literalLookup = ((host: string, options: unknown, callback: (err: Error | null, address: string, family: number) => void): void => {
+  const family = isIP(host);
+  if (family !== 0) callback(null, host, family);
+  else dnsLookup(host, options as never, callback as never);
+}) as unknown as typeof dnsLookup;
 
 function bindError(where: string, err: unknown): BindError {
   const code = (err as NodeJS.ErrnoException | null)?.code;
@@ -117,9 +134,7 @@ class UdpPort implements DatagramPort {
     }
     const host = this.v6 && isIP(to.host) === 4 ? `::ffff:${to.host}` : to.host;
     try {
-      this.socket.send(data, to.port, host, (err) => {
-        if (err) this.reportError(new Error(`send to ${formatAddress(to)} failed: ${errorMessage(err)}`));
-      });
+      this.socket.send(data, to.port, host, this.sent);
     } catch (err) {
       this.reportError(new Error(`send to ${formatAddress(to)} failed: ${errorMessage(err)}`));
     }
@@ -149,6 +164,14 @@ class UdpPort implements DatagramPort {
     }
     return this.closing;
   }
+
+  /** Every send's completion. A failed send's exception names the destination it was for (as the socket saw it). */
+  private readonly sent = (err: Error | null): void => {
+    if (!err) return;
+    const e = err as Error & { address?: string; port?: number };
+    const to = e.address !== undefined && e.port !== undefined ? ` to ${formatAddress({ host: unmapV4(e.address), port: e.port })}` : '';
+    this.reportError(new Error(`send${to} failed: ${errorMessage(err)}`));
+  };
 
   private reportError(err: Error): void {
     this.handlers.reportError(err);
