@@ -18,16 +18,14 @@ import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { encodeKey, generateKey, parseKey } from '../src/crypto/keys.js';
 import { Deadline } from './budget.js';
 import type { FigureContext } from './figure-api.js';
 import { PYTHON_SKIP, pythonInfo, scriptPath } from './python.js';
 import { HOST, messageText } from './sessions.js';
 import { median } from './stats.js';
+import { CLI_PATH as CLI, REPO_ROOT as ROOT } from '../src/testing/build.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const BYTES = 100;
 const FULL = { count: 20_000, reps: 3 };
 const QUICK = { count: 200, reps: 1 };

@@ -10,15 +10,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import xterm from '@xterm/headless';
-import { Deadline, sleep, withTimeout } from './budget.js';
+import { CLI_PATH as CLI, REPO_ROOT as ROOT } from '../src/testing/build.js';
+import { sleep } from '../src/testing/wait.js';
+import { Deadline, withTimeout } from './budget.js';
 import type { FigureContext } from './figure-api.js';
 import { median } from './stats.js';
 
 const { Terminal } = xterm;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const COLS = 120;
 const ROWS = 40;
 /** The status bar's fingerprint (keys.ts: four groups of four hex digits). */
