@@ -73,13 +73,18 @@ export async function runTui(ctx: TuiContext): Promise<number> {
   }
   let screen: TuiScreen;
   try {
-    screen = new TuiScreen({ term: ctx.opts.ui.term, mouse: ctx.opts.ui.mouse, title: ctx.title ?? 'fernchat' });
+    screen = new TuiScreen({ term: ctx.opts.ui.term, mouse: ctx.opts.ui.mouse, title: ctx.opts.ui.title ? (ctx.title ?? 'fernchat') : undefined });
   } catch (err) {
     await boundedShutdown(ctx);
     process.stderr.write(`fernchat: ${err instanceof ScreenError ? err.message : `cannot start the full-screen UI: ${errorMessage(err)}`}\n`);
     return 1;
   }
-  const uninstallGuard = installTerminalGuard({ restore: () => screen.restore(), shutdown: ctx.shutdown, debug: ctx.opts.debug });
+  const uninstallGuard = installTerminalGuard({
+    restore: () => screen.restore(),
+    shutdown: ctx.shutdown,
+    debug: ctx.opts.debug,
+    suspend: () => screen.suspend(),
+  });
   let app: TuiApp;
   try {
     app = new TuiApp(ctx, screen, uninstallGuard);
@@ -218,6 +223,8 @@ class TuiApp {
         );
       case 'C-l':
         return this.screen.redraw();
+      case 'C-z':
+        return this.screen.suspend();
       case 'pageup':
         return this.scroll(() => this.pane.pageUp());
       case 'pagedown':

@@ -10,7 +10,20 @@
  *   - tmux-256color and friends parse as 8 colours: the name and COLORTERM
  *     decide instead (effectiveColors);
  *   - without a UTF-8 locale blessed turns emoji and CJK into '?': unicode is
- *     forced, fullUnicode on.
+ *     forced, fullUnicode on;
+ *   - with $TMUX set, blessed wraps titles, cursor shapes and mouse modes in a
+ *     tmux passthrough (`ESC P tmux; …`), whatever the terminal really is: GNU
+ *     screen inside tmux prints it as `tmux;` text. tmux understands all of
+ *     these itself, so nothing is ever wrapped (program.tmux = false);
+ *   - it sends colour codes whatever terminfo says: on a terminal without
+ *     colours (TERM=vt100) the colour parameters are taken out of every SGR
+ *     sequence on the way out (stripColours);
+ *   - its mouse setup turns on any-motion tracking (1003) and, on most
+ *     terminals, the X10/UTF-8 encodings: the mouse is button events (1000,
+ *     1002) in SGR encoding (1006) only (MOUSE_MODES).
+ *
+ * The window title is not blessed's either (it sets it unasked and never
+ * restores it): TuiScreen pushes and pops it.
  */
 import blessed from 'blessed';
 
@@ -28,6 +41,41 @@ export function effectiveColors(tputColors: number, term: string, env: NodeJS.Pr
   return 8;
 }
 
+/** The terminal has no colours: terminfo says fewer than 8 and neither its name nor COLORTERM says otherwise. */
+export function isMonochrome(tputColors: number, term: string, env: NodeJS.ProcessEnv): boolean {
+  return tputColors < 8 && !/colou?r|256|16col|direct/i.test(term) && !/truecolor|24bit/i.test(env.COLORTERM ?? '');
+}
+
+const SGR = /\x1b\[([0-9;:]*)m/g;
+
+/**
+ * `out` with every colour parameter taken out of its SGR sequences
+ * (30–39, 40–49, 90–97, 100–107, and 38/48 with their 5;n or 2;r;g;b), the
+ * other attributes (bold, underline, inverse…) kept; a sequence left with
+ * nothing is dropped, so it cannot become a reset. Pure.
+ */
+export function stripColours(out: string): string {
+  if (!out.includes('\x1b[')) return out;
+  return out.replace(SGR, (whole, params: string) => {
+    if (params === '' || params === '0') return whole;
+    const p = params.split(/[;:]/);
+    const kept: string[] = [];
+    for (let i = 0; i < p.length; i++) {
+      const n = Number(p[i]);
+      if (n === 38 || n === 48) {
+        i += p[i + 1] === '5' ? 2 : p[i + 1] === '2' ? 4 : 0;
+        continue;
+      }
+      if ((n >= 30 && n <= 49) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107)) continue;
+      kept.push(p[i]!);
+    }
+    return kept.length === 0 ? '' : `\x1b[${kept.join(';')}m`;
+  });
+}
+
+/** The mouse, when asked for: button press/release (1000) and drag (1002), SGR-encoded (1006). Never any-motion (1003). */
+export const MOUSE_MODES = { vt200Mouse: true, cellMotion: true, sgrMouse: true } as const;
+
 /** Terminals known to understand OSC 0/2 titles (the Linux console does not). */
 export function hasTitles(term: string): boolean {
   return /^(xterm|screen|tmux|rxvt|alacritty|kitty|foot|wezterm|vte|gnome|konsole|iterm)/i.test(term);
@@ -39,14 +87,14 @@ export interface BlessedScreenOptions {
   output: NodeJS.WritableStream;
   /** Terminal type for terminfo, lower case. */
   terminal: string;
-  /** Window title, set only if the terminal has titles. */
-  title?: string;
   env?: NodeJS.ProcessEnv;
 }
 
 export interface BlessedScreen {
   screen: blessed.Widgets.Screen;
   colors: 8 | 16 | 256;
+  /** No colours at all (TERM=vt100): every colour code is taken out of the output. */
+  monochrome: boolean;
   /** What blessed said about the terminal while starting and since (the screen's 'warning' events). */
   warnings: string[];
 }
@@ -86,7 +134,6 @@ export function createBlessedScreen(o: BlessedScreenOptions): BlessedScreen {
       forceUnicode: true,
       warnings: false,
       sendFocus: false,
-      title: o.title && hasTitles(terminal) ? o.title : undefined,
     });
   } catch (err) {
     process.stderr.write = stderrWrite;
@@ -107,7 +154,9 @@ export function createBlessedScreen(o: BlessedScreenOptions): BlessedScreen {
     numbers: Record<string, number>;
     brokenACS: boolean;
   };
-  const colors = effectiveColors(tput.colors ?? 8, terminal, o.env ?? process.env);
+  const env = o.env ?? process.env;
+  const monochrome = isMonochrome(tput.colors ?? 8, terminal, env);
+  const colors = effectiveColors(tput.colors ?? 8, terminal, env);
   tput.colors = colors;
   // Output is UTF-8 (unicode is forced): draw box lines and dots as themselves.
   // Through the alternate character set they show as 'x' and '~' wherever a
@@ -119,5 +168,19 @@ export function createBlessedScreen(o: BlessedScreenOptions): BlessedScreen {
   if (tput.error) warnings.push(`terminal ${terminal}: ${tput.error.message} (a built-in xterm description is used; --term overrides)`);
   if (swallowed.some((s) => /Error on /.test(s))) warnings.push(`terminal ${terminal}: blessed could not compile part of its terminfo entry (ignored)`);
   screen.on('warning', (text: string) => warnings.push(text));
-  return { screen, colors, warnings };
+  const prog = screen.program as unknown as {
+    tmux: boolean;
+    setMouse(opt: Record<string, boolean>, enable: boolean): void;
+    enableMouse(): void;
+    _owrite(text: string): boolean;
+  };
+  prog.tmux = false;
+  prog.enableMouse = () => prog.setMouse({ ...MOUSE_MODES }, true);
+  if (monochrome) {
+    // Every byte blessed writes goes through _owrite (write is its alias; flush and _buffer call it).
+    const owrite = prog._owrite.bind(prog);
+    prog._owrite = (text: string) => owrite(stripColours(text));
+    (prog as unknown as { write: (t: string) => boolean }).write = prog._owrite;
+  }
+  return { screen, colors, monochrome, warnings };
 }

@@ -132,7 +132,7 @@ export class PaneBuffer {
     return this.following;
   }
 
-  /** Lines (day separators excluded) appended while scrolled up; 0 again at the bottom. */
+  /** Messages from the peer appended while scrolled up (not system lines, day separators or our own); 0 again at the bottom. */
   get newWhileScrolled(): number {
     return this.unseen;
   }
@@ -146,7 +146,7 @@ export class PaneBuffer {
         this.ring.push({ id: -this.dayIds, kind: 'day', time: line.time, text: '' });
       }
       this.lastDay = day;
-      if (!this.following) this.unseen += 1;
+      if (!this.following && line.kind === 'message') this.unseen += 1;
     }
     this.ring.push({ ...line });
   }

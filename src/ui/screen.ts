@@ -7,6 +7,12 @@
  * Trap handled here (reproduced with this blessed on this machine): blessed's
  * key parser splits surrogate pairs and drops whole chunks that look like
  * mouse reports: raw stdin is filtered before it (setInputFilter).
+ *
+ * Terminal manners: the window title is set only when asked (profile
+ * `ui.title`), after pushing the terminal's own (XTWINOPS 22), and popped
+ * (23) on exit and on suspend. Ctrl-Z (or SIGTSTP) suspends as a full-screen
+ * program does: the terminal as the shell wants it, SIGSTOP; on SIGCONT the
+ * screen, modes and title come back and everything is repainted.
  */
 import { writeSync } from 'node:fs';
 import type blessed from 'blessed';
@@ -18,7 +24,7 @@ export interface ScreenOptions {
   /** Terminal type for terminfo, or null for $TERM. */
   term: string | null;
   mouse: boolean;
-  /** Window title to set while running, if the terminal has titles. */
+  /** Window title to set while running (only if the profile enables titles), if the terminal has titles. */
   title?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -30,6 +36,17 @@ export const RESTORE_SEQUENCE =
   '\x1b[0m' + // attributes reset
   '\x1b[?25h' + // cursor visible
   '\x1b[?1049l'; // normal screen buffer
+
+/** Saves the window title (and icon name) on the terminal's title stack (xterm XTWINOPS 22;0). */
+export const TITLE_PUSH = '\x1b[22;0t';
+/** Restores the title saved by TITLE_PUSH (XTWINOPS 23;0). */
+export const TITLE_POP = '\x1b[23;0t';
+/** The window title: OSC 0 … BEL. Never through a tmux passthrough (tmux takes OSC 0 as the pane title). */
+export function titleSequence(title: string): string {
+  return `\x1b]0;${title.replace(/[\x00-\x1f\x7f-\x9f]/g, '')}\x07`;
+}
+/** What a suspend takes back and a resume puts on again, besides raw mode and the title. */
+const MOUSE_ON = '\x1b[?1000h\x1b[?1002h\x1b[?1006h';
 
 /** Receives raw stdin text before blessed; `forward` hands key input on to blessed's parser. */
 export type InputFilter = (data: string, forward: (keys: string) => void) => void;
@@ -51,6 +68,10 @@ export class TuiScreen {
   private blessedDataListeners: Array<(chunk: Buffer) => void> = [];
   private lost = false;
   private lostHandler: (() => void) | null = null;
+  /** The title we set (pushed the terminal's first), or null: we never touch the title. */
+  private readonly title: string | null;
+  private readonly mouse: boolean;
+  private suspended = false;
 
   constructor(opts: ScreenOptions) {
     const env = opts.env ?? process.env;
@@ -59,7 +80,7 @@ export class TuiScreen {
     const terminal = (opts.term ?? env.TERM ?? 'xterm').toLowerCase();
     let made: BlessedScreen;
     try {
-      made = createBlessedScreen({ input: this.input, output: this.output, terminal, title: opts.title, env });
+      made = createBlessedScreen({ input: this.input, output: this.output, terminal, env });
     } catch (err) {
       try {
         writeSync(this.output.fd, RESTORE_SEQUENCE);
@@ -82,7 +103,10 @@ export class TuiScreen {
     if (this.input.isTTY && !this.input.isRaw) this.input.setRawMode(true);
     this.input.resume();
     this.screen.program.output.write(BRACKETED_PASTE_ON);
+    this.mouse = opts.mouse;
     if (opts.mouse) this.screen.enableMouse();
+    this.title = opts.title !== undefined && hasTitles(terminal) ? opts.title : null;
+    if (this.title !== null) this.screen.program.output.write(TITLE_PUSH + titleSequence(this.title));
   }
 
   get width(): number {
@@ -177,8 +201,50 @@ export class TuiScreen {
     if (!this.restored) this.screen.program.bell();
   }
 
+  /** A new title; only if one was set at start (the profile enables titles). */
   setTitle(title: string): void {
-    if (!this.restored && hasTitles(this.terminal)) this.screen.program.setTitle(title);
+    if (!this.restored && !this.suspended && this.title !== null) this.screen.program.output.write(titleSequence(title));
+  }
+
+  /**
+   * Ctrl-Z / SIGTSTP: give the terminal back as the shell wants it and stop
+   * (SIGSTOP: a SIGTSTP listener means Node would not stop by itself); on
+   * SIGCONT (`fg`), take it again and repaint. `stop` is injected for tests.
+   */
+  suspend(stop: () => void = () => process.kill(process.pid, 'SIGSTOP')): void {
+    if (this.restored || this.lost || this.suspended) return;
+    this.suspended = true;
+    if (this.renderTimer !== null) {
+      clearTimeout(this.renderTimer);
+      this.renderTimer = null;
+    }
+    try {
+      this.screen.program.flush();
+      writeSync(this.output.fd, RESTORE_SEQUENCE + (this.title !== null ? TITLE_POP : ''));
+      if (this.input.isTTY && this.input.isRaw) this.input.setRawMode(false);
+    } catch {
+      // the terminal is gone: the lost handler deals with it
+    }
+    process.once('SIGCONT', this.onContinue);
+    stop();
+  }
+
+  private readonly onContinue = (): void => {
+    if (!this.suspended) return;
+    this.suspended = false;
+    if (this.restored) return;
+    try {
+      if (this.input.isTTY && !this.input.isRaw) this.input.setRawMode(true);
+      const title = this.title !== null ? TITLE_PUSH + titleSequence(this.title) : '';
+      writeSync(this.output.fd, '\x1b[?1049h' + BRACKETED_PASTE_ON + (this.mouse ? MOUSE_ON : '') + title);
+    } catch {
+      return;
+    }
+    this.redraw();
+  };
+
+  get isSuspended(): boolean {
+    return this.suspended;
   }
 
   /**
@@ -190,6 +256,7 @@ export class TuiScreen {
     if (this.restored) return;
     this.restored = true;
     if (this.renderTimer !== null) clearTimeout(this.renderTimer);
+    process.removeListener('SIGCONT', this.onContinue);
     if (this.filterListener) this.input.removeListener('data', this.filterListener);
     // Errors from a terminal that is already gone are expected now; keep them from
     // becoming uncaught, but they no longer mean anything to us.
@@ -207,7 +274,7 @@ export class TuiScreen {
       // stdin already closed
     }
     try {
-      writeSync(this.output.fd, RESTORE_SEQUENCE);
+      writeSync(this.output.fd, RESTORE_SEQUENCE + (this.title !== null && !this.suspended ? TITLE_POP : ''));
     } catch {
       // terminal gone (ssh dropped): nothing left to restore
     }

@@ -5,7 +5,9 @@
  *
  * Everything must fit one row at any width, so each field has shorter forms,
  * taken in SHRINK_ORDER (least useful detail first); whatever is still too
- * wide is cut with '…'. The layout is pure (statusFields / statusText) and
+ * wide is cut with '…'. The fingerprint is never shortened (the README
+ * promises it is always shown): every other field gives way first, down to
+ * nothing, so it stays whole down to 24 columns. The layout is pure (statusFields / statusText) and
  * tested; StatusBar only puts it in a blessed box.
  */
 import type blessed from 'blessed';
@@ -41,7 +43,11 @@ interface Field {
 
 const SEPARATOR = ' │ ';
 /** Which field gives up detail first when the row is too narrow. */
-const SHRINK_ORDER: Field['name'][] = ['wire', 'who', 'rtt', 'peer', 'key', 'pending', 'link', 'key', 'wire', 'rtt', 'link', 'pending', 'who', 'peer', 'peer'];
+const SHRINK_ORDER: Array<Field['name']> = [
+  ...(['wire', 'who', 'rtt', 'peer', 'key', 'pending', 'link', 'key', 'wire', 'rtt', 'link', 'pending', 'who', 'pending'] as const),
+  // Below ~52 columns: the peer address, then the nick, go before the fingerprint would.
+  ...(['peer', 'peer', 'peer', 'peer', 'who', 'peer'] as const),
+];
 
 const LINK_TEXT: Record<LinkState, [long: string, word: string, symbol: string, tone: Tone]> = {
   online: ['● online', 'online', '●', 'good'],
@@ -64,12 +70,20 @@ function fields(s: StatusState): Field[] {
   // Narrow rows get whole milliseconds: a decimal must not cost the fingerprint its last group.
   const rttShort = s.rttMs === null ? '–' : s.rttMs < 1 ? '<1 ms' : `${Math.round(s.rttMs)} ms`;
   const fp = s.rotating ? `${s.fingerprint} rotating…` : s.fingerprint;
-  const fpShort = s.rotating ? 'rotating…' : `${s.fingerprint.slice(0, 9)}…`;
+  // The shortest form is still the whole fingerprint.
+  const fpShort = s.rotating ? `${s.fingerprint} ↻` : s.fingerprint;
   return [
-    { name: 'who', variants: [`${nick} ${s.listen}`, nick, truncate(nick, 8)], tone: 'plain' },
+    { name: 'who', variants: [`${nick} ${s.listen}`, nick, truncate(nick, 8), ''], tone: 'plain' },
     {
       name: 'peer',
-      variants: peerNick ? [`→ ${peerNick} ${peerAddr}`, `→ ${peerAddr}`, `→ ${truncate(peerAddr, 12)}`] : [`→ ${peerAddr}`, `→ ${truncate(peerAddr, 12)}`],
+      variants: [
+        peerNick ? `→ ${peerNick} ${peerAddr}` : `→ ${peerAddr}`,
+        `→ ${peerAddr}`,
+        `→ ${truncate(peerAddr, 12)}`,
+        `→ ${truncate(peerAddr, 6)}`,
+        '→',
+        '',
+      ],
       tone: s.peer === null ? 'warn' : 'plain',
     },
     { name: 'link', variants: [linkLong, linkWord, linkSymbol], tone: linkTone },
@@ -78,7 +92,7 @@ function fields(s: StatusState): Field[] {
     { name: 'wire', variants: [s.wire, s.wire === 'reliable' ? 'rel' : 'raw', ''], tone: 'plain' },
     {
       name: 'pending',
-      variants: [`${s.pending} pending`, `${s.pending} pend`, s.pending === 0 ? '' : `${s.pending}…`],
+      variants: [`${s.pending} pending`, `${s.pending} pend`, s.pending === 0 ? '' : `${s.pending}…`, ''],
       tone: s.pending > 0 ? 'warn' : 'plain',
     },
   ];

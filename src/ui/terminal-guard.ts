@@ -33,6 +33,12 @@ export interface TerminalGuardOptions {
   kill?: (signal: GuardSignal) => void;
   /** Where the fatal error line goes; default stderr. */
   writeError?: (line: string) => void;
+  /**
+   * SIGTSTP (`kill -TSTP`, a job-control stop from outside; Ctrl-Z itself
+   * arrives as a key in raw mode): give the terminal back and stop, as
+   * TuiScreen.suspend does. Without it, SIGTSTP keeps its default action.
+   */
+  suspend?: () => void;
 }
 
 const SIGNALS: GuardSignal[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
@@ -123,12 +129,15 @@ export function installTerminalGuard(opts: TerminalGuardOptions): () => void {
     signalHandlers.set(s, h);
     process.on(s, h);
   }
+  const onStop = (): void => opts.suspend?.();
+  if (opts.suspend) process.on('SIGTSTP', onStop);
   process.on('exit', onExit);
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
 
   function uninstall(): void {
     for (const [s, h] of signalHandlers) process.removeListener(s, h);
+    process.removeListener('SIGTSTP', onStop);
     process.removeListener('exit', onExit);
     process.removeListener('uncaughtException', onFatal);
     process.removeListener('unhandledRejection', onFatal);

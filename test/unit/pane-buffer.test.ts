@@ -235,6 +235,18 @@ describe('PaneBuffer scrolling', () => {
     assert.deepEqual(buf.visibleRows(3), ['line 9', 'new 1', 'new 2']);
   });
 
+  test('the new-messages count counts messages from the peer only: not system or error lines, nor our own', () => {
+    const { buf, add } = filled(10);
+    buf.scrollBy(3);
+    add('peer online', { kind: 'system' });
+    add('boom', { kind: 'error' });
+    add('mine', { kind: 'own' });
+    assert.equal(buf.newWhileScrolled, 0);
+    add('theirs');
+    add('theirs too');
+    assert.equal(buf.newWhileScrolled, 2);
+  });
+
   test('newWhileScrolled resets when scrolling down reaches the bottom', () => {
     const { buf, add } = filled(10);
     buf.scrollBy(1);

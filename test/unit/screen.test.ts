@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
 import { assertTuiPossible, tuiRefusal } from '../../src/ui/app.js';
-import { effectiveColors, hasTitles } from '../../src/ui/blessed-screen.js';
-import { RESTORE_SEQUENCE } from '../../src/ui/screen.js';
+import { effectiveColors, hasTitles, isMonochrome, MOUSE_MODES, stripColours } from '../../src/ui/blessed-screen.js';
+import { RESTORE_SEQUENCE, TITLE_POP, TITLE_PUSH, titleSequence } from '../../src/ui/screen.js';
 
 test('effectiveColors: the terminal name and COLORTERM overrule a terminfo parse that said 8', () => {
   const cases: Array<[number, string, NodeJS.ProcessEnv, number]> = [
@@ -59,4 +59,39 @@ test('assertTuiPossible: the refusal is one UsageError (exit 2), nothing when th
     () => assertTuiPossible(ui, { ...tty, term: 'dumb' }),
     (err: unknown) => err instanceof UsageError && err.message === tuiRefusal(ui, { ...tty, term: 'dumb' }),
   );
+});
+
+test('isMonochrome: no colour where terminfo says none, unless the name or COLORTERM says otherwise', () => {
+  assert.equal(isMonochrome(-1, 'vt100', {}), true);
+  assert.equal(isMonochrome(-1, 'vt220', {}), true);
+  assert.equal(isMonochrome(-1, 'xterm-mono', {}), true);
+  assert.equal(isMonochrome(8, 'xterm', {}), false);
+  assert.equal(isMonochrome(8, 'linux', {}), false);
+  assert.equal(isMonochrome(-1, 'xterm-256color', {}), false);
+  assert.equal(isMonochrome(-1, 'vt100', { COLORTERM: 'truecolor' }), false);
+});
+
+test('stripColours: colour parameters leave every SGR sequence, other attributes stay, nothing becomes a reset', () => {
+  const cases: Array<[string, string]> = [
+    ['\x1b[31mred\x1b[m', 'red\x1b[m'],
+    ['\x1b[1;31;44mx', '\x1b[1mx'],
+    ['\x1b[38;5;136mx\x1b[48;2;1;2;3;7my', 'x\x1b[7my'],
+    ['\x1b[90;100;4mx', '\x1b[4mx'],
+    ['\x1b[0m\x1b[39;49m', '\x1b[0m'],
+    ['\x1b[7m status \x1b[27m', '\x1b[7m status \x1b[27m'],
+    ['\x1b[2J\x1b[10;1H plain', '\x1b[2J\x1b[10;1H plain'],
+    ['no escapes', 'no escapes'],
+  ];
+  for (const [input, expected] of cases) assert.equal(stripColours(input), expected, JSON.stringify(input));
+});
+
+test('mouse: button events (1000, 1002) in SGR encoding (1006), never any-motion or the X10/UTF-8 encodings', () => {
+  assert.deepEqual({ ...MOUSE_MODES }, { vt200Mouse: true, cellMotion: true, sgrMouse: true });
+});
+
+test('the title is pushed before it is set and popped on the way out; a title cannot carry controls', () => {
+  assert.equal(TITLE_PUSH, '\x1b[22;0t');
+  assert.equal(TITLE_POP, '\x1b[23;0t');
+  assert.equal(titleSequence('fernchat demo'), '\x1b]0;fernchat demo\x07');
+  assert.equal(titleSequence('a\x07b\x1b]0;x\x9c'), '\x1b]0;ab]0;x\x07');
 });

@@ -68,8 +68,8 @@ describe('status bar layout', () => {
       );
       for (const must of ['who', 'peer', 'link', 'key']) assert.ok(names.includes(must), `${must} missing at width ${w}`);
     }
-    // Down to 50 columns the peer's port survives: it is what the user checks.
-    for (let w = 50; w <= 120; w++) assert.ok(statusText(base, w).includes('127.0.0.1:40123'), `peer cut at width ${w}: ${statusText(base, w)}`);
+    // Down to 52 columns the peer's port survives beside the whole fingerprint: it is what the user checks.
+    for (let w = 52; w <= 120; w++) assert.ok(statusText(base, w).includes('127.0.0.1:40123'), `peer cut at width ${w}: ${statusText(base, w)}`);
     const narrow = statusText(base, 60);
     assert.ok(!narrow.includes('0.0.0.0'), 'own listen address should go before the peer: ' + narrow);
     assert.ok(narrow.includes('alice'), narrow);
@@ -77,11 +77,26 @@ describe('status bar layout', () => {
 
   test('rotation pending shows "rotating…"', () => {
     assert.ok(statusText({ ...base, rotating: true }, 120).includes('AB12-CD34-EF56-7890 rotating…'));
-    assert.ok(statusText({ ...base, rotating: true }, 50).includes('rotating…'), statusText({ ...base, rotating: true }, 50));
+    assert.ok(statusText({ ...base, rotating: true }, 50).includes('AB12-CD34-EF56-7890 ↻'), statusText({ ...base, rotating: true }, 50));
+  });
+
+  test('the fingerprint is always whole: every other field gives way first (down to 24 columns)', () => {
+    const states: StatusState[] = [
+      base,
+      { ...base, peer: null, peerNick: null, link: 'connecting', rttMs: null },
+      { ...base, nick: '漢字のニックネーム👍', peerNick: '🇫🇷🇫🇷🇫🇷', link: 'left', pending: 12345 },
+      { ...base, peer: '[2001:db8:1234:5678:9abc:def0:1234:5678]:65535' },
+    ];
+    for (const s of states) {
+      for (let w = 24; w <= 160; w++) assert.ok(statusText(s, w).includes('AB12-CD34-EF56-7890'), `width ${w}: ${statusText(s, w)}`);
+    }
+    assert.equal(statusText(base, 40), ' alice │ → │ ● │ AB12-CD34-EF56-7890');
+    assert.equal(statusText(base, 24), ' ● │ AB12-CD34-EF56-7890');
   });
 
   test('link states and the waiting peer', () => {
     assert.ok(statusText({ ...base, link: 'offline' }, 120).includes('○ offline'));
+    assert.ok(statusText({ ...base, link: 'left' }, 120).includes('– left'));
     assert.ok(statusText({ ...base, link: 'connecting' }, 120).includes('◌ connecting'));
     assert.ok(statusText({ ...base, peer: null, peerNick: null }, 120).includes('→ waiting for peer'));
     assert.ok(statusText({ ...base, rttMs: null }, 120).includes('rtt –'));

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
-import { fatalMessage, signalExitCode } from '../../src/ui/terminal-guard.js';
+import { fatalMessage, installTerminalGuard, signalExitCode } from '../../src/ui/terminal-guard.js';
 
 describe('fatalMessage', () => {
   test('one line without --debug, even for a multi-line message', () => {
@@ -133,4 +133,22 @@ describe('installTerminalGuard in a real process', () => {
     assert.equal(r.code, 0);
     assert.equal(r.stderr, 'RESTORED\n');
   });
+});
+
+test('SIGTSTP (job control from outside) suspends through the screen, never restores for good; uninstall takes the handler off', () => {
+  const before = process.listenerCount('SIGTSTP');
+  let suspended = 0;
+  const uninstall = installTerminalGuard({ restore: () => assert.fail('restore on SIGTSTP'), debug: false, suspend: () => (suspended += 1), exit: () => {} });
+  try {
+    assert.equal(process.listenerCount('SIGTSTP'), before + 1);
+    process.emit('SIGTSTP' as never);
+    assert.equal(suspended, 1);
+  } finally {
+    uninstall();
+  }
+  assert.equal(process.listenerCount('SIGTSTP'), before);
+  // Without a suspend, SIGTSTP keeps its default action (no listener is added).
+  const off = installTerminalGuard({ restore: () => {}, debug: false, exit: () => {} });
+  assert.equal(process.listenerCount('SIGTSTP'), before);
+  off();
 });
