@@ -18,7 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
-import { glueDashedKeys, hasStrayDashedKey } from './commands/argv.js';
+import { glueDashedKeys, hasStrayDashedKey, markStdinDash } from './commands/argv.js';
 import { chatCommand, demoCommand } from './commands/chat.js';
 import { GLOBAL_OPTIONS } from './commands/flags.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
@@ -126,4 +126,4 @@ async function main(args: string[]): Promise<number> {
 }
 
 // yargs' hideBin() for node; importing yargs/helpers would add modules for this one line.
-process.exitCode = await main(glueDashedKeys(process.argv.slice(2)));
+process.exitCode = await main(markStdinDash(glueDashedKeys(process.argv.slice(2))));

@@ -40,3 +40,17 @@ export function hasStrayDashedKey(args: readonly string[]): boolean {
   const end = args.indexOf('--');
   return (end === -1 ? args : args.slice(0, end)).some((a) => KEY_SHAPE.test(a));
 }
+
+/**
+ * What a lone `-` (read the invite code from stdin) becomes before yargs
+ * sees it: yargs-parser turns a bare `-` into an empty string. No argument
+ * from a real command line can hold a NUL, so this stands for nothing else.
+ */
+export const STDIN_ARG = '\u0000stdin';
+
+/** A lone `-` after `join` (before any `--`) → STDIN_ARG. */
+export function markStdinDash(args: readonly string[]): string[] {
+  const join = args.indexOf('join');
+  const end = args.indexOf('--');
+  return args.map((a, i) => (a === '-' && join !== -1 && i > join && (end === -1 || i < end) ? STDIN_ARG : a));
+}

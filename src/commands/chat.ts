@@ -7,7 +7,9 @@
  * which only `chat` uses: cli.ts loads this file for every command.
  */
 import { parseNick, parseTerm } from '../config/flags.js';
+import type { ChatOptions } from '../config/chat-options.js';
 import type { ResolveInput } from '../config/resolve.js';
+import type { SessionKeys } from '../app/session.js';
 import { DEFAULT_UI } from '../config/schema.js';
 import { loadProfile, loginNick } from './common.js';
 import { CHAT_ONLY_FLAGS, defineCommand, FLAGS, flag } from './flags.js';
@@ -21,7 +23,8 @@ export const chatCommand = defineCommand({
         host: FLAGS.host,
         port: FLAGS.port,
         peer: flag('peer', ' (default: learned from the first message)'),
-        key: flag('key', " (default: the profile's)"),
+        key: flag('key', " (default: the profile's; visible in ps — prefer --key-file or FERNCHAT_KEY)"),
+        'key-file': FLAGS['key-file'],
         nick: flag('nick', " (default: the profile's, else your login name)"),
         wire: FLAGS.wire,
         ...CHAT_ONLY_FLAGS,
@@ -31,26 +34,37 @@ export const chatCommand = defineCommand({
       })
       .example('$0', 'chat using the default profile')
       .example('$0 chat --profile bob', 'chat using profile bob')
-      .example('$0 chat --port 7001 --peer 127.0.0.1:7002 --key KEY', 'no profile: everything on the command line')
+      .example('$0 chat --port 7001 --peer 127.0.0.1:7002 --key-file ~/.fernchat-key', 'no profile: the key from a 0600 file')
       .example('echo hi | $0 chat --headless --profile bob', 'send one line from a script'),
   handler: async (a) => {
-    const { store, chosen: fromConfig } = await loadProfile(a);
-    const [{ keyCameFromProfile, resolveChatOptions }, { saveProfileKey, saveProfileSession }] = await Promise.all([
+    const [{ explicitKey }, { keyCameFromProfile, resolveChatOptions }, { saveProfileSession }] = await Promise.all([
+      import('../config/key-file.js'),
       import('../config/resolve.js'),
       import('../config/profiles.js'),
     ]);
-    // A --key without --profile is a different conversation: the default profile stays out of it.
-    const chosen = a.key !== undefined && a.profile === undefined ? null : fromConfig;
+    const given = explicitKey(a, process.env);
+    const { store, chosen: fromConfig } = await loadProfile(a);
+    // A key given without --profile is a different conversation: the default profile stays out of it.
+    const chosen = given !== null && a.profile === undefined ? null : fromConfig;
     const input: ResolveInput = {
       profileName: chosen?.name ?? null,
       profile: chosen?.profile ?? null,
-      flags: a,
+      flags: given === null ? a : { ...a, key: given.text, keyLabel: given.label },
       defaultNick: loginNick(),
     };
-    const opts = resolveChatOptions(input);
+    const opts: ChatOptions & SessionKeys = resolveChatOptions(input);
+    if (given?.file != null) {
+      // The key file is the profile of a key-file session: every key:persist writes the current key back to it.
+      const file = given.file;
+      const { writeKeyFile } = await import('../config/key-file.js');
+      opts.saveKeys = (keys) => writeKeyFile(file, keys.key, { replace: true });
+    } else if (chosen !== null && keyCameFromProfile(input)) {
+      const name = chosen.name;
+      opts.pendingKey = chosen.profile.pendingKey ?? null;
+      opts.saveKeys = (keys) => store.saveKeys(name, keys);
+    }
     if (chosen !== null) {
       const name = chosen.name;
-      if (keyCameFromProfile(input)) opts.saveKey = (key) => saveProfileKey(store, name, key);
       opts.saveSession = (s) => saveProfileSession(store, name, s);
     }
     const { runChat } = await import('../app/run-chat.js');

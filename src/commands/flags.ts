@@ -27,6 +27,7 @@ export const FLAGS = {
   port: { type: 'string', describe: `UDP port to listen on (default ${DEFAULT_PORT})` },
   peer: { type: 'string', describe: 'peer address HOST:PORT, IPv6 as [::1]:7755' },
   key: { type: 'string', describe: 'Fernet key, urlsafe base64' },
+  'key-file': { type: 'string', describe: 'read the key from FILE (one line, mode 600): unlike --key, not visible in ps or shell history' },
   nick: { type: 'string', describe: 'your nick' },
   wire: { type: 'string', describe: 'reliable (acks, order, long messages) or raw (one token per message, for simple scripts)' },
   'clock-skew': { type: 'string', describe: 'allowed clock difference with the peer, seconds' },

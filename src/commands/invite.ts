@@ -15,6 +15,7 @@ import { DEFAULT_PORT, MAX_PROFILE_NAME_CHARS } from '../constants.js';
 import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { formatAddress } from '../address/address.js';
+import { STDIN_ARG } from './argv.js';
 import { loadProfile, loginNick, note, openStore, out } from './common.js';
 import { defineCommand, FLAGS, flag, requiredPositional } from './flags.js';
 
@@ -43,8 +44,9 @@ export const inviteCommand = defineCommand({
       if (pick.iface !== null) note(`the invite uses ${host} (interface ${pick.iface}); if your peer reaches you at another address, pass --host ADDR`);
     }
     const code = encodeInvite({ address: { host, port: p.listen.port }, key: parseKey(p.key), nick: p.nick });
+    // The code goes to stdout only: stderr often ends up in logs, and the code holds the key.
     out(code);
-    note(`on the other machine run this (it holds the key: share it only with your peer): fernchat join ${code} --name ${nameFromNick(p.nick)}`);
+    note(`the line above holds the key: share it only with your peer; on their machine: fernchat join - --name ${nameFromNick(p.nick)} (then paste it)`);
   },
 });
 
@@ -52,7 +54,7 @@ export const joinCommand = defineCommand({
   command: 'join <code>',
   describe: 'create a profile from an invite code (its peer is the inviter)',
   builder: (y) =>
-    requiredPositional(y, 'code', 'the line printed by fernchat invite')
+    requiredPositional(y, 'code', 'the line printed by fernchat invite, or - to read it from stdin (keeps it out of ps and shell history)')
       .options({
         name: { type: 'string', describe: "profile name (default: the inviter's nick)" },
         port: FLAGS.port,
@@ -60,11 +62,11 @@ export const joinCommand = defineCommand({
         nick: flag('nick', ' (default: your login name)'),
         force: { type: 'boolean', describe: 'replace an existing profile of that name' },
       })
-      .example('$0 join fc1.… --name alice', 'talk to alice')
-      .example('$0 join fc1.… --name alice --port 7002', 'listen on another port (two peers on one machine)'),
+      .example('$0 join - --name alice', 'paste the code alice sent you, then Enter')
+      .example('$0 join - --name alice --port 7002 < code.txt', 'listen on another port (two peers on one machine)'),
   handler: async (a) => {
     const [{ decodeInvite }, { addProfile, newProfile }] = await Promise.all([import('../config/invite.js'), import('../config/profiles.js')]);
-    const inv = decodeInvite(a.code);
+    const inv = decodeInvite(a.code === STDIN_ARG ? await readCodeFromStdin() : a.code);
     const name = a.name !== undefined ? parseProfileName(a.name) : nameFromNick(inv.nick);
     const profile = newProfile({
       nick: a.nick !== undefined ? parseNick(a.nick) : loginNick(),
@@ -86,6 +88,27 @@ export const joinCommand = defineCommand({
     note(`start chatting: fernchat chat${madeDefault ? '' : ` --profile ${name}`}`);
   },
 });
+
+/** Longest stdin fernchat reads for a code: an invite is a few hundred characters. */
+const MAX_CODE_INPUT_CHARS = 64 * 1024;
+
+/**
+ * `join -`: the first non-empty line of stdin (a terminal: the pasted line,
+ * ended by Enter). Empty input is the decoder's "invite code is empty".
+ */
+async function readCodeFromStdin(stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
+  if (stdin.isTTY) note('paste the invite code, then press Enter');
+  let text = '';
+  for await (const chunk of stdin) {
+    text += String(chunk);
+    const line = text.split('\n').find((l) => l.trim() !== '');
+    if (line !== undefined && (text.trimStart().includes('\n') || text.length > MAX_CODE_INPUT_CHARS)) {
+      stdin.pause();
+      return line.slice(0, MAX_CODE_INPUT_CHARS);
+    }
+  }
+  return (text.split('\n').find((l) => l.trim() !== '') ?? '').slice(0, MAX_CODE_INPUT_CHARS);
+}
 
 /** A profile name made from a nick: invalid characters dropped; "peer" when nothing is left. */
 export function nameFromNick(nick: string): string {

@@ -5,7 +5,7 @@ import { parseKeyFlag } from '../config/flags.js';
 import { fingerprint, generateKey, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { type GlobalArgs, loadProfile, out } from './common.js';
-import { defineCommand, flag } from './flags.js';
+import { defineCommand, FLAGS, flag } from './flags.js';
 
 export const keygenCommand = defineCommand({
   command: 'keygen',
@@ -24,6 +24,7 @@ export const keygenCommand = defineCommand({
 
 interface FingerprintArgs extends GlobalArgs {
   key?: string;
+  keyFile?: string;
 }
 
 export const fingerprintCommand = defineCommand({
@@ -31,23 +32,25 @@ export const fingerprintCommand = defineCommand({
   describe: "print the key's fingerprint, to compare with your peer's (read it aloud)",
   builder: (y) =>
     y
-      .options({ key: flag('key', " (default: the profile's)") })
+      .options({ key: flag('key', " (default: the profile's)"), 'key-file': FLAGS['key-file'] })
       .example('$0 fingerprint', "the default profile's key")
       .example('$0 fingerprint --profile bob', "profile bob's key")
-      .example('$0 fingerprint --key KEY', 'a key given on the command line'),
+      .example('$0 fingerprint --key-file ~/.fernchat-key', 'the key in a file (FERNCHAT_KEY works too)'),
   handler: async (a) => {
     out(await runFingerprint(a));
   },
 });
 
 export async function runFingerprint(args: FingerprintArgs): Promise<string> {
-  if (args.key !== undefined) {
-    if (args.profile !== undefined) throw new UsageError('give --key or --profile, not both');
-    return fingerprint(parseKey(parseKeyFlag(args.key)));
+  if (args.profile !== undefined && (args.key !== undefined || args.keyFile !== undefined)) {
+    throw new UsageError(`give ${args.key !== undefined ? '--key' : '--key-file'} or --profile, not both`);
   }
+  const { explicitKey } = await import('../config/key-file.js');
+  const given = explicitKey(args, process.env);
+  if (given !== null) return fingerprint(parseKey(parseKeyFlag(given.text, given.label)));
   const { chosen } = await loadProfile(args);
   if (chosen === null) {
-    throw new ConfigError('no default profile: pass --profile NAME or --key KEY (fernchat profile list shows the profiles)');
+    throw new ConfigError('no default profile: pass --profile NAME, --key-file FILE or set FERNCHAT_KEY (fernchat profile list shows the profiles)');
   }
   return fingerprint(parseKey(chosen.profile.key));
 }

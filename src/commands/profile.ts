@@ -22,6 +22,7 @@ function profileFlags(key: { type: 'string'; describe: string }) {
     port: FLAGS.port,
     peer: flag('peer', ', or none'),
     key,
+    'key-file': FLAGS['key-file'],
     wire: FLAGS.wire,
     'clock-skew': FLAGS['clock-skew'],
     'token-ttl': PROFILE_ONLY_FLAGS['token-ttl'],
@@ -32,6 +33,14 @@ function profileFlags(key: { type: 'string'; describe: string }) {
     title: PROFILE_ONLY_FLAGS.title,
     seconds: PROFILE_ONLY_FLAGS.seconds,
   };
+}
+
+/** The flags with --key-file read into `key` (never both). */
+async function withKeyFile<T extends { key?: string; keyFile?: string }>(a: T): Promise<T> {
+  if (a.keyFile === undefined) return a;
+  if (a.key !== undefined) throw new UsageError('give --key or --key-file, not both');
+  const { readKeyFile } = await import('../config/key-file.js');
+  return { ...a, key: readKeyFile(a.keyFile) };
 }
 
 const nameArg = <T>(y: Argv<T>, describe: string) => requiredPositional(y, 'name', describe);
@@ -80,12 +89,12 @@ const add = defineCommand({
   builder: (y) =>
     nameArg(y, 'new profile name (A-Z a-z 0-9 _ . -)')
       .options(profileFlags(flag('key', ' (default: a new one is generated)')))
-      .example('$0 profile add bob --peer 192.168.1.20:7755 --key KEY', 'talk to bob with a shared key')
+      .example('$0 profile add bob --peer 192.168.1.20:7755 --key-file bob.key', 'talk to bob with the key he gave you')
       .example('$0 profile add alice --port 7001', 'new key; share it with: fernchat invite --profile alice'),
   handler: async (a) => {
     const { addProfile, newProfile, parseProfilePatch } = await profileOps();
     const name = parseProfileName(a.name);
-    const patch = parseProfilePatch(a);
+    const patch = parseProfilePatch(await withKeyFile(a));
     const generated = patch.key === undefined;
     const profile = newProfile({ ...patch, nick: patch.nick ?? loginNick(), key: patch.key ?? generateKey() });
     const { madeDefault } = (await openStore(a)).update((cfg) => addProfile(cfg, name, profile));
@@ -104,7 +113,7 @@ const set = defineCommand({
       .example('$0 profile set bob --nick al --no-mouse', 'two fields at once'),
   handler: async (a) => {
     const { parseProfilePatch, setProfile } = await profileOps();
-    const patch = parseProfilePatch(a);
+    const patch = parseProfilePatch(await withKeyFile(a));
     const changed = Object.keys(patch).flatMap((k) => (k === 'ui' ? Object.keys(patch.ui ?? {}) : [k]));
     if (changed.length === 0) throw new UsageError('nothing to change: give at least one field flag (see fernchat profile set --help)');
     (await openStore(a)).update((cfg) => setProfile(cfg, a.name, patch));
@@ -146,7 +155,7 @@ export const profileCommand = defineCommand({
       .command(rm)
       .command(use)
       .demandCommand(1, 'profile: say which: list, show, add, set, rm or use')
-      .example('$0 profile add bob --peer 192.168.1.20:7755 --key KEY', 'add a profile')
+      .example('$0 profile add bob --peer 192.168.1.20:7755', 'add a profile (new key: fernchat invite --profile bob)')
       .example('$0 profile list', 'list profiles'),
   handler: () => {},
 });

@@ -19,6 +19,8 @@ export interface ChatFlags {
   port?: string;
   peer?: string;
   key?: string;
+  /** What names the key in an error ('--key', 'FERNCHAT_KEY', 'key file F'); default '--key'. */
+  keyLabel?: string;
   nick?: string;
   wire?: string;
   headless?: boolean;
@@ -40,14 +42,15 @@ export interface ResolveInput {
 }
 
 export const NO_PROFILE_HINT =
-  'no key: pass --key KEY (and --peer HOST:PORT), or create a profile first: ' + 'fernchat profile add NAME --peer HOST:PORT --key KEY, or fernchat join CODE';
+  'no key: create a profile (fernchat profile add NAME --peer HOST:PORT, or fernchat join -), ' +
+  'or give one with --key-file FILE or $FERNCHAT_KEY (and --peer HOST:PORT)';
 
 export function resolveChatOptions({ profileName, profile, flags, defaultNick }: ResolveInput): ChatOptions {
   if ((profile === null) !== (profileName === null)) throw new TypeError('resolveChatOptions: profile and profileName go together');
   const p = profile;
 
   if (flags.key === undefined && p === null) throw new UsageError(NO_PROFILE_HINT);
-  const keyText = flags.key !== undefined ? parseKeyFlag(flags.key) : (p as Profile).key;
+  const keyText = flags.key !== undefined ? parseKeyFlag(flags.key, flags.keyLabel ?? '--key') : (p as Profile).key;
   if (flags.json && !flags.headless) throw new UsageError('--json works only with --headless');
 
   const ui = { ...(p?.ui ?? DEFAULT_UI) };

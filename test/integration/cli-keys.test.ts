@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CliResult, CliSandbox, ensureBuilt } from '../_cli.js';
+import { freeUdpPorts, HeadlessProc } from '../_headless-proc.js';
 
 const box = new CliSandbox();
 before(() => ensureBuilt());
@@ -88,5 +89,109 @@ describe('key strictness', () => {
   it("a 43-character key without its '=' is refused as Python refuses it: one line, exit 2", () => {
     assertOneLineNoSecret(box.run(['fingerprint', '--key', KEY.slice(0, 43)]), 2, KEY, /lacks its final '='/);
     ok(box.run(['fingerprint', '--key', KEY]));
+  });
+});
+
+describe('keys off the command line', () => {
+  const keyFile = (mode: number, text = `${KEY}\n`): string => {
+    const f = path.join(box.root, `key-${Math.random().toString(36).slice(2)}`);
+    fs.writeFileSync(f, text, { mode });
+    fs.chmodSync(f, mode);
+    return f;
+  };
+  const fp = ok(box.run(['fingerprint', '--key', KEY])).stdout;
+
+  it('--key-file, FERNCHAT_KEY and --key give the same key', () => {
+    assert.equal(ok(box.run(['fingerprint', '--key-file', keyFile(0o600)])).stdout, fp);
+    assert.equal(ok(box.run(['fingerprint', '--key-file', keyFile(0o400, KEY)])).stdout, fp);
+    assert.equal(ok(box.run(['fingerprint'], { env: { FERNCHAT_KEY: KEY } })).stdout, fp);
+  });
+
+  it('precedence: --key > --key-file > --profile NAME > FERNCHAT_KEY > the default profile', () => {
+    const dir = box.configDir();
+    ok(box.run(['profile', 'add', 'p'], { configDir: dir }));
+    const profileFp = ok(box.run(['fingerprint'], { configDir: dir })).stdout;
+    assert.notEqual(profileFp, fp);
+    const env = { FERNCHAT_KEY: KEY };
+    assert.equal(ok(box.run(['fingerprint'], { configDir: dir, env })).stdout, fp, 'the variable wins over the default profile');
+    assert.equal(ok(box.run(['fingerprint', '--profile', 'p'], { configDir: dir, env })).stdout, profileFp, 'a named profile wins over the variable');
+    const other = ok(box.run(['keygen'])).stdout.trim();
+    const otherFp = ok(box.run(['fingerprint', '--key', other])).stdout;
+    assert.equal(ok(box.run(['fingerprint', '--key-file', keyFile(0o600, other)], { configDir: dir, env })).stdout, otherFp);
+    assertOneLineNoSecret(box.run(['fingerprint', '--key', KEY, '--key-file', keyFile(0o600)]), 2, KEY, /give --key or --key-file, not both/);
+  });
+
+  it('a key file others can read is refused as ssh refuses it: one line naming the file and chmod 600', () => {
+    for (const mode of [0o644, 0o640, 0o604, 0o660]) {
+      const f = keyFile(mode);
+      assertOneLineNoSecret(box.run(['fingerprint', '--key-file', f]), 2, KEY, new RegExp(`key file ${f} is accessible by other users .*chmod 600 ${f}$`));
+    }
+  });
+
+  it('a missing, unreadable, empty, oversized or malformed key file: one line, exit 2, never the content', (t) => {
+    const missing = path.join(box.root, 'nope');
+    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', missing]), 2, KEY, /cannot read key file .*nope: no such file/);
+    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', box.root]), 2, KEY, /is not a regular file/);
+    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o600, '\n')]), 2, KEY, /is empty/);
+    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o600, KEY.repeat(200))]), 2, KEY, /is not a key file/);
+    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 43))]), 2, KEY, /does not hold a valid Fernet key: key lacks/);
+    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 30))]), 2, KEY, /does not hold a valid Fernet key/);
+    assertOneLineNoSecret(box.run(['fingerprint'], { env: { FERNCHAT_KEY: KEY.slice(0, 43) } }), 2, KEY, /^fernchat: FERNCHAT_KEY is not a valid Fernet key/);
+    if (process.getuid?.() === 0) t.diagnostic('root reads a 000 file: the unreadable case is skipped');
+    else assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o000)]), 2, KEY, /cannot read key file .*: permission denied/);
+  });
+
+  it('profile add and set take --key-file; a bad one leaves the profiles untouched', () => {
+    const dir = box.configDir();
+    ok(box.run(['profile', 'add', 'p', '--key-file', keyFile(0o600)], { configDir: dir }));
+    assert.equal(ok(box.run(['fingerprint', '--profile', 'p'], { configDir: dir })).stdout, fp);
+    const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+    assertOneLineNoSecret(box.run(['profile', 'set', 'p', '--key-file', keyFile(0o644)], { configDir: dir }), 2, KEY, /chmod 600/);
+    assertOneLineNoSecret(box.run(['profile', 'add', 'q', '--key-file', path.join(box.root, 'nope')], { configDir: dir }), 2, KEY, /no such file/);
+    assert.equal(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'), before);
+  });
+
+  it('invite prints the code on stdout only; join - reads it from stdin', () => {
+    const inviter = box.configDir();
+    ok(box.run(['profile', 'add', 'home', '--nick', 'alice', '--key', KEY], { configDir: inviter }));
+    const inv = ok(box.run(['invite', '--host', '127.0.0.1'], { configDir: inviter }));
+    const code = inv.stdout.trim();
+    assertNoPart(inv.stderr, code);
+    assertNoPart(inv.stderr, KEY);
+    const joiner = box.configDir();
+    const joined = ok(box.run(['join', '-', '--nick', 'bob'], { configDir: joiner, input: `\n${code}\n` }));
+    assertNoPart(joined.stdout + joined.stderr, code);
+    assert.equal(ok(box.run(['fingerprint'], { configDir: joiner })).stdout, fp);
+    assertOneLineNoSecret(box.run(['join', '-'], { configDir: box.configDir(), input: '' }), 2, KEY, /invite code is empty/);
+    assertOneLineNoSecret(box.run(['join', '-'], { configDir: box.configDir(), input: code.slice(0, -3) }), 2, code, /truncated or damaged/);
+  });
+});
+
+describe('a chat with its key off the command line', () => {
+  it('FERNCHAT_KEY on one side, --key-file on the other: a line each way, and no key in either /proc/PID/cmdline', async (t) => {
+    const [pa, pb] = await freeUdpPorts(2);
+    const file = path.join(box.root, 'chat.key');
+    fs.writeFileSync(file, `${KEY}\n`, { mode: 0o600 });
+    const home = { HOME: box.root, XDG_CONFIG_HOME: path.join(box.root, 'xdg') };
+    const common = ['chat', '--headless', '--host', '127.0.0.1', '--linger', '5'];
+    const alice = new HeadlessProc([...common, '--nick', 'alice', '--port', String(pa), '--peer', `127.0.0.1:${pb}`], { ...home, FERNCHAT_KEY: KEY });
+    const bob = new HeadlessProc([...common, '--nick', 'bob', '--port', String(pb), '--peer', `127.0.0.1:${pa}`, '--key-file', file], home);
+    t.after(() => (alice.kill(), bob.kill()));
+    await alice.waitLine('err', /listening on/, 10_000);
+    await bob.waitLine('err', /listening on/, 10_000);
+    for (const p of [alice, bob]) {
+      const cmdline = fs.readFileSync(`/proc/${p.child.pid}/cmdline`, 'utf8').split('\0').join(' ');
+      assertNoPart(cmdline, KEY);
+      assert.match(cmdline, /chat --headless/);
+    }
+    alice.write('hello from alice');
+    bob.write('hello from bob');
+    await bob.waitLine('out', /<alice> hello from alice/, 10_000);
+    await alice.waitLine('out', /<bob> hello from bob/, 10_000);
+    alice.end();
+    bob.end();
+    assert.equal(await alice.exitCode(15_000), 0);
+    assert.equal(await bob.exitCode(15_000), 0);
+    assertNoPart([...alice.out, ...alice.err, ...bob.out, ...bob.err].join('\n'), KEY);
   });
 });

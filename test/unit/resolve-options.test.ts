@@ -102,8 +102,10 @@ describe('resolveChatOptions', () => {
       () => flagsOnly({ peer: '127.0.0.1:7002' }),
       (e: unknown) => e instanceof UsageError && e.message === NO_PROFILE_HINT,
     );
-    assert.match(NO_PROFILE_HINT, /fernchat profile add NAME --peer HOST:PORT --key KEY/);
-    assert.match(NO_PROFILE_HINT, /fernchat join CODE/);
+    assert.match(NO_PROFILE_HINT, /fernchat profile add NAME --peer HOST:PORT/);
+    assert.match(NO_PROFILE_HINT, /fernchat join -/);
+    assert.match(NO_PROFILE_HINT, /--key-file FILE or \$FERNCHAT_KEY/);
+    assert.doesNotMatch(NO_PROFILE_HINT, /--key KEY/, 'the hint does not teach a key on the command line');
   });
 
   it('a missing peer means "learn it from the first datagram"', () => {
