@@ -37,6 +37,12 @@ export interface LinkStats {
   datagramsOut: number;
   /** Datagrams dropped: not authenticated, malformed, replayed, reflected, oversized or over the flood limit. */
   dropped: number;
+  /** `dropped` by reason (oversized, unauthenticated, malformed, reflected, replayed, stale-session, old-key, flood). */
+  droppedBy: Readonly<Record<string, number>>;
+  /** Data frames sent over the session, first copies and retransmissions. */
+  framesSent: number;
+  /** Data frames retransmitted over the session (lossPct is retransmissions / framesSent). */
+  retransmissions: number;
   /** Messages sent by the user and not yet acknowledged. */
   pending: number;
   /** ms since the current key was installed. */

@@ -158,6 +158,10 @@ export const PAGER_CHECKPOINT_ROWS = 64;
 export const STATS_INTERVAL_MS = 1_000;
 /** RTT samples kept for the link panel sparkline. */
 export const RTT_HISTORY_SAMPLES = 60;
+/** Link samples the F2 dashboard keeps for its charts: 5 minutes at one per STATS_INTERVAL_MS, in samples. */
+export const DASHBOARD_HISTORY_SAMPLES = 300;
+/** Key rotations (and failed ones) the F2 dashboard lists, newest first, in entries. */
+export const DASHBOARD_ROTATIONS = 8;
 /** Screen renders are coalesced to at most one per this interval, in ms. */
 export const RENDER_INTERVAL_MS = 16;
 /** Leaving the UI (quit, SIGTERM, SIGHUP) waits at most this long for the transport to say bye and close, in ms; on a signal the terminal is restored before the wait. */

@@ -47,6 +47,9 @@ export class LinkCounters {
       datagramsIn: this.datagramsIn,
       datagramsOut: this.datagramsOut,
       dropped: this.dropped,
+      droppedBy: this.dropCounts(),
+      framesSent: this.dataFramesSent,
+      retransmissions: this.dataFramesRetransmitted,
       pending: extra.pending,
       keyAgeMs: extra.keyAgeMs,
     };

@@ -134,12 +134,13 @@ class TuiApp {
     this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors });
     this.status = new StatusBar(parent);
     this.input = new InputBox(parent);
-    this.links = new LinkPanel(parent, () => this.paneHeight);
+    this.links = new LinkPanel(parent, () => this.paneHeight, ctx.bus, ctx.fingerprint);
     this.help = new HelpOverlay(parent);
     this.view = new BusView(ctx, this.pane, {
       changed: () => screen.scheduleRender(),
       notify: (unseen) => this.notify(unseen),
-      stats: (stats, history) => this.links.update(stats, history),
+      // The link panel follows the bus itself (its model keeps the last minutes).
+      stats: () => undefined,
     });
     screen.onBeforeRender(() => this.layout());
     // Same as an ssh drop: the guard's SIGHUP path restores what it can, says bye, and dies of SIGHUP.

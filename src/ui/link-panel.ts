@@ -1,15 +1,31 @@
 /**
- * F2: the link panel — RTT sparkline, loss, datagrams in / out / dropped,
- * key age — drawn with blessed-contrib.
+ * F2: the link dashboard, drawn with blessed-contrib over the chat pane.
+ *
+ *   ┌ link (F2 closes) ─────────────────────────────────────────────┐
+ *   │┌ RTT line chart, last 5 min ──────┐┌ loss sparkline ──────────┐│
+ *   │└──────────────────────────────────┘└──────────────────────────┘│
+ *   │┌ datagrams ─────────┐┌ key ─────────────────┐┌ transfers ─────┐│
+ *   │└────────────────────┘└──────────────────────┘└────────────────┘│
+ *   └────────────────────────────────────────────────────────────────┘
+ *
+ * What each widget shows is DashboardModel's (dashboard-model.ts, pure and
+ * tested); where it goes is dashboardLayout's (dashboard-layout.ts). This file only draws. The
+ * model is fed from the bus from the start, so the charts already hold the
+ * last minutes when F2 is first pressed.
  *
  * blessed-contrib loads its whole widget zoo (maps, pictures, markdown) on
  * require: about 90 ms. Startup must not pay that, so it is imported on the
  * first F2 only (the only runtime reference to it is the dynamic import in
- * loadContrib). Its layouts do not follow a resize, so the panel is built
- * from absolute sizes and rebuilt whenever the screen changes size.
+ * loadContrib); the chat never waits for it. Its widgets do not follow a
+ * resize, so the panel is built from absolute sizes and rebuilt whenever the
+ * screen changes size.
  */
 import blessed from 'blessed';
-import type { LinkStats } from '../bus.js';
+import type { Bus } from '../bus.js';
+import { dashboardLayout, type Rect } from './dashboard-layout.js';
+import { DashboardModel, type DashboardView } from './dashboard-model.js';
+
+export { formatDuration } from './dashboard-model.js';
 
 type Contrib = typeof import('blessed-contrib');
 
@@ -21,50 +37,58 @@ export function loadContrib(): Promise<Contrib> {
   return contribPromise;
 }
 
-/** "950 ms", "42 s", "3 min 05 s", "2 h 07 min". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.floor(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+interface LineChart {
+  options: { maxY?: number };
+  setData(data: Array<{ title: string; x: string[]; y: number[] }>): void;
+}
+interface Sparkline {
+  width: unknown;
+  setData(titles: string[], data: number[][]): void;
 }
 
-function ms(v: number | null): string {
-  return v === null ? '–' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`;
+interface Widgets {
+  container: blessed.Widgets.BoxElement;
+  rtt: LineChart | null;
+  loss: Sparkline | null;
+  datagrams: blessed.Widgets.BoxElement;
+  key: blessed.Widgets.BoxElement;
+  keyColumns: number;
+  transfers: blessed.Widgets.BoxElement | null;
 }
 
-/** The panel's numbers, one per row. */
-export function linkPanelLines(stats: LinkStats | null): string[] {
-  if (stats === null) return ['no link statistics yet'];
-  return [
-    `rtt       ${ms(stats.rttMs)} (last ${ms(stats.lastRttMs)})`,
-    `loss      ${stats.lossPct.toFixed(1)} %`,
-    `datagrams in ${stats.datagramsIn} · out ${stats.datagramsOut} · dropped ${stats.dropped}`,
-    `pending   ${stats.pending}`,
-    `key age   ${formatDuration(stats.keyAgeMs)}`,
-  ];
-}
-
-const PANEL_WIDTH = 64;
-const PANEL_HEIGHT = 13;
-const SPARK_HEIGHT = 4;
+/** Fewest pane rows the dashboard is drawn in. */
+const MIN_PANEL_ROWS = 5;
 
 export class LinkPanel {
-  private container: blessed.Widgets.BoxElement | null = null;
-  private spark: { setData(titles: string[], data: number[][]): void; width: unknown } | null = null;
-  private numbers: blessed.Widgets.BoxElement | null = null;
+  readonly model: DashboardModel;
+  private widgets: Widgets | null = null;
   private shown = false;
-  private stats: LinkStats | null = null;
-  private history: number[] = [];
+  private readonly offs: Array<() => void>;
 
   constructor(
     private readonly parent: blessed.Widgets.Screen,
     /** Rows the chat pane covers: the panel stays inside them. */
     private readonly paneHeight: () => number,
-  ) {}
+    bus: Bus,
+    fingerprint: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.model = new DashboardModel(fingerprint);
+    this.offs = [
+      bus.on('link:stats', (stats) => {
+        this.model.addStats(stats, this.now());
+        this.fill();
+      }),
+      bus.on('key:rotated', ({ oldFingerprint, newFingerprint }) => {
+        this.model.addRotation(this.now(), oldFingerprint, newFingerprint);
+        this.fill();
+      }),
+      bus.on('key:rotation-failed', ({ reason }) => {
+        this.model.addRotationFailure(this.now(), reason);
+        this.fill();
+      }),
+    ];
+  }
 
   get visible(): boolean {
     return this.shown;
@@ -87,10 +111,9 @@ export class LinkPanel {
     this.destroy();
   }
 
-  update(stats: LinkStats, rttHistory: number[]): void {
-    this.stats = stats;
-    this.history = rttHistory;
-    this.fill();
+  dispose(): void {
+    for (const off of this.offs.splice(0)) off();
+    this.hide();
   }
 
   /** After a resize: blessed-contrib widgets keep their first size, so build them again. */
@@ -105,54 +128,91 @@ export class LinkPanel {
 
   private build(contrib: Contrib): void {
     this.destroy();
-    const screenWidth = this.parent.width as number;
-    const width = Math.min(PANEL_WIDTH, screenWidth);
-    const height = Math.max(3, Math.min(PANEL_HEIGHT, this.paneHeight()));
-    this.container = blessed.box({
+    const width = Math.max(2, this.parent.width as number);
+    const height = Math.max(MIN_PANEL_ROWS, this.paneHeight());
+    const container = blessed.box({
       parent: this.parent,
       top: 0,
-      left: Math.max(0, screenWidth - width),
+      left: 0,
       width,
       height,
       label: ' link (F2 closes) ',
       border: { type: 'line' },
-      padding: { left: 1, right: 1 },
       style: { border: { fg: 'cyan' } },
     });
-    const inner = Math.max(1, width - 4);
-    const sparkHeight = Math.min(SPARK_HEIGHT, Math.max(0, height - 2 - 5));
-    if (sparkHeight >= 2) {
-      this.spark = contrib.sparkline({
-        parent: this.container,
-        top: 0,
-        left: 0,
-        width: inner,
-        height: sparkHeight,
-        tags: true,
-        style: { fg: 'green', titleFg: 'white' },
-      });
-    }
-    this.numbers = blessed.box({ parent: this.container, top: sparkHeight, left: 0, width: inner, height: Math.max(1, height - 2 - sparkHeight), tags: false });
-    this.container.setFront();
+    const layout = dashboardLayout(Math.max(1, width - 2), Math.max(1, height - 2));
+    const framed = (r: Rect, label: string): Record<string, unknown> => ({
+      parent: container,
+      top: r.top,
+      left: r.left,
+      width: r.width,
+      height: r.height,
+      label: ` ${label} `,
+      border: { type: 'line' },
+      style: { border: { fg: 'blue' } },
+    });
+    const text = (r: Rect, label: string): blessed.Widgets.BoxElement => blessed.box({ ...framed(r, label), tags: false, wrap: false });
+    // A contrib canvas makes its drawing context on 'attach', which a `parent` option fires inside
+    // the constructor, before the canvas listens: so the chart is appended afterwards.
+    const { parent: _parent, ...rttPlace } = layout.rtt ? framed(layout.rtt, 'RTT, ms') : {};
+    const rtt = layout.rtt
+      ? (contrib.line({
+          ...rttPlace,
+          style: { line: 'yellow', text: 'white', baseline: 'cyan', border: { fg: 'blue' } },
+          xLabelPadding: 3,
+          xPadding: 5,
+          numYLabels: 4,
+          showLegend: false,
+          wholeNumbersOnly: false,
+        } as never) as unknown as LineChart)
+      : null;
+    const loss = layout.loss
+      ? (contrib.sparkline({
+          ...framed(layout.loss, 'loss and traffic'),
+          tags: true,
+          style: { fg: 'red', titleFg: 'white', border: { fg: 'blue' } },
+        }) as unknown as Sparkline)
+      : null;
+    if (rtt) container.append(rtt as unknown as blessed.Widgets.BoxElement);
+    this.widgets = {
+      container,
+      rtt,
+      loss,
+      datagrams: text(layout.datagrams, 'datagrams'),
+      key: text(layout.key, 'key'),
+      keyColumns: Math.max(1, layout.key.width - 2),
+      // The place for file-transfer gauges (contrib gauge widgets) once transfers exist.
+      transfers: layout.transfers ? blessed.box({ ...framed(layout.transfers, 'transfers'), wrap: true }) : null,
+    };
+    container.setFront();
     this.fill();
   }
 
+  /** The model into the widgets (when shown). */
   private fill(): void {
-    if (!this.container) return;
-    if (this.spark) {
-      const room = Math.max(1, (this.spark.width as number) - 2);
-      const data = this.history.slice(-room);
-      const last = this.history[this.history.length - 1];
-      // contrib's sparkline prints nothing for an empty series; one zero keeps the row.
-      this.spark.setData([`RTT ${last === undefined ? '–' : ms(last)}`], [data.length > 0 ? data : [0]]);
+    const w = this.widgets;
+    if (!w) return;
+    const bars = w.loss ? Math.max(1, (w.loss.width as number) - 4) : 60;
+    const v: DashboardView = this.model.view(this.now(), w.keyColumns, bars);
+    if (w.rtt) {
+      // contrib's chart divides by the point count and by maxY: never give it fewer than two points or a zero top.
+      const points = v.rtt.y.length >= 2;
+      w.rtt.options.maxY = v.rtt.maxY;
+      w.rtt.setData([{ title: v.rtt.title, x: points ? v.rtt.x : ['', ''], y: points ? v.rtt.y : [0, 0] }]);
+      (w.rtt as unknown as blessed.Widgets.BoxElement).setLabel(` ${v.rtt.title} `);
     }
-    this.numbers?.setContent(linkPanelLines(this.stats).join('\n'));
+    if (w.loss) {
+      // contrib's sparkline prints nothing for an empty series; one zero keeps the row.
+      const series = [v.loss, ...v.traffic].map((t) => (t.values.length > 0 ? t.values : [0]));
+      w.loss.setData([v.loss.title, ...v.traffic.map((t) => t.title)], series);
+    }
+    w.datagrams.setContent(v.datagrams.join('\n'));
+    w.key.setContent(v.key.join('\n'));
+    w.transfers?.setContent([...v.transfers.lines, ...v.transfers.gauges.map((g) => `${g.label} ${g.percent} %`)].join('\n'));
   }
 
   private destroy(): void {
-    this.container?.destroy();
-    this.container = null;
-    this.spark = null;
-    this.numbers = null;
+    this.widgets?.container.destroy();
+    this.widgets = null;
   }
 }

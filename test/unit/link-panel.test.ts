@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LinkStats } from '../../src/bus.js';
 
 const require = createRequire(import.meta.url);
 const contribLoaded = (): boolean => Object.keys(require.cache).some((k) => k.includes('blessed-contrib'));
@@ -29,14 +28,4 @@ test('formatDuration', async () => {
     [Number.NaN, '–'],
   ];
   for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, String(ms));
-});
-
-test('linkPanelLines shows every number the panel promises', async () => {
-  const { linkPanelLines } = await import('../../src/ui/link-panel.js');
-  assert.deepEqual(linkPanelLines(null), ['no link statistics yet']);
-  const stats: LinkStats = { rttMs: 12.4, lastRttMs: 3.25, lossPct: 2.5, datagramsIn: 120, datagramsOut: 130, dropped: 7, pending: 1, keyAgeMs: 65_000 };
-  const text = linkPanelLines(stats).join('\n');
-  for (const part of ['12 ms', '3.3 ms', '2.5 %', 'in 120', 'out 130', 'dropped 7', '1 min 05 s'])
-    assert.ok(text.includes(part), `missing ${part} in\n${text}`);
-  assert.match(linkPanelLines({ ...stats, rttMs: null, lastRttMs: null }).join('\n'), /rtt\s+– \(last –\)/);
 });
