@@ -4,7 +4,8 @@
  *
  *  1. open the session (BindError → one line, exit 1); print "listening on …"
  *  2. each stdin line: empty → skipped; `//x` → sends `/x`; `/rotate`
- *     (deferred until the peer is online); `/quit` → like end of input;
+ *     (deferred until the peer is online); `/quit` → like end of input
+ *     (stdin is let go: the process must not wait for the writer to close it);
  *     other `/…` → one error line; anything else → one message. Flow
  *     control: at most HEADLESS_IN_FLIGHT_MAX messages are handed to the
  *     transport at once (its queue is bounded); later lines wait in a
@@ -165,6 +166,7 @@ export async function runHeadless(
   session.start();
 
   // 2 ----------------------------------------------------------------
+  let quit = false;
   const rl = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
   const ended = new Promise<void>((resolve) => rl.once('close', resolve));
   stopReading = () => rl.close();
@@ -186,6 +188,7 @@ export async function runHeadless(
     } else if (input.kind === 'unknown') {
       err(input.message);
     } else if (input.kind === 'command' && input.name === 'quit') {
+      quit = true;
       rl.close();
     } else if (input.kind === 'command') {
       // The raw wire refuses at once, with its reason; the reliable one waits for a peer to rotate with.
@@ -197,6 +200,8 @@ export async function runHeadless(
     }
   });
   await ended;
+  // After /quit the writer may keep stdin open for hours; a paused, unreferenced stdin no longer holds the process.
+  if (quit) releaseInput(io.stdin);
 
   // 4 ----------------------------------------------------------------
   if (!signalled) {
@@ -225,6 +230,13 @@ export async function runHeadless(
     return 1;
   }
   return 0;
+}
+
+/** Stop reading `stdin` and let the event loop end without it (a process.stdin pipe or TTY keeps it alive otherwise). */
+function releaseInput(stdin: NodeJS.ReadableStream): void {
+  stdin.pause();
+  const handle = stdin as NodeJS.ReadableStream & { unref?: () => void };
+  if (typeof handle.unref === 'function') handle.unref();
 }
 
 /** Resolves when `cond()` holds (checked on each wake) or after `ms`. */

@@ -132,7 +132,7 @@ class TuiApp {
     this.undelivered = new UndeliveredLog(ctx.bus);
     // Order matters: later children paint over earlier ones.
     this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors });
-    this.status = new StatusBar(parent);
+    this.status = new StatusBar(parent, screen.monochrome);
     this.input = new InputBox(parent);
     this.links = new LinkPanel(parent, () => this.paneHeight, ctx.bus, ctx.fingerprint);
     this.help = new HelpOverlay(parent);

@@ -55,6 +55,8 @@ export class TuiScreen {
   readonly screen: blessed.Widgets.Screen;
   readonly terminal: string;
   readonly colors: 8 | 16 | 256;
+  /** The terminal has no colours (TERM=vt100): no colour code reaches it. */
+  readonly monochrome: boolean;
   /** What blessed said about the terminal while starting (terminfo trouble), for a system line. */
   readonly warnings: string[];
   private readonly input: typeof process.stdin;
@@ -92,6 +94,7 @@ export class TuiScreen {
     this.screen = made.screen;
     this.terminal = terminal;
     this.colors = made.colors;
+    this.monochrome = made.monochrome;
     this.warnings = made.warnings;
     // A dropped ssh session shows up as EIO on the terminal before (or instead of) SIGHUP:
     // never let that become an uncaught exception.

@@ -167,8 +167,10 @@ export function formatStatus(s: StatusState, width: number): string {
 export class StatusBar {
   private readonly box: RowsBox;
 
-  constructor(parent: blessed.Widgets.Screen) {
-    this.box = createRowsBox({ parent, left: 0, top: 0, height: 1, width: '100%', style: { fg: 'white', bg: 'blue' } });
+  /** `monochrome`: the terminal has no colours, so the bar is in reverse video instead of white on blue. */
+  constructor(parent: blessed.Widgets.Screen, monochrome = false) {
+    const style = monochrome ? { inverse: true } : { fg: 'white', bg: 'blue' };
+    this.box = createRowsBox({ parent, left: 0, top: 0, height: 1, width: '100%', style });
   }
 
   get element(): blessed.Widgets.BoxElement {

@@ -103,6 +103,17 @@ describe('terminal manners', { timeout: 120_000 }, () => {
     p.type('hello');
     p.press('enter');
     await p.waitFor('HELLO', 5000);
+    // The status bar is in reverse video instead of white on blue.
+    const row = p.lines().findIndex((l) => l.includes(' │ ') && FP.test(l));
+    const buffer = p.term.buffer.active;
+    assert.ok(
+      row >= 0 &&
+        buffer
+          .getLine(buffer.viewportY + row)
+          ?.getCell(1)
+          ?.isInverse(),
+      p.screenText(),
+    );
     await quit(p);
     const colours = [...p.raw.matchAll(/\x1b\[([0-9;]*)m/g)].filter(([, params]) =>
       (params ?? '').split(';').some((n) => /^(3\d|4\d|9[0-7]|10[0-7])$/.test(n)),

@@ -113,6 +113,23 @@ test('end of input with a peer that never answers: exit 1 after --linger, saying
   assert.ok(a.err.includes('2 of 2 messages not delivered'), a.err.join('\n'));
 });
 
+test('/quit quits with stdin still open: at once when all is delivered, after --linger otherwise', { timeout: 30_000 }, async (t) => {
+  const box = new CliSandbox();
+  const key = box.run(['keygen']).stdout.trim();
+  const [pa, pb] = await freeUdpPorts(2);
+  const idle = headless(t, ['--host', '127.0.0.1', '--port', String(pa), `--key=${key}`, '--linger', '60']);
+  await idle.waitLine('err', /^listening on 127\.0\.0\.1:/, WAIT_MS);
+  const t0 = Date.now();
+  idle.write('/quit');
+  assert.equal(await idle.exitCode(5_000), 0, idle.err.join('\n'));
+  assert.ok(Date.now() - t0 < 5_000);
+  const lost = headless(t, ['--host', '127.0.0.1', '--port', String(pb), '--peer', `127.0.0.1:${pa}`, `--key=${key}`, '--linger', '1']);
+  lost.write('into the void');
+  lost.write('/quit');
+  assert.equal(await lost.exitCode(WAIT_MS), 1);
+  assert.ok(lost.err.includes('1 of 1 message not delivered'), lost.err.join('\n'));
+});
+
 test('SIGTERM stops a headless chat cleanly and at once', { timeout: 30_000 }, async (t) => {
   const box = new CliSandbox();
   const key = box.run(['keygen']).stdout.trim();
