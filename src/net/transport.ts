@@ -23,7 +23,10 @@ import type { TransportOptions } from './transport-options.js';
  * into the endpoint, then pump() carries out every action it returned, in
  * order — datagrams to the port, facts to the bus, forwarded by name (so an
  * event the rotation adds flows through untouched) — settles flush() waiters
- * and re-arms the timer.
+ * and re-arms the timer. User messages are the one exception: the messages
+ * submitted in one event (the lines of one stdin chunk, the sends a batch of
+ * acks lets out) share one pump, in a microtask at its end, so the endpoint
+ * is polled and the timer re-armed once for all of them, not per message.
  *
  * Bus requests in: send, rotate, set-peer, set-nick. Facts out: message:*,
  * peer:*, link:stats, key:*, error. Raw wire: `message:delivered` is never
@@ -54,6 +57,8 @@ export class Transport {
   /** Set first thing in close(), before anything it triggers looks at it. */
   private closed = false;
   private readonly flushWaiters = new Set<() => void>();
+  /** A message was submitted since the last pump: a microtask will pump. */
+  private pumpDue = false;
 
   constructor(opts: TransportOptions) {
     if (opts.wire !== 'reliable' && opts.wire !== 'raw') throw new TypeError(`Transport: wire must be 'reliable' or 'raw', got ${String(opts.wire)}`);
@@ -166,6 +171,8 @@ export class Transport {
   }
 
   private async shutdown(): Promise<void> {
+    // Messages submitted in this very event go out before the bye, as they would have a microtask later.
+    if (this.pumpDue) this.pump();
     this.guard(() => this.conn.close(this.clock.now()));
     for (const off of this.unsubscribe.splice(0)) off();
     if (this.timer !== null) clearTimeout(this.timer);
@@ -207,15 +214,28 @@ export class Transport {
     this.guard(() => this.endpoint.receive(data, from, this.clock.now()));
   };
 
-  /** A user message: act() without a closure per message, as a streaming sender sends thousands a second. */
+  /**
+   * A user message. Queued on the reliable wire: pumped with the others of
+   * this event (one microtask). Refused at once (queue full, too long) or
+   * sent raw: pumped now, so its fact comes before send returns, as ever.
+   */
   private submit(id: string, text: string): void {
+    const before = this.conn.pendingCount;
     try {
       this.conn.send(id, text, this.clock.now());
     } catch (err) {
       this.internalError(err);
     }
-    this.pump();
+    if (this.conn.pendingCount === before) return this.pump();
+    if (this.pumpDue) return;
+    this.pumpDue = true;
+    queueMicrotask(this.pumpSubmitted);
   }
+
+  private readonly pumpSubmitted = (): void => {
+    // Another pump since (a datagram batch, the timer, close) has carried them out already.
+    if (this.pumpDue) this.pump();
+  };
 
   /** An input: run it, then pump. */
   private act(fn: () => void): void {
@@ -227,6 +247,7 @@ export class Transport {
 
   /** Carry out what the endpoint asks, in order; settle flushes; re-arm the timer. */
   private readonly pump = (): void => {
+    this.pumpDue = false;
     let batches;
     try {
       batches = this.endpoint.poll();

@@ -322,6 +322,7 @@ test('4a. a false SACK over a fragment the receiver never got does not wedge the
   const before = tap.length;
   lab.net.setConditions({ loss: 1 }); // the one data frame of this message is lost
   const id = a.send('the message whose fragment was lost');
+  await Promise.resolve(); // the transport pumps the messages of one event in a microtask at its end
   lab.net.setConditions({});
   const lost = tap
     .between(A, B, before)
