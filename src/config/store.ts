@@ -157,7 +157,7 @@ export class ProfileStore {
 
   private ensureDir(): void {
     try {
-      fs.mkdirSync(this.dir, { recursive: true, mode: CONFIG_DIR_MODE });
+      mkdirSteps(this.dir, CONFIG_DIR_MODE);
       fs.accessSync(this.dir, fs.constants.W_OK);
     } catch (err) {
       throw new ConfigError(`cannot write to the config directory ${this.dir}: ${describeFsError(err)} — nothing was changed`);
@@ -173,6 +173,36 @@ export class ProfileStore {
     }
   }
 }
+
+/**
+ * `mkdir -p`, one level at a time from the nearest existing ancestor. Not
+ * Node's recursive mkdir: where the file system answers ENOENT for a child
+ * of a directory that exists (/proc, /sys), that one retries the parent
+ * forever at 100 % CPU, deaf to SIGTERM. Here such an answer is an error
+ * naming the directory that could not be made.
+ */
+function mkdirSteps(dir: string, mode: number): void {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  while (!fs.existsSync(at)) {
+    missing.unshift(at);
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d, { mode });
+    } catch (err) {
+      if (codeOf(err) === 'EEXIST') continue;
+      if (codeOf(err) === 'ENOENT') throw new CannotCreateDir(`${path.dirname(d)} does not take new directories`);
+      throw err;
+    }
+  }
+}
+
+/** mkdirSteps' own refusal, with its reason. */
+class CannotCreateDir extends Error {}
 
 function modeOf(p: string): number | null {
   try {
@@ -200,6 +230,7 @@ const FS_PROBLEMS: Record<string, string> = {
 
 /** A short reason for an fs failure; never the library's multi-line text. */
 export function describeFsError(err: unknown): string {
+  if (err instanceof CannotCreateDir) return err.message;
   const code = codeOf(err);
   if (code !== undefined) return (Object.hasOwn(FS_PROBLEMS, code) ? FS_PROBLEMS[code] : undefined) ?? code;
   return err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);

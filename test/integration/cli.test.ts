@@ -192,6 +192,16 @@ describe('broken configuration', () => {
     assert.equal(fs.readFileSync(blocker, 'utf8'), 'keep');
   });
 
+  it('a config dir under /proc: exit 2 at once, one line naming the directory that cannot be made', (t) => {
+    if (!fs.existsSync('/proc/self')) return t.skip('no /proc here');
+    const t0 = Date.now();
+    assertUsageFailure(
+      box.run(['profile', 'add', 'x'], { configDir: '/proc/fernchat-test/x' }),
+      /config directory \/proc\/fernchat-test\/x: \/proc does not take new directories/,
+    );
+    assert.ok(Date.now() - t0 < 10_000, 'no mkdir loop');
+  });
+
   it('a read-only config dir (chmod 500): exit 2, one line, other profiles intact', (t) => {
     if (isRoot) {
       const reason = 'running as root: directory permissions do not bind (the test above covers an unwritable dir for root)';
