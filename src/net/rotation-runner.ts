@@ -77,7 +77,7 @@ export class RotationRunner {
     if (wire === 'raw') return 'key rotation needs --wire reliable on both sides; this chat runs --wire raw';
     if (peer.isRaw) return 'the peer speaks raw Fernet (no frames), so it cannot rotate keys';
     if (sessions.id === null || peer.address === null) return 'the peer has not answered yet; rotation needs a connected peer';
-    if (peer.away) return `the peer is ${peer.state}`;
+    if (peer.away) return peer.state === 'left' ? 'the peer left' : 'the peer is offline';
     return null;
   }
 

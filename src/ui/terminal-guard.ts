@@ -114,7 +114,7 @@ export function installTerminalGuard(opts: TerminalGuardOptions): () => void {
     ending = true;
     writeError(fatalMessage(err, opts.debug));
     if (!opts.shutdown) return exit(1);
-    // Still say goodbye (the peer marks us offline at once) and let pending messages fail
+    // Still say goodbye (the peer marks us as left at once) and let pending messages fail
     // visibly, but never wait longer than SHUTDOWN_GRACE_MS on a process in trouble.
     const timer = setTimeout(() => exit(1), SHUTDOWN_GRACE_MS);
     opts.shutdown().then(

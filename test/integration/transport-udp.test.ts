@@ -88,9 +88,9 @@ for (const host of ['127.0.0.1', '::1']) {
     assert.equal(texts(eb).at(-1), 'under the new key');
     assert.equal(a.transport.dropCounts().unauthenticated + b.transport.dropCounts().unauthenticated, 0);
 
-    // b leaves: a hears the bye and shows the peer offline at once.
+    // b leaves: a hears the bye and shows the peer as left at once (not "offline": it quit).
     await b.close();
-    await waitFor(() => ea['peer:state'].at(-1)?.state === 'offline', 2_000, 'a to see b leave');
+    await waitFor(() => ea['peer:state'].at(-1)?.state === 'left', 2_000, 'a to see b leave');
   });
 }
 
