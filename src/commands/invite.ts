@@ -8,6 +8,7 @@
  * The code format and the profile operations are imported by the handlers:
  * cli.ts loads this file for every command.
  */
+import { isIP } from 'node:net';
 import os from 'node:os';
 import { parseHost, parseNick, parsePort, parseProfileName } from '../config/flags.js';
 import { profileNameProblem } from '../config/schema.js';
@@ -29,7 +30,7 @@ export const inviteCommand = defineCommand({
       .example('$0 invite', 'code for the default profile')
       .example('$0 invite --profile work --host 203.0.113.5', 'say which address the peer should dial'),
   handler: async (a) => {
-    const [{ chosen }, { encodeInvite, pickInviteHost }] = await Promise.all([loadProfile(a), import('../config/invite.js')]);
+    const [{ chosen }, { encodeInvite, inviteHostProblem, pickInviteHost }] = await Promise.all([loadProfile(a), import('../config/invite.js')]);
     if (chosen === null) {
       throw new ConfigError('no profile to invite with: create one first with fernchat profile add NAME (a key is generated), or pass --profile NAME');
     }
@@ -37,6 +38,11 @@ export const inviteCommand = defineCommand({
     let host: string;
     if (a.host !== undefined) {
       host = parseHost(a.host);
+      const problem = inviteHostProblem(p.listen.host, host);
+      if (problem !== null) {
+        const fix = isIP(host) === 6 ? 'an IPv4 --host' : 'an IPv6 --host';
+        throw new UsageError(`${problem}: pass ${fix}, or listen on both with fernchat profile set ${chosen.name} --host ::`);
+      }
     } else {
       const pick = pickInviteHost(p.listen.host, os.networkInterfaces());
       if (pick === null) throw new UsageError('no network address found to put in the invite: pass --host ADDR (an address your peer can reach)');

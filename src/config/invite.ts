@@ -16,6 +16,7 @@
  * Pure, no I/O.
  */
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { FERNET_KEY_BYTES } from '../crypto/format.js';
 import { UsageError } from '../errors.js';
@@ -135,5 +136,20 @@ export function pickInviteHost(listenHost: string, interfaces: Record<string, Ne
   if (v4) return { host: v4.info.address, iface: v4.name };
   const v6 = usable.find(({ info }) => info.family === 'IPv6' && !info.address.toLowerCase().startsWith('fe80:'));
   if (v6) return { host: v6.info.address, iface: v6.name };
+  return null;
+}
+
+/**
+ * Why a peer could not reach a profile listening on `listenHost` at
+ * `inviteHost`, or null when it can (or a host name leaves it open). A
+ * socket bound to 0.0.0.0 or another IPv4 address hears IPv4 only; one
+ * bound to a particular IPv6 address hears IPv6 only; '::' hears both.
+ */
+export function inviteHostProblem(listenHost: string, inviteHost: string): string | null {
+  const listen = isIP(listenHost);
+  const dial = isIP(inviteHost);
+  if (dial === 0 || listenHost === '::') return null;
+  if (listen === 4 && dial === 6) return `the profile listens on ${listenHost} (IPv4 only), so a peer cannot reach it at the IPv6 address ${inviteHost}`;
+  if (listen === 6 && dial === 4) return `the profile listens on ${listenHost} (IPv6 only), so a peer cannot reach it at the IPv4 address ${inviteHost}`;
   return null;
 }

@@ -195,3 +195,20 @@ describe('a chat with its key off the command line', () => {
     assertNoPart([...alice.out, ...alice.err, ...bob.out, ...bob.err].join('\n'), KEY);
   });
 });
+
+describe('invite --host', () => {
+  it('an IPv6 --host for a profile listening on 0.0.0.0 is refused with one line saying why and what to do; --host :: fixes it', () => {
+    const dir = box.configDir();
+    ok(box.run(['profile', 'add', 'p'], { configDir: dir }));
+    const r = box.run(['invite', '--host', '::1'], { configDir: dir });
+    assertOneLineNoSecret(
+      r,
+      2,
+      KEY,
+      /listens on 0\.0\.0\.0 \(IPv4 only\).*IPv6 address ::1: pass an IPv4 --host, or listen on both with fernchat profile set p --host ::$/,
+    );
+    assert.equal(r.stdout, '', 'no code');
+    ok(box.run(['profile', 'set', 'p', '--host', '::'], { configDir: dir }));
+    assert.match(ok(box.run(['invite', '--host', '::1'], { configDir: dir })).stdout, /^fc1\./);
+  });
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, it } from 'node:test';
-import { decodeInvite, encodeInvite, INVITE_PREFIX, type Invite, InviteCodeError, pickInviteHost } from '../../src/config/invite.js';
+import { decodeInvite, encodeInvite, INVITE_PREFIX, type Invite, InviteCodeError, inviteHostProblem, pickInviteHost } from '../../src/config/invite.js';
 import { UsageError } from '../../src/errors.js';
 
 /** Deterministic keys: the mangling tests rely on a 32-bit checksum, so a fixed code makes them pass or fail for good. */
@@ -136,5 +136,17 @@ describe('pickInviteHost', () => {
       iface: 'eth0',
     });
     assert.equal(pickInviteHost('0.0.0.0', { lo: ifaces.lo }), null);
+  });
+});
+
+describe('inviteHostProblem', () => {
+  it('an address family the listening socket does not hear is a problem; a dual-stack socket or a host name is not', () => {
+    assert.match(inviteHostProblem('0.0.0.0', '::1') ?? '', /listens on 0\.0\.0\.0 \(IPv4 only\), so a peer cannot reach it at the IPv6 address ::1/);
+    assert.match(inviteHostProblem('192.0.2.1', '2001:db8::1') ?? '', /IPv4 only/);
+    assert.match(inviteHostProblem('::1', '127.0.0.1') ?? '', /listens on ::1 \(IPv6 only\)/);
+    assert.equal(inviteHostProblem('::', '127.0.0.1'), null);
+    assert.equal(inviteHostProblem('::', '::1'), null);
+    assert.equal(inviteHostProblem('0.0.0.0', '203.0.113.5'), null);
+    assert.equal(inviteHostProblem('0.0.0.0', 'vm.example.com'), null);
   });
 });
