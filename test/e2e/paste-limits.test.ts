@@ -58,6 +58,25 @@ describe('pastes and failures', { timeout: 90_000 }, () => {
     assert.equal((await p.exitCode).exitCode, 0, 'a refused paste is not an undelivered message');
   });
 
+  test('two pastes joined while the first waits for Enter, together over 4 MiB: refused at Enter, kept in the input box', async () => {
+    const p = start(['demo']);
+    await p.waitFor(/<echo-bot> Hi/, 15_000);
+    p.paste(`first ${'a'.repeat(3 * 1024 * 1024)}`);
+    await p.waitFor('Enter sends it as one message', 20_000);
+    p.paste(` second ${'b'.repeat(1024 * 1024)}`);
+    await p.settle(300, 20_000);
+    p.press('enter');
+    await p.waitFor(/message of 4\.1 MiB is over the 4 MiB message limit: not sent; it is back in the input\s+box/, 20_000);
+    assert.doesNotMatch(p.screenText(), /failed/, 'nothing was sent');
+    const input = p.lines().slice(p.lines().findIndex((l) => l.startsWith('›')));
+    assert.ok(
+      input.some((l) => /[ab]{20}/.test(l)),
+      `the text is in the input box to shorten:\n${p.screenText()}`,
+    );
+    p.press('ctrl-c');
+    assert.equal((await p.exitCode).exitCode, 0);
+  });
+
   test('a confirmed big paste drops its trailing newlines, as a small one does', async () => {
     const p = start(['demo'], 80);
     await p.waitFor(/<echo-bot> Hi/, 15_000);
