@@ -28,7 +28,7 @@ export const KEY_BINDINGS: ReadonlyArray<readonly [keys: string, what: string]> 
   ['Ctrl-Home, Ctrl-End', 'top / bottom of the chat (always)'],
   ['Ctrl-K', 'rotate the key (both sides switch; the status bar shows the new fingerprint)'],
   ['F1', 'this help'],
-  ['F2', 'link panel: RTT, loss, datagrams, key age'],
+  ['F2', 'link dashboard: RTT, loss, datagrams, key rotations'],
   ['Ctrl-O', 'read a folded message ("… N more lines") whole in a pager: PgUp, PgDn, Ctrl-Home, Ctrl-End; Esc closes'],
   ['Ctrl-L', 'redraw the screen'],
   ['Ctrl-C; Ctrl-D on an empty input', 'quit'],
