@@ -220,7 +220,32 @@ describe('silence explained', { timeout: 60_000 }, () => {
       () => stderr,
     );
     assert.match(statusRow(ui), /connecting/);
+    assert.doesNotMatch(ui.screenText(), /null/, 'first contact with the configured peer is no "change from null"');
     headless.stdin.end();
+    await quit(ui);
+  });
+
+  test('a peer using our nick is shown as nick(peer), its invisible characters are gone, and its bye makes it "left"', async () => {
+    const [portA, portB] = await freeUdpPorts(2);
+    const ui = start(['chat', '--port', String(portA), '--peer', `127.0.0.1:${portB}`, '--key', KEY_A, '--nick', 'alice'], { cols: 160 });
+    await ui.waitFor('◌ connecting', 10_000);
+    const peer = spawn(
+      process.execPath,
+      [CLI, 'chat', '--headless', '--port', String(portB), '--peer', `127.0.0.1:${portA}`, '--key', KEY_A, '--nick', 'alice'],
+      {
+        env: { ...process.env, FERNCHAT_CONFIG_DIR: configDir },
+        stdio: ['pipe', 'ignore', 'ignore'],
+      },
+    );
+    children.push(peer);
+    peer.stdin.write('I am alice\nx\u200by\u2060z\n');
+    await ui.waitFor('<alice(peer)> xyz', 15_000);
+    assert.match(ui.screenText(), /<alice\(peer\)> I am alice/);
+    assert.doesNotMatch(ui.screenText(), /<alice> I am/);
+    peer.stdin.end();
+    await ui.waitFor('alice(peer) left', 15_000);
+    assert.match(statusRow(ui), /– left/);
+    assert.doesNotMatch(ui.screenText(), /offline/);
     await quit(ui);
   });
 });
