@@ -129,7 +129,7 @@ class TuiApp {
     private readonly uninstallGuard: () => void,
   ) {
     const parent = screen.screen;
-    this.undelivered = new UndeliveredLog(ctx.bus);
+    this.undelivered = new UndeliveredLog(ctx.bus, ctx.opts.wire);
     // Order matters: later children paint over earlier ones.
     this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors });
     this.status = new StatusBar(parent, screen.monochrome);

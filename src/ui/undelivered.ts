@@ -5,9 +5,10 @@
  * terminal is back, and exits 1.
  *
  * A failed message the user sent again (Up, Enter) and that was then
- * delivered is no longer reported: its text reached the peer.
+ * delivered is no longer reported: its text reached the peer. On the raw
+ * wire there are no receipts: a message is done once it is sent.
  */
-import type { Bus } from '../bus.js';
+import type { Bus, WireMode } from '../bus.js';
 
 export class UndeliveredLog {
   /** Failed messages, bus id → text, in the order they failed. */
@@ -16,18 +17,22 @@ export class UndeliveredLog {
   private readonly inFlight = new Map<string, string>();
   private readonly offs: Array<() => void>;
 
-  constructor(bus: Bus) {
+  constructor(bus: Bus, wire: WireMode = 'reliable') {
+    const done = (id: string): void => {
+      const text = this.inFlight.get(id);
+      this.inFlight.delete(id);
+      if (text !== undefined) this.forgetFailed(text);
+    };
     this.offs = [
       bus.on('send', ({ id, text }) => void this.inFlight.set(id, text)),
+      bus.on('message:sent', ({ id }) => {
+        if (wire === 'raw') done(id);
+      }),
       bus.on('message:failed', ({ id, text }) => {
         this.inFlight.delete(id);
         this.failed.set(id, text);
       }),
-      bus.on('message:delivered', ({ id }) => {
-        const text = this.inFlight.get(id);
-        this.inFlight.delete(id);
-        if (text !== undefined) this.forgetFailed(text);
-      }),
+      bus.on('message:delivered', ({ id }) => done(id)),
     ];
   }
 

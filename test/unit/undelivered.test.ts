@@ -47,3 +47,23 @@ test('a failure with no send seen (the transport refused at once) is reported; d
   bus.emit('message:failed', { id: 'y', text: 'after', reason: 'closed' });
   assert.deepEqual(log.texts(), ['lonely']);
 });
+
+test('raw wire: a message is done once sent (no receipts), so nothing is kept in flight and a re-sent failure is forgotten', () => {
+  const bus = new Bus();
+  const log = new UndeliveredLog(bus, 'raw');
+  bus.emit('send', { id: 'a', text: 'hi' });
+  bus.emit('message:failed', { id: 'a', text: 'hi', reason: 'no peer address yet' });
+  bus.emit('send', { id: 'b', text: 'hi' });
+  bus.emit('message:sent', { id: 'b', text: 'hi', time: 0 });
+  assert.deepEqual(log.texts(), []);
+  assert.equal((log as unknown as { inFlight: Map<string, string> }).inFlight.size, 0);
+});
+
+test('reliable wire: message:sent is not delivery', () => {
+  const { bus, log } = setup();
+  bus.emit('send', { id: 'a', text: 'hi' });
+  bus.emit('message:failed', { id: 'a', text: 'hi', reason: 'queue full' });
+  bus.emit('send', { id: 'b', text: 'hi' });
+  bus.emit('message:sent', { id: 'b', text: 'hi', time: 0 });
+  assert.deepEqual(log.texts(), ['hi']);
+});
