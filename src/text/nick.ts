@@ -51,16 +51,72 @@ export function senderNick(from: string): string {
 /** Added to a peer nick that reads as our own, so the peer cannot pass for us. */
 export const SAME_NICK_SUFFIX = '(peer)';
 
-function fold(nick: string): string {
-  return nick.normalize('NFKC').toLowerCase();
+// Letters that look like Latin ones in most terminal fonts (Cyrillic, Greek), after lower-casing.
+const LOOKALIKES: Record<string, string> = {
+  а: 'a',
+  в: 'b',
+  г: 'r',
+  д: 'a',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  п: 'n',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  һ: 'h',
+  ӏ: 'l',
+  ԛ: 'q',
+  ԝ: 'w',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  μ: 'u',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ω: 'w',
+};
+
+/**
+ * What a nick looks like, roughly: compatibility forms and accents gone
+ * (NFKD without marks), lower case, Cyrillic and Greek look-alikes as Latin,
+ * and the usual digit and letter-pair confusions (0/o, 1/l/i/|, rn/m, vv/w).
+ * Two nicks with one skeleton may be read as one. Errs towards "alike".
+ */
+export function nickSkeleton(nick: string): string {
+  const base = nick.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  return [...base]
+    .map((c) => LOOKALIKES[c] ?? c)
+    .join('')
+    .replace(/[1i|!]/g, 'l')
+    .replace(/0/g, 'o')
+    .replace(/rn/g, 'm')
+    .replace(/vv/g, 'w');
 }
 
 /**
  * The peer's nick as shown next to our own `ownNick`: remoteNick, plus
- * SAME_NICK_SUFFIX when the two are equal up to case and compatibility forms
- * (NFKC), so our lines are the only ones that read `<alice>`.
+ * SAME_NICK_SUFFIX when the two look alike (nickSkeleton: case, accents,
+ * compatibility forms, Cyrillic/Greek look-alikes, 0/o and l/1/I), so our
+ * lines are the only ones that read like `<alice>`.
  */
 export function peerNickShown(nick: string, ownNick: string): string {
   const shown = remoteNick(nick);
-  return fold(shown) === fold(ownNick) ? `${shown}${SAME_NICK_SUFFIX}` : shown;
+  return nickSkeleton(shown) === nickSkeleton(ownNick) ? `${shown}${SAME_NICK_SUFFIX}` : shown;
 }

@@ -86,6 +86,13 @@ describe('nicks from the peer', () => {
     assert.equal(peerNickShown('alice', 'alice'), `alice${SAME_NICK_SUFFIX}`);
     assert.equal(peerNickShown('ALICE', 'alice'), `ALICE${SAME_NICK_SUFFIX}`);
     assert.equal(peerNickShown('al\u200bice', 'alice'), `alice${SAME_NICK_SUFFIX}`);
-    assert.equal(peerNickShown('ａｌｉｃｅ', 'alice'), `ａｌｉｃｅ${SAME_NICK_SUFFIX}`); // fullwidth: NFKC folds it
+    assert.equal(peerNickShown('ａｌｉｃｅ', 'alice'), `ａｌｉｃｅ${SAME_NICK_SUFFIX}`); // fullwidth
+    // Look-alikes: Cyrillic а and е, Greek ο, a capital I for l, digits, an accent.
+    for (const lookalike of ['\u0430lic\u0435', 'b\u03bfb', 'aIice', 'AL1CE', 'b0b', 'alicé']) {
+      const own = lookalike.includes('b') ? 'bob' : 'alice';
+      assert.equal(peerNickShown(lookalike, own), `${lookalike}${SAME_NICK_SUFFIX}`, lookalike);
+    }
+    assert.equal(peerNickShown('alicia', 'alice'), 'alicia');
+    assert.equal(peerNickShown('bobby', 'bob'), 'bobby');
   });
 });
