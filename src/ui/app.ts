@@ -211,6 +211,8 @@ class TuiApp {
     if (this.quitting) return;
     const full = key.full ?? key.name ?? '';
     if (full === 'C-c') return void this.quit(0);
+    // Ctrl-Z suspends from anywhere (help, dashboard, a paste question), as Ctrl-C quits.
+    if (full === 'C-z') return this.screen.suspend();
     if (this.help.visible) return this.helpKey(full);
     switch (full) {
       case 'C-k':
@@ -224,8 +226,6 @@ class TuiApp {
         );
       case 'C-l':
         return this.screen.redraw();
-      case 'C-z':
-        return this.screen.suspend();
       case 'pageup':
         return this.scroll(() => this.pane.pageUp());
       case 'pagedown':
