@@ -196,9 +196,10 @@ export class LinkPanel {
     const v: DashboardView = this.model.view(this.now(), w.keyColumns, bars);
     if (w.rtt) {
       // contrib's chart divides by the point count and by maxY: never give it fewer than two points or a zero top.
+      // Nor an empty label: its canvas writes an empty text as "null".
       const points = v.rtt.y.length >= 2;
       w.rtt.options.maxY = v.rtt.maxY;
-      w.rtt.setData([{ title: v.rtt.title, x: points ? v.rtt.x : ['', ''], y: points ? v.rtt.y : [0, 0] }]);
+      w.rtt.setData([{ title: v.rtt.title, x: points ? v.rtt.x : [' ', ' '], y: points ? v.rtt.y : [0, 0] }]);
       (w.rtt as unknown as blessed.Widgets.BoxElement).setLabel(` ${v.rtt.title} `);
     }
     if (w.loss) {

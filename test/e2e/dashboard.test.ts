@@ -10,7 +10,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import dgram from 'node:dgram';
+import { Fernet } from '../../src/crypto/fernet.js';
+import { generateKey, parseKey } from '../../src/crypto/keys.js';
 import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
+import { freeUdpPorts } from '../../src/testing/ports.js';
 import { PtySession } from './_pty.js';
 
 const configDir = mkdtempSync(join(tmpdir(), 'fernchat-dash-'));
@@ -82,6 +86,31 @@ describe('the F2 dashboard', { timeout: 60_000 }, () => {
     assert.equal((await p.exitCode).exitCode, 0);
   });
 
+  test('before any RTT sample (a peer on another key): an empty chart, the drops counted as unauthenticated', async () => {
+    const [port, peer] = await freeUdpPorts(2);
+    const p = new PtySession(
+      process.execPath,
+      [CLI, 'chat', '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, `--key=${generateKey()}`, '--nick', 'alone'],
+      { cols: 100, rows: 30, env: { FERNCHAT_CONFIG_DIR: configDir, LANG: 'C.UTF-8' }, cwd: ROOT },
+    );
+    sessions.push(p);
+    await p.waitFor('│', 15_000);
+    // A datagram under another key, from the configured peer's address.
+    const other = new Fernet(parseKey(generateKey()));
+    const sock = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => sock.bind(peer, '127.0.0.1', resolve));
+    for (let i = 0; i < 3; i++) sock.send(other.encrypt(Buffer.from('hi')), port, '127.0.0.1');
+    p.press('f2');
+    await p.waitFor(/unauthenticated 3/, 10_000);
+    const screen = p.screenText();
+    sock.close();
+    assert.match(screen, /RTT – · last 5 min/);
+    assert.match(screen, /dropped {2}3/);
+    assert.doesNotMatch(screen, /null|undefined|NaN/, screen);
+    p.press('ctrl-c');
+    await p.exitCode;
+  });
+
   test('80 × 24: the charts and the boxes fit, fingerprints shortened in the history', async () => {
     const p = start(80, 24);
     await p.waitFor(/<echo-bot> Hi/, 15_000);
@@ -93,6 +122,7 @@ describe('the F2 dashboard', { timeout: 60_000 }, () => {
     assert.match(screen, /RTT .* · last 5 min/);
     assert.match(screen, /─ transfers ─/);
     assert.match(screen, /\d\d:\d\d [0-9A-F]{4}-[0-9A-F]{4}… → [0-9A-F]{4}-[0-9A-F]{4}…/);
+    assert.doesNotMatch(screen, /null|undefined|NaN/);
     p.press('escape');
     await p.waitFor((s) => !s.includes('F2 closes'), 5000);
     p.press('ctrl-c');
