@@ -150,7 +150,8 @@ export class TuiScreen {
   }
 
   renderNow(): void {
-    if (this.restored || this.lost) return;
+    // While suspended the shell owns the terminal: the repaint comes with SIGCONT.
+    if (this.restored || this.lost || this.suspended) return;
     if (this.renderTimer !== null) {
       clearTimeout(this.renderTimer);
       this.renderTimer = null;
@@ -201,7 +202,7 @@ export class TuiScreen {
   }
 
   bell(): void {
-    if (!this.restored) this.screen.program.bell();
+    if (!this.restored && !this.suspended) this.screen.program.bell();
   }
 
   /** A new title; only if one was set at start (the profile enables titles). */
