@@ -22,9 +22,13 @@ import { parseSlashLine } from '../text/slash.js';
 
 /** A parsed input line. */
 export type InputLine =
-  { kind: 'empty' } | { kind: 'send'; text: string } | { kind: 'command'; name: 'rotate' | 'quit' } | { kind: 'unknown'; message: string };
+  | { kind: 'empty' }
+  | { kind: 'send'; text: string }
+  | { kind: 'command'; name: 'rotate' | 'quit' }
+  | { kind: 'save'; what: 'profile' | 'key-file'; arg: string }
+  | { kind: 'unknown'; message: string };
 
-export const HEADLESS_COMMANDS = '/rotate /quit';
+export const HEADLESS_COMMANDS = '/rotate /quit /save-profile NAME /save-key FILE';
 
 /** `//x` sends `/x`; `/rotate`, `/quit` are commands (trailing blanks allowed); other `/…` is an error; empty lines are not sent. */
 export function parseInputLine(line: string): InputLine {
@@ -32,6 +36,11 @@ export function parseInputLine(line: string): InputLine {
   const parsed = parseSlashLine(line);
   if (parsed.kind === 'message') return { kind: 'send', text: parsed.text };
   if ((parsed.name === 'rotate' || parsed.name === 'quit') && parsed.args === '') return { kind: 'command', name: parsed.name };
+  if (parsed.name === 'save-profile' || parsed.name === 'save-key') {
+    const what = parsed.name === 'save-profile' ? 'profile' : 'key-file';
+    if (parsed.args === '') return { kind: 'unknown', message: `usage: /${parsed.name} ${what === 'profile' ? 'NAME' : 'FILE'}` };
+    return { kind: 'save', what, arg: parsed.args };
+  }
   const name = sanitizeInline(`/${parsed.name}`).slice(0, 40);
   return { kind: 'unknown', message: `unknown command ${name} (commands: ${HEADLESS_COMMANDS}; // sends a literal slash)` };
 }

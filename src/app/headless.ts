@@ -6,6 +6,7 @@
  *  2. each stdin line: empty → skipped; `//x` → sends `/x`; `/rotate`
  *     (deferred until the peer is online); `/quit` → like end of input
  *     (stdin is let go: the process must not wait for the writer to close it);
+ *     `/save-profile NAME`, `/save-key FILE` keep the key in use (save-as.ts);
  *     other `/…` → one error line; anything else → one message. Flow
  *     control: at most HEADLESS_IN_FLIGHT_MAX messages are handed to the
  *     transport at once (its queue is bounded); later lines wait in a
@@ -22,13 +23,14 @@
  *  5. SIGINT / SIGTERM: stop at once (no linger), close cleanly, same exit rule
  */
 import { createInterface } from 'node:readline';
-import { newMessageId } from '../bus.js';
+import { errorMessage, newMessageId } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from '../constants.js';
 import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
 import { formatAddress } from '../address/address.js';
 import { BindError } from '../net/udp.js';
 import { PeerLookupError } from '../address/resolve.js';
+import { saveAs } from './save-as.js';
 import { openSession, type ChatSession, type SessionDeps } from './session.js';
 
 /** Buffered stdout text is written at once past this many characters, without waiting for the end of the turn. */
@@ -187,6 +189,16 @@ export async function runHeadless(
       }
     } else if (input.kind === 'unknown') {
       err(input.message);
+    } else if (input.kind === 'save') {
+      try {
+        const req =
+          input.what === 'profile'
+            ? { kind: 'profile' as const, name: input.arg, nick: opts.nick, peer: transport.peerAddress() }
+            : { kind: 'key-file' as const, file: input.arg };
+        err(saveAs(session, opts, req));
+      } catch (e) {
+        err(`fernchat: ${errorMessage(e)}`);
+      }
     } else if (input.kind === 'command' && input.name === 'quit') {
       quit = true;
       rl.close();

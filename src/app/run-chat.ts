@@ -5,6 +5,7 @@
  */
 import type { ChatOptions } from '../config/chat-options.js';
 import { runHeadless } from './headless.js';
+import { saveAs } from './save-as.js';
 import { openSession } from './session.js';
 import { tuiOptions } from '../ui/context.js';
 
@@ -22,5 +23,6 @@ export async function runChat(opts: ChatOptions): Promise<number> {
     peer: session.transport.peerAddress(),
     shutdown: () => session.close(),
     start: () => session.start(),
+    saveAs: (req) => saveAs(session, opts, req),
   });
 }

@@ -23,6 +23,10 @@ export interface ChatSession {
   start(): void;
   /** Closes the transport (best-effort bye, pending messages → message:failed) and the socket. Idempotent. */
   close(): Promise<void>;
+  /** The keys as last persisted (key:persist), or as the session started: what /save-profile and /save-key keep. */
+  keys(): PersistedKeys;
+  /** From now on key:persist also goes through `save` (a profile or key file made by /save-profile, /save-key; each one kept); `where` names it in warnings. */
+  persistTo(save: (keys: PersistedKeys) => void, where: string): void;
 }
 
 /**
@@ -90,6 +94,8 @@ export async function openSession(opts: ChatOptions & SessionKeys, deps: Session
       });
       return closing;
     },
+    keys: () => saver.keys(),
+    persistTo: (save, where) => saver.persistTo(save, where),
   };
   if (deps.start ?? true) session.start();
   return session;
@@ -102,35 +108,59 @@ export async function openSession(opts: ChatOptions & SessionKeys, deps: Session
  * microtask, so they follow the "key rotated" line of every other listener
  * instead of preceding it.
  */
-function keySaver(opts: ChatOptions & SessionKeys, bus: Bus): { persist: (keys: PersistedKeys) => void; rotated: (e: { newFingerprint: string }) => void } {
+function keySaver(
+  opts: ChatOptions & SessionKeys,
+  bus: Bus,
+): {
+  persist: (keys: PersistedKeys) => void;
+  rotated: (e: { newFingerprint: string }) => void;
+  keys: () => PersistedKeys;
+  persistTo: (save: (keys: PersistedKeys) => void, where: string) => void;
+} {
   const warn = (message: string): void => queueMicrotask(() => bus.emit('error', { severity: 'warning', message }));
-  const profile = opts.profileName ?? '(none)';
+  let where = opts.keyFile != null ? `key file ${opts.keyFile}` : `profile ${opts.profileName ?? '(none)'}`;
+  const adopted: Array<(keys: PersistedKeys) => void> = [];
   let savedKey = encodeKey(opts.key);
-  const failed = (keys: PersistedKeys, err: unknown): void => {
-    const why = `could not be saved to profile ${profile}: ${errorMessage(err)}`;
+  let latest: PersistedKeys = { key: savedKey, pendingKey: opts.pendingKey ?? null };
+  const failed = (keys: PersistedKeys, previous: string, err: unknown): void => {
+    const why = `could not be saved to ${where}: ${errorMessage(err)}`;
     if (keys.pendingKey !== null) {
       warn(
         `the unfinished key rotation ${why} — if fernchat stops before the rotation completes, the two sides may come back on different keys; fix the problem, then /rotate again while both sides are connected`,
       );
+    } else if (keys.key === previous) {
+      // A rotation that failed or was reverted: the key in use is the one we had, not a new one.
+      warn(`the key in use (${fingerprint(parseKey(keys.key))}) ${why}; fix the problem before quitting, or keep it with /save-key FILE`);
     } else {
       warn(
-        `the new key (${fingerprint(parseKey(keys.key))}) ${why} — it is in use for this session only; fix the problem, then /rotate again while both sides are connected so both profiles get a new key`,
+        `the new key (${fingerprint(parseKey(keys.key))}) ${why} — it is in use for this session only; keep it with /save-profile NAME or /save-key FILE, or fix the problem, then /rotate again while both sides are connected`,
       );
     }
   };
+  const saved = (): boolean => opts.saveKeys !== undefined || opts.saveKey !== undefined || adopted.length > 0;
   return {
     persist: (keys) => {
+      const previous = latest.key;
+      latest = keys;
       try {
         if (opts.saveKeys !== undefined) opts.saveKeys(keys);
         else if (opts.saveKey !== undefined && keys.key !== savedKey) opts.saveKey(keys.key);
+        for (const save of adopted) save(keys);
         savedKey = keys.key;
       } catch (err) {
-        failed(keys, err);
+        failed(keys, previous, err);
       }
     },
     rotated: ({ newFingerprint }) => {
-      if (opts.saveKeys !== undefined || opts.saveKey !== undefined) return;
-      warn(`the new key (${newFingerprint}) is used for this session only: the key came from --key, not a profile, so a restart goes back to the old key`);
+      if (saved()) return;
+      warn(
+        `the new key (${newFingerprint}) is used for this session only (it came from --key or FERNCHAT_KEY, not a profile or key file): keep it with /save-profile NAME or /save-key FILE, or a restart goes back to the old key`,
+      );
+    },
+    keys: () => latest,
+    persistTo: (save, name) => {
+      adopted.push(save);
+      where = name;
     },
   };
 }

@@ -37,7 +37,7 @@ export const chatCommand = defineCommand({
       .example('$0 chat --port 7001 --peer 127.0.0.1:7002 --key-file ~/.fernchat-key', 'no profile: the key from a 0600 file')
       .example('echo hi | $0 chat --headless --profile bob', 'send one line from a script'),
   handler: async (a) => {
-    const [{ explicitKey }, { keyCameFromProfile, resolveChatOptions }, { saveProfileSession }] = await Promise.all([
+    const [{ explicitKey }, { keyCameFromProfile, resolveChatOptions }, { saveNewProfile, saveProfileSession }] = await Promise.all([
       import('../config/key-file.js'),
       import('../config/resolve.js'),
       import('../config/profiles.js'),
@@ -57,6 +57,7 @@ export const chatCommand = defineCommand({
       // The key file is the profile of a key-file session: every key:persist writes the current key back to it.
       const file = given.file;
       const { writeKeyFile } = await import('../config/key-file.js');
+      opts.keyFile = file;
       opts.saveKeys = (keys) => writeKeyFile(file, keys.key, { replace: true });
     } else if (chosen !== null && keyCameFromProfile(input)) {
       const name = chosen.name;
@@ -67,6 +68,7 @@ export const chatCommand = defineCommand({
       const name = chosen.name;
       opts.saveSession = (s) => saveProfileSession(store, name, s);
     }
+    opts.saveAsProfile = (name, s) => saveNewProfile(store, name, { ...s, listenHost: opts.listen.host, wire: opts.wire });
     const { runChat } = await import('../app/run-chat.js');
     process.exitCode = await runChat(opts);
   },

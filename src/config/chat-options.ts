@@ -35,6 +35,14 @@ export interface ChatOptions {
   pendingKey?: { key: string; slot: PendingKeySlot; accept?: string } | null;
   /** Writes `key` and `pendingKey` to the profile in one atomic write (ProfileStore.saveKeys); throws when it cannot. Preferred over saveKey. */
   saveKeys?: (keys: PersistedKeys) => void;
+  /** The key file the key came from (--key-file): rotated keys are written back to it through saveKeys. */
+  keyFile?: string | null;
+  /**
+   * /save-profile NAME: creates profile NAME from the session (refusing a
+   * name that exists) and returns the writer for its later keys. Throws
+   * with one line; the message never holds a key.
+   */
+  saveAsProfile?: (name: string, s: { nick: string; peer: Address | null; listenPort: number; keys: PersistedKeys }) => (keys: PersistedKeys) => void;
   /** Called by /save with the current nick and peer. */
   saveSession?: (s: { nick: string; peer: Address | null }) => void;
 }

@@ -7,7 +7,7 @@
  * runs them between a fresh read and an atomic write, so a throw means
  * nothing is written.
  */
-import type { WireMode } from '../bus.js';
+import type { PersistedKeys, WireMode } from '../bus.js';
 import type { UiPreferences } from './chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { ConfigError, quoteValue } from '../errors.js';
@@ -185,4 +185,33 @@ export function saveProfileSession(store: ProfileStore, name: string, s: { nick:
     p.nick = nick;
     p.peer = peer;
   });
+}
+
+/**
+ * /save-profile NAME: a new profile holding a running session's settings and
+ * keys (a pending rotation key included, so a crash stays recoverable).
+ * Refuses a name that exists — the existing profile may hold the only copy
+ * of another key — and returns the writer for the session's later keys.
+ */
+export function saveNewProfile(
+  store: ProfileStore,
+  name: string,
+  s: { nick: string; peer: Address | null; listenHost: string; listenPort: number; wire: WireMode; keys: PersistedKeys },
+): (keys: PersistedKeys) => void {
+  const problem = profileNameProblem(name);
+  if (problem !== null) throw new ConfigError(`profile name ${quoteValue(name)} ${problem}`);
+  const profile = newProfile({
+    nick: parseNick(s.nick, 'nick'),
+    key: parseKeyFlag(s.keys.key, 'the key to save'),
+    peer: s.peer,
+    listenHost: s.listenHost,
+    listenPort: s.listenPort,
+    wire: s.wire,
+  });
+  store.update((cfg) => {
+    if (Object.hasOwn(cfg.profiles, name)) throw new ConfigError(`profile "${name}" already exists; it was left as it is: choose another name`);
+    addProfile(cfg, name, profile);
+  });
+  store.saveKeys(name, s.keys);
+  return (keys) => store.saveKeys(name, keys);
 }

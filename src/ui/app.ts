@@ -332,6 +332,10 @@ class TuiApp {
         return void this.quit(0);
       case 'save':
         return this.view.save();
+      case 'save-profile':
+        return this.view.saveAs({ kind: 'profile', name: c.arg });
+      case 'save-key':
+        return this.view.saveAs({ kind: 'key-file', file: c.arg });
     }
   }
 

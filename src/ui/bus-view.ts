@@ -40,7 +40,7 @@ export class BusView {
   private readonly offs: Array<() => void> = [];
 
   constructor(
-    private readonly ctx: Pick<TuiContext, 'bus' | 'opts' | 'listen' | 'fingerprint' | 'peer' | 'title'>,
+    private readonly ctx: Pick<TuiContext, 'bus' | 'opts' | 'listen' | 'fingerprint' | 'peer' | 'title' | 'saveAs'>,
     private readonly pane: ChatPane,
     private readonly hooks: BusViewHooks,
   ) {
@@ -100,6 +100,21 @@ export class BusView {
   nickChanged(nick: string): void {
     this.nick = nick;
     this.pane.system(`you are now known as ${nick}`);
+  }
+
+  /** /save-profile NAME, /save-key FILE: keep the key in use (with the current nick and peer, for a profile). */
+  saveAs(req: { kind: 'profile'; name: string } | { kind: 'key-file'; file: string }): void {
+    if (!this.ctx.saveAs) {
+      this.pane.error('nothing to save: this chat keeps no keys (the demo)');
+      return;
+    }
+    const parsed = this.peer === null ? null : parseHostPort(this.peer);
+    const peer = parsed === null || 'error' in parsed ? null : parsed;
+    try {
+      this.pane.system(this.ctx.saveAs(req.kind === 'profile' ? { ...req, nick: this.nick, peer } : req));
+    } catch (err) {
+      this.pane.error(`could not save: ${errorMessage(err)}`);
+    }
   }
 
   /** /save: the current nick and peer back to the profile. */

@@ -24,6 +24,8 @@ export type Command =
   | { name: 'help' }
   | { name: 'quit' }
   | { name: 'save' }
+  /** Keep the key in use: a new profile NAME, or a new 0600 key file FILE (never overwritten). */
+  | { name: 'save-profile' | 'save-key'; arg: string }
   /** A message to send ('//x' → '/x'). */
   | { name: 'say'; text: string };
 
@@ -38,6 +40,8 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
   { name: 'clear', usage: '/clear', help: 'clear the chat pane' },
   { name: 'help', usage: '/help', help: 'list commands and key bindings (same as F1)' },
   { name: 'save', usage: '/save', help: 'save the current nick and peer to the profile' },
+  { name: 'save-profile', usage: '/save-profile NAME', help: 'keep this chat (key in use, nick, peer, port) as a new profile' },
+  { name: 'save-key', usage: '/save-key FILE', help: 'write the key in use to a new file (mode 600) for --key-file' },
   { name: 'quit', usage: '/quit', help: 'leave (same as Ctrl-C)' },
 ];
 
@@ -65,6 +69,10 @@ export function parseInput(text: string): ParseResult {
     const problem = nickProblem(arg);
     if (problem) return { ok: false, error: `/nick: ${problem}` };
     return { ok: true, command: { name: 'nick', nick: arg } };
+  }
+  if (name === 'save-profile' || name === 'save-key') {
+    if (arg === '') return { ok: false, error: `usage: ${known.usage}` };
+    return { ok: true, command: { name, arg } };
   }
   // peer
   if (arg === '') return { ok: false, error: `usage: ${known.usage}` };

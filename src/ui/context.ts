@@ -25,6 +25,12 @@ export interface TuiContext {
   shutdown: () => Promise<void>;
   /** Window title, e.g. 'fernchat demo'. */
   title?: string;
+  /**
+   * /save-profile NAME, /save-key FILE (app/save-as.ts): keep the key in use.
+   * Returns the line to show; throws with a one-line message. Absent: the
+   * commands say there is nothing to save (the demo).
+   */
+  saveAs?: (req: { kind: 'profile'; name: string; nick: string; peer: Address | null } | { kind: 'key-file'; file: string }) => string;
   /** Starts the transport once the UI listens to the bus, so what starting says (the raw-wire notice, the peer address) reaches the screen. */
   start?: () => void;
 }

@@ -4,6 +4,8 @@
  * (then `fernchat fingerprint` shows the same new value for both profiles),
  * and run through the chaos proxy with nothing lost or duplicated.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CliSandbox, ensureBuilt } from '../_cli.js';
@@ -54,7 +56,9 @@ test('two headless processes chat both ways and rotate; both profiles end with t
   assert.match(b.out[0]!, /^\d\d:\d\d:\d\d <alice> hello bob$/);
   assert.equal(b.out.length, 2, 'the empty line was not sent, the unknown command neither');
   assert.match(a.out[0]!, /^\d\d:\d\d:\d\d <bob> hello alice, with red escapes$/, 'escapes are stripped on display');
-  assert.ok(a.err.some((l) => /^unknown command \/nosuch \(commands: \/rotate \/quit; \/\/ sends a literal slash\)$/.test(l)));
+  assert.ok(
+    a.err.some((l) => /^unknown command \/nosuch \(commands: \/rotate \/quit \/save-profile NAME \/save-key FILE; \/\/ sends a literal slash\)$/.test(l)),
+  );
 
   a.write('/rotate');
   const rotatedA = await a.waitLine('err', /^key rotated: /, WAIT_MS);
@@ -239,3 +243,72 @@ test('a peer given by host name is resolved once; one that does not resolve is o
   assert.match(bad.stderr, /^fernchat: cannot resolve the peer's host name no-such-host\.invalid/);
   assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
 });
+
+test(
+  'a key rotated in a --key / FERNCHAT_KEY session is kept: /save-profile NAME, /save-key FILE; a --key-file session writes it back itself',
+  { timeout: 60_000 },
+  async (t) => {
+    const box = new CliSandbox();
+    t.after(() => box.cleanup());
+    const key = box.run(['keygen']).stdout.trim();
+    const [pa, pb] = await freeUdpPorts(2);
+    const dir = box.configDir();
+    assert.equal(box.run(['profile', 'add', 'taken', '--port', '7999'], { configDir: dir }).code, 0);
+    const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+    const bobFile = path.join(box.root, 'bob.key');
+    fs.writeFileSync(bobFile, `${key}\n`, { mode: 0o600 });
+    const common = ['--host', '127.0.0.1', '--linger', '5', '--config-dir', dir];
+    const a = new HeadlessProc(['chat', '--headless', ...common, '--port', String(pa), '--peer', `127.0.0.1:${pb}`, '--nick', 'alice'], { FERNCHAT_KEY: key });
+    const b = headless(t, [...common, '--port', String(pb), '--peer', `127.0.0.1:${pa}`, '--nick', 'bob', '--key-file', bobFile]);
+    t.after(() => a.kill());
+    await a.waitLine('err', /^peer online$/, WAIT_MS);
+    a.write('/rotate');
+    const rotated = await a.waitLine('err', /^key rotated: /, WAIT_MS);
+    const newFp = rotated.split(' → ')[1]!;
+    await b.waitLine('err', /^key rotated: /, WAIT_MS);
+    const notice = await a.waitLine('err', /for this session only/, WAIT_MS);
+    assert.match(notice, /keep it with \/save-profile NAME or \/save-key FILE/);
+
+    a.write('/save-profile taken');
+    await a.waitLine('err', /profile "taken" already exists; it was left as it is: choose another name/, WAIT_MS);
+    assert.equal(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'), before, 'the existing profile is untouched');
+    a.write('/save-profile alice');
+    await a.waitLine('err', /^saved profile alice with the key in use/, WAIT_MS);
+    const aliceFile = path.join(box.root, 'alice.key');
+    a.write(`/save-key ${aliceFile}`);
+    await a.waitLine('err', /^wrote the key in use .* \(mode 600\)/, WAIT_MS);
+    a.write(`/save-key ${bobFile}`);
+    await a.waitLine('err', /cannot write key file .*bob\.key: it already exists/, WAIT_MS);
+
+    assert.equal((fs.statSync(aliceFile).mode & 0o777).toString(8), '600');
+    assert.equal(box.run(['fingerprint', '--key-file', aliceFile]).stdout.trim(), newFp);
+    assert.equal(box.run(['fingerprint', '--profile', 'alice'], { configDir: dir }).stdout.trim(), newFp);
+    // Bob started with --key-file: the rotated key is in his file already, still 0600.
+    assert.equal(box.run(['fingerprint', '--key-file', bobFile]).stdout.trim(), newFp);
+    assert.equal((fs.statSync(bobFile).mode & 0o777).toString(8), '600');
+    const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+      profiles: Record<string, { nick: string; peer: unknown; listen: { port: number } }>;
+    };
+    assert.equal(cfg.profiles.alice?.nick, 'alice');
+    assert.deepEqual(cfg.profiles.alice?.peer, { host: '127.0.0.1', port: pb });
+    assert.equal(cfg.profiles.alice?.listen.port, pa);
+
+    // A second rotation now goes to alice's new profile and key file by itself.
+    a.write('/rotate');
+    const again = await a.waitLine('err', new RegExp(`^key rotated: ${newFp} → `), WAIT_MS);
+    const thirdFp = again.split(' → ')[1]!;
+    // A line from bob under the new key is alice's proof that he holds it: only then does her profile drop the old one.
+    b.write('under the third key');
+    await a.waitLine('out', /<bob> under the third key$/, WAIT_MS);
+    a.write('ack from alice');
+    await b.waitLine('out', /<alice> ack from alice$/, WAIT_MS);
+    a.end();
+    b.end();
+    assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));
+    assert.equal(await b.exitCode(WAIT_MS), 0, b.err.join('\n'));
+    assert.equal(box.run(['fingerprint', '--profile', 'alice'], { configDir: dir }).stdout.trim(), thirdFp);
+    assert.equal(box.run(['fingerprint', '--key-file', aliceFile]).stdout.trim(), thirdFp);
+    assert.equal(box.run(['fingerprint', '--key-file', bobFile]).stdout.trim(), thirdFp);
+    for (const p of [a, b]) assert.ok(![...p.out, ...p.err].join('\n').includes(key.slice(0, 20)), 'no key material on any output');
+  },
+);

@@ -76,7 +76,7 @@ describe('parseInput: errors are one line and say what to do', () => {
 
 describe('COMMANDS', () => {
   test('every command parses (with an argument where its usage has one)', () => {
-    const args: Record<string, string> = { nick: ' bob', peer: ' 127.0.0.1:7755' };
+    const args: Record<string, string> = { nick: ' bob', peer: ' 127.0.0.1:7755', 'save-profile': ' work', 'save-key': ' my.key' };
     for (const c of COMMANDS) {
       const r = parseInput(`/${c.name}${args[c.name] ?? ''}`);
       assert.ok(r.ok, `/${c.name}`);
@@ -86,7 +86,24 @@ describe('COMMANDS', () => {
     }
   });
   test('the issue’s commands are all there', () => {
-    assert.deepEqual(COMMANDS.map((c) => c.name).sort(), ['clear', 'fingerprint', 'help', 'nick', 'peer', 'quit', 'rotate', 'save']);
+    assert.deepEqual(COMMANDS.map((c) => c.name).sort(), [
+      'clear',
+      'fingerprint',
+      'help',
+      'nick',
+      'peer',
+      'quit',
+      'rotate',
+      'save',
+      'save-key',
+      'save-profile',
+    ]);
+  });
+  test('/save-profile NAME and /save-key FILE take the rest of the line; without it, their usage', () => {
+    assert.deepEqual(parseInput('/save-profile work'), { ok: true, command: { name: 'save-profile', arg: 'work' } });
+    assert.deepEqual(parseInput('/save-key keys/my chat.key'), { ok: true, command: { name: 'save-key', arg: 'keys/my chat.key' } });
+    assert.deepEqual(parseInput('/save-profile'), { ok: false, error: 'usage: /save-profile NAME' });
+    assert.deepEqual(parseInput('/save-key '), { ok: false, error: 'usage: /save-key FILE' });
   });
 });
 

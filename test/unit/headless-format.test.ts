@@ -2,6 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clockTime, excerpt, jsonEvent, jsonLine, jsonMessage, messageLine, parseInputLine, statusLine } from '../../src/app/headless-format.js';
 
+test('input lines: /save-profile NAME and /save-key FILE', () => {
+  assert.deepEqual(parseInputLine('/save-profile work'), { kind: 'save', what: 'profile', arg: 'work' });
+  assert.deepEqual(parseInputLine('/save-key a b.key'), { kind: 'save', what: 'key-file', arg: 'a b.key' });
+  assert.deepEqual(parseInputLine('/save-key'), { kind: 'unknown', message: 'usage: /save-key FILE' });
+});
+
 test('input lines: messages, the // escape, commands, unknown commands, empty lines', () => {
   assert.deepEqual(parseInputLine('hello'), { kind: 'send', text: 'hello' });
   assert.deepEqual(parseInputLine('//rotate'), { kind: 'send', text: '/rotate' });
@@ -10,7 +16,10 @@ test('input lines: messages, the // escape, commands, unknown commands, empty li
   assert.deepEqual(parseInputLine('/quit  '), { kind: 'command', name: 'quit' });
   assert.deepEqual(parseInputLine(''), { kind: 'empty' });
   assert.deepEqual(parseInputLine(' '), { kind: 'send', text: ' ' }, 'only truly empty lines are skipped');
-  assert.deepEqual(parseInputLine('/foo bar'), { kind: 'unknown', message: 'unknown command /foo (commands: /rotate /quit; // sends a literal slash)' });
+  assert.deepEqual(parseInputLine('/foo bar'), {
+    kind: 'unknown',
+    message: 'unknown command /foo (commands: /rotate /quit /save-profile NAME /save-key FILE; // sends a literal slash)',
+  });
   const evil = parseInputLine('/\x1b[2Jx');
   assert.equal(evil.kind, 'unknown');
   assert.ok(evil.kind === 'unknown' && !evil.message.includes('\x1b'), 'the echoed command is sanitized');
