@@ -45,10 +45,11 @@ export function dashboardLayout(width: number, height: number): DashboardLayout 
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new TypeError(`dashboardLayout: width and height must be integers >= 1, got ${width} × ${height}`);
   }
-  const textRows = Math.min(TEXT_ROWS, height);
-  const chartRows = height - textRows;
+  const chartRows = height - Math.min(TEXT_ROWS, height);
   const charts = chartRows >= MIN_CHART_ROWS;
   const top = charts ? chartRows : 0;
+  // Without charts the boxes take every row (a long drop list or rotation history shows more).
+  const textRows = height - top;
   const withTransfers = width >= MIN_WIDTH_FOR_TRANSFERS;
   const dgWidth = Math.floor(width * (withTransfers ? 0.38 : 0.5));
   const keyWidth = withTransfers ? Math.floor(width * 0.4) : width - dgWidth;

@@ -221,6 +221,11 @@ describe('dashboardLayout', () => {
       );
     });
   }
+  test('without charts the boxes take every row; with them, seven', () => {
+    assert.equal(dashboardLayout(100, 10).key.height, 10);
+    assert.equal(dashboardLayout(100, 31).key.height, 7);
+    assert.equal(dashboardLayout(100, 31).rtt?.height, 24);
+  });
   test('bad size → TypeError', () => {
     assert.throws(() => dashboardLayout(0, 10), TypeError);
     assert.throws(() => dashboardLayout(10.5, 10), TypeError);
