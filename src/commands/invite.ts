@@ -52,7 +52,7 @@ export const inviteCommand = defineCommand({
     const code = encodeInvite({ address: { host, port: p.listen.port }, key: parseKey(p.key), nick: p.nick });
     // The code goes to stdout only: stderr often ends up in logs, and the code holds the key.
     out(code);
-    note(`the line above holds the key: share it only with your peer; on their machine: fernchat join - --name ${nameFromNick(p.nick)} (then paste it)`);
+    note(`the code (on stdout) holds the key: share it only with your peer; on their machine: fernchat join - --name ${nameFromNick(p.nick)} (then paste it)`);
   },
 });
 
