@@ -110,7 +110,6 @@ async function main(): Promise<void> {
       renderTimer ??= setTimeout(render, RENDER_INTERVAL_MS);
     },
     notify: () => undefined,
-    stats: () => undefined,
   });
   try {
     // 2. the giant messages, one after the other (each is most of the send queue's 16 MiB)

@@ -67,7 +67,6 @@ async function main(): Promise<void> {
       renderTimer ??= setTimeout(render, RENDER_INTERVAL_MS);
     },
     notify: () => undefined,
-    stats: () => undefined,
   });
   try {
     let sent = 0;

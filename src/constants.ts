@@ -156,8 +156,6 @@ export const PANE_FOLD_PREFIX_SLACK_CHARS = 1_024;
 export const PAGER_CHECKPOINT_ROWS = 64;
 /** Link stats are published on the bus at most this often, in ms. */
 export const STATS_INTERVAL_MS = 1_000;
-/** RTT samples kept for the link panel sparkline. */
-export const RTT_HISTORY_SAMPLES = 60;
 /** Link samples the F2 dashboard keeps for its charts: 5 minutes at one per STATS_INTERVAL_MS, in samples. */
 export const DASHBOARD_HISTORY_SAMPLES = 300;
 /** Key rotations (and failed ones) the F2 dashboard lists, newest first, in entries. */

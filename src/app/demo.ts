@@ -2,7 +2,7 @@
  * `fernchat demo` (what `npm start` runs): the full-screen UI talking to a
  * built-in peer in the same process, over real loopback UDP, with a fresh key.
  * Nothing is configured and nothing is saved: the demo shows the whole product
- * — delivery ticks, Ctrl-K rotation, the F2 link panel — in one command.
+ * — delivery ticks, Ctrl-K rotation, the F2 link dashboard — in one command.
  */
 import { newMessageId, type Bus } from '../bus.js';
 import type { ChatOptions, UiPreferences } from '../config/chat-options.js';
@@ -23,7 +23,7 @@ const BOT_NICK = 'echo-bot';
 const GREETING = [
   `Hi, I am ${BOT_NICK}, a demo peer running inside this process over real UDP on 127.0.0.1.`,
   'Type a message and press Enter: I answer in upper case, and your line gets a ✓ when I have it.',
-  'Ctrl-K rotates the key (watch the fingerprint in the status bar), F2 shows the link panel, F1 lists every key, Ctrl-C quits.',
+  'Ctrl-K rotates the key (watch the fingerprint in the status bar), F2 opens the link dashboard, F1 lists every key, Ctrl-C quits.',
 ];
 
 export async function runDemo(opts: DemoOptions): Promise<number> {

@@ -140,7 +140,6 @@ class TuiApp {
       changed: () => screen.scheduleRender(),
       notify: (unseen) => this.notify(unseen),
       // The link panel follows the bus itself (its model keeps the last minutes).
-      stats: () => undefined,
     });
     screen.onBeforeRender(() => this.layout());
     // Same as an ssh drop: the guard's SIGHUP path restores what it can, says bye, and dies of SIGHUP.

@@ -8,9 +8,8 @@
  * message:sent / delivered / failed by bus message id. The pending count in
  * the status bar is the set of ids not yet delivered or failed.
  */
-import type { LinkState, LinkStats } from '../bus.js';
+import type { LinkState } from '../bus.js';
 import { errorMessage } from '../bus.js';
-import { RTT_HISTORY_SAMPLES } from '../constants.js';
 import { parseHostPort } from '../address/parse.js';
 import { formatAddress } from '../address/address.js';
 import { isRawPeerAddress, peerNickShown } from '../text/nick.js';
@@ -23,8 +22,6 @@ export interface BusViewHooks {
   changed(): void;
   /** A message arrived while the pane is scrolled up (bell / title). */
   notify(unseen: number): void;
-  /** New link statistics, with the RTT samples so far (for the link panel). */
-  stats(stats: LinkStats, rttHistory: number[]): void;
 }
 
 export class BusView {
@@ -36,7 +33,6 @@ export class BusView {
   private link: LinkState = 'connecting';
   private rttMs: number | null = null;
   private readonly pending = new Set<string>();
-  private readonly rttHistory: number[] = [];
   private readonly offs: Array<() => void> = [];
 
   constructor(
@@ -230,12 +226,6 @@ export class BusView {
         // The status bar shows the latest sample, as ping does: the smoothed RTT (it drives the
         // retransmission timer) keeps the start-up stall of either process for dozens of samples.
         this.rttMs = stats.lastRttMs ?? stats.rttMs;
-        const sample = stats.lastRttMs ?? stats.rttMs;
-        if (sample !== null) {
-          this.rttHistory.push(sample);
-          if (this.rttHistory.length > RTT_HISTORY_SAMPLES) this.rttHistory.shift();
-        }
-        this.hooks.stats(stats, this.rttHistory);
         changed();
       }),
     );

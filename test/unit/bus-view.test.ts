@@ -28,7 +28,6 @@ function view(peer: Address | null): { bus: Bus; text(): string; v: BusView } {
   const v = new BusView({ bus, opts, listen: { host: '127.0.0.1', port: 7001 }, fingerprint: 'AAAA-BBBB-CCCC-DDDD', peer }, pane, {
     changed: () => {},
     notify: () => {},
-    stats: () => {},
   });
   v.greet();
   return { bus, v, text: () => pane.buffer.visibleRows(30).join('\n') };
