@@ -23,8 +23,8 @@ export type LinkState = 'connecting' | 'online' | 'offline' | 'left';
 /** Wire mode: `reliable` frames with acks, or `raw` one-message-per-token like the original Python app. */
 export type WireMode = 'reliable' | 'raw';
 
-/** Severity of an error fact: `warning` is shown and the chat goes on; `fatal` means the transport stopped. */
-export type Severity = 'info' | 'warning' | 'fatal';
+/** Severity of an error fact: `info` is a note, `warning` is shown as a problem; the chat goes on after both. */
+export type Severity = 'info' | 'warning';
 
 export interface LinkStats {
   /** Smoothed RTT in ms, or null before the first sample. */

@@ -98,7 +98,7 @@ export function statusLine(f: Fact): string {
     case 'message:failed':
       return `not sent: ${f.e.reason}: ${excerpt(f.e.text)}`;
     case 'error':
-      return `${f.e.severity === 'fatal' ? 'error' : f.e.severity}: ${sanitizeInline(f.e.message)}`;
+      return `${f.e.severity}: ${sanitizeInline(f.e.message)}`;
   }
 }
 

@@ -99,7 +99,7 @@ class Lab {
     bus.on('peer:address', (e) => p.addressEvents.push(e));
     bus.on('peer:restarted', () => p.restarts++);
     bus.on('error', (e) => {
-      if (e.severity === 'fatal' || /internal error/.test(e.message)) p.alarms.push(e.message);
+      if (/internal error/.test(e.message)) p.alarms.push(e.message);
     });
     t.start();
     this.peers.add(p);

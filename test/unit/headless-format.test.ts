@@ -63,7 +63,7 @@ test('status lines and JSON events for system facts never carry the key', () => 
     statusLine({ name: 'peer:address', e: { address: '1.2.3.4:5', previous: '1.2.3.4:6', reason: 'roamed' } }),
     'peer moved to 1.2.3.4:5 (was 1.2.3.4:6)',
   );
-  assert.equal(statusLine({ name: 'error', e: { severity: 'fatal', message: 'boom\x1b[2J' } }), 'error: boom');
+  assert.equal(statusLine({ name: 'error', e: { severity: 'warning', message: 'boom\x1b[2J' } }), 'warning: boom');
   assert.equal(statusLine({ name: 'message:failed', e: { id: 'x', text: 'y'.repeat(100), reason: 'queue full' } }), `not sent: queue full: ${'y'.repeat(59)}…`);
   assert.equal(excerpt('short'), 'short');
 });
