@@ -11,8 +11,7 @@
  *     input box, median, cursor in the middle (goal: 10 ms), beside the same
  *     with the cursor at the end.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runChild } from './child.js';
 import type { FigureContext } from './figure-api.js';
 import type { GiantPoint } from './giant-child.js';
 
@@ -21,33 +20,7 @@ const FULL = { messages: 6, bytes: 3_900_000 };
 const QUICK = { messages: 2, bytes: 1_000_000 };
 
 function measure(messages: number, bytes: number, budgetMs: number): Promise<{ points: GiantPoint[]; error: string | null }> {
-  return new Promise((resolve) => {
-    const points: GiantPoint[] = [];
-    let stderr = '';
-    const child = fork(fileURLToPath(new URL('./giant-child.ts', import.meta.url)), [String(messages), String(bytes)], {
-      execArgv: ['--expose-gc', '--import', 'tsx'],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => {
-      stderr = (stderr + d).slice(-2000);
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, budgetMs);
-    child.on('message', (m) => points.push(m as GiantPoint));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const error = timedOut
-        ? `timeout after ${budgetMs} ms`
-        : code !== 0
-          ? `giant child exited with ${code}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`
-          : null;
-      resolve({ points, error });
-    });
-  });
+  return runChild<GiantPoint>('giant-child.ts', [String(messages), String(bytes)], budgetMs);
 }
 
 export async function run(ctx: FigureContext): Promise<void> {

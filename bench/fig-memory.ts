@@ -6,9 +6,9 @@
  * the cap the pane holds no more lines and the RSS stops growing (goal: at
  * most 1.1× the RSS at the cap).
  */
-import { fork, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { DEFAULT_SCROLLBACK_LINES } from '../src/constants.js';
+import { runChild } from './child.js';
 import type { FigureContext } from './figure-api.js';
 import type { MemoryPoint } from './memory-child.js';
 
@@ -17,33 +17,7 @@ const FULL = { cap: DEFAULT_SCROLLBACK_LINES };
 const QUICK = { cap: 1_000 };
 
 function measure(cap: number, stages: number[], budgetMs: number): Promise<{ points: MemoryPoint[]; error: string | null }> {
-  return new Promise((resolve) => {
-    const points: MemoryPoint[] = [];
-    let stderr = '';
-    const child = fork(fileURLToPath(new URL('./memory-child.ts', import.meta.url)), [String(cap), ...stages.map(String)], {
-      execArgv: ['--expose-gc', '--import', 'tsx'],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => {
-      stderr = (stderr + d).slice(-2000);
-    });
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, budgetMs);
-    child.on('message', (m) => points.push(m as MemoryPoint));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const error = timedOut
-        ? `timeout after ${budgetMs} ms`
-        : code !== 0
-          ? `memory child exited with ${code}${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' ')}` : ''}`
-          : null;
-      resolve({ points, error });
-    });
-  });
+  return runChild<MemoryPoint>('memory-child.ts', [String(cap), ...stages.map(String)], budgetMs);
 }
 
 /** RSS of a bare `node -e` in MB, to put the tsx loader's share of the baseline in proportion; null if it cannot be read. */
