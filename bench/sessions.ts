@@ -4,10 +4,11 @@
  * driven through the bus as the UI drives it.
  */
 import type { ChatOptions } from '../src/config/chat-options.js';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_SCROLLBACK_LINES, DEFAULT_TOKEN_TTL_S } from '../src/constants.js';
+import { DEFAULT_UI } from '../src/config/schema.js';
 import { generateKey, parseKey } from '../src/crypto/keys.js';
 import type { Address } from '../src/address/address.js';
 import { openSession, type ChatSession } from '../src/app/session.js';
+import { testChatOptions } from '../src/testing/chat-options.js';
 import { withTimeout } from './budget.js';
 
 export const HOST = '127.0.0.1';
@@ -19,21 +20,7 @@ export interface SessionPair {
 }
 
 export function chatOptions(key: Buffer, nick: string, peer: Address | null): ChatOptions {
-  return {
-    profileName: null,
-    nick,
-    listen: { host: HOST, port: 0 },
-    peer,
-    key,
-    wire: 'reliable',
-    clockSkewS: DEFAULT_CLOCK_SKEW_S,
-    tokenTtlS: DEFAULT_TOKEN_TTL_S,
-    ui: { scrollback: DEFAULT_SCROLLBACK_LINES, bell: false, title: false, mouse: false, term: null, seconds: false },
-    headless: true,
-    json: false,
-    lingerS: 0,
-    debug: false,
-  };
+  return testChatOptions({ key, nick, peer, listen: { host: HOST, port: 0 }, lingerS: 0, ui: { ...DEFAULT_UI } });
 }
 
 /** Resolves once the session's transport reports the peer online. */

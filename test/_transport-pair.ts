@@ -8,12 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { Bus, type BusEventName, type BusEvents } from '../src/bus.js';
 import { ManualClock } from '../src/clock.js';
 import type { WireMode } from '../src/bus.js';
-import type { ChatOptions } from '../src/config/chat-options.js';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../src/constants.js';
 import { MemoryNetwork, type LinkConditions } from '../src/net/memory.js';
 import type { Address } from '../src/address/address.js';
 import type { DatagramPort } from '../src/net/port.js';
 import { Transport } from '../src/net/transport.js';
+import { testChatOptions } from '../src/testing/chat-options.js';
 
 export type Recorded = { [K in BusEventName]: Array<BusEvents[K]> };
 
@@ -169,20 +168,5 @@ export class Lab {
 
 const closed = new WeakSet<Transport>();
 
-/** ChatOptions with test defaults. */
-export function chatOptions(o: Partial<ChatOptions> & { listen: Address; key: Buffer }): ChatOptions {
-  return {
-    profileName: null,
-    nick: 'tester',
-    peer: null,
-    wire: 'reliable',
-    clockSkewS: DEFAULT_CLOCK_SKEW_S,
-    tokenTtlS: DEFAULT_TOKEN_TTL_S,
-    ui: { scrollback: 1000, bell: false, title: false, mouse: false, term: null, seconds: false },
-    headless: true,
-    json: false,
-    lingerS: 5,
-    debug: false,
-    ...o,
-  };
-}
+/** ChatOptions with test defaults (src/testing/chat-options.ts). */
+export const chatOptions = testChatOptions;

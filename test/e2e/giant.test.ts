@@ -16,7 +16,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newMessageId } from '../../src/bus.js';
 import { openSession, type ChatSession } from '../../src/app/session.js';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_SCROLLBACK_LINES, DEFAULT_TOKEN_TTL_S } from '../../src/constants.js';
+import { DEFAULT_UI } from '../../src/config/schema.js';
+import { testChatOptions } from '../../src/testing/chat-options.js';
 import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
 import { freeUdpPorts } from '../../src/testing/ports.js';
 import { PtySession } from './_pty.js';
@@ -63,21 +64,16 @@ describe('giant messages in the full-screen UI', { timeout: 240_000 }, () => {
         cwd: ROOT,
       },
     );
-    peer = await openSession({
-      profileName: null,
-      nick: 'eve',
-      listen: { host: '127.0.0.1', port: peerPort },
-      peer: { host: '127.0.0.1', port: uiPort },
-      key,
-      wire: 'reliable',
-      clockSkewS: DEFAULT_CLOCK_SKEW_S,
-      tokenTtlS: DEFAULT_TOKEN_TTL_S,
-      ui: { scrollback: DEFAULT_SCROLLBACK_LINES, bell: false, title: false, mouse: false, term: null, seconds: false },
-      headless: true,
-      json: false,
-      lingerS: 0,
-      debug: false,
-    });
+    peer = await openSession(
+      testChatOptions({
+        nick: 'eve',
+        listen: { host: '127.0.0.1', port: peerPort },
+        peer: { host: '127.0.0.1', port: uiPort },
+        key,
+        ui: { ...DEFAULT_UI },
+        lingerS: 0,
+      }),
+    );
     await ui.waitFor('peer online', 20_000);
   });
 
