@@ -15,11 +15,8 @@ import type { ChatSession } from './session.js';
 
 export type SaveAsRequest = { kind: 'profile'; name: string; nick: string; peer: Address | null } | { kind: 'key-file'; file: string };
 
-const MID_ROTATION = 'a key rotation is in progress: try again once it has finished';
-
 export function saveAs(session: Pick<ChatSession, 'keys' | 'persistTo' | 'listen'>, opts: Pick<ChatOptions, 'saveAsProfile'>, req: SaveAsRequest): string {
   const keys = session.keys();
-  if (keys.pendingKey !== null && req.kind === 'key-file') throw new Error(MID_ROTATION);
   const fp = fingerprint(parseKey(keys.key));
   if (req.kind === 'profile') {
     if (opts.saveAsProfile === undefined) throw new Error('profiles cannot be saved from this chat');
@@ -27,7 +24,7 @@ export function saveAs(session: Pick<ChatSession, 'keys' | 'persistTo' | 'listen
     session.persistTo(later, `profile ${req.name}`);
     return `saved profile ${req.name} with the key in use (${fp}); later rotations are saved to it too — restart with: fernchat chat --profile ${req.name}`;
   }
-  writeKeyFile(req.file, keys.key, { replace: false });
-  session.persistTo((k) => writeKeyFile(req.file, k.key, { replace: true }), `key file ${req.file}`);
+  writeKeyFile(req.file, keys, { replace: false });
+  session.persistTo((k) => writeKeyFile(req.file, k, { replace: true }), `key file ${req.file}`);
   return `wrote the key in use (${fp}) to ${req.file} (mode 600); later rotations are written there too — restart with: fernchat chat --key-file ${req.file}`;
 }

@@ -58,7 +58,8 @@ export const chatCommand = defineCommand({
       const file = given.file;
       const { writeKeyFile } = await import('../config/key-file.js');
       opts.keyFile = file;
-      opts.saveKeys = (keys) => writeKeyFile(file, keys.key, { replace: true });
+      opts.pendingKey = given.pendingKey;
+      opts.saveKeys = (keys) => writeKeyFile(file, keys, { replace: true });
     } else if (chosen !== null && keyCameFromProfile(input)) {
       const name = chosen.name;
       opts.pendingKey = chosen.profile.pendingKey ?? null;

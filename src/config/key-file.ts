@@ -7,15 +7,23 @@
  * A key file holds one key (a line of urlsafe base64, as `fernchat keygen`
  * prints it) and must be private: like ssh with a private key, fernchat
  * refuses a file that group or others may read. It is the profile of a
- * key-file session: a rotated key is written back to it (atomically, 0600).
- * Messages name the file and the problem, never its content.
+ * key-file session: a rotated key is written back to it (atomically, 0600),
+ * and while a rotation is unfinished a second line keeps its pending key
+ * (`# fernchat pending-key {json}`), as a profile's pendingKey, so a process
+ * killed mid-rotation comes back able to read its peer. Messages name the
+ * file and the problem, never its content.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodeKey, parseKey } from '../crypto/keys.js';
 import { KeyFormatError } from '../crypto/errors.js';
 import { ConfigError, UsageError } from '../errors.js';
+import type { PersistedKeys } from '../bus.js';
 import { shellQuote } from './paths.js';
+import { checkPendingKey, SchemaError } from './schema.js';
+
+/** Starts the line that keeps an unfinished rotation's pending key. */
+const PENDING_MARK = '# fernchat pending-key ';
 
 /** The environment variable that may hold the key. */
 export const KEY_ENV = 'FERNCHAT_KEY';
@@ -43,6 +51,11 @@ function fsProblem(err: unknown): string {
 
 /** The key in `file`, canonical. UsageError (exit 2) with one line for every problem. */
 export function readKeyFile(file: string, platform: NodeJS.Platform = process.platform): string {
+  return readKeyFileKeys(file, platform).key;
+}
+
+/** The key in `file` and the pending key of an unfinished rotation, if the file keeps one. */
+export function readKeyFileKeys(file: string, platform: NodeJS.Platform = process.platform): PersistedKeys {
   if (file === '') throw new UsageError('--key-file needs a file name');
   let st: fs.Stats;
   try {
@@ -63,10 +76,15 @@ export function readKeyFile(file: string, platform: NodeJS.Platform = process.pl
     throw new UsageError(`cannot read key file ${file}: ${fsProblem(err)}`);
   }
   if (text.trim() === '') throw new UsageError(`key file ${file} is empty (put a key in it: fernchat keygen > ${shellQuote(file)})`);
+  const mark = text.indexOf(`\n${PENDING_MARK}`);
+  let pendingKey: PersistedKeys['pendingKey'] = null;
   try {
-    return encodeKey(parseKey(text));
+    if (mark !== -1) pendingKey = checkPendingKey(JSON.parse(text.slice(mark + 1 + PENDING_MARK.length)), 'its pending key');
+    return { key: encodeKey(parseKey(mark === -1 ? text : text.slice(0, mark))), pendingKey };
   } catch (err) {
     if (err instanceof KeyFormatError) throw new UsageError(`key file ${file} does not hold a valid Fernet key: ${err.message}`);
+    if (err instanceof SchemaError || err instanceof SyntaxError)
+      throw new UsageError(`key file ${file}: its pending-key line is damaged; fix or remove that line`);
     throw err;
   }
 }
@@ -76,13 +94,14 @@ export function readKeyFile(file: string, platform: NodeJS.Platform = process.pl
  * fsync, then rename (replace) or link (no replace: EEXIST refuses). Throws
  * ConfigError with one line; the key is never in it.
  */
-export function writeKeyFile(file: string, key: string, opts: { replace: boolean }): void {
-  const canonical = encodeKey(parseKey(key));
+export function writeKeyFile(file: string, keys: PersistedKeys, opts: { replace: boolean }): void {
+  const canonical = encodeKey(parseKey(keys.key));
+  const pending = keys.pendingKey === null ? '' : `${PENDING_MARK}${JSON.stringify(checkPendingKey(keys.pendingKey, 'the pending key to save'))}\n`;
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   try {
     const fd = fs.openSync(tmp, 'wx', KEY_FILE_MODE);
     try {
-      fs.writeSync(fd, `${canonical}\n`);
+      fs.writeSync(fd, `${canonical}\n${pending}`);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -109,6 +128,8 @@ export interface KeySource {
   label: string;
   /** The key file, when the key came from one: rotated keys are written back to it. */
   file: string | null;
+  /** The pending key the key file keeps (an unfinished rotation), else null. */
+  pendingKey: PersistedKeys['pendingKey'];
 }
 
 /**
@@ -121,9 +142,12 @@ export interface KeySource {
  */
 export function explicitKey(flags: { key?: string; keyFile?: string; profile?: string }, env: Record<string, string | undefined>): KeySource | null {
   if (flags.key !== undefined && flags.keyFile !== undefined) throw new UsageError('give --key or --key-file, not both');
-  if (flags.key !== undefined) return { text: flags.key, label: '--key', file: null };
-  if (flags.keyFile !== undefined) return { text: readKeyFile(flags.keyFile), label: `key file ${flags.keyFile}`, file: flags.keyFile };
+  if (flags.key !== undefined) return { text: flags.key, label: '--key', file: null, pendingKey: null };
+  if (flags.keyFile !== undefined) {
+    const keys = readKeyFileKeys(flags.keyFile);
+    return { text: keys.key, label: `key file ${flags.keyFile}`, file: flags.keyFile, pendingKey: keys.pendingKey };
+  }
   const fromEnv = env[KEY_ENV];
-  if (flags.profile === undefined && fromEnv !== undefined && fromEnv !== '') return { text: fromEnv, label: KEY_ENV, file: null };
+  if (flags.profile === undefined && fromEnv !== undefined && fromEnv !== '') return { text: fromEnv, label: KEY_ENV, file: null, pendingKey: null };
   return null;
 }

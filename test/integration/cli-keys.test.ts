@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readKeyFileKeys, writeKeyFile } from '../../src/config/key-file.js';
 import { type CliResult, CliSandbox, ensureBuilt } from '../_cli.js';
 import { freeUdpPorts, HeadlessProc } from '../_headless-proc.js';
 
@@ -210,5 +211,24 @@ describe('invite --host', () => {
     assert.equal(r.stdout, '', 'no code');
     ok(box.run(['profile', 'set', 'p', '--host', '::'], { configDir: dir }));
     assert.match(ok(box.run(['invite', '--host', '::1'], { configDir: dir })).stdout, /^fc1\./);
+  });
+});
+
+describe('a key file keeps an unfinished rotation, as a profile does', () => {
+  it('writeKeyFile → readKeyFileKeys round-trips the pending key; mode 600; no overwrite unless asked; a damaged pending line is one line', () => {
+    const file = path.join(box.root, 'rot.key');
+    const other = ok(box.run(['keygen'])).stdout.trim();
+    const keys = { key: KEY, pendingKey: { key: other, slot: 'previous' as const } };
+    writeKeyFile(file, keys, { replace: false });
+    assert.equal((fs.statSync(file).mode & 0o777).toString(8), '600');
+    assert.deepEqual(readKeyFileKeys(file), keys);
+    assert.throws(() => writeKeyFile(file, { key: other, pendingKey: null }, { replace: false }), /it already exists/);
+    assert.equal(ok(box.run(['fingerprint', '--key-file', file])).stdout, ok(box.run(['fingerprint', '--key', KEY])).stdout);
+    writeKeyFile(file, { key: other, pendingKey: null }, { replace: true });
+    assert.deepEqual(readKeyFileKeys(file), { key: other, pendingKey: null });
+    assert.equal(fs.readFileSync(file, 'utf8'), `${other}\n`, 'one line again once the rotation is done');
+    fs.writeFileSync(file, `${KEY}\n# fernchat pending-key {"key":"${other.slice(0, 30)}","slot":"next"}\n`, { mode: 0o600 });
+    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', file]), 2, other, /its pending-key line is damaged; fix or remove that line$/);
+    assertNoPart(box.run(['fingerprint', '--key-file', file]).stderr, KEY);
   });
 });
