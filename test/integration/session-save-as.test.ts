@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ChatOptions } from '../../src/config/chat-options.js';
 import { encodeKey, fingerprint } from '../../src/crypto/keys.js';
 import { openSession } from '../../src/app/session.js';
 import { saveAs } from '../../src/app/save-as.js';
@@ -65,4 +66,36 @@ test('with nowhere to save, the rotation notice names /save-profile and /save-ke
   await tick();
   assert.equal(seen.error.length, before, 'no session-only notice once there is a key file');
   assert.deepEqual(readKeyFileKeys(file), { key: encodeKey(k3), pendingKey: null });
+});
+
+test('/save-profile with a bad or taken name: one line, the config file untouched; a good one makes the profile with the keys', async (t) => {
+  const { ProfileStore } = await import('../../src/config/store.js');
+  const { addProfile, newProfile, saveNewProfile } = await import('../../src/config/profiles.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fernchat-save-as-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const store = new ProfileStore({ dir, warn: () => {} });
+  store.update((cfg) => addProfile(cfg, 'taken', newProfile({ nick: 'x', key: encodeKey(randomBytes(32)) })));
+  const key = randomBytes(32);
+  const s = await openSession(chatOptions({ listen: LOOPBACK, key, nick: 'al', profileName: null }));
+  t.after(() => s.close());
+  const opts: Pick<ChatOptions, 'saveAsProfile'> = {
+    saveAsProfile: (name, x) => saveNewProfile(store, name, { ...x, listenHost: '127.0.0.1', wire: 'reliable' }),
+  };
+  const before = fs.readFileSync(store.path, 'utf8');
+  for (const [name, re] of [
+    ['a b', /profile name "a b" must be 1-32 characters/],
+    ['taken', /profile "taken" already exists; it was left as it is/],
+    [encodeKey(randomBytes(32)), /profile name <hidden: looks like a key or invite code>/],
+  ] as const) {
+    assert.throws(
+      () => saveAs(s, opts, { kind: 'profile', name, nick: 'al', peer: null }),
+      (e: unknown) => e instanceof Error && re.test(e.message) && !e.message.includes('\n'),
+    );
+  }
+  assert.equal(fs.readFileSync(store.path, 'utf8'), before);
+  saveAs(s, opts, { kind: 'profile', name: 'mine', nick: 'al', peer: { host: '127.0.0.1', port: 7002 } });
+  const p = store.read().profiles.mine!;
+  assert.equal(p.key, encodeKey(key));
+  assert.deepEqual(p.peer, { host: '127.0.0.1', port: 7002 });
+  assert.equal(p.listen.port, s.listen.port);
 });
