@@ -262,7 +262,9 @@ export class Transport {
     }
     if (this.closed) return;
     if (this.flushWaiters.size > 0) for (const check of [...this.flushWaiters]) check();
-    this.arm();
+    // A message submitted while the actions ran (an echo, a send a receipt let out) is pumped in a
+    // microtask, which arms the timer: arming now would see deadlines that pump is about to clear.
+    if (!this.pumpDue) this.arm();
   };
 
   /**
