@@ -66,7 +66,12 @@ export interface Fate {
   delaysMs: number[];
 }
 
-/** Draws a datagram's fate; always the same number of draws per call for the same conditions, so patterns stay aligned. Used by MemoryNetwork and src/testing/chaos-proxy.ts. */
+/**
+ * Draws a datagram's fate: three draws (loss, duplication, reordering), then
+ * with jitter one more per copy, so the number of draws depends on the fate
+ * itself; equal seeds and equal conditions still give equal runs. Used by
+ * MemoryNetwork and src/testing/chaos-proxy.ts.
+ */
 export function decideFate(prng: Prng, c: LinkConditions): Fate {
   const lost = prng.chance(c.loss ?? 0);
   const dup = prng.chance(c.duplicate ?? 0);

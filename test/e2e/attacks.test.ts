@@ -23,6 +23,7 @@ import { Attacker, PACKET_TOP, Recording } from '../_attacker.js';
 import { parseKey } from '../../src/crypto/keys.js';
 import { systemClock } from '../../src/clock.js';
 import type { Address } from '../../src/address/address.js';
+import { sleep } from '../../src/testing/wait.js';
 
 const WAIT_MS = 15_000;
 const HOST = '127.0.0.1';
@@ -85,8 +86,6 @@ function filesHold(dir: string, text: string): boolean {
   }
   return false;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // v1: bob prints the forged line as alice's, moves his peer to the thief, announces "peer restarted",
 // rotates back to the old key and saves it in his profile; his next line goes to the thief, readable.
