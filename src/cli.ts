@@ -24,7 +24,8 @@ import { GLOBAL_OPTIONS } from './commands/flags.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
 import { fingerprintCommand, keygenCommand } from './commands/keys.js';
 import { profileCommand } from './commands/profile.js';
-import { errorLine, EXIT_OK, exitCodeFor, HIDDEN_VALUE, looksSecret, redactSecrets, UsageError } from './errors.js';
+import { errorLine, EXIT_OK, exitCodeFor, UsageError } from './errors.js';
+import { HIDDEN_VALUE, looksSecret, redactSecrets } from './text/quote.js';
 
 function packageVersion(): string {
   try {

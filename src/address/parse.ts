@@ -9,6 +9,7 @@
  * command line works in /peer and in the file.
  */
 import { isIP, isIPv6 } from 'node:net';
+import { HIDDEN_VALUE, looksSecret } from '../text/quote.js';
 import type { Address } from './address.js';
 
 /** Why a "HOST:PORT" text is not an address. An empty port ("host:") is a missing one. */
@@ -20,7 +21,8 @@ export type HostPortResult = Address | { error: string; kind: HostPortProblem };
 // RFC 1123 labels, plus '_' (Docker and NetBIOS names carry it and resolve); a trailing dot is the root.
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 
-const quoted = (s: string): string => JSON.stringify(s);
+// A key pasted where an address belongs (`/peer KEY`) is never quoted back (text/quote.ts).
+const quoted = (s: string): string => (looksSecret(s) ? HIDDEN_VALUE : JSON.stringify(s));
 
 /**
  * Why `host` is neither an IP address nor a host name, or null. Digits and

@@ -9,7 +9,8 @@
  */
 import type { WireMode } from '../bus.js';
 import { MAX_CLOCK_SKEW_S, MAX_LINGER_S, MAX_SCROLLBACK_LINES, MAX_TOKEN_TTL_S, MIN_SCROLLBACK_LINES } from '../constants.js';
-import { quoteValue, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { quoteValue } from '../text/quote.js';
 import * as address from '../address/parse.js';
 import type { Address } from '../address/address.js';
 import { checkHost, checkKey, checkNick, checkProfileName, checkTerm, checkWire, SchemaError } from './schema.js';

@@ -10,7 +10,8 @@
 import type { PersistedKeys, WireMode } from '../bus.js';
 import type { UiPreferences } from './chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_TTL_S } from '../constants.js';
-import { ConfigError, quoteValue } from '../errors.js';
+import { ConfigError } from '../errors.js';
+import { quoteValue } from '../text/quote.js';
 import type { Address } from '../address/address.js';
 import { parseClockSkew, parseHost, parseHostPort, parseKeyFlag, parseNick, parsePort, parseScrollback, parseTerm, parseTokenTtl, parseWire } from './flags.js';
 import { type ConfigFile, DEFAULT_UI, type Profile, profileNameProblem } from './schema.js';
