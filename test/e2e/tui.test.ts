@@ -7,7 +7,7 @@
  * Every wait is bounded and every pty is killed in after().
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -385,5 +385,36 @@ describe('inside one terminal', () => {
     assert.equal((await p.exitCode).exitCode, 0);
     assert.equal(p.term.modes.mouseTrackingMode, 'none');
     assertRestored(p, '--mouse');
+  });
+});
+
+describe('a --key session keeps its key on request (issue 12, part 2)', () => {
+  test('/save-profile NAME and /save-key FILE write the key in use; a taken name or an existing file is refused', async () => {
+    const [port] = await freeUdpPorts(1);
+    const keyFile = join(configDir, 'kept.key');
+    const p = start(['chat', '--host', '127.0.0.1', '--port', String(port), '--key', KEY, '--nick', 'solo']);
+    await p.waitFor(FINGERPRINT, 15_000);
+    p.type('/save-profile kept');
+    p.press('enter');
+    await p.waitFor('saved profile kept with the key in use', 5000);
+    p.type(`/save-key ${keyFile}`);
+    p.press('enter');
+    await p.waitFor(/wrote the key in use \([0-9A-F-]+\) to/, 5000);
+    const config = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')) as { profiles: Record<string, { key: string; nick: string }> };
+    assert.equal(config.profiles['kept']?.key, KEY);
+    assert.equal(config.profiles['kept']?.nick, 'solo');
+    assert.equal(readFileSync(keyFile, 'utf8').trim(), KEY);
+    assert.equal((statSync(keyFile).mode & 0o777).toString(8), '600');
+    // Nothing is overwritten: the same name and the same file again are one refusal each.
+    p.type('/save-profile kept');
+    p.press('enter');
+    await p.waitFor(/profile "?kept"? already exists/, 5000);
+    p.type(`/save-key ${keyFile}`);
+    p.press('enter');
+    await p.waitFor(/already exists|exists already/, 5000);
+    assert.equal(readFileSync(keyFile, 'utf8').trim(), KEY);
+    p.press('ctrl-c');
+    assert.equal((await p.exitCode).exitCode, 0);
+    assertRestored(p, '/save-profile');
   });
 });
