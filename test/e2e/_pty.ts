@@ -13,7 +13,11 @@
  *
  * Every wait is bounded; kill() is idempotent and belongs in an after() hook.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pty, { type IPty } from '@lydell/node-pty';
+import { CLI_PATH, REPO_ROOT } from '../../src/testing/build.js';
 import { sleep, waitFor } from '../../src/testing/wait.js';
 import { visibleLines, widthTerminal, type Term } from '../_xterm.js';
 
@@ -211,4 +215,39 @@ export function keySequence(key: string, applicationCursor: boolean): string {
   const alt = /^alt-(.)$/.exec(key);
   if (alt) return `\x1b${alt[1]}`;
   throw new TypeError(`keySequence: unknown key name "${key}"`);
+}
+
+/**
+ * The fernchat binary in pseudo-terminals, for one test file: its own config
+ * directory (FERNCHAT_CONFIG_DIR), LANG=C.UTF-8, 100×30 xterm-256color unless
+ * told otherwise. dispose() (the file's `after`) ends every session and
+ * removes the directory.
+ */
+export class FernchatPty {
+  readonly configDir: string;
+  private readonly sessions: PtySession[] = [];
+
+  constructor(name: string) {
+    this.configDir = mkdtempSync(join(tmpdir(), `fernchat-${name}-`));
+  }
+
+  /**
+   * `fernchat ARGS` in a new pty. `env` adds variables; with `viaEnv` they are
+   * set by /usr/bin/env inside the child instead (the harness removes $TMUX
+   * from the child's environment; that puts it back where a test needs it).
+   */
+  start(args: string[], o: { cols?: number; rows?: number; term?: string; env?: Record<string, string>; viaEnv?: boolean } = {}): PtySession {
+    const env = { FERNCHAT_CONFIG_DIR: this.configDir, LANG: 'C.UTF-8', ...o.env };
+    const [cmd, argv] = o.viaEnv
+      ? ['/usr/bin/env', [...Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`), process.execPath, CLI_PATH, ...args]]
+      : [process.execPath, [CLI_PATH, ...args]];
+    const p = new PtySession(cmd, argv, { cols: o.cols ?? 100, rows: o.rows ?? 30, term: o.term ?? 'xterm-256color', env, cwd: REPO_ROOT });
+    this.sessions.push(p);
+    return p;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.sessions.map((s) => s.dispose()));
+    rmSync(this.configDir, { recursive: true, force: true });
+  }
 }

@@ -7,31 +7,20 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import dgram from 'node:dgram';
 import { Fernet } from '../../src/crypto/fernet.js';
 import { generateKey, parseKey } from '../../src/crypto/keys.js';
-import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
+import { ensureBuilt } from '../../src/testing/build.js';
 import { freeUdpPorts } from '../../src/testing/ports.js';
-import { PtySession } from './_pty.js';
+import { FernchatPty, type PtySession } from './_pty.js';
 
-const configDir = mkdtempSync(join(tmpdir(), 'fernchat-dash-'));
-const sessions: PtySession[] = [];
+const lab = new FernchatPty('dash');
 const FP = /[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}/;
 
-function start(cols: number, rows: number): PtySession {
-  const p = new PtySession(process.execPath, [CLI, 'demo'], { cols, rows, env: { FERNCHAT_CONFIG_DIR: configDir, LANG: 'C.UTF-8' }, cwd: ROOT });
-  sessions.push(p);
-  return p;
-}
+const start = (cols: number, rows: number): PtySession => lab.start(['demo'], { cols, rows });
 
 before(() => ensureBuilt());
-after(async () => {
-  await Promise.all(sessions.map((s) => s.dispose()));
-  rmSync(configDir, { recursive: true, force: true });
-});
+after(() => lab.dispose());
 
 describe('the F2 dashboard', { timeout: 60_000 }, () => {
   test('shows its parts; the chat goes on under it; Ctrl-K lands in the rotation history; F2 closes it', async () => {
@@ -88,12 +77,7 @@ describe('the F2 dashboard', { timeout: 60_000 }, () => {
 
   test('before any RTT sample (a peer on another key): an empty chart, the drops counted as unauthenticated', async () => {
     const [port, peer] = await freeUdpPorts(2);
-    const p = new PtySession(
-      process.execPath,
-      [CLI, 'chat', '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, `--key=${generateKey()}`, '--nick', 'alone'],
-      { cols: 100, rows: 30, env: { FERNCHAT_CONFIG_DIR: configDir, LANG: 'C.UTF-8' }, cwd: ROOT },
-    );
-    sessions.push(p);
+    const p = lab.start(['chat', '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, `--key=${generateKey()}`, '--nick', 'alone']);
     await p.waitFor('│', 15_000);
     // A datagram under another key, from the configured peer's address.
     const other = new Fernet(parseKey(generateKey()));

@@ -8,36 +8,24 @@
  * Every wait is bounded and every process is killed in after().
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
+import { CLI_PATH as CLI, ensureBuilt } from '../../src/testing/build.js';
 import { freeUdpPorts } from '../../src/testing/ports.js';
 import { waitFor } from '../../src/testing/wait.js';
-import { PtySession } from './_pty.js';
+import { FernchatPty, type PtySession } from './_pty.js';
 
 const ALT_ON = '\x1b[?1049h';
 const ALT_OFF = '\x1b[?1049l';
 const FP = /[0-9A-F]{4}(?:-[0-9A-F]{4}){3}/;
 
-const configDir = mkdtempSync(join(tmpdir(), 'fernchat-manners-'));
-const sessions: PtySession[] = [];
+const lab = new FernchatPty('manners');
+const configDir = lab.configDir;
 const children: ChildProcess[] = [];
 const KEY_A = Buffer.alloc(32, 7).toString('base64url') + '=';
 const KEY_B = Buffer.alloc(32, 9).toString('base64url') + '=';
 
-function start(args: string[], o: { cols?: number; rows?: number; term?: string; env?: Record<string, string>; viaEnv?: boolean } = {}): PtySession {
-  const env = { FERNCHAT_CONFIG_DIR: configDir, LANG: 'C.UTF-8', ...o.env };
-  // The harness removes $TMUX from the child's environment; `env` puts it back where a test needs it.
-  const [cmd, argv] = o.viaEnv
-    ? ['/usr/bin/env', [...Object.entries(o.env ?? {}).map(([k, v]) => `${k}=${v}`), process.execPath, CLI, ...args]]
-    : [process.execPath, [CLI, ...args]];
-  const p = new PtySession(cmd, argv, { cols: o.cols ?? 100, rows: o.rows ?? 30, term: o.term ?? 'xterm-256color', env, cwd: ROOT });
-  sessions.push(p);
-  return p;
-}
+const start = (...a: Parameters<FernchatPty['start']>): PtySession => lab.start(...a);
 
 function statusRow(p: PtySession): string {
   return p.lines().find((l) => l.includes(' │ ') && FP.test(l)) ?? '';
@@ -66,9 +54,8 @@ before(() => {
 });
 
 after(async () => {
-  await Promise.all(sessions.map((s) => s.dispose()));
   for (const c of children) c.kill('SIGKILL');
-  rmSync(configDir, { recursive: true, force: true });
+  await lab.dispose();
 });
 
 describe('terminal manners', { timeout: 120_000 }, () => {

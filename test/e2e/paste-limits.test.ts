@@ -11,29 +11,18 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { generateKey } from '../../src/crypto/keys.js';
-import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
+import { ensureBuilt } from '../../src/testing/build.js';
 import { freeUdpPorts } from '../../src/testing/ports.js';
-import { PtySession } from './_pty.js';
+import { FernchatPty, type PtySession } from './_pty.js';
 
 const ALT_OFF = '\x1b[?1049l';
-const configDir = mkdtempSync(join(tmpdir(), 'fernchat-paste-'));
-const sessions: PtySession[] = [];
+const lab = new FernchatPty('paste');
 
-function start(args: string[], rows = 30): PtySession {
-  const p = new PtySession(process.execPath, [CLI, ...args], { cols: 100, rows, env: { FERNCHAT_CONFIG_DIR: configDir, LANG: 'C.UTF-8' }, cwd: ROOT });
-  sessions.push(p);
-  return p;
-}
+const start = (args: string[], rows = 30): PtySession => lab.start(args, { rows });
 
 before(() => ensureBuilt());
-after(async () => {
-  await Promise.all(sessions.map((s) => s.dispose()));
-  rmSync(configDir, { recursive: true, force: true });
-});
+after(() => lab.dispose());
 
 describe('pastes and failures', { timeout: 90_000 }, () => {
   test('a paste over 4 MiB is refused before sending: one line says the limit, its text is in neither the pane nor the input box', async () => {

@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
+import { CLI_PATH as CLI, ensureBuilt } from '../../src/testing/build.js';
 import { freeUdpPorts } from '../../src/testing/ports.js';
 import { sleep } from '../../src/testing/wait.js';
-import { PtySession } from './_pty.js';
+import { FernchatPty, type PtySession } from './_pty.js';
 
 const ALT_ON = '\x1b[?1049h';
 const ALT_OFF = '\x1b[?1049l';
@@ -23,21 +23,11 @@ const CURSOR_ON = '\x1b[?25h';
 const PASTE_OFF = '\x1b[?2004l';
 const FINGERPRINT = /key ([0-9A-F]{4}(?:-[0-9A-F]{4}){3})(?! rotating)/;
 
-const configDir = mkdtempSync(join(tmpdir(), 'fernchat-e2e-'));
-const sessions: PtySession[] = [];
+const lab = new FernchatPty('e2e');
+const configDir = lab.configDir;
 let KEY = '';
 
-function start(args: string[], opts: { cols?: number; rows?: number; term?: string } = {}): PtySession {
-  const p = new PtySession(process.execPath, [CLI, ...args], {
-    cols: opts.cols ?? 100,
-    rows: opts.rows ?? 30,
-    term: opts.term ?? 'xterm-256color',
-    env: { FERNCHAT_CONFIG_DIR: configDir, LANG: 'C.UTF-8' },
-    cwd: ROOT,
-  });
-  sessions.push(p);
-  return p;
-}
+const start = (args: string[], opts: { cols?: number; rows?: number; term?: string } = {}): PtySession => lab.start(args, opts);
 
 /** The status bar: the row with the fingerprint. */
 function statusRow(p: PtySession): string {
@@ -61,10 +51,7 @@ before(() => {
   KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) % 256)).toString('base64url') + '=';
 });
 
-after(async () => {
-  await Promise.all(sessions.map((s) => s.dispose()));
-  rmSync(configDir, { recursive: true, force: true });
-});
+after(() => lab.dispose());
 
 describe('refusals', () => {
   test('no TTY: exit 2 with one line pointing at --headless', async () => {
@@ -288,14 +275,8 @@ describe('inside one terminal', () => {
         stdio: 'ignore',
       });
       assert.equal(await new Promise((r) => cfg.once('exit', r)), 0, 'profile add with --bell --title');
-      const p = new PtySession(process.execPath, [CLI, '--config-dir', dir, 'demo', '--profile', 'bells'], {
-        cols: 100,
-        rows: 20,
-        term: 'xterm-256color',
-        env: { LANG: 'C.UTF-8' },
-        cwd: ROOT,
-      });
-      sessions.push(p);
+      // --config-dir wins over the harness's FERNCHAT_CONFIG_DIR.
+      const p = lab.start(['--config-dir', dir, 'demo', '--profile', 'bells'], { rows: 20 });
       await p.waitFor(/<echo-bot> Hi/, 15_000);
       for (let i = 0; i < 12; i++) {
         p.type(`fill${i}`);
