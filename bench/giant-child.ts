@@ -23,6 +23,7 @@ import { InputBox } from '../src/ui/input-box.js';
 import { createNullScreen } from '../src/testing/null-screen.js';
 import { withTimeout } from './budget.js';
 import { chatOptions, openPair } from './sessions.js';
+import { giantText } from '../src/testing/giant-text.js';
 
 export interface GiantPoint {
   phase: 'baseline' | 'giant' | 'draft';
@@ -59,18 +60,6 @@ function report(point: GiantPoint): void {
 function mem(): { rssMB: number; heapUsedMB: number } {
   const m = process.memoryUsage();
   return { rssMB: m.rss / 1e6, heapUsedMB: m.heapUsed / 1e6 };
-}
-
-/** ~`bytes` of tab-heavy text: indented, tab-separated columns, as pasted code or a TSV dump; different for each `n`. */
-export function giantText(n: number, bytes: number): string {
-  const parts: string[] = [`#${n} `];
-  let size = parts[0]!.length;
-  for (let i = 0; size < bytes; i++) {
-    const line = `${'\t'.repeat(8 + (i % 56))}row ${i}\t\tvalue\t${i * 7}\n`;
-    parts.push(line);
-    size += line.length;
-  }
-  return parts.join('').slice(0, bytes);
 }
 
 /** ~`bytes` of prose lines, the draft typed (or pasted and edited) in the input box. */

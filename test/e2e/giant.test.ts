@@ -21,22 +21,11 @@ import { testChatOptions } from '../../src/testing/chat-options.js';
 import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
 import { freeUdpPorts } from '../../src/testing/ports.js';
 import { PtySession } from './_pty.js';
+import { giantText } from '../../src/testing/giant-text.js';
 
 const MESSAGES = 6;
 const BYTES = 3_900_000;
 const RSS_GOAL_MB = 300;
-
-/** ~`bytes` of indented, tab-separated text, different for each `n`. */
-function giantText(n: number, bytes: number): string {
-  const parts: string[] = [`#${n} `];
-  let size = parts[0]!.length;
-  for (let i = 0; size < bytes; i++) {
-    const line = `${'\t'.repeat(8 + (i % 56))}row ${i}\t\tvalue\t${i * 7}\n`;
-    parts.push(line);
-    size += line.length;
-  }
-  return parts.join('').slice(0, bytes);
-}
 
 function rssMB(pid: number): number | null {
   const status = `/proc/${pid}/status`;
