@@ -68,11 +68,18 @@ export interface PersistedKeys {
   pendingKey: { key: string; slot: PendingKeySlot; accept?: string } | null;
 }
 
+/**
+ * What a chat message is: a line said (`message`) or an action (`action`,
+ * /me: shown as `* alice waves`). On the reliable wire it is a byte of the
+ * message body; on the raw wire an action goes out as the text `* nick action`.
+ */
+export type MessageKind = 'message' | 'action';
+
 /** Every event, by name. Payloads are plain data. */
 export interface BusEvents {
   // ------------------------------------------------------------ requests
   /** The user sends a message. `id` is chosen by the sender (see newMessageId) and names it in later facts. */
-  send: { id: string; text: string };
+  send: { id: string; text: string; kind?: MessageKind };
   /** The user asks for a key rotation (Ctrl-K, /rotate). */
   rotate: Record<string, never>;
   /** The user points the chat at another peer address (/peer). */
@@ -82,9 +89,9 @@ export interface BusEvents {
 
   // ------------------------------------------------------------ facts
   /** A message from the peer, delivered exactly once and in order (reliable) or as it came (raw). Text is NOT sanitized: sanitize at display. */
-  'message:received': { from: string; text: string; time: number };
+  'message:received': { from: string; text: string; time: number; kind: MessageKind };
   /** A message was accepted for sending and queued (state: pending). */
-  'message:sent': { id: string; text: string; time: number };
+  'message:sent': { id: string; text: string; time: number; kind: MessageKind };
   /** The peer acknowledged every fragment of the message. */
   'message:delivered': { id: string; time: number };
   /**

@@ -10,8 +10,8 @@
 
 // ---------------------------------------------------------------- protocol
 
-/** Frame format version carried in every reliable-mode frame. */
-export const FRAME_VERSION = 1;
+/** Frame format version carried in every reliable-mode frame (2: pack frames and the message kind byte). */
+export const FRAME_VERSION = 2;
 /** Largest UDP datagram fernchat sends, in bytes (a Fernet token, base64url text). */
 export const MAX_DATAGRAM_BYTES = 1200;
 /**

@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { Fernet } from '../src/crypto/fernet.js';
 import { decodeFrame, encodeFrame, encodeRotationPayload, newSessionId, NO_SESSION, type Frame, type FrameType, type SessionId } from '../src/net/frame.js';
+import { decodePack, encodePack } from '../src/net/pack.js';
 import type { Address } from '../src/address/address.js';
 import { sameAddress } from '../src/address/address.js';
 import type { Clock } from '../src/clock.js';
@@ -83,10 +84,10 @@ export interface FrameFields {
   payload?: Buffer;
 }
 
-/** u8 nick length, nick, text: the body of a chat message (PROTOCOL.md "Payloads"). */
+/** u8 kind (0: message), u8 nick length, nick, text: the body of a chat message (PROTOCOL.md "Payloads"). */
 export function messageBody(nick: string, text: string): Buffer {
   const n = Buffer.from(nick, 'utf8');
-  return Buffer.concat([Buffer.from([n.length]), n, Buffer.from(text, 'utf8')]);
+  return Buffer.concat([Buffer.from([0, n.length]), n, Buffer.from(text, 'utf8')]);
 }
 
 export class Attacker {
@@ -151,6 +152,7 @@ export class Attacker {
       out.lastTs = f.ts;
       out.ack = Math.max(out.ack, f.ack);
       if (f.type === 'data') out.nextSeq = Math.max(out.nextSeq, f.seq + 1);
+      if (f.type === 'pack') for (const r of decodePack(f.payload)) out.nextSeq = Math.max(out.nextSeq, r.seq + 1);
     }
     return out;
   }
@@ -180,6 +182,12 @@ export class Attacker {
         payload: f.payload ?? Buffer.alloc(0),
       }),
     );
+  }
+
+  /** Several one-fragment chat messages in one pack frame, claiming to come from `sender` to `receiver`, seqs from `seq` up. */
+  pack(o: { sender: SessionId; receiver: SessionId; packet: number; seq: number; texts: string[]; nick?: string }): Buffer {
+    const records = o.texts.map((text, i) => ({ seq: o.seq + i, fragIndex: 0, fragCount: 1, payload: messageBody(o.nick ?? 'mallory', text) }));
+    return this.frame({ type: 'pack', sender: o.sender, receiver: o.receiver, packet: o.packet, payload: encodePack(records) });
   }
 
   /** A hello from the attacker's (fresh) session: "I am the peer, just restarted". */

@@ -1,5 +1,5 @@
 import { formatAddress, type Address } from '../address/address.js';
-import type { LinkState, LinkStats, WireMode } from '../bus.js';
+import type { LinkState, LinkStats, MessageKind, WireMode } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S, PEER_SILENCE_HINT_MS } from '../constants.js';
 import { fingerprint } from '../crypto/keys.js';
@@ -193,10 +193,10 @@ export class Connection {
     this.tick(now);
   }
 
-  /** A user message on `stream` (wire v1: the chat stream only). */
-  send(id: string, text: string, now: number, stream: StreamId = CHAT_STREAM): void {
+  /** A user message of `kind` on `stream` (the chat stream is the only one yet). */
+  send(id: string, text: string, now: number, kind: MessageKind = 'message', stream: StreamId = CHAT_STREAM): void {
     this.at(now);
-    this.sender.submit(id, text, now, stream);
+    this.sender.submit(id, text, now, kind, stream);
   }
 
   /** The user asked for a key rotation. */

@@ -4,13 +4,18 @@ import { ROTATION_PUBLIC_KEY_BYTES } from '../crypto/rotation-kdf.js';
 import { SESSION_ID_BYTES } from './session-id.js';
 
 /**
- * The wire facts of a v1 frame, owned here once (PROTOCOL.md "Frame
+ * The wire facts of a frame (wire v2), owned here once (PROTOCOL.md "Frame
  * layout"): the magic, the field offsets, the sizes, the type codes and the
  * one list of rotation frame types. frame.ts encodes and decodes with them
  * and re-exports them; nothing else writes a frame offset or a type code.
  */
 
-export type FrameType = 'hello' | 'data' | 'ack' | 'ping' | 'pong' | 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort' | 'bye';
+export type FrameType = 'hello' | 'data' | 'pack' | 'ack' | 'ping' | 'pong' | 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort' | 'bye';
+
+/** Frames that carry data fragments: `data` one (in the header fields), `pack` several (records in the payload). */
+export function carriesData(type: FrameType): boolean {
+  return type === 'data' || type === 'pack';
+}
 
 /** First byte of every frame: never the first byte of UTF-8 text, so raw text is never taken for a frame. */
 export const FRAME_MAGIC = 0xfc;
@@ -40,6 +45,8 @@ export const FIXED_HEAD = FRAME_OFFSET.sack;
 export const DATA_FIELDS = 8;
 export const SACK_RANGE_BYTES = 8;
 export const PACKET_MAX = 2 ** (8 * PACKET_BYTES) - 1;
+/** A pack record's head: seq u32, frag index u16, frag count u16, payload length u16. */
+export const PACK_RECORD_HEAD = 10;
 /** Rotation id on the wire, in bytes. */
 export const ROTATION_ID_BYTES = 8;
 /** X25519 public key on the wire, in bytes (crypto/rotation-kdf.ts owns the fact). */
@@ -66,6 +73,7 @@ export const TYPE_CODES: Record<FrameType, number> = {
   'rot-confirm-ack': 9,
   'rot-abort': 10,
   bye: 11,
+  pack: 12,
 };
 export const TYPES_BY_CODE = new Map<number, FrameType>((Object.entries(TYPE_CODES) as Array<[FrameType, number]>).map(([t, c]) => [c, t]));
 
@@ -86,6 +94,11 @@ export const MAX_DATA_PAYLOAD = MAX_FRAME_PLAINTEXT - frameOverhead(MAX_SACK_RAN
 /** Cheap test: the magic and a version byte are there. Raw UTF-8 text never starts with 0xFC. */
 export function isFrame(buf: Buffer): boolean {
   return buf.length >= 3 && buf[0] === FRAME_MAGIC && buf[1] === FRAME_MAGIC_1;
+}
+
+/** The version byte of a plaintext with both magic bytes, else null (too short, or not a frame). */
+export function frameVersion(plain: Buffer): number | null {
+  return isFrame(plain) ? plain[FRAME_OFFSET.version]! : null;
 }
 
 /** The plaintext claims to be a frame (first byte): it is decoded as one or dropped as malformed, never shown as text. */

@@ -3,9 +3,10 @@ import { formatAddress } from '../address/address.js';
 import type { ActionQueue } from './actions.js';
 import { DatagramError } from './errors.js';
 import { Reassembler } from './fragment.js';
-import { NO_SESSION, type Frame, type SessionId } from './frame.js';
+import { carriesData, NO_SESSION, type Frame, type SessionId } from './frame.js';
 import type { Keyring, KeySlot } from './keyring.js';
 import { decodeMessage } from './message.js';
+import { decodePack } from './pack.js';
 import type { PeerSessions } from './peer-session.js';
 import type { PeerState } from './peer-state.js';
 import type { RecvWindow } from './reliable-recv.js';
@@ -35,7 +36,8 @@ import { judge, mayLearn, mayRoam } from './trust.js';
  *  6. addressed to a session of ours that is not this one: the peer does not
  *     know us → hello; its data and acks are not ours ('stale-session').
  *  7. acks → send windows → `message:delivered`.
- *  8. by type: data → RecvWindow in order → Reassembler → `message:received`;
+ *  8. by type: data, and each record of a pack → RecvWindow in order →
+ *     Reassembler → `message:received`;
  *     ping → pong; bye → left, answered with an ack.
  */
 export class FrameReceiver {
@@ -118,13 +120,14 @@ export class FrameReceiver {
     // 6
     if (!toUs) {
       this.helloDue = true;
-      if (f.type === 'data') counters.drop('stale-session');
+      if (carriesData(f.type)) counters.drop('stale-session');
       return;
     }
     // 7
     if (rights.ack) for (const m of sender.onAck(f.ack, f.sack)) this.o.out.fact('message:delivered', { id: m.id, time: now });
     // 8
     if (f.type === 'data' && rights.deliver) this.data(f, now);
+    else if (f.type === 'pack' && rights.deliver) this.pack(f, now);
     else if (f.type === 'ping') sender.control('pong', now);
     else if (f.type === 'bye') sender.control('ack', now); // the peer lingers for this answer
   }
@@ -139,11 +142,24 @@ export class FrameReceiver {
     this.o.rotation.peerRestarted();
   }
 
+  /** A malformed pack is dropped whole (FrameError), before any of its records reaches the window. */
+  private pack(f: Frame, now: number): void {
+    const records = decodePack(f.payload);
+    this.o.sender.dataArrived(now, records.length);
+    for (const r of records) this.o.recv.push(r);
+    this.drain(now);
+  }
+
   private data(f: Frame, now: number): void {
-    const { recv, peer, sender } = this.o;
-    sender.dataArrived(now);
+    this.o.sender.dataArrived(now);
     // The frame is a RecvFrame already; no copy of its fields per datagram.
-    recv.push(f);
+    this.o.recv.push(f);
+    this.drain(now);
+  }
+
+  /** What the receive window lets out in order → the reassembler → `message:received`. */
+  private drain(now: number): void {
+    const { recv, peer } = this.o;
     for (const frag of recv.drain()) {
       try {
         const whole = this.reassembler.push(frag.fragIndex, frag.fragCount, frag.payload);
@@ -151,7 +167,7 @@ export class FrameReceiver {
         const m = decodeMessage(whole);
         peer.setNick(m.nick);
         const name = m.nick !== '' ? m.nick : (peer.nick ?? (peer.address ? formatAddress(peer.address) : 'peer'));
-        this.o.out.fact('message:received', { from: name, text: m.text, time: now });
+        this.o.out.fact('message:received', { from: name, text: m.text, time: now, kind: m.kind });
       } catch (err) {
         // A lying peer (bad counts, bad body) costs it that message, not the ones after it.
         if (err instanceof DatagramError) this.o.counters.drop(err.reason);

@@ -9,6 +9,7 @@ import {
   frameOverhead,
   isRotationFrame,
   MAX_FRAME_PLAINTEXT,
+  PACK_RECORD_HEAD,
   PACKET_BYTES,
   PACKET_MAX,
   ROTATION_ID_BYTES,
@@ -22,14 +23,17 @@ import { isSessionId, NO_SESSION, SessionIdSlot, type SessionId } from './sessio
 
 export { NO_SESSION, newSessionId, type SessionId } from './session-id.js';
 export {
+  carriesData,
   claimsFrame,
   FRAME_MAGIC,
   FRAME_OFFSET,
   frameOverhead,
+  frameVersion,
   isFrame,
   isRotationFrame,
   MAX_DATA_PAYLOAD,
   MAX_FRAME_PLAINTEXT,
+  PACK_RECORD_HEAD,
   ROTATION_FRAME_TYPES,
   ROTATION_ID_BYTES,
   ROTATION_PUB_BYTES,
@@ -38,7 +42,7 @@ export {
 } from './frame-layout.js';
 
 /**
- * The v1 frame codec: the binary plaintext of a reliable-mode Fernet token,
+ * The frame codec (wire v2): the binary plaintext of a reliable-mode Fernet token,
  * byte for byte as src/net/PROTOCOL.md lays it out. Pure: no I/O, no clock.
  *
  * encodeFrame throws TypeError (a caller bug: the transport built a bad
@@ -105,6 +109,8 @@ function payloadProblem(type: FrameType, length: number): string | null {
     }
     case 'data':
       return null;
+    case 'pack':
+      return length >= 2 * PACK_RECORD_HEAD ? null : `pack payload of ${length} bytes holds fewer than two records`;
   }
 }
 

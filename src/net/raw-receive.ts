@@ -68,6 +68,6 @@ export class RawReceiver {
         'the peer sends raw Fernet text, no frames: it can read you only if you run with --wire raw (receipts and key rotation need --wire reliable on both sides)',
       );
     }
-    this.o.out.fact('message:received', { from: peer.nick ?? formatAddress(from), text: plaintext.toString('utf8'), time: now });
+    this.o.out.fact('message:received', { from: peer.nick ?? formatAddress(from), text: plaintext.toString('utf8'), time: now, kind: 'message' });
   }
 }

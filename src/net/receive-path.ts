@@ -1,12 +1,12 @@
 import type { Address } from '../address/address.js';
 import { errorMessage, type WireMode } from '../bus.js';
-import { MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
+import { FRAME_VERSION, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
 import { FernetError } from '../crypto/errors.js';
 import type { ActionQueue } from './actions.js';
 import { AuthFailures } from './auth-failures.js';
 import { DatagramError, type DropReason } from './errors.js';
 import type { FrameReceiver } from './frame-receive.js';
-import { claimsFrame, FrameCodec, FRAME_OFFSET, type SessionId } from './frame.js';
+import { claimsFrame, FrameCodec, FRAME_OFFSET, frameVersion, type SessionId } from './frame.js';
 import type { Keyring, KeySlot } from './keyring.js';
 import type { PeerState } from './peer-state.js';
 import type { RawReceiver } from './raw-receive.js';
@@ -28,7 +28,9 @@ export type Opened = { ok: true; plaintext: Buffer; slot: KeySlot } | { ok: fals
  *                     auth-failures.ts), expired or from the future →
  *                     'replayed'.
  *  3. receiveOpened() a plaintext starting with the frame magic is a frame:
- *                     decoded ('malformed') → frame-receive.ts (the trust
+ *                     another frame version → 'malformed' and one warning
+ *                     (the peer runs another release); decoded
+ *                     ('malformed') → frame-receive.ts (the trust
  *                     table, sessions, replay, delivery; flow comment there);
  *                     on our raw wire it is only a warning. Any other
  *                     plaintext is raw text → raw-receive.ts.
@@ -97,6 +99,15 @@ export class ReceivePath {
           'peer-reliable',
           'warning',
           'the peer runs --wire reliable: it shows what you send, but its own messages wait for a reliable handshake; run both sides with the same --wire',
+        );
+      }
+      const version = frameVersion(plaintext);
+      if (version !== null && version !== FRAME_VERSION) {
+        counters.drop('malformed');
+        return peer.warnOnce(
+          'frame-version',
+          'warning',
+          `the peer speaks fernchat wire v${version}, this side v${FRAME_VERSION}: run the same fernchat release on both sides (or --wire raw on both)`,
         );
       }
       this.o.frames.receive(this.codec.decode(plaintext), slot, from, now, closing);

@@ -43,7 +43,17 @@ export interface OutFrame {
   fragCount: number;
   payload: Buffer;
   retransmit: boolean;
+  /** Leaves in the same datagram (a pack) as the frame before it; false without a packer. */
+  joins: boolean;
 }
+
+/** Decides which fragments share a datagram (pack.ts DatagramPacker). */
+export interface Packer {
+  joins(payloadBytes: number): boolean;
+}
+
+/** Without a packer every fragment is its own datagram. */
+const ALONE: Packer = { joins: () => false };
 
 interface Flight {
   msg: OutMessage;
@@ -132,8 +142,13 @@ export class SendWindow {
     return { ok: true };
   }
 
-  /** What to transmit at `now`: due retransmissions (lowest seq first), then new fragments the window allows. */
-  poll(now: number, rtoMs: number): OutFrame[] {
+  /**
+   * What to transmit at `now`: due retransmissions (lowest seq first), then
+   * new fragments the window allows. `packer` groups them into datagrams; the
+   * fragments of one datagram share one transmission number, so fast
+   * retransmit still counts datagrams that overtook a fragment, not fragments.
+   */
+  poll(now: number, rtoMs: number, packer: Packer = ALONE): OutFrame[] {
     const out: OutFrame[] = [];
     if (this.earliest(rtoMs) <= now) {
       let next = Number.POSITIVE_INFINITY;
@@ -143,8 +158,9 @@ export class SendWindow {
           f.due = false;
           f.sacked = false;
           f.sentAt = now;
-          f.tx = ++this.txCounter;
-          out.push(this.frameOf(seq, f, true));
+          const joins = packer.joins(f.msg.fragments[f.fragIndex]!.length);
+          f.tx = joins ? this.txCounter : ++this.txCounter;
+          out.push(this.frameOf(seq, f, true, joins));
         }
         next = Math.min(next, this.expiry(rtoMs, f));
       }
@@ -155,12 +171,14 @@ export class SendWindow {
       const msg = this.queue[this.cursor]!;
       const seq = this.nextSeq++;
       if (msg.nextFrag === 0) msg.firstSeq = seq;
-      const f: Flight = { msg, fragIndex: msg.nextFrag, sentAt: now, tx: ++this.txCounter, retries: 0, sacked: false, due: false };
+      const joins = packer.joins(msg.fragments[msg.nextFrag]!.length);
+      const tx = joins ? this.txCounter : ++this.txCounter;
+      const f: Flight = { msg, fragIndex: msg.nextFrag, sentAt: now, tx, retries: 0, sacked: false, due: false };
       msg.nextFrag += 1;
       if (msg.nextFrag === msg.fragments.length) this.cursor += 1;
       this.flights.set(seq, f);
       if (firstTimer < this.timerAt) this.timerAt = firstTimer;
-      out.push(this.frameOf(seq, f, false));
+      out.push(this.frameOf(seq, f, false, joins));
     }
     return out;
   }
@@ -275,7 +293,7 @@ export class SendWindow {
     return Math.min(RTO_MAX_MS, rtoMs * 2 ** retries);
   }
 
-  private frameOf(seq: number, f: Flight, retransmit: boolean): OutFrame {
-    return { seq, fragIndex: f.fragIndex, fragCount: f.msg.fragments.length, payload: f.msg.fragments[f.fragIndex]!, retransmit };
+  private frameOf(seq: number, f: Flight, retransmit: boolean, joins: boolean): OutFrame {
+    return { seq, fragIndex: f.fragIndex, fragCount: f.msg.fragments.length, payload: f.msg.fragments[f.fragIndex]!, retransmit, joins };
   }
 }

@@ -1,11 +1,12 @@
 import type { Address } from '../address/address.js';
-import type { WireMode } from '../bus.js';
+import type { MessageKind, WireMode } from '../bus.js';
 import { ACK_DELAY_MS, ACK_EVERY_DATA_FRAMES, MAX_DATAGRAM_BYTES, MAX_MESSAGE_BYTES, MAX_NICK_BYTES } from '../constants.js';
 import type { ActionQueue } from './actions.js';
 import { fragment } from './fragment.js';
-import { FrameCodec, MAX_DATA_PAYLOAD, MAX_FRAME_PLAINTEXT, NO_SESSION, type FrameType, type SessionId } from './frame.js';
+import { FrameCodec, frameOverhead, MAX_DATA_PAYLOAD, MAX_FRAME_PLAINTEXT, NO_SESSION, type FrameType, type SessionId } from './frame.js';
 import type { Keyring } from './keyring.js';
 import { MessageEncoder, utf8Truncate } from './message.js';
+import { DatagramPacker, encodePack } from './pack.js';
 import { tokenHmac, type RawDedupe } from './raw-dedupe.js';
 import type { RecvWindow } from './reliable-recv.js';
 import { SendWindow, type OutFrame, type OutMessage } from './reliable-send.js';
@@ -23,8 +24,11 @@ import type { LinkCounters } from './stats.js';
  *  2. pump()      data frames the scheduler lets out now, stream by stream in
  *                 priority order (chat before bulk, so chat never waits behind
  *                 a transfer): each stream's due retransmissions, then new
- *                 fragments inside its window. Only when the peer's session is
- *                 known and the peer is not offline (then only probes go out).
+ *                 fragments inside its window. Consecutive fragments that fit
+ *                 one datagram together go out as one `pack` frame (pack.ts),
+ *                 a lone one as a `data` frame. Only when the peer's session
+ *                 is known and the peer is not offline (then only probes go
+ *                 out).
  *  3. control()   hello / ping / pong / ack / bye / rot-*: one frame now.
  *  4. frame()     fills the header: our session, the peer's (or zero), the
  *                 next packet number, our clock, the peer's newest ts (echoed
@@ -35,12 +39,12 @@ import type { LinkCounters } from './stats.js';
  *                 the token. Tokens never exceed MAX_DATAGRAM_BYTES: the frame
  *                 codec bounds the plaintext.
  *
- * Streams: v1 frames carry no stream id, so only CHAT_STREAM exists on the
- * wire; PROTOCOL.md "Streams" says where a bulk stream goes in v2. The
- * scheduler already walks a list of streams by priority.
+ * Streams: data and pack frames carry no stream id, so only CHAT_STREAM
+ * exists on the wire; PROTOCOL.md "Streams" says where a bulk stream goes.
+ * The scheduler already walks a list of streams by priority.
  */
 
-/** A stream of one connection. 0 is the chat stream, the only one of wire v1. */
+/** A stream of one connection. 0 is the chat stream, the only one of wire v2. */
 export type StreamId = number;
 export const CHAT_STREAM: StreamId = 0;
 
@@ -69,7 +73,7 @@ export class SendPath {
   private echo: { ts: number; at: number } | null = null;
   /** A standalone ack is due at this time unless a frame leaves first. */
   private ackDueAt: number | null = null;
-  /** Data frames received since the last frame we sent (each frame carries the ack). */
+  /** Data fragments received since the last frame we sent (each frame carries the ack). */
   private unackedData = 0;
   private readonly streams: Stream[] = [{ id: CHAT_STREAM, priority: 'interactive', window: new SendWindow() }];
   private readonly codec = new FrameCodec();
@@ -89,23 +93,24 @@ export class SendPath {
   }
 
   // 1 --------------------------------------------------------------------
-  submit(id: string, text: string, now: number, stream: StreamId): void {
-    if (stream !== CHAT_STREAM) throw new TypeError(`send: stream ${stream} does not exist (wire v1 has only the chat stream; see PROTOCOL.md Streams)`);
-    if (this.link.wire === 'raw') return this.sendRaw(id, text, now);
+  submit(id: string, text: string, now: number, kind: MessageKind, stream: StreamId): void {
+    if (stream !== CHAT_STREAM) throw new TypeError(`send: stream ${stream} does not exist (the chat stream is the only one; see PROTOCOL.md Streams)`);
+    if (this.link.wire === 'raw') return this.sendRaw(id, text, now, kind);
     const textBytes = Buffer.byteLength(text, 'utf8');
     if (textBytes > MAX_MESSAGE_BYTES) {
       return this.fail(id, text, `message too long (${textBytes} bytes; the most is ${MAX_MESSAGE_BYTES})`, true);
     }
-    const body = this.messages.encode({ nick: this.link.nick(), text });
+    const body = this.messages.encode({ nick: this.link.nick(), text, kind });
     // Most chat lines fit one fragment: the body itself, without fragment()'s view and array growth.
     const fragments = body.length <= MAX_DATA_PAYLOAD ? [body] : fragment(body, MAX_DATA_PAYLOAD);
     const queued = this.chat.enqueue(id, text, fragments, textBytes);
     if (!queued.ok) return this.fail(id, text, queued.reason);
-    this.out.fact('message:sent', { id, text, time: now });
+    this.out.fact('message:sent', { id, text, time: now, kind });
   }
 
-  private sendRaw(id: string, text: string, now: number): void {
-    const plain = Buffer.from(text, 'utf8');
+  /** An action goes out as the text `* nick action`, which a plain Fernet chat script shows as it is. */
+  private sendRaw(id: string, text: string, now: number, kind: MessageKind): void {
+    const plain = Buffer.from(kind === 'action' ? `* ${this.link.nick()} ${text}` : text, 'utf8');
     if (plain.length > MAX_FRAME_PLAINTEXT) return this.fail(id, text, `too long for raw mode (max ${MAX_FRAME_PLAINTEXT} bytes)`, true);
     if (this.link.peer() === null) {
       return this.fail(id, text, 'no peer address yet: raw mode learns it from the first message received (or give --peer, or /peer HOST:PORT)');
@@ -115,7 +120,7 @@ export class SendPath {
     // Remembered so the same token coming back to us is known as a reflection.
     if (mac !== null) this.rawSent.check(mac, now);
     this.transmit(token, 'raw');
-    this.out.fact('message:sent', { id, text, time: now });
+    this.out.fact('message:sent', { id, text, time: now, kind });
   }
 
   /** `permanent`: the same text would fail again (too long), so the UI offers no retry. */
@@ -131,18 +136,32 @@ export class SendPath {
 
   pump(now: number, rto: number): void {
     if (!this.canSendData()) return;
+    // The header's sack count is the receive window's now: nothing is received during a pump.
+    const budget = MAX_FRAME_PLAINTEXT - frameOverhead(this.recv.sack().length);
     for (const s of this.streams) {
-      for (const f of s.window.poll(now, rto)) {
-        this.counters.dataFramesSent += 1;
-        if (f.retransmit) this.counters.dataFramesRetransmitted += 1;
-        this.frame('data', f.payload, f, now);
+      const frames = s.window.poll(now, rto, new DatagramPacker(budget));
+      let start = 0;
+      for (let i = 1; i <= frames.length; i++) {
+        if (i < frames.length && frames[i]!.joins) continue;
+        this.datagram(frames, start, i, now);
+        start = i;
       }
     }
   }
 
+  /** frames[start, end) in one datagram: a `data` frame for one, a `pack` for more. */
+  private datagram(frames: readonly OutFrame[], start: number, end: number, now: number): void {
+    for (let i = start; i < end; i++) {
+      this.counters.dataFramesSent += 1;
+      if (frames[i]!.retransmit) this.counters.dataFramesRetransmitted += 1;
+    }
+    if (end - start === 1) return this.frame('data', frames[start]!.payload, frames[start]!, now);
+    this.frame('pack', encodePack(frames.slice(start, end)), null, now);
+  }
+
   // 3 --------------------------------------------------------------------
   /** One control frame now. hello / ping / pong carry our nick. False if there is nowhere to send it. */
-  control(type: Exclude<FrameType, 'data'>, now: number, payload?: Buffer): boolean {
+  control(type: Exclude<FrameType, 'data' | 'pack'>, now: number, payload?: Buffer): boolean {
     if (this.link.wire !== 'reliable' || this.link.peer() === null) return false;
     const body = payload ?? (type === 'hello' || type === 'ping' || type === 'pong' ? utf8Truncate(this.link.nick(), MAX_NICK_BYTES) : Buffer.alloc(0));
     this.frame(type, body, null, now);
@@ -201,10 +220,10 @@ export class SendPath {
     this.echo = { ts, at: now };
   }
 
-  /** A data frame arrived: it is acked by the next frame, or standalone after ACK_DELAY_MS. */
-  dataArrived(now: number): void {
+  /** `fragments` data fragments arrived (a data frame, or a pack's records): acked by the next frame, or standalone after ACK_DELAY_MS. */
+  dataArrived(now: number, fragments = 1): void {
     this.ackDueAt ??= now + ACK_DELAY_MS;
-    this.unackedData += 1;
+    this.unackedData += fragments;
   }
 
   /** End of a batch: data frames piled up and none of ours carried their ack: ack now, not after ACK_DELAY_MS. */

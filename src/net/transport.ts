@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { Address } from '../address/address.js';
 import { resolvePeer } from '../address/resolve.js';
-import { errorMessage, type Bus, type LinkStats } from '../bus.js';
+import { errorMessage, type Bus, type LinkStats, type MessageKind } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
 import { BYE_ATTEMPTS_MIN, BYE_LINGER_MS, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
 import type { Connection } from './connection.js';
@@ -89,7 +89,7 @@ export class Transport {
     const { bus, port } = this;
     this.unsubscribePort = [port.onDatagram(this.onDatagram), port.onError((err) => this.warnOnce(`port:${err.message}`, `network: ${err.message}`))];
     this.unsubscribe.push(
-      bus.on('send', ({ id, text }) => this.submit(id, text)),
+      bus.on('send', ({ id, text, kind }) => this.submit(id, text, kind ?? 'message')),
       bus.on('rotate', () => this.act(() => this.conn.rotate(this.clock.now()))),
       bus.on('set-peer', (a) => {
         // A name is resolved once, here (see address/resolve.ts); anything else is checked by the connection.
@@ -219,10 +219,10 @@ export class Transport {
    * this event (one microtask). Refused at once (queue full, too long) or
    * sent raw: pumped now, so its fact comes before send returns, as ever.
    */
-  private submit(id: string, text: string): void {
+  private submit(id: string, text: string, kind: MessageKind): void {
     const before = this.conn.pendingCount;
     try {
-      this.conn.send(id, text, this.clock.now());
+      this.conn.send(id, text, this.clock.now(), kind);
     } catch (err) {
       this.internalError(err);
     }

@@ -1,5 +1,5 @@
 import type { FrameType } from './frame.js';
-import { isRotationFrame } from './frame.js';
+import { carriesData, isRotationFrame } from './frame.js';
 import type { KeySlot } from './keyring.js';
 
 /**
@@ -64,7 +64,7 @@ export interface Rights {
 export type FrameKind = 'data' | 'control' | 'rotation';
 
 export function frameKind(type: FrameType): FrameKind {
-  if (type === 'data') return 'data';
+  if (carriesData(type)) return 'data';
   return isRotationFrame(type) ? 'rotation' : 'control';
 }
 

@@ -71,12 +71,12 @@ test('a peer nick obeys the local nick rules, and one that reads as ours gets a 
   assert.equal(v.statusState().peerNick, 'bob');
   bus.emit('peer:nick', { nick: 'ALICE' });
   assert.equal(v.statusState().peerNick, 'ALICE(peer)');
-  bus.emit('message:received', { from: 'al\u2060ice', text: 'it is me', time: Date.now() });
+  bus.emit('message:received', { from: 'al\u2060ice', text: 'it is me', time: Date.now(), kind: 'message' });
   const plain = (): string => text().replace(/\{\/?[\w-]+\}/g, '');
   assert.match(plain(), /<alice\(peer\)> it is me/);
-  bus.emit('message:received', { from: 'x'.repeat(100), text: 'long', time: Date.now() });
+  bus.emit('message:received', { from: 'x'.repeat(100), text: 'long', time: Date.now(), kind: 'message' });
   assert.match(plain(), new RegExp(`<${'x'.repeat(32)}> long`));
-  bus.emit('message:received', { from: '127.0.0.1:7002', text: 'raw', time: Date.now() });
+  bus.emit('message:received', { from: '127.0.0.1:7002', text: 'raw', time: Date.now(), kind: 'message' });
   assert.match(plain(), /<127\.0\.0\.1:7002> raw/);
 });
 

@@ -78,9 +78,39 @@ test('clock-driven without owning a timer: nothing happens between deadlines, th
   assert.ok(p.a.facts('peer:state').some((s) => s.state === 'offline'));
 });
 
+test('a burst of short lines leaves in pack frames: several lines a datagram, each delivered once, in order, with its receipt', () => {
+  const p = new ConnPair();
+  p.advance(100);
+  const before = p.tap.length;
+  const texts = Array.from({ length: 60 }, (_, i) => `line ${i} ${'x'.repeat(90)}`);
+  texts.forEach((t, i) => p.a.conn.send(`m${i}`, t, p.now));
+  p.pump();
+  p.advance(300);
+  const carried = p.tap.slice(before).filter((w) => w.from === ADDR_A && (w.what === 'data' || w.what === 'pack'));
+  assert.ok(carried.some((w) => w.what === 'pack'));
+  assert.ok(carried.length <= texts.length / 4, `${carried.length} datagrams carried ${texts.length} lines`);
+  assert.deepEqual(p.b.texts(), texts);
+  assert.equal(p.a.facts('message:delivered').length, texts.length);
+  assert.ok(carried.every((w) => w.datagram.length <= 1200));
+});
+
+test('a lost pack: every line in it is sent again and delivered once', () => {
+  const p = new ConnPair();
+  p.advance(100);
+  let packs = 0;
+  p.drop = (w) => w.what === 'pack' && w.from === ADDR_A && ++packs <= 2;
+  const texts = Array.from({ length: 30 }, (_, i) => `again ${i} ${'y'.repeat(60)}`);
+  texts.forEach((t, i) => p.a.conn.send(`r${i}`, t, p.now));
+  p.pump();
+  p.advance(5_000);
+  assert.ok(packs > 2, 'two packs were lost, more came after');
+  assert.deepEqual(p.b.texts(), texts);
+  assert.ok(p.a.conn.stats().retransmissions > 0);
+});
+
 test('send on a stream other than chat is a TypeError until wire v2 (PROTOCOL.md Streams)', () => {
   const p = new ConnPair();
-  assert.throws(() => p.a.conn.send('x', 'bulk', p.now, 1), TypeError);
+  assert.throws(() => p.a.conn.send('x', 'bulk', p.now, 'message', 1), TypeError);
 });
 
 test('attack 1: after a rotation, a hello under the old key from a fresh session and a new port changes nothing', () => {
@@ -119,6 +149,33 @@ test('attack 2: old-key data claiming the real session at packet 2^48-1 is not d
   p.advance(200);
   assert.deepEqual(p.b.texts(), ['real a→b'], 'the real frames after it are still accepted');
   assert.deepEqual(p.a.texts(), ['real b→a']);
+});
+
+test('attack 2, packed: an old-key pack claiming the real session delivers none of its lines', () => {
+  const { p, oldKey } = rotated();
+  const thief = new Attacker(oldKey, clockOf(p));
+  const drops = p.b.conn.dropCounts()['old-key'];
+  const forged = thief.pack({ sender: p.a.conn.sessionId, receiver: p.b.conn.sessionId, packet: 2 ** 48 - 1, seq: 0, texts: ['forged 1', 'forged 2'] });
+  p.inject(ADDR_A, ADDR_B, forged);
+  assert.equal(p.b.conn.dropCounts()['old-key'], drops + 1);
+  assert.deepEqual(p.b.texts(), []);
+  p.a.conn.send('1', 'real a→b', p.now);
+  p.pump();
+  p.advance(200);
+  assert.deepEqual(p.b.texts(), ['real a→b']);
+});
+
+test('a frame of another wire version is dropped with one warning naming both versions', () => {
+  const p = new ConnPair();
+  p.advance(100);
+  const thief = new Attacker(p.key, clockOf(p));
+  const v1 = Buffer.from(thief.open(thief.hello())!);
+  v1[2] = 1;
+  for (let i = 0; i < 3; i++) p.inject(ADDR_A, ADDR_B, thief.seal(v1));
+  const warnings = p.b.facts('error').filter((e) => e.message.includes('wire v1'));
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!.message, /wire v1, this side v2: run the same fernchat release on both sides/);
+  assert.equal(p.b.conn.dropCounts().malformed, 3);
 });
 
 test('the learn right: a committed, unproven initiator restarted without --peer finds its peer through old-key frames, nothing more', () => {

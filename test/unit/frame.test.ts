@@ -60,7 +60,7 @@ test('layout is byte for byte as PROTOCOL.md', () => {
     }),
   );
   const expected = Buffer.concat([
-    Buffer.from([0xfc, 0x01, 0x01, 0x02]),
+    Buffer.from([0xfc, 0x01, 0x02, 0x02]),
     Buffer.from(A, 'hex'),
     Buffer.from(B, 'hex'),
     Buffer.from([1, 2, 3, 4, 5, 6]),
@@ -130,9 +130,11 @@ test('decodeFrame rejects malformed frames with FrameError', () => {
     ['cut inside the sack ranges', good.subarray(0, frameOverhead(1) - 1)],
     ['bad magic', patch(good, 0, 0xfd)],
     ['bad magic 2nd byte', patch(good, 1, 0x02)],
-    ['unknown version', patch(good, 2, 2)],
+    ['unknown version (v1)', patch(good, 2, 1)],
+    ['unknown version (v3)', patch(good, 2, 3)],
     ['type 0', patch(good, 3, 0)],
-    ['type 12', patch(good, 3, 12)],
+    ['type 13', patch(good, 3, 13)],
+    ['pack with one record', encodeRaw({ type: 12, fragCount: 0, payload: Buffer.alloc(10) })],
     ['zero sender', Buffer.concat([good.subarray(0, 4), Buffer.alloc(8), good.subarray(12)])],
     ['zero packet', Buffer.concat([good.subarray(0, 20), Buffer.alloc(6), good.subarray(26)])],
     ['sack count over max', patch(good, 40, MAX_SACK_RANGES + 1)],
@@ -306,7 +308,7 @@ function encodeRaw(o: {
 }): Buffer {
   const sack = o.sack ?? [];
   const head = Buffer.alloc(frameOverhead(sack.length));
-  head.set([0xfc, 0x01, 0x01, o.type ?? 2]);
+  head.set([0xfc, 0x01, 0x02, o.type ?? 2]);
   head.write(A, 4, 'hex');
   head.write(B, 12, 'hex');
   head.writeUIntBE(1, 20, 6);

@@ -28,15 +28,15 @@ test('input lines: messages, the // escape, commands, unknown commands, empty li
 test('text mode: one line per message, escapes removed, line breaks shown as ⏎', () => {
   const time = new Date(2024, 0, 2, 3, 4, 5).getTime();
   assert.equal(clockTime(time), '03:04:05');
-  assert.equal(messageLine({ from: 'bob', text: 'hi', time }), '03:04:05 <bob> hi');
-  const line = messageLine({ from: 'b\x1b]0;x\x07ob', text: 'one\ntwo\x1b[31m red\r\n\u202eevil', time });
+  assert.equal(messageLine({ from: 'bob', text: 'hi', time, kind: 'message' }), '03:04:05 <bob> hi');
+  const line = messageLine({ from: 'b\x1b]0;x\x07ob', text: 'one\ntwo\x1b[31m red\r\n\u202eevil', time, kind: 'message' });
   assert.equal(line, '03:04:05 <bob> one⏎two red⏎evil');
   assert.ok(!line.includes('\n'));
 });
 
 test('JSON mode: text verbatim, controls a terminal would obey escaped, still valid JSON', () => {
   const time = Date.UTC(2024, 0, 2, 3, 4, 5);
-  const line = jsonMessage({ from: 'bob', text: 'a\nb\u009b31m\u202e\x1b', time });
+  const line = jsonMessage({ from: 'bob', text: 'a\nb\u009b31m\u202e\x1b', time, kind: 'message' });
   assert.ok(!/[\n\u009b\u202e\x1b]/.test(line));
   assert.deepEqual(JSON.parse(line), { type: 'message', from: 'bob', text: 'a\nb\u009b31m\u202e\x1b', time: '2024-01-02T03:04:05.000Z' });
   assert.equal(jsonLine({ s: '\u2028' }), '{"s":"\\u2028"}');
@@ -57,8 +57,8 @@ test('status lines and JSON events for system facts never carry the key', () => 
   assert.equal(statusLine({ name: 'peer:state', e: { state: 'left' } }), 'peer left');
   assert.equal(statusLine({ name: 'peer:state', e: { state: 'offline' } }), 'peer offline');
   assert.deepEqual(JSON.parse(jsonEvent({ name: 'peer:state', e: { state: 'left' } }, 0)), { type: 'peer', state: 'left', time: '1970-01-01T00:00:00.000Z' });
-  assert.match(messageLine({ from: 'b o\u200bb\u202e', text: 'hi', time: 0 }), /<bob> hi$/);
-  assert.match(messageLine({ from: '[::1]:7002', text: 'hi', time: 0 }), /<\[::1\]:7002> hi$/);
+  assert.match(messageLine({ from: 'b o\u200bb\u202e', text: 'hi', time: 0, kind: 'message' }), /<bob> hi$/);
+  assert.match(messageLine({ from: '[::1]:7002', text: 'hi', time: 0, kind: 'message' }), /<\[::1\]:7002> hi$/);
   assert.equal(
     statusLine({ name: 'peer:address', e: { address: '1.2.3.4:5', previous: '1.2.3.4:6', reason: 'roamed' } }),
     'peer moved to 1.2.3.4:5 (was 1.2.3.4:6)',

@@ -128,6 +128,33 @@ test('a fragment is not declared lost when the reordering is within tolerance', 
   assert.deepEqual(w.poll(1, RTO), []);
 });
 
+test('fragments packed into one datagram share a transmission: fast retransmit counts datagrams that overtook, not fragments', () => {
+  // Datagrams of four fragments each: [0..3] [4..7] [8..11] [12..15].
+  const packer = (): { joins(): boolean } => {
+    let n = 0;
+    return { joins: () => n++ % 4 !== 0 };
+  };
+  const w = new SendWindow();
+  for (let i = 0; i < 16; i++) msg(w, `m${i}`);
+  const out = w.poll(0, RTO, packer());
+  assert.deepEqual(
+    out.map((f) => f.joins),
+    Array.from({ length: 16 }, (_, i) => i % 4 !== 0),
+  );
+  // The first datagram arrives after the next two: reordering within tolerance, nothing is resent.
+  w.onAck(0, [[4, 12]]);
+  assert.deepEqual(w.poll(1, RTO, packer()), []);
+  // Overtaken by FAST_RETRANSMIT_REORDER_FRAMES datagrams: lost, all four resent, in one datagram again.
+  w.onAck(0, [[4, 16]]);
+  const fast = w.poll(2, RTO, packer());
+  assert.equal(FAST_RETRANSMIT_REORDER_FRAMES, 3);
+  assert.deepEqual(seqsOf(fast), [0, 1, 2, 3]);
+  assert.deepEqual(
+    fast.map((f) => f.joins),
+    [false, true, true, true],
+  );
+});
+
 test('an ack for seqs never sent is ignored', () => {
   const w = new SendWindow();
   msg(w, 'a');

@@ -22,7 +22,7 @@ import {
  * answer each must get.
  */
 
-const ALL_TYPES: FrameType[] = ['hello', 'data', 'ack', 'ping', 'pong', 'rot-offer', 'rot-accept', 'rot-confirm', 'rot-confirm-ack', 'rot-abort', 'bye'];
+const ALL_TYPES: FrameType[] = ['hello', 'data', 'pack', 'ack', 'ping', 'pong', 'rot-offer', 'rot-accept', 'rot-confirm', 'rot-confirm-ack', 'rot-abort', 'bye'];
 const POWERS = ['deliver', 'ack', 'adopt', 'roam', 'advance', 'rotate', 'learn'] as const;
 type Power = (typeof POWERS)[number];
 
@@ -36,6 +36,7 @@ test('frame kinds: data, the five rot-* frames, and control for the rest', () =>
   const want: Record<FrameType, string> = {
     hello: 'control',
     data: 'data',
+    pack: 'data',
     ack: 'control',
     ping: 'control',
     pong: 'control',

@@ -54,7 +54,7 @@ test('raw wire: a message is done once sent (no receipts), so nothing is kept in
   bus.emit('send', { id: 'a', text: 'hi' });
   bus.emit('message:failed', { id: 'a', text: 'hi', reason: 'no peer address yet' });
   bus.emit('send', { id: 'b', text: 'hi' });
-  bus.emit('message:sent', { id: 'b', text: 'hi', time: 0 });
+  bus.emit('message:sent', { id: 'b', text: 'hi', time: 0, kind: 'message' });
   assert.deepEqual(log.texts(), []);
   assert.equal((log as unknown as { inFlight: Map<string, string> }).inFlight.size, 0);
 });
@@ -64,6 +64,6 @@ test('reliable wire: message:sent is not delivery', () => {
   bus.emit('send', { id: 'a', text: 'hi' });
   bus.emit('message:failed', { id: 'a', text: 'hi', reason: 'queue full' });
   bus.emit('send', { id: 'b', text: 'hi' });
-  bus.emit('message:sent', { id: 'b', text: 'hi', time: 0 });
+  bus.emit('message:sent', { id: 'b', text: 'hi', time: 0, kind: 'message' });
   assert.deepEqual(log.texts(), ['hi']);
 });
