@@ -10,7 +10,8 @@ import { SESSION_ID_BYTES } from './session-id.js';
  * and re-exports them; nothing else writes a frame offset or a type code.
  */
 
-export type FrameType = 'hello' | 'data' | 'pack' | 'ack' | 'ping' | 'pong' | 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort' | 'bye';
+export type FrameType =
+  'hello' | 'data' | 'pack' | 'ack' | 'ping' | 'pong' | 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort' | 'bye';
 
 /** Frames that carry data fragments: `data` one (in the header fields), `pack` several (records in the payload). */
 export function carriesData(type: FrameType): boolean {

@@ -9,10 +9,7 @@ const rec = (seq: number, text: string, fragIndex = 0, fragCount = 1): DataRecor
 
 test('layout: u32 seq, u16 frag index, u16 frag count, u16 length, bytes — record after record', () => {
   const buf = encodePack([rec(7, 'ab'), rec(0x01020304, '', 1, 2)]);
-  assert.deepEqual(
-    buf,
-    Buffer.concat([Buffer.from([0, 0, 0, 7, 0, 0, 0, 1, 0, 2]), Buffer.from('ab'), Buffer.from([1, 2, 3, 4, 0, 1, 0, 2, 0, 0])]),
-  );
+  assert.deepEqual(buf, Buffer.concat([Buffer.from([0, 0, 0, 7, 0, 0, 0, 1, 0, 2]), Buffer.from('ab'), Buffer.from([1, 2, 3, 4, 0, 1, 0, 2, 0, 0])]));
   assert.deepEqual(decodePack(buf), [rec(7, 'ab'), rec(0x01020304, '', 1, 2)]);
 });
 
@@ -40,11 +37,14 @@ test('decodePack: FrameError on fewer than two records, a cut record, or an impo
     ['cut inside the second payload', good.subarray(0, good.length - 1)],
     ['trailing byte', Buffer.concat([good, Buffer.from([0])])],
     ['frag count 0', Buffer.from(good).fill(0, 6, 8)],
-    ['frag index = count', (() => {
-      const b = Buffer.from(good);
-      b.writeUInt16BE(1, 4);
-      return b;
-    })()],
+    [
+      'frag index = count',
+      (() => {
+        const b = Buffer.from(good);
+        b.writeUInt16BE(1, 4);
+        return b;
+      })(),
+    ],
   ];
   for (const [name, buf] of cases) assert.throws(() => decodePack(buf), FrameError, name);
 });

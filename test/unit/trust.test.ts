@@ -22,7 +22,20 @@ import {
  * answer each must get.
  */
 
-const ALL_TYPES: FrameType[] = ['hello', 'data', 'pack', 'ack', 'ping', 'pong', 'rot-offer', 'rot-accept', 'rot-confirm', 'rot-confirm-ack', 'rot-abort', 'bye'];
+const ALL_TYPES: FrameType[] = [
+  'hello',
+  'data',
+  'pack',
+  'ack',
+  'ping',
+  'pong',
+  'rot-offer',
+  'rot-accept',
+  'rot-confirm',
+  'rot-confirm-ack',
+  'rot-abort',
+  'bye',
+];
 const POWERS = ['deliver', 'ack', 'adopt', 'roam', 'advance', 'rotate', 'learn'] as const;
 type Power = (typeof POWERS)[number];
 
