@@ -1,3 +1,4 @@
+import { FlightRing } from './flight-ring.js';
 import { FAST_RETRANSMIT_REORDER_FRAMES, RTO_MAX_MS, SEND_QUEUE_MAX_BYTES, SEND_QUEUE_MAX_MESSAGES, SEND_WINDOW_FRAMES } from '../constants.js';
 
 /**
@@ -83,7 +84,7 @@ export class SendWindow {
   private readonly maxMessages: number;
   private readonly maxBytes: number;
   private readonly queue: OutMessage[] = [];
-  private readonly flights = new Map<number, Flight>();
+  private readonly flights: FlightRing<Flight>;
   /** Index in `queue` of the first message with unsent fragments. */
   private cursor = 0;
   private nextSeq = 0;
@@ -108,6 +109,7 @@ export class SendWindow {
     for (const [k, v] of Object.entries({ windowFrames: this.windowFrames, maxMessages: this.maxMessages, maxBytes: this.maxBytes })) {
       if (!Number.isInteger(v) || v < 1) throw new TypeError(`SendWindow: ${k} must be a positive integer, got ${v}`);
     }
+    this.flights = new FlightRing(this.windowFrames);
   }
 
   /** Messages not yet acknowledged (queued or in flight). */
@@ -152,7 +154,8 @@ export class SendWindow {
     const out: OutFrame[] = [];
     if (this.earliest(rtoMs) <= now) {
       let next = Number.POSITIVE_INFINITY;
-      for (const [seq, f] of this.flights) {
+      for (let seq = this.flights.firstSeq; seq < this.flights.endSeq; seq++) {
+        const f = this.flights.get(seq)!;
         if (f.due || now >= this.expiry(rtoMs, f)) {
           if (!f.due) f.retries += 1;
           f.due = false;
@@ -176,7 +179,7 @@ export class SendWindow {
       const f: Flight = { msg, fragIndex: msg.nextFrag, sentAt: now, tx, retries: 0, sacked: false, due: false };
       msg.nextFrag += 1;
       if (msg.nextFrag === msg.fragments.length) this.cursor += 1;
-      this.flights.set(seq, f);
+      this.flights.push(seq, f);
       if (firstTimer < this.timerAt) this.timerAt = firstTimer;
       out.push(this.frameOf(seq, f, false, joins));
     }
@@ -190,14 +193,12 @@ export class SendWindow {
    */
   onAck(ack: number, sack: ReadonlyArray<readonly [number, number]>): OutMessage[] {
     if (ack > this.nextSeq || ack < 0) return [];
-    for (const [seq, f] of this.flights) {
-      if (seq >= ack) break;
+    this.flights.removeBelow(ack, (f) => {
       if (!f.sacked) {
         this.highestDeliveredTx = Math.max(this.highestDeliveredTx, f.tx);
         this.timerStale = true;
       }
-      this.flights.delete(seq);
-    }
+    });
     if (ack > this.acked) this.acked = ack;
     let sackTop = this.acked;
     for (const [start, end] of sack) {
@@ -211,13 +212,16 @@ export class SendWindow {
         this.highestDeliveredTx = Math.max(this.highestDeliveredTx, f.tx);
       }
     }
-    for (const [seq, f] of this.flights) {
-      if (seq >= sackTop) break;
-      if (!f.sacked && !f.due && f.tx + FAST_RETRANSMIT_REORDER_FRAMES <= this.highestDeliveredTx) {
-        f.due = true;
-        if (f.sentAt < this.timerAt) this.timerAt = f.sentAt;
-      }
-    }
+    this.flights.forEach(
+      (f) => {
+        if (!f.sacked && !f.due && f.tx + FAST_RETRANSMIT_REORDER_FRAMES <= this.highestDeliveredTx) {
+          f.due = true;
+          if (f.sentAt < this.timerAt) this.timerAt = f.sentAt;
+        }
+      },
+      this.flights.firstSeq,
+      sackTop,
+    );
     const delivered: OutMessage[] = [];
     while (this.queue.length > 0) {
       const m = this.queue[0]!;
@@ -252,10 +256,10 @@ export class SendWindow {
 
   /** The peer came back after being offline: resend everything in flight now, without the backoff it piled up. */
   rearm(): void {
-    for (const f of this.flights.values()) {
+    this.flights.forEach((f) => {
       f.retries = 0;
       if (!f.sacked) f.due = true;
-    }
+    });
     this.timerStale = true;
   }
 
@@ -273,10 +277,10 @@ export class SendWindow {
   private earliest(rtoMs: number): number {
     if (this.timerStale || rtoMs !== this.timerRto) {
       let best = Number.POSITIVE_INFINITY;
-      for (const f of this.flights.values()) {
+      this.flights.forEach((f) => {
         const t = f.due ? f.sentAt : this.expiry(rtoMs, f);
         if (t < best) best = t;
-      }
+      });
       this.timerAt = best;
       this.timerRto = rtoMs;
       this.timerStale = false;
