@@ -168,10 +168,12 @@ export class Bus {
 }
 
 let idCounter = 0;
+/** Names this process's ids apart from another's in logs; the counter alone makes them unique within it. */
+const ID_PREFIX = `m${Date.now().toString(36)}-`;
 /** A message id unique within this process. */
 export function newMessageId(): string {
   idCounter += 1;
-  return `m${Date.now().toString(36)}-${idCounter.toString(36)}`;
+  return ID_PREFIX + idCounter.toString(36);
 }
 
 export function errorMessage(err: unknown): string {
