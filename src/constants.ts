@@ -64,7 +64,14 @@ export const PEER_SILENCE_HINT_MS = 15_000;
 export const OFFLINE_PROBE_INTERVAL_MS = 5_000;
 /** Most time close() waits for the peer to answer our bye (the bye carries our last acks; it is resent each RTO meanwhile), in ms. */
 export const BYE_LINGER_MS = 1_000;
-/** Fewest bye copies sent within BYE_LINGER_MS while unanswered (a slow RTO must not leave one lossy chance). */
+/**
+ * The bye linger, in ms, when the peer does not look online (offline, or not
+ * heard lately): it may be gone, or only slow to answer (a starved process
+ * marks a live peer offline). A few copies still go out, so one lost
+ * datagram does not leave the peer waiting out its own linger for our acks.
+ */
+export const BYE_LINGER_UNSURE_MS = 250;
+/** Fewest bye copies sent within the linger while unanswered (a slow RTO must not leave one lossy chance). */
 export const BYE_ATTEMPTS_MIN = 8;
 
 /** Most frames in flight (sent, unacked) at once. */

@@ -1,9 +1,9 @@
 import { isIP } from 'node:net';
 import type { Address } from '../address/address.js';
 import { resolvePeer } from '../address/resolve.js';
-import { errorMessage, type Bus, type LinkStats, type MessageKind } from '../bus.js';
+import { errorMessage, type Bus, type LinkState, type LinkStats, type MessageKind } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
-import { BYE_ATTEMPTS_MIN, BYE_LINGER_MS, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
+import { BYE_ATTEMPTS_MIN, BYE_LINGER_MS, BYE_LINGER_UNSURE_MS, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
 import type { Connection } from './connection.js';
 import { Endpoint } from './endpoint.js';
 import type { DropReason } from './errors.js';
@@ -189,7 +189,7 @@ export class Transport {
   }
 
   private async sayBye(): Promise<void> {
-    const linger = this.conn.linkState === 'online' ? this.byeLingerMs : 0;
+    const linger = byeLinger(this.conn.linkState, this.byeLingerMs);
     const end = Date.now() + linger;
     this.act(() => this.conn.bye(this.clock.now()));
     while (!this.conn.byeAnswered && Date.now() < end) {
@@ -317,4 +317,18 @@ export class Transport {
     this.warned.add(key);
     this.bus.emit('error', { severity: 'info', message });
   }
+}
+
+/**
+ * How long a closing side waits for its bye to be answered, in ms: the whole
+ * linger while the peer is online; none once it said bye itself (it is
+ * gone); otherwise a short one, still with several copies — a peer that
+ * looks offline may only be slow (a starved process marks a live peer
+ * offline), and one lost bye would leave it waiting out its own linger for
+ * the acks the bye carries.
+ */
+export function byeLinger(state: LinkState, lingerMs: number): number {
+  if (state === 'online') return lingerMs;
+  if (state === 'left') return 0;
+  return Math.min(lingerMs, BYE_LINGER_UNSURE_MS);
 }

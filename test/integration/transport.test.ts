@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab, type Peer } from '../_transport-pair.js';
-import { ACK_EVERY_DATA_FRAMES, MAX_DATAGRAM_BYTES, PEER_TIMEOUT_MS, SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
+import { ACK_EVERY_DATA_FRAMES, BYE_ATTEMPTS_MIN, MAX_DATAGRAM_BYTES, PEER_TIMEOUT_MS, SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
+import { byeLinger } from '../../src/net/transport.js';
 import type { Address } from '../../src/address/address.js';
 import type { DatagramPort } from '../../src/net/port.js';
 import { MAX_FRAME_PLAINTEXT } from '../../src/net/frame.js';
@@ -382,3 +383,14 @@ async function realTime(cond: () => boolean, ms: number): Promise<boolean> {
   while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   return cond();
 }
+
+test('the bye linger: whole while the peer is online, short but several copies when it only looks offline, none once it left', () => {
+  assert.equal(byeLinger('online', 1_000), 1_000);
+  assert.equal(byeLinger('left', 1_000), 0);
+  for (const state of ['offline', 'connecting'] as const) {
+    const linger = byeLinger(state, 1_000);
+    assert.ok(linger > 0 && linger < 1_000, `${state}: a short linger (${linger} ms)`);
+    assert.ok(linger / BYE_ATTEMPTS_MIN >= 1, `${state}: room for ${BYE_ATTEMPTS_MIN} copies a millisecond apart or more`);
+  }
+  assert.equal(byeLinger('offline', 0), 0, 'a linger of 0 (tests, --linger 0) stays 0');
+});
