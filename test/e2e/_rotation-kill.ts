@@ -72,21 +72,36 @@ export function keyFiles(box: CliSandbox): KeyStore {
   };
 }
 
+export interface KillRound {
+  victim: Name;
+  /** When the victim is killed, in ms after /rotate. */
+  killAtMs: number;
+  /** How long it stays down, in ms. */
+  downMs: number;
+}
+
 /** Kill moments, in ms after /rotate: offer in flight, accept in flight, confirm in flight, confirm-ack in flight, done. */
-const ROUNDS: Array<{ victim: Name; killAtMs: number; downMs: number }> = [
+export const ROUNDS: KillRound[] = [
   { victim: 'alice', killAtMs: 2 * ONE_WAY_MS + 20, downMs: 3_000 },
   { victim: 'bob', killAtMs: ONE_WAY_MS + 20, downMs: 2_000 },
   { victim: 'alice', killAtMs: 10, downMs: 2_000 },
   { victim: 'bob', killAtMs: 3 * ONE_WAY_MS + 20, downMs: 3_000 },
 ];
 
+/** Kill moments past every grace period: one process down for more than a minute, then for several (test:long). */
+export const LONG_ROUNDS: KillRound[] = [
+  { victim: 'alice', killAtMs: 2 * ONE_WAY_MS + 20, downMs: 75_000 },
+  { victim: 'bob', killAtMs: ONE_WAY_MS + 20, downMs: 4 * 60_000 },
+  { victim: 'alice', killAtMs: 3 * ONE_WAY_MS + 20, downMs: 4 * 60_000 },
+];
+
 /** One test per kill moment, with keys kept as `makeStore` keeps them. */
-export function rotationKillSuite(kind: string, makeStore: (box: CliSandbox) => KeyStore): void {
+export function rotationKillSuite(kind: string, makeStore: (box: CliSandbox) => KeyStore, rounds: KillRound[] = ROUNDS): void {
   before(() => ensureBuilt());
-  for (const [i, round] of ROUNDS.entries()) {
+  for (const [i, round] of rounds.entries()) {
     test(
       `${kind}: SIGKILL ${round.victim} ${round.killAtMs} ms into a rotation (80 ms each way), back after ${round.downMs} ms: one key, chat works`,
-      { timeout: 90_000 },
+      { timeout: 90_000 + round.downMs },
       async (t) => {
         const box = new CliSandbox();
         const store = makeStore(box);
