@@ -1,34 +1,26 @@
 import { formatAddress, type Address } from '../address/address.js';
 import type { LinkState, LinkStats, MessageKind, WireMode } from '../bus.js';
 import type { Clock } from '../clock.js';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S, PEER_SILENCE_HINT_MS } from '../constants.js';
+import { PEER_SILENCE_HINT_MS } from '../constants.js';
 import { fingerprint } from '../crypto/keys.js';
-import { ActionQueue, type ConnAction } from './actions.js';
-import type { DropReason } from './errors.js';
-import { FrameReceiver } from './frame-receive.js';
-import { newSessionId, type SessionId } from './frame.js';
+import type { ConnAction } from './actions.js';
+import { buildParts, type ConnectionParts } from './connection-parts.js';
 import type { ConnectionOptions } from './connection-options.js';
-import { Keyring, type KeySlot } from './keyring.js';
-import { PeerSessions } from './peer-session.js';
-import { PeerState } from './peer-state.js';
-import { RawDedupe } from './raw-dedupe.js';
-import { RawReceiver } from './raw-receive.js';
+import type { DropReason } from './errors.js';
+import { newSessionId, type SessionId } from './frame.js';
+import type { KeySlot } from './keyring.js';
 import { ReceivePath, type Opened } from './receive-path.js';
-import { RecvWindow } from './reliable-recv.js';
-import { RotationRunner } from './rotation-runner.js';
 import type { RotationState } from './rotation-state.js';
-import { RtoEstimator } from './rto.js';
 import { earlier, LinkSchedule, type LinkView } from './schedule.js';
-import { CHAT_STREAM, SendPath, type StreamId } from './send-path.js';
-import { LinkCounters } from './stats.js';
+import { CHAT_STREAM, type StreamId } from './send-path.js';
 
 export type { ConnectionOptions, Opened };
 
 /**
  * One peer's link, without I/O (as quinn-proto's Connection, mosh's
  * Connection): sessions, windows, RTT, echo and ack duties, the keyring and
- * the rotation machine, all private — the parts below are built here, handed
- * only to each other, and never shared outside. It reads no clock (every
+ * the rotation machine, all private — the parts below are built in
+ * connection-parts.ts, handed only to each other, and never shared outside. It reads no clock (every
  * input carries `now`), owns no socket, no timer, no bus. Four kinds of
  * methods:
  *   - getters: peerAddress, stats(), fingerprint(), ...;
@@ -54,17 +46,8 @@ export class Connection {
   private nowMs: number;
   /** The keyring and the rotation read time through this: the time of the input being handled. */
   private readonly clock: Clock = { now: () => this.nowMs };
-  private readonly keyring: Keyring;
-  private readonly sessions: PeerSessions;
-  private readonly recv = new RecvWindow();
-  private readonly rto = new RtoEstimator();
-  private readonly counters = new LinkCounters();
-  private readonly out = new ActionQueue();
-  private readonly peer: PeerState;
-  private readonly sender: SendPath;
-  private readonly rotation: RotationRunner;
-  private readonly frames: FrameReceiver;
-  private readonly inbound: ReceivePath;
+  /** The link's parts (connection-parts.ts), private to it. */
+  private readonly p: ConnectionParts;
   private readonly schedule = new LinkSchedule();
   private nick: string;
   private started = false;
@@ -75,101 +58,74 @@ export class Connection {
 
   constructor(o: ConnectionOptions) {
     if (o.wire !== 'reliable' && o.wire !== 'raw') throw new TypeError(`Connection: wire must be 'reliable' or 'raw', got ${String(o.wire)}`);
-    const { wire } = o;
-    this.wire = wire;
+    this.wire = o.wire;
     this.nowMs = o.now;
     this.sessionId = o.sessionId ?? newSessionId();
     this.nick = o.nick;
-    const ttlS = o.tokenTtlS ?? DEFAULT_TOKEN_TTL_S;
-    const clockSkewS = o.clockSkewS ?? DEFAULT_CLOCK_SKEW_S;
-    const retainMs = (ttlS + clockSkewS) * 1000;
-    this.sessions = new PeerSessions(retainMs);
-    this.keyring = new Keyring(o.key, this.clock, o.pendingKey ?? null);
-    const { sessionId, keyring, sessions, recv, rto, counters, out } = this;
-    const peer = (this.peer = new PeerState(o.peer, out));
-    const rawSent = new RawDedupe(retainMs);
-    const sender = (this.sender = new SendPath(
-      {
-        wire,
-        sessionId,
-        peer: () => peer.address,
-        peerSession: () => sessions.id,
-        nick: () => this.nick,
-        offline: () => peer.away,
-      },
-      keyring,
-      recv,
-      counters,
-      rawSent,
-      out,
-    ));
-    const rotation = (this.rotation = new RotationRunner({ clock: this.clock, keyring, sessionId, wire, sessions, peer, sender, out }));
-    const frames = (this.frames = new FrameReceiver({ sessionId, keyring, sessions, recv, rto, peer, sender, rotation, counters, out }));
-    const raw = new RawReceiver({ wire, startedS: Math.floor(o.now / 1000), retainMs, sent: rawSent, peer, sender, counters, out });
-    this.inbound = new ReceivePath({ wire, keyring, decrypt: { ttlS, clockSkewS }, peer, frames, raw, counters, out });
+    this.p = buildParts(o, { sessionId: this.sessionId, clock: this.clock, nick: () => this.nick });
   }
 
   // ------------------------------------------------------------ getters
 
   get peerAddress(): Address | null {
-    const a = this.peer.address;
+    const a = this.p.peer.address;
     return a === null ? null : { host: a.host, port: a.port };
   }
 
   get peerSession(): SessionId | null {
-    return this.sessions.id;
+    return this.p.sessions.id;
   }
 
   get linkState(): LinkState {
-    return this.peer.state;
+    return this.p.peer.state;
   }
 
   /** While closing: a frame of the peer addressed to us arrived after our bye. */
   get byeAnswered(): boolean {
-    return this.frames.byeAnswered;
+    return this.p.frames.byeAnswered;
   }
 
   /** User messages not yet acknowledged (always 0 on the raw wire). */
   get pendingCount(): number {
-    return this.sender.pendingMessages;
+    return this.p.sender.pendingMessages;
   }
 
   /** The current retransmission timeout, in ms. */
   get rtoMs(): number {
-    return this.rto.rto;
+    return this.p.rto.rto;
   }
 
   get rotationState(): RotationState {
-    return this.rotation.state;
+    return this.p.rotation.state;
   }
 
   /** The rotation machine's own deadline (retries, timeouts, the old key's expiry), or null: diagnostics and tests. */
   get rotationDeadline(): number | null {
-    return this.rotation.nextDeadline();
+    return this.p.rotation.nextDeadline();
   }
 
   /** Fingerprint of the current key. */
   fingerprint(): string {
-    return this.keyring.fingerprint();
+    return this.p.keyring.fingerprint();
   }
 
   /** Fingerprints of the three key slots (tests, diagnostics); never the keys. */
   keySlots(): { current: string; next: string | null; previous: string | null } {
     const fp = (k: Buffer | null): string | null => (k === null ? null : fingerprint(k));
-    return { current: this.keyring.fingerprint(), next: fp(this.keyring.nextKey), previous: fp(this.keyring.previousKey) };
+    return { current: this.p.keyring.fingerprint(), next: fp(this.p.keyring.nextKey), previous: fp(this.p.keyring.previousKey) };
   }
 
   stats(): LinkStats {
-    return this.counters.snapshot({
-      rttMs: this.rto.srtt,
-      lastRttMs: this.rto.lastSample,
-      pending: this.sender.pendingMessages,
-      keyAgeMs: this.keyring.keyAgeMs,
+    return this.p.counters.snapshot({
+      rttMs: this.p.rto.srtt,
+      lastRttMs: this.p.rto.lastSample,
+      pending: this.p.sender.pendingMessages,
+      keyAgeMs: this.p.keyring.keyAgeMs,
     });
   }
 
   dropCounts(): Record<DropReason, number> {
-    return this.counters.dropCounts();
+    return this.p.counters.dropCounts();
   }
 
   // ------------------------------------------------------------ commands
@@ -179,11 +135,11 @@ export class Connection {
     if (this.started) return;
     this.at(now);
     this.started = true;
-    const configured = this.peer.address;
-    if (configured !== null) this.peer.move(configured, 'configured', null);
-    this.out.fact('peer:state', { state: this.peer.state });
+    const configured = this.p.peer.address;
+    if (configured !== null) this.p.peer.move(configured, 'configured', null);
+    this.p.out.fact('peer:state', { state: this.p.peer.state });
     if (this.wire === 'raw') {
-      this.out.fact('error', {
+      this.p.out.fact('error', {
         severity: 'info',
         message: 'raw wire: messages go out once, unacknowledged and unordered; no delivery receipts, no key rotation',
       });
@@ -196,19 +152,19 @@ export class Connection {
   /** A user message of `kind` on `stream` (the chat stream is the only one yet). */
   send(id: string, text: string, now: number, kind: MessageKind = 'message', stream: StreamId = CHAT_STREAM): void {
     this.at(now);
-    this.sender.submit(id, text, now, kind, stream);
+    this.p.sender.submit(id, text, now, kind, stream);
   }
 
   /** The user asked for a key rotation. */
   rotate(now: number): void {
     this.at(now);
-    this.rotation.start();
+    this.p.rotation.start();
   }
 
   /** A keepalive now, out of schedule (a hello while the peer's session is unknown): the peer answers, the link proves itself. */
   probe(now: number): void {
     this.at(now);
-    this.sender.control(this.sessions.id === null ? 'hello' : 'ping', now);
+    this.p.sender.control(this.p.sessions.id === null ? 'hello' : 'ping', now);
   }
 
   /** The user pointed the chat at another address (already resolved to an IP). */
@@ -217,9 +173,9 @@ export class Connection {
       throw new TypeError(`set-peer: bad address ${a.host}:${a.port}`);
     }
     this.at(now);
-    this.peer.move(a, 'configured');
+    this.p.peer.move(a, 'configured');
     // Whoever answers there may be another process: let its session in even if its clock is behind.
-    this.sessions.unpin();
+    this.p.sessions.unpin();
     this.schedule.probeNow(now);
   }
 
@@ -236,14 +192,14 @@ export class Connection {
   /** One bye (it carries our last acks). False if there is no peer session to say it to. */
   bye(now: number): boolean {
     this.at(now);
-    if (this.sessions.id === null) return false;
-    return this.sender.control('bye', now);
+    if (this.p.sessions.id === null) return false;
+    return this.p.sender.control('bye', now);
   }
 
   /** Every message not yet acknowledged becomes message:failed (the chat is closing). */
   failUndelivered(): void {
-    for (const m of this.sender.takeAll()) {
-      this.out.fact('message:failed', { id: m.id, text: m.text, reason: 'not delivered: the chat closed before the peer acknowledged it' });
+    for (const m of this.p.sender.takeAll()) {
+      this.p.out.fact('message:failed', { id: m.id, text: m.text, reason: 'not delivered: the chat closed before the peer acknowledged it' });
     }
   }
 
@@ -252,13 +208,13 @@ export class Connection {
   /** A datagram from `from` routed to this connection: counted, checked, never thrown out of (receive-path.ts). */
   receive(datagram: Buffer, from: Address, now: number): void {
     this.at(now);
-    this.inbound.receive(datagram, from, now, this.closing);
+    this.p.inbound.receive(datagram, from, now, this.closing);
   }
 
   /** Try this connection's keys on a datagram (the endpoint routes with it). Counts nothing. */
   open(datagram: Buffer, now: number): Opened {
     this.at(now);
-    return this.inbound.open(datagram);
+    return this.p.inbound.open(datagram);
   }
 
   /** The session id a plaintext claims as its sender, or null: for routing only. */
@@ -269,28 +225,28 @@ export class Connection {
   /** The rest of receive() for a datagram open() opened; the caller counted it in (noteDatagram). */
   receiveOpened(datagram: Buffer, plaintext: Buffer, slot: KeySlot, from: Address, now: number): void {
     this.at(now);
-    this.inbound.receiveOpened(datagram, plaintext, slot, from, now, this.closing);
+    this.p.inbound.receiveOpened(datagram, plaintext, slot, from, now, this.closing);
   }
 
   /** A datagram for this connection was counted in (`drop` null: receiveOpened follows), or dropped before it was opened (the endpoint's checks). */
   noteDatagram(drop: DropReason | null, from: Address, now: number): void {
     this.at(now);
-    this.inbound.note(drop, from, now);
+    this.p.inbound.note(drop, from, now);
   }
 
   /** Everything due at `now`: offline detection, probes, keepalives, retransmits, the delayed ack, rotation, stats. */
   tick(now: number): void {
     this.at(now);
     if (this.closing) return;
-    if (this.schedule.offlineDue(now, this.view())) this.peer.setState('offline');
+    if (this.schedule.offlineDue(now, this.view())) this.p.peer.setState('offline');
     if (this.silenceHintAt !== null && now >= this.silenceHintAt) this.silenceHint();
     const due = this.schedule.due(now, this.view());
-    if (due.hello) this.sender.control('hello', now);
-    if (due.ping) this.sender.control('ping', now);
-    this.sender.pump(now, this.rto.rto);
-    this.sender.ackIfDue(now);
-    this.rotation.tick();
-    if (due.stats) this.out.fact('link:stats', this.stats());
+    if (due.hello) this.p.sender.control('hello', now);
+    if (due.ping) this.p.sender.control('ping', now);
+    this.p.sender.pump(now, this.p.rto.rto);
+    this.p.sender.ackIfDue(now);
+    this.p.rotation.tick();
+    if (due.stats) this.p.out.fact('link:stats', this.stats());
   }
 
   // ------------------------------------------------------------ poll
@@ -299,29 +255,29 @@ export class Connection {
   poll(): ConnAction[] {
     if (!this.closing) {
       const now = this.nowMs;
-      if (this.frames.helloDue) {
-        this.frames.helloDue = false;
-        this.sender.control('hello', now);
+      if (this.p.frames.helloDue) {
+        this.p.frames.helloDue = false;
+        this.p.sender.control('hello', now);
       }
-      this.sender.pump(now, this.rto.rto);
-      this.sender.ackIfPiled(now);
+      this.p.sender.pump(now, this.p.rto.rto);
+      this.p.sender.ackIfPiled(now);
     }
-    return this.out.drain();
+    return this.p.out.drain();
   }
 
   /** Absolute ms of the earliest thing tick() must do, or null. */
   nextDeadline(): number | null {
     if (this.closing) return null;
-    const best = earlier(this.schedule.deadline(this.view()), this.sender.nextDeadline(this.rto.rto));
-    return earlier(earlier(best, this.rotation.nextDeadline()), this.silenceHintAt);
+    const best = earlier(this.schedule.deadline(this.view()), this.p.sender.nextDeadline(this.p.rto.rto));
+    return earlier(earlier(best, this.p.rotation.nextDeadline()), this.silenceHintAt);
   }
 
   /** Silence from the configured peer since start: say once what to check (README, "Troubleshooting"). */
   private silenceHint(): void {
     this.silenceHintAt = null;
-    const addr = this.peer.address;
-    if (this.peer.lastHeardAt !== null || addr === null) return;
-    this.peer.warnOnce(
+    const addr = this.p.peer.address;
+    if (this.p.peer.lastHeardAt !== null || addr === null) return;
+    this.p.peer.warnOnce(
       'silence',
       'warning',
       `nothing from ${formatAddress(addr)} for ${PEER_SILENCE_HINT_MS / 1000} s — check that both sides use the same key (compare /fingerprint or fernchat fingerprint), that the peer is running, and that its UDP port is open`,
@@ -335,10 +291,10 @@ export class Connection {
   private view(): LinkView {
     return {
       reliable: this.wire === 'reliable',
-      hasPeer: this.peer.address !== null,
-      peerSessionKnown: this.sessions.id !== null,
-      state: this.peer.state,
-      lastHeardAt: this.peer.lastHeardAt,
+      hasPeer: this.p.peer.address !== null,
+      peerSessionKnown: this.p.sessions.id !== null,
+      state: this.p.peer.state,
+      lastHeardAt: this.p.peer.lastHeardAt,
     };
   }
 }
