@@ -91,6 +91,11 @@ test('trust table, row by row: what each key slot and frame kind may change', ()
     // ... and never a rotation frame: the machine never sees the old key.
     [19, 'previous', 'rot-accept', true, 'drop'],
     [20, 'previous', 'rot-abort', true, 'drop'],
+    // A pack is data: the same rights as a data frame in every slot.
+    [21, 'current', 'pack', false, FULL],
+    [22, 'next', 'pack', false, FULL],
+    [23, 'previous', 'pack', false, 'drop'],
+    [24, 'previous', 'pack', true, 'learn'],
   ];
   for (const [n, slot, type, committedUnproven, want] of rows) {
     assert.equal(powers(judge({ slot, type, committedUnproven })), want, `row ${n}: ${slot} ${type}${committedUnproven ? ' (committed, unproven)' : ''}`);
