@@ -8,6 +8,7 @@ import { ADDR_A, ADDR_B, ConnPair } from '../_connection-pair.js';
 import type { Address } from '../../src/address/address.js';
 import { SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
 import { Fernet } from '../../src/crypto/fernet.js';
+import { encodePack } from '../../src/net/pack.js';
 import { Connection } from '../../src/net/connection.js';
 import { encodeFrame, newSessionId, NO_SESSION, type FrameType } from '../../src/net/frame.js';
 import { DROP_REASONS } from '../../src/net/stats.js';
@@ -22,7 +23,7 @@ import { DROP_REASONS } from '../../src/net/stats.js';
  */
 
 const EVIL: Address = { host: '10.6.6.6', port: 6666 };
-const TYPES: FrameType[] = ['hello', 'data', 'ack', 'ping', 'pong', 'rot-offer', 'rot-accept', 'rot-confirm', 'rot-confirm-ack', 'rot-abort', 'bye'];
+const TYPES: FrameType[] = ['hello', 'data', 'pack', 'ack', 'ping', 'pong', 'rot-offer', 'rot-accept', 'rot-confirm', 'rot-confirm-ack', 'rot-abort', 'bye'];
 
 /** A recorded exchange (its later datagrams are under the rotated key, which the victim below never holds: garbage that looks real). */
 function recording(): { wire: Buffer[]; oldKey: Buffer; alice: string; start: number } {
@@ -31,6 +32,8 @@ function recording(): { wire: Buffer[]; oldKey: Buffer; alice: string; start: nu
   p.advance(100);
   p.a.conn.send('1', 'hello', p.now);
   p.b.conn.send('2', 'x'.repeat(3_000), p.now);
+  // A burst of short lines: pack frames in the recording.
+  for (let i = 0; i < 12; i++) p.a.conn.send(`b${i}`, `burst ${i}`, p.now);
   p.pump();
   p.advance(500);
   p.a.conn.rotate(p.now);
@@ -39,10 +42,24 @@ function recording(): { wire: Buffer[]; oldKey: Buffer; alice: string; start: nu
   p.a.conn.send('3', 'after', p.now);
   p.pump();
   p.advance(500);
+  assert.ok(
+    p.tap.some((w) => w.what === 'pack'),
+    'the recording holds pack frames',
+  );
   return { wire: p.tap.map((w) => w.datagram), oldKey: p.key, alice: p.a.conn.sessionId, start };
 }
 
 const rec = recording();
+
+/** Half the forged packs are well formed (two records cut from the payload), so the fuzz reaches past the pack codec. */
+function wellFormedPack(o: { seq: number; frag: [number, number]; payload: Uint8Array }): Buffer {
+  const half = o.payload.length >> 1;
+  const frag = { fragIndex: o.frag[0] % o.frag[1], fragCount: o.frag[1] };
+  return encodePack([
+    { seq: o.seq, ...frag, payload: Buffer.from(o.payload.subarray(0, half)) },
+    { seq: o.seq + 1, ...frag, payload: Buffer.from(o.payload.subarray(half)) },
+  ]);
+}
 
 type Op =
   | { kind: 'random'; bytes: Uint8Array; from: number }
@@ -126,7 +143,7 @@ function run(ops: Op[]): Connection {
             seq: isData ? o.seq : 0,
             fragIndex: isData ? o.frag[0] % o.frag[1] : 0,
             fragCount: isData ? o.frag[1] : 0,
-            payload: Buffer.from(o.payload),
+            payload: type === 'pack' && o.payload.length % 2 === 0 ? wellFormedPack(o) : Buffer.from(o.payload),
           });
         } catch {
           continue; // a payload the type does not allow: the encoder refuses it, as it should
