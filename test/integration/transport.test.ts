@@ -394,3 +394,35 @@ test('the bye linger: whole while the peer is online, short but several copies w
   }
   assert.equal(byeLinger('offline', 0), 0, 'a linger of 0 (tests, --linger 0) stays 0');
 });
+
+test('an action (/me) is a kind on the reliable wire and the text "* nick action" on the raw wire', { timeout: 30_000 }, async (t) => {
+  const lab = new Lab();
+  t.after(() => lab.closeAll());
+  const a = lab.peer('alice', A, B);
+  const b = lab.peer('bob', B, A);
+  await lab.settle();
+  a.bus.emit('send', { id: 'act', text: 'waves', kind: 'action' });
+  a.send('and says hi');
+  await lab.advance(100);
+  assert.deepEqual(
+    b.events['message:received'].map((m) => [m.kind, m.from, m.text]),
+    [
+      ['action', 'alice', 'waves'],
+      ['message', 'alice', 'and says hi'],
+    ],
+  );
+  assert.equal(a.events['message:sent'][0]?.kind, 'action');
+
+  const raw = new Lab();
+  t.after(() => raw.closeAll());
+  const ra = raw.peer('alice', A, B, { wire: 'raw' });
+  const rb = raw.peer('bob', B, A, { wire: 'raw' });
+  ra.bus.emit('send', { id: 'act', text: 'waves', kind: 'action' });
+  await raw.advance(100);
+  // What a plain Fernet chat script prints as it is; the raw receiver has no kinds.
+  assert.deepEqual(
+    rb.events['message:received'].map((m) => [m.kind, m.text]),
+    [['message', '* alice waves']],
+  );
+  assert.equal(ra.events['message:sent'][0]?.text, 'waves', 'our own line keeps the action text');
+});
