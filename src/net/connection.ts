@@ -9,7 +9,7 @@ import type { ConnectionOptions } from './connection-options.js';
 import type { DropReason } from './errors.js';
 import { newSessionId, type SessionId } from './frame.js';
 import type { KeySlot } from './keyring.js';
-import { ReceivePath, type Opened } from './receive-path.js';
+import { FRAME_VERSION_WARNING, ReceivePath, type Opened } from './receive-path.js';
 import type { RotationState } from './rotation-state.js';
 import { earlier, LinkSchedule, type LinkView } from './schedule.js';
 import { CHAT_STREAM, type StreamId } from './send-path.js';
@@ -276,7 +276,8 @@ export class Connection {
   private silenceHint(): void {
     this.silenceHintAt = null;
     const addr = this.p.peer.address;
-    if (this.p.peer.lastHeardAt !== null || addr === null) return;
+    // Heard, or heard speaking another wire version (said already, and the key is right): nothing to hint.
+    if (this.p.peer.lastHeardAt !== null || addr === null || this.p.peer.hasWarned(FRAME_VERSION_WARNING)) return;
     this.p.peer.warnOnce(
       'silence',
       'warning',

@@ -118,6 +118,11 @@ export class PeerState {
     this.out.fact('peer:nick', { nick });
   }
 
+  /** The warning `key` was given. */
+  hasWarned(key: string): boolean {
+    return this.warned.has(key);
+  }
+
   /** Tell the user something once per connection (repeating it per datagram would flood the screen). */
   warnOnce(key: string, severity: 'info' | 'warning', message: string): void {
     if (this.warned.has(key)) return;

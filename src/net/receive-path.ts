@@ -12,6 +12,9 @@ import type { PeerState } from './peer-state.js';
 import type { RawReceiver } from './raw-receive.js';
 import type { LinkCounters } from './stats.js';
 
+/** The key of the one warning that the peer speaks another frame version. */
+export const FRAME_VERSION_WARNING = 'frame-version';
+
 /** A datagram opened by one of the connection's keys, or why none could. */
 export type Opened = { ok: true; plaintext: Buffer; slot: KeySlot } | { ok: false; reason: DropReason };
 
@@ -105,7 +108,7 @@ export class ReceivePath {
       if (version !== null && version !== FRAME_VERSION) {
         counters.drop('malformed');
         return peer.warnOnce(
-          'frame-version',
+          FRAME_VERSION_WARNING,
           'warning',
           `the peer speaks fernchat wire v${version}, this side v${FRAME_VERSION}: run the same fernchat release on both sides (or --wire raw on both)`,
         );

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PEER_SILENCE_HINT_MS, PEER_TIMEOUT_MS } from '../../src/constants.js';
 import { ConnPair } from '../_connection-pair.js';
+import { Attacker } from '../_attacker.js';
 
 const hints = (errors: Array<{ message: string }>): string[] => errors.map((e) => e.message).filter((m) => m.startsWith('nothing from'));
 
@@ -59,4 +60,18 @@ test('no hint when the peer answered, nor without a configured peer, nor on the 
   r.a.conn.start(r.now);
   r.advance(PEER_SILENCE_HINT_MS * 2);
   assert.deepEqual(hints(r.a.facts('error')), []);
+});
+
+test('a peer heard only in another wire version: the version line, not the silence hint (the key is right)', () => {
+  const p = new ConnPair({ start: false });
+  p.drop = () => true;
+  p.a.conn.start(p.now);
+  const thief = new Attacker(p.key, { now: () => p.now });
+  const v1 = Buffer.from(thief.open(thief.hello())!);
+  v1[2] = 1;
+  p.inject(p.b.addr, p.a.addr, thief.seal(v1));
+  p.advance(PEER_SILENCE_HINT_MS + 1_000);
+  const errors = p.a.facts('error').map((e) => e.message);
+  assert.deepEqual(hints(p.a.facts('error')), []);
+  assert.equal(errors.filter((m) => m.includes('speaks fernchat wire v1')).length, 1);
 });
