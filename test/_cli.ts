@@ -3,7 +3,7 @@
  * config directory, HOME and XDG_CONFIG_HOME, so no test can touch a real
  * user's profiles.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,16 @@ export interface CliResult {
   errLines: string[];
 }
 
+export interface RunOptions {
+  configDir?: string;
+  env?: Record<string, string>;
+  input?: string;
+}
+
+function result(code: number | null, stdout: string, stderr: string): CliResult {
+  return { code, stdout, stderr, errLines: stderr.split('\n').filter((l) => l.trim() !== '') };
+}
+
 /** A sandbox: a temp root holding the config dir and a fake HOME. */
 export class CliSandbox {
   readonly root = fs.mkdtempSync(path.join(os.tmpdir(), 'fernchat-cli-'));
@@ -38,20 +48,33 @@ export class CliSandbox {
   }
 
   /** Run `node dist/cli.js ...args`; --config-dir is added when `configDir` is given. */
-  run(args: string[], opts: { configDir?: string; env?: Record<string, string>; input?: string } = {}): CliResult {
+  run(args: string[], opts: RunOptions = {}): CliResult {
+    const { argv, env } = this.command(args, opts);
+    const r = spawnSync(process.execPath, argv, { cwd: this.root, env, input: opts.input ?? '', encoding: 'utf8', timeout: RUN_TIMEOUT_MS });
+    return result(r.status, r.stdout ?? '', r.stderr ?? '');
+  }
+
+  /** run() without blocking the event loop: tests that start many processes run them side by side. */
+  runAsync(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+    const { argv, env } = this.command(args, opts);
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, argv, { cwd: this.root, env, timeout: RUN_TIMEOUT_MS });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve(result(code, stdout, stderr)));
+      child.stdin.end(opts.input ?? '');
+    });
+  }
+
+  private command(args: string[], opts: RunOptions): { argv: string[]; env: Record<string, string> } {
     const home = path.join(this.root, 'home');
     fs.mkdirSync(home, { recursive: true });
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), ...opts.env };
     const full = opts.configDir !== undefined ? ['--config-dir', opts.configDir, ...args] : args;
-    const r = spawnSync(process.execPath, [CLI, ...full], {
-      cwd: this.root,
-      env,
-      input: opts.input ?? '',
-      encoding: 'utf8',
-      timeout: RUN_TIMEOUT_MS,
-    });
-    const stderr = r.stderr ?? '';
-    return { code: r.status, stdout: r.stdout ?? '', stderr, errLines: stderr.split('\n').filter((l) => l.trim() !== '') };
+    return { argv: [CLI, ...full], env };
   }
 
   cleanup(): void {

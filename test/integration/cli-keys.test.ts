@@ -40,7 +40,8 @@ function ok(r: CliResult): CliResult {
   return r;
 }
 
-describe('no error message echoes a key or an invite code', () => {
+// Cases run four at a time (each is a few process starts that only read the config).
+describe('no error message echoes a key or an invite code', { concurrency: 4 }, () => {
   const dir = box.configDir();
   // One invite code serves every case (each run of `invite` costs a process start).
   let invite = '';
@@ -70,17 +71,22 @@ describe('no error message echoes a key or an invite code', () => {
     ['a stray argument', (s) => ['profile', 'list', s], 2, 'fragment'],
   ];
   for (const [what, args, exit, fragment] of cases) {
-    it(`${what} KEY: one line, exit ${exit}, no part of the key`, () => {
+    it(`${what} KEY: one line, exit ${exit}, no part of the key`, async () => {
       const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
-      assertOneLineNoSecret(box.run(args(KEY), { configDir: dir }), exit, KEY);
-      // A standard-alphabet key and a third of a key are hidden too.
-      assertOneLineNoSecret(box.run(args(KEY.replace(/-/g, '+').replace(/_/g, '/')), { configDir: dir }), exit, KEY);
-      if (fragment) assertOneLineNoSecret(box.run(args(KEY.slice(10, 26)), { configDir: dir }), exit, KEY.slice(10, 26));
+      // The key, the same key in the standard alphabet, and a third of it: all hidden.
+      const [whole, standard, third] = await Promise.all([
+        box.runAsync(args(KEY), { configDir: dir }),
+        box.runAsync(args(KEY.replace(/-/g, '+').replace(/_/g, '/')), { configDir: dir }),
+        fragment ? box.runAsync(args(KEY.slice(10, 26)), { configDir: dir }) : null,
+      ]);
+      assertOneLineNoSecret(whole, exit, KEY);
+      assertOneLineNoSecret(standard, exit, KEY);
+      if (third !== null) assertOneLineNoSecret(third, exit, KEY.slice(10, 26));
       assert.equal(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'), before, 'profiles untouched');
     });
-    it(`${what} INVITE-CODE: one line, exit ${exit}, no part of the code`, () => {
+    it(`${what} INVITE-CODE: one line, exit ${exit}, no part of the code`, async () => {
       const c = code();
-      assertOneLineNoSecret(box.run(args(c), { configDir: dir }), exit, c);
+      assertOneLineNoSecret(await box.runAsync(args(c), { configDir: dir }), exit, c);
     });
   }
 
