@@ -12,6 +12,15 @@
  *
  * Reordering (as MemoryNetwork does): a datagram is held back and released
  * right after the next one in its direction, or after REORDER_HOLD_MAX_MS.
+ *
+ * A bottleneck (`rateBytesPerS`): each direction is a link of that rate with
+ * a FIFO queue of `queueBytes` in front of it, as a router's. A datagram
+ * leaves the link when the ones before it and its own bytes have gone
+ * through; one that finds the queue full is dropped (tail drop, counted as
+ * `queueDropped`). The delay is added after the link. This is what a
+ * congestion controller meets on a real path: a rate, a queue that fills,
+ * and loss when it overflows.
+ *
  * All timers are unref'd and cleared on close.
  */
 import { REORDER_HOLD_MAX_MS } from '../constants.js';
@@ -32,7 +41,14 @@ export interface ChaosOptions {
   seed: number;
   /** Where the proxy binds; default '127.0.0.1'. */
   host?: string;
+  /** A bottleneck link of this rate each way, in bytes per second; default none. */
+  rateBytesPerS?: number;
+  /** The bottleneck's queue, in bytes; default CHAOS_QUEUE_DEFAULT_BYTES. Only with rateBytesPerS. */
+  queueBytes?: number;
 }
+
+/** The bottleneck's default queue, in bytes: 64 KiB, a small router buffer. */
+export const CHAOS_QUEUE_DEFAULT_BYTES = 64 * 1024;
 
 export interface DirectionStats {
   received: number;
@@ -40,6 +56,8 @@ export interface DirectionStats {
   dropped: number;
   duplicated: number;
   reordered: number;
+  /** Dropped because the bottleneck's queue was full. */
+  queueDropped: number;
 }
 
 export interface ChaosStats {
@@ -69,6 +87,8 @@ interface Direction {
   out: DatagramPort;
   to: Address;
   held: { data: Buffer; delayMs: number; timer: NodeJS.Timeout } | null;
+  /** The bottleneck: when each queued datagram finishes crossing it (ms, performance.now()), oldest first, and its size. */
+  link: { busyUntil: number; queue: Array<{ done: number; bytes: number }>; queuedBytes: number };
 }
 
 export async function startChaosProxy(a: Address, b: Address, opts: ChaosOptions): Promise<ChaosProxy> {
@@ -85,8 +105,9 @@ export async function startChaosProxy(a: Address, b: Address, opts: ChaosOptions
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
   const stats: ChaosStats = { aToB: newStats(), bToA: newStats(), sendErrors: 0 };
-  const aToB: Direction = { stats: stats.aToB, prng: new Prng(options.seed), out: portB, to: { ...b }, held: null };
-  const bToA: Direction = { stats: stats.bToA, prng: new Prng(options.seed ^ B_TO_A_SEED_SALT), out: portA, to: { ...a }, held: null };
+  const newLink = (): Direction['link'] => ({ busyUntil: 0, queue: [], queuedBytes: 0 });
+  const aToB: Direction = { stats: stats.aToB, prng: new Prng(options.seed), out: portB, to: { ...b }, held: null, link: newLink() };
+  const bToA: Direction = { stats: stats.bToA, prng: new Prng(options.seed ^ B_TO_A_SEED_SALT), out: portA, to: { ...a }, held: null, link: newLink() };
 
   const later = (ms: number, fn: () => void): NodeJS.Timeout => {
     const t = setTimeout(() => {
@@ -104,8 +125,27 @@ export async function startChaosProxy(a: Address, b: Address, opts: ChaosOptions
       d.stats.forwarded++;
       d.out.send(data, d.to);
     };
-    if (delayMs > 0) later(delayMs, go);
+    const wait = delayMs + bottleneck(d, data.length);
+    if (wait === Number.POSITIVE_INFINITY) return;
+    if (wait > 0) later(wait, go);
     else go();
+  };
+
+  /** How long the bottleneck holds a datagram of `bytes`, in ms: 0 without one, Infinity when its queue is full (dropped). */
+  const bottleneck = (d: Direction, bytes: number): number => {
+    const rate = options.rateBytesPerS;
+    if (rate === undefined) return 0;
+    const now = performance.now();
+    const link = d.link;
+    while (link.queue.length > 0 && link.queue[0]!.done <= now) link.queuedBytes -= link.queue.shift()!.bytes;
+    if (link.queuedBytes + bytes > (options.queueBytes ?? CHAOS_QUEUE_DEFAULT_BYTES)) {
+      d.stats.queueDropped++;
+      return Number.POSITIVE_INFINITY;
+    }
+    link.busyUntil = Math.max(now, link.busyUntil) + (bytes * 1000) / rate;
+    link.queue.push({ done: link.busyUntil, bytes });
+    link.queuedBytes += bytes;
+    return link.busyUntil - now;
   };
 
   // Released by the next datagram, the held one still owes its own delay; by
@@ -173,9 +213,15 @@ export async function startChaosProxy(a: Address, b: Address, opts: ChaosOptions
 function checkOptions(o: ChaosOptions): ChaosOptions {
   if (!Number.isFinite(o.seed)) throw new TypeError(`seed must be a finite number, got ${o.seed}`);
   checkConditions(o);
+  if (o.rateBytesPerS !== undefined && !(Number.isFinite(o.rateBytesPerS) && o.rateBytesPerS > 0)) {
+    throw new TypeError(`rateBytesPerS must be a positive number, got ${o.rateBytesPerS}`);
+  }
+  if (o.queueBytes !== undefined && !(Number.isInteger(o.queueBytes) && o.queueBytes > 0)) {
+    throw new TypeError(`queueBytes must be a positive integer, got ${o.queueBytes}`);
+  }
   return { ...o };
 }
 
 function newStats(): DirectionStats {
-  return { received: 0, forwarded: 0, dropped: 0, duplicated: 0, reordered: 0 };
+  return { received: 0, forwarded: 0, dropped: 0, duplicated: 0, reordered: 0, queueDropped: 0 };
 }

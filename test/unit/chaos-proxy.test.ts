@@ -151,3 +151,32 @@ test('close() is idempotent, drops what is still delayed, and rejects bad option
   assert.throws(() => px.setOptions({ loss: 2 }), TypeError);
   await assert.rejects(startChaosProxy(a.address, b.address, { ...clean, seed: Number.NaN }), TypeError);
 });
+
+test('a bottleneck: datagrams leave no faster than its rate, in order, and a full queue drops the tail', async () => {
+  const a = await peer();
+  const b = await peer();
+  // 50 KB/s (20 ms a datagram of 1,000 bytes) with room for 10 of them: a burst of 40 overflows the queue.
+  const px = await proxy(a, b, { ...clean, rateBytesPerS: 50_000, queueBytes: 10_000 });
+  const tag = (i: number): string => `m${String(i).padStart(3, '0')}`;
+  const t0 = performance.now();
+  for (let i = 0; i < 40; i++) a.socket.send(tag(i).padEnd(1_000, '.'), px.forA.port, px.forA.host);
+  await waitFor(() => px.stats.aToB.received === 40, 5_000, 'the proxy read the burst', 2);
+  const passed = 40 - px.stats.aToB.queueDropped;
+  await waitFor(() => b.got.length === passed, 5_000, 'what the queue held comes through', 2);
+  const elapsed = performance.now() - t0;
+  // How many fit depends on how fast the proxy read the burst (the queue drains meanwhile); at least the queue's worth, never all.
+  assert.ok(passed >= 10 && passed < 40, `${passed} of 40 passed`);
+  const got = b.got.map((g) => g.text.slice(0, 4));
+  assert.deepEqual(got, [...got].sort(), 'in order');
+  assert.deepEqual(
+    got.slice(0, 10),
+    Array.from({ length: 10 }, (_, i) => tag(i)),
+    'the head of the burst, not its tail',
+  );
+  // Timers never fire early: n datagrams through a 20 ms-per-datagram link take at least n × 20 ms, on any machine.
+  assert.ok(elapsed >= passed * 20 - 1, `${passed} KB through a 50 KB/s link took ${elapsed.toFixed(1)} ms`);
+  await sleep(100);
+  assert.equal(b.got.length, passed, 'nothing else came through later');
+  assert.throws(() => px.setOptions({ rateBytesPerS: 0 }), TypeError);
+  assert.throws(() => px.setOptions({ queueBytes: 1.5 }), TypeError);
+});
