@@ -324,6 +324,7 @@ export class PaneBuffer {
   reveal(seq: number, row: number): void {
     if (seq < this.ring.firstSeq || seq > this.ring.lastSeq) return;
     const target = { seq, row: Math.max(0, Math.min(row, this.rowsOf(seq).length - 1)) };
+    if (!this.following) this.clampAnchor(); // lines may have been evicted since the last render
     const bottom = this.following ? this.end() : this.anchor;
     const top = this.back(bottom, this.lastHeight - 1);
     if (!isBefore(target, top) && !isBefore(bottom, target)) return;
