@@ -347,12 +347,10 @@ class TuiApp {
       case 'clear':
         this.search.end(false);
         return this.pane.clear();
-      case 'search': {
+      case 'search':
         this.pane.closePager();
-        const why = this.search.startBrowse(c.text);
-        if (why !== null) this.input.setHint(why);
+        this.search.startBrowse(c.text);
         return;
-      }
       case 'help':
         return this.showHelp();
       case 'quit':

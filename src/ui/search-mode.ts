@@ -79,17 +79,14 @@ export class ScrollbackSearch {
 
   /**
    * /search TEXT: the newest match, then n / N. Returns null when it went to
-   * a match, else the one line to tell (no match: the view did not move).
+   * a match, else the line the prompt row shows (no match: the view did not
+   * move; the row stays until the next key).
    */
   startBrowse(text: string): string | null {
     this.end(false);
-    const model = new SearchModel(this.host.lines);
-    const a: Active = { mode: 'browse', text, model, saved: this.host.viewPosition, status: '' };
-    const step = model.setText(text);
-    if (step.kind !== 'found') return this.describe(step, text);
-    this.a = a;
-    this.show(step);
-    return null;
+    this.a = { mode: 'browse', text, model: new SearchModel(this.host.lines), saved: this.host.viewPosition, status: '' };
+    this.show(this.a.model.setText(text));
+    return this.a.status === '' ? null : this.a.status;
   }
 
   /** Ends the search: `restore` puts the view back where it was when the search began. */
@@ -210,9 +207,7 @@ export class ScrollbackSearch {
     a.status = this.describe(step, a.text) ?? '';
     const current = a.model.current;
     this.host.setHighlight({ model: a.model, current });
-    if (step.kind === 'found') {
-      if (this.host.showMatch(step.seq).inFold) a.status = 'in the folded part of the message: Ctrl-O reads it';
-    }
+    if (step.kind === 'found' && this.host.showMatch(step.seq).inFold) a.status = 'in the folded part of the message: Ctrl-O reads it';
   }
 
   /** The line about a step, or null for a match. */

@@ -116,12 +116,17 @@ describe('/search TEXT, then n / N', () => {
     assert.equal(search.active, true, 'a redraw does not end the search');
   });
 
-  test('no match: one line saying so, the view does not move, no search left open', () => {
+  test('no match: the prompt row says so until the next key, the view does not move', () => {
     const { pane, search, plain } = setup();
     const before = plain();
     assert.equal(search.startBrowse('a.*(b'), 'no match for "a.*(b" in the 500 lines held');
-    assert.equal(search.active, false);
+    assert.match(search.bar(W).row, /search "a\.\*\(b" — no match for "a\.\*\(b" in the 500 lines held/);
     assert.equal(pane.atBottom, true);
+    assert.deepEqual(plain(), before);
+    assert.equal(search.typed('n'), '');
+    assert.deepEqual(plain(), before);
+    assert.equal(search.typed('ok'), 'ok');
+    assert.equal(search.active, false);
     assert.deepEqual(plain(), before);
     // Capitals make case matter: "NEEDLE" is not in any line.
     assert.match(search.startBrowse('NEEDLE') ?? '', /^no match for "NEEDLE"/);
