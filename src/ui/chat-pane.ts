@@ -20,6 +20,12 @@
  * Ctrl-O closes it. The pane listens for those keys on the screen itself
  * (app.ts still sees every key: while the pager is open the chat behind it
  * does not scroll).
+ *
+ * Search (search-mode.ts drives it through SearchHost): while a search is
+ * open, lines are formatted with its occurrences highlighted (the row cache
+ * is dropped at each step, so only the lines on screen are formatted again),
+ * the match is scrolled into view, and Ctrl-O opens the match's message when
+ * it is folded.
  */
 import type blessed from 'blessed';
 import { PANE_FOLD_MAX_ROWS, PANE_FOLD_MIN_ROWS } from '../constants.js';

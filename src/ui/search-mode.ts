@@ -19,6 +19,9 @@
  * search) and as bash's reverse-i-search does with the command line. In
  * browse mode a typed character other than n / N ends the search where it
  * is and goes to the input line, so a reply can be typed at once.
+ *
+ * The prompt row's colours are cyan (keys) and yellow (what happened), as the
+ * input box's hints: never grey, which an 8-colour terminal shows as black.
  */
 import type { ViewPosition } from './pane-buffer.js';
 import { SearchModel, type LineSource, type SearchStep } from './search-model.js';
@@ -169,7 +172,7 @@ export class ScrollbackSearch {
     if (a.mode === 'browse') {
       const label = truncate(`search "${sanitizeInline(a.text)}"${a.status ? ` — ${a.status}` : ''}`, Math.max(1, width));
       const rest = width - stringWidth(label) - 3;
-      const hint = rest >= stringWidth(keys) ? `   {gray-fg}${escapeTags(keys)}{/gray-fg}` : '';
+      const hint = rest >= stringWidth(keys) ? `   {cyan-fg}${escapeTags(keys)}{/cyan-fg}` : '';
       return { row: `{bold}${escapeTags(label)}{/bold}${hint}`, caret: null };
     }
     const prompt = 'search: ';
@@ -180,7 +183,7 @@ export class ScrollbackSearch {
     const caret = Math.min(width - 1, prompt.length + stringWidth(shown));
     const after = a.status !== '' ? `— ${a.status}` : a.text === '' ? keys : '';
     const tail = truncate(after, Math.max(0, width - caret - 1), '');
-    const tailTags = a.status !== '' ? `{yellow-fg}${escapeTags(tail)}{/yellow-fg}` : `{gray-fg}${escapeTags(tail)}{/gray-fg}`;
+    const tailTags = a.status !== '' ? `{yellow-fg}${escapeTags(tail)}{/yellow-fg}` : `{cyan-fg}${escapeTags(tail)}{/cyan-fg}`;
     return { row: `{bold}${prompt}{/bold}${escapeTags(shown)}${tail ? ` ${tailTags}` : ''}`, caret };
   }
 
