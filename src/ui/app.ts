@@ -135,7 +135,7 @@ class TuiApp {
     const parent = screen.screen;
     this.undelivered = new UndeliveredLog(ctx.bus, ctx.opts.wire);
     // Order matters: later children paint over earlier ones.
-    this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors });
+    this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors, monochrome: screen.monochrome });
     this.status = new StatusBar(parent, screen.monochrome);
     this.input = new InputBox(parent);
     this.searchBar = new SearchBar(parent); // over the input line

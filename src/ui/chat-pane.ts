@@ -43,6 +43,8 @@ export interface ChatPaneOptions {
   capacity: number;
   seconds: boolean;
   colors: number;
+  /** The terminal has no colours (TuiScreen.monochrome): the search highlight uses reverse and underline only. */
+  monochrome?: boolean;
 }
 
 export type NewLine = Omit<ChatLine, 'id' | 'time'> & { time?: number };
@@ -51,7 +53,7 @@ export class ChatPane implements SearchHost {
   readonly buffer: PaneBuffer;
   /** The open search's highlight (search-mode.ts): its model, and the id of the line of the match shown. */
   private search: { model: SearchModel; currentId: number | null } | null = null;
-  private readonly colors: number;
+  private readonly monochrome: boolean;
   private readonly box: RowsBox;
   private nextId = 1;
   private height = 1;
@@ -63,14 +65,14 @@ export class ChatPane implements SearchHost {
   ) {
     this.box = createRowsBox({ parent, top: 0, left: 0, width: '100%', height: 1 });
     const fmt = { seconds: opts.seconds, colors: opts.colors };
-    this.colors = opts.colors;
+    this.monochrome = opts.monochrome === true;
     this.buffer = new PaneBuffer({
       capacity: opts.capacity,
       width: Math.max(1, parent.width as number),
       format: (line, width, maxRows) => {
         const query = this.search?.model.query;
         if (!query) return formatFolded(line, width, fmt, maxRows);
-        return formatFolded(line, width, { ...fmt, highlight: { query, current: line.id === this.search!.currentId } }, maxRows);
+        return formatFolded(line, width, { ...fmt, highlight: { query, current: line.id === this.search!.currentId, monochrome: this.monochrome } }, maxRows);
       },
       foldRows: foldRowsFor(parent.height as number),
     });
@@ -228,7 +230,7 @@ export class ChatPane implements SearchHost {
   /** Scrolls the first highlighted row of line `seq` into view (the fold marker when the match lies in the folded part). */
   showMatch(seq: number): { inFold: boolean } {
     const { rows, folded } = this.buffer.formattedAt(seq);
-    const open = matchStyle(this.colors, this.search?.currentId === this.buffer.lines.at(seq).id).open;
+    const open = matchStyle(this.search?.currentId === this.buffer.lines.at(seq).id, this.monochrome).open;
     const row = rows.findIndex((r) => r.includes(open));
     this.buffer.reveal(seq, row === -1 ? rows.length - 1 : row);
     return { inFold: row === -1 && folded };

@@ -125,7 +125,7 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
   const markText = mark.map((m) => m.text).join('');
   const { text, rows: wrapped } = wrapBody(line.text, markText, textWidth, bodyRows + 1);
   let spans: RowSpan[] = wrapped;
-  const body = highlightRuns(text, textStyle, opts.highlight, opts.colors);
+  const body = highlightRuns(text, textStyle, opts.highlight);
   if (spans.length <= bodyRows) return { rows: layout(header, [...body, ...mark], width, spans, hanging), folded: false };
 
   // Folded: bodyRows - 1 rows of text, then the marker row (not wrapped: cut to fit).

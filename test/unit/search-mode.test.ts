@@ -12,8 +12,8 @@ import { ScrollbackSearch } from '../../src/ui/search-mode.js';
 
 const W = 80;
 const H = 20;
-const CURRENT = matchStyle(256, true).open;
-const OTHER = matchStyle(256, false).open;
+const CURRENT = matchStyle(true, false).open;
+const OTHER = matchStyle(false, false).open;
 
 const screens: NullScreen[] = [];
 after(() => {

@@ -165,20 +165,25 @@ describe('SearchModel', () => {
 
 describe('the highlight in formatted rows (format.ts + search-highlight.ts)', () => {
   const line = (text: string): ChatLine => ({ id: 1, kind: 'message', nick: 'bob', time: T, text });
-  const cur = matchStyle(256, true);
-  const other = matchStyle(256, false);
+  const cur = matchStyle(true, false);
+  const other = matchStyle(false, false);
 
-  test('every occurrence is styled; the current line distinctly; without colours reverse and underline', () => {
+  test('every occurrence is styled; the current line distinctly; without colours (monochrome) reverse and underline', () => {
     const q = new SearchQuery('ab');
-    const rows = formatFolded(line('ab cd AB'), 80, { seconds: false, colors: 256, highlight: { query: q, current: true } }, 10).rows;
+    const rows = formatFolded(line('ab cd AB'), 80, { seconds: false, colors: 256, highlight: { query: q, current: true, monochrome: false } }, 10).rows;
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.split(cur.open).length - 1, 2, rows[0]);
-    const others = formatFolded(line('ab'), 80, { seconds: false, colors: 256, highlight: { query: q, current: false } }, 10).rows;
+    const others = formatFolded(line('ab'), 80, { seconds: false, colors: 256, highlight: { query: q, current: false, monochrome: false } }, 10).rows;
     assert.ok(others[0]!.includes(`${other.open}ab${other.close}`), others[0]);
-    const mono = formatFolded(line('ab'), 80, { seconds: false, colors: 2, highlight: { query: q, current: true } }, 10).rows;
+    const mono = formatFolded(line('ab'), 80, { seconds: false, colors: 8, highlight: { query: q, current: true, monochrome: true } }, 10).rows;
     assert.ok(mono[0]!.includes('{inverse}{underline}ab{/underline}{/inverse}'), mono[0]);
     // The header is not searched: the nick "bob" is not highlighted by "bo".
-    const nick = formatFolded(line('x'), 80, { seconds: false, colors: 256, highlight: { query: new SearchQuery('bo'), current: true } }, 10).rows;
+    const nick = formatFolded(
+      line('x'),
+      80,
+      { seconds: false, colors: 256, highlight: { query: new SearchQuery('bo'), current: true, monochrome: false } },
+      10,
+    ).rows;
     assert.ok(!nick[0]!.includes(cur.open), nick[0]);
   });
 
@@ -187,7 +192,7 @@ describe('the highlight in formatted rows (format.ts + search-highlight.ts)', ()
     const long = formatFolded(
       line('x'.repeat(8) + 'needle'),
       24,
-      { seconds: false, colors: 256, highlight: { query: new SearchQuery('needle'), current: true } },
+      { seconds: false, colors: 256, highlight: { query: new SearchQuery('needle'), current: true, monochrome: false } },
       10,
     ).rows;
     assert.equal(long.length, 2, long.join('\n'));
@@ -196,10 +201,20 @@ describe('the highlight in formatted rows (format.ts + search-highlight.ts)', ()
 
   test('a folded message highlights only what it shows', () => {
     const text = `${'first line\n'.repeat(50)}needle at the end`;
-    const f = formatFolded(line(text), 40, { seconds: false, colors: 256, highlight: { query: new SearchQuery('needle'), current: true } }, 6);
+    const f = formatFolded(
+      line(text),
+      40,
+      { seconds: false, colors: 256, highlight: { query: new SearchQuery('needle'), current: true, monochrome: false } },
+      6,
+    );
     assert.equal(f.folded, true);
     assert.ok(!f.rows.some((r) => r.includes(cur.open)));
-    const g = formatFolded(line(text), 40, { seconds: false, colors: 256, highlight: { query: new SearchQuery('first'), current: true } }, 6);
+    const g = formatFolded(
+      line(text),
+      40,
+      { seconds: false, colors: 256, highlight: { query: new SearchQuery('first'), current: true, monochrome: false } },
+      6,
+    );
     assert.equal(g.rows.filter((r) => r.includes(cur.open)).length, 5, g.rows.join('\n'));
   });
 });
