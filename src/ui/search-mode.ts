@@ -59,6 +59,8 @@ export type SearchKeyResult = 'handled' | 'pass';
 
 export class ScrollbackSearch {
   private a: Active | null = null;
+  /** The text of the last search that ended, for Ctrl-R on an empty prompt (as bash). */
+  private last = '';
 
   constructor(private readonly host: SearchHost) {}
 
@@ -97,6 +99,7 @@ export class ScrollbackSearch {
     const a = this.a;
     if (a === null) return;
     this.a = null;
+    if (a.text !== '') this.last = a.text;
     this.host.setHighlight(null);
     if (restore) this.host.setViewPosition(a.saved);
   }
@@ -116,7 +119,8 @@ export class ScrollbackSearch {
         this.end(true);
         return 'handled';
       case 'C-r':
-        this.show(a.model.older());
+        if (a.mode === 'prompt' && a.text === '' && this.last !== '') this.edit(this.last);
+        else this.show(a.model.older());
         return 'handled';
       case 'C-s':
         this.show(a.model.newer());

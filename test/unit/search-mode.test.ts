@@ -176,6 +176,21 @@ describe('Ctrl-R: the incremental prompt', () => {
     assert.deepEqual(plain(), bottom);
   });
 
+  test('Ctrl-R on an empty prompt searches for the last text again, as bash does', () => {
+    const { search, rows } = setup();
+    search.startBrowse('Needle');
+    search.key('enter');
+    search.startPrompt();
+    assert.equal(search.key('C-r'), 'handled');
+    assert.equal(search.text, 'Needle');
+    assert.ok(rows().some((r) => r.includes(CURRENT) && r.includes('line 442 ')));
+    search.key('C-r');
+    assert.ok(
+      rows().some((r) => r.includes(CURRENT) && r.includes('line 342 ')),
+      'then older, as usual',
+    );
+  });
+
   test('a paste goes into the prompt (its first line); not into a /search browse', () => {
     const { search } = setup();
     search.startPrompt();
