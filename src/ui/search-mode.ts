@@ -180,12 +180,12 @@ export class ScrollbackSearch {
       return { row: `{bold}${escapeTags(label)}{/bold}${hint}`, caret: null };
     }
     const prompt = 'search: ';
-    // The end of the text stays in view, as in an input line.
-    const room = Math.max(1, width - prompt.length - 1);
-    let shown = sanitizeInline(a.text);
-    while (stringWidth(shown) > room) shown = [...shown].slice(1).join('');
-    const caret = Math.min(width - 1, prompt.length + stringWidth(shown));
     const after = a.status !== '' ? `— ${a.status}` : a.text === '' ? keys : '';
+    // The end of the text stays in view, as in an input line; what happened keeps its room unless that leaves the text under 10 columns.
+    const free = Math.max(1, width - prompt.length - 1);
+    const room = Math.max(Math.min(10, free), free - (after === '' ? 0 : stringWidth(after) + 1));
+    const shown = lastColumns(sanitizeInline(a.text), room);
+    const caret = Math.min(width - 1, prompt.length + stringWidth(shown));
     const tail = truncate(after, Math.max(0, width - caret - 1), '');
     const tailTags = a.status !== '' ? `{yellow-fg}${escapeTags(tail)}{/yellow-fg}` : `{cyan-fg}${escapeTags(tail)}{/cyan-fg}`;
     return { row: `{bold}${prompt}{/bold}${escapeTags(shown)}${tail ? ` ${tailTags}` : ''}`, caret };
@@ -231,4 +231,13 @@ export class ScrollbackSearch {
         return step.direction === 'older' ? 'no older match' : 'no newer match';
     }
   }
+}
+
+/** The end of `s` that fits `columns` columns. */
+function lastColumns(s: string, columns: number): string {
+  if (stringWidth(s) <= columns) return s;
+  const chars = [...s];
+  let i = chars.length;
+  for (let w = 0; i > 0 && w + stringWidth(chars[i - 1]!) <= columns; i--) w += stringWidth(chars[i - 1]!);
+  return chars.slice(i).join('');
 }

@@ -191,6 +191,24 @@ describe('Ctrl-R: the incremental prompt', () => {
     );
   });
 
+  test('bad search texts: invisible only, control characters, very long — one clear line, nothing breaks', () => {
+    const { pane, search, plain } = setup();
+    const bottom = plain();
+    assert.equal(search.startBrowse('\u200b\u200b'), 'type the text to find'); // nothing visible left once sanitized
+    assert.deepEqual(plain(), bottom);
+    search.end(true);
+    search.startPrompt();
+    search.paste('\x1b[31mNeedle\x1b[0m'); // a coloured copy: its escape codes go, its text is searched
+    assert.equal(search.bar(W).row.replace(/\{[^}]*\}/g, ''), 'search: Needle');
+    assert.equal(pane.atBottom, false, 'found');
+    search.paste('x'.repeat(5_000));
+    assert.equal(search.text.length, 1_000, 'a search text is cut at 1,000 characters');
+    assert.match(search.bar(W).row, /no match for/);
+    assert.ok(!search.bar(W).row.includes('\x1b'));
+    search.key('escape');
+    assert.deepEqual(plain(), bottom);
+  });
+
   test('a paste goes into the prompt (its first line); not into a /search browse', () => {
     const { search } = setup();
     search.startPrompt();
