@@ -14,6 +14,7 @@ import { ChatPane } from '../src/ui/chat-pane.js';
 import { Deadline, yieldToLoop } from './budget.js';
 import type { FigureContext } from './figure-api.js';
 import { chatText, createNullScreen } from '../src/testing/null-screen.js';
+import { reportSearch } from './search-steps.js';
 import { percentile } from './stats.js';
 
 const COLS = 120;
@@ -22,8 +23,8 @@ const ROWS = 40;
 const PANE_ROWS = ROWS - 2;
 const OURS = [1_000, 10_000, 100_000];
 const LOG = [1_000, 2_000];
-const FULL = { samples: 300, logSamples: 60 };
-const QUICK = { samples: 10, logSamples: 5 };
+const FULL = { samples: 300, logSamples: 60, searchRounds: 20 };
+const QUICK = { samples: 10, logSamples: 5, searchRounds: 1 };
 
 interface Timing {
   p50: number;
@@ -85,7 +86,8 @@ const fmt = (t: Timing): string => `p50 ${t.p50.toPrecision(3)} ms, p99 ${t.p99.
 export async function run(ctx: FigureContext): Promise<void> {
   const plan = ctx.quick ? QUICK : FULL;
   // Filling 100,000 lines of history and building screens takes time outside the samples too.
-  const perSizeMs = (ctx.budgetMs * 0.7) / (OURS.length + LOG.length);
+  // The search row (search-steps.ts) fills its own 100,000 lines and counts as one more size.
+  const perSizeMs = (ctx.budgetMs * 0.7) / (OURS.length + LOG.length + 1);
   const ours = new Map<number, Timing>();
   for (const h of OURS) {
     ours.set(h, await chatPane(h, plan.samples, new Deadline(perSizeMs)));
@@ -96,6 +98,7 @@ export async function run(ctx: FigureContext): Promise<void> {
     log.set(h, await blessedLog(h, plan.logSamples, new Deadline(perSizeMs)));
     ctx.log(`pane blessed Log @${h}: ${fmt(log.get(h)!)}`);
   }
+  await reportSearch(ctx, plan.searchRounds, new Deadline(perSizeMs));
   const at1k = log.get(1_000)!;
   const at2k = log.get(2_000)!;
   const value = (t: Timing): number | null => (t.samples > 0 ? t.p50 : null);

@@ -35,6 +35,8 @@ import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
 import { LinkPanel } from './link-panel.js';
 import { formatSize, refusedPasteLine } from './paste.js';
 import { TuiScreen } from './screen.js';
+import { SearchBar } from './search-bar.js';
+import { ScrollbackSearch } from './search-mode.js';
 import { StatusBar } from './status-bar.js';
 import { installTerminalGuard } from './terminal-guard.js';
 import { UndeliveredLog } from './undelivered.js';
@@ -117,6 +119,8 @@ class TuiApp {
   private readonly links: LinkPanel;
   private readonly view: BusView;
   private readonly undelivered: UndeliveredLog;
+  private readonly search: ScrollbackSearch;
+  private readonly searchBar: SearchBar;
   private paneHeight = 1;
   private quitting = false;
   /** The user was told that quitting now leaves messages undelivered; the next quit goes ahead. */
@@ -131,9 +135,11 @@ class TuiApp {
     const parent = screen.screen;
     this.undelivered = new UndeliveredLog(ctx.bus, ctx.opts.wire);
     // Order matters: later children paint over earlier ones.
-    this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors });
+    this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors, monochrome: screen.monochrome });
     this.status = new StatusBar(parent, screen.monochrome);
     this.input = new InputBox(parent);
+    this.searchBar = new SearchBar(parent); // over the input line
+    this.search = new ScrollbackSearch(this.pane);
     this.links = new LinkPanel(parent, () => this.paneHeight, ctx.bus, ctx.fingerprint);
     this.help = new HelpOverlay(parent);
     this.view = new BusView(ctx, this.pane, {
@@ -149,7 +155,7 @@ class TuiApp {
         text: (s) => this.onText(s),
         key: (k) => this.onKey(k),
         paste: (text) => {
-          this.input.paste(text);
+          if (!this.search.paste(text)) this.input.paste(text);
           screen.scheduleRender();
         },
         refusedPaste: (r) => {
@@ -193,7 +199,12 @@ class TuiApp {
     this.paneHeight = Math.max(1, statusTop);
     this.pane.sync(width, this.paneHeight, { overlaid: this.help.visible || this.links.visible });
     this.status.place(statusTop, width, this.view.statusState());
-    const caret = this.input.place(statusTop + 1);
+    let caret = this.input.place(statusTop + 1);
+    if (this.search.active) {
+      const bar = this.search.bar(width);
+      this.searchBar.place(statusTop + 1, inputRows, bar.row);
+      caret = bar.caret === null ? null : { row: statusTop + 1, col: bar.caret };
+    } else this.searchBar.hide();
     this.screen.setCursor(this.help.visible ? null : caret);
   }
 
@@ -201,6 +212,11 @@ class TuiApp {
     if (this.help.visible) {
       this.help.hide();
       if (s === 'q') return this.screen.scheduleRender();
+    }
+    if (this.search.active) {
+      s = this.search.typed(s);
+      this.afterScroll();
+      if (s === '') return this.screen.scheduleRender();
     }
     this.input.insertText(s);
     this.screen.scheduleRender();
@@ -213,7 +229,12 @@ class TuiApp {
     // Ctrl-Z suspends from anywhere (help, dashboard, a paste question), as Ctrl-C quits.
     if (full === 'C-z') return this.screen.suspend();
     if (this.help.visible) return this.helpKey(full);
+    if (this.search.active && this.search.key(full) === 'handled') return this.scroll(() => {});
     switch (full) {
+      case 'C-r':
+        if (this.input.isConfirming) break;
+        this.pane.closePager();
+        return this.scroll(() => this.search.startPrompt());
       case 'C-k':
         return this.rotate();
       case 'f1':
@@ -324,7 +345,12 @@ class TuiApp {
         this.pane.system(`key fingerprint: ${this.view.fingerprint} — your peer should see the same`);
         return;
       case 'clear':
+        this.search.end(false);
         return this.pane.clear();
+      case 'search':
+        this.pane.closePager();
+        this.search.startBrowse(c.text);
+        return;
       case 'help':
         return this.showHelp();
       case 'quit':

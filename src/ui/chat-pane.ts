@@ -20,12 +20,21 @@
  * Ctrl-O closes it. The pane listens for those keys on the screen itself
  * (app.ts still sees every key: while the pager is open the chat behind it
  * does not scroll).
+ *
+ * Search (search-mode.ts drives it through SearchHost): while a search is
+ * open, lines are formatted with its occurrences highlighted (the row cache
+ * is dropped at each step, so only the lines on screen are formatted again),
+ * the match is scrolled into view, and Ctrl-O opens the match's message when
+ * it is folded.
  */
 import type blessed from 'blessed';
 import { PANE_FOLD_MAX_ROWS, PANE_FOLD_MIN_ROWS } from '../constants.js';
 import { createRowsBox, type RowsBox } from './draw.js';
 import { formatFolded, type ChatLine } from './format.js';
-import { PaneBuffer } from './pane-buffer.js';
+import { PaneBuffer, type ViewPosition } from './pane-buffer.js';
+import { matchStyle } from './search-highlight.js';
+import type { SearchHost } from './search-mode.js';
+import type { SearchModel } from './search-model.js';
 import { PagerModel } from './pager-model.js';
 import { stringWidth } from '../text/width.js';
 
@@ -34,12 +43,17 @@ export interface ChatPaneOptions {
   capacity: number;
   seconds: boolean;
   colors: number;
+  /** The terminal has no colours (TuiScreen.monochrome): the search highlight uses reverse and underline only. */
+  monochrome?: boolean;
 }
 
 export type NewLine = Omit<ChatLine, 'id' | 'time'> & { time?: number };
 
-export class ChatPane {
+export class ChatPane implements SearchHost {
   readonly buffer: PaneBuffer;
+  /** The open search's highlight (search-mode.ts): its model, and the id of the line of the match shown. */
+  private search: { model: SearchModel; currentId: number | null } | null = null;
+  private readonly monochrome: boolean;
   private readonly box: RowsBox;
   private nextId = 1;
   private height = 1;
@@ -51,10 +65,15 @@ export class ChatPane {
   ) {
     this.box = createRowsBox({ parent, top: 0, left: 0, width: '100%', height: 1 });
     const fmt = { seconds: opts.seconds, colors: opts.colors };
+    this.monochrome = opts.monochrome === true;
     this.buffer = new PaneBuffer({
       capacity: opts.capacity,
       width: Math.max(1, parent.width as number),
-      format: (line, width, maxRows) => formatFolded(line, width, fmt, maxRows),
+      format: (line, width, maxRows) => {
+        const query = this.search?.model.query;
+        if (!query) return formatFolded(line, width, fmt, maxRows);
+        return formatFolded(line, width, { ...fmt, highlight: { query, current: line.id === this.search!.currentId, monochrome: this.monochrome } }, maxRows);
+      },
       foldRows: foldRowsFor(parent.height as number),
     });
     parent.on('keypress', (_ch: string | undefined, key: { full?: string; name?: string } | undefined) => {
@@ -67,9 +86,11 @@ export class ChatPane {
     return this.pagerModel;
   }
 
-  /** Ctrl-O: open the newest folded message on screen (else the newest folded one) in the pager; false when there is none. */
+  /** Ctrl-O: open the folded message of the search match shown, else the newest folded message on screen (else the newest folded one) in the pager; false when there is none. */
   openPager(): boolean {
-    const line = this.buffer.foldedLine();
+    const current = this.search?.currentId;
+    const seq = current === null || current === undefined ? undefined : this.buffer.lines.seqOfId(current);
+    const line = seq !== undefined && this.buffer.formattedAt(seq).folded ? this.buffer.lines.at(seq) : this.buffer.foldedLine();
     if (line === undefined) return false;
     this.pagerModel = new PagerModel(line);
     return true;
@@ -185,6 +206,34 @@ export class ChatPane {
 
   get atBottom(): boolean {
     return this.buffer.atBottom;
+  }
+
+  // ------------------------------------------- SearchHost (search-mode.ts)
+
+  get lines(): SearchHost['lines'] {
+    return this.buffer.lines;
+  }
+
+  get viewPosition(): ViewPosition {
+    return this.buffer.viewPosition;
+  }
+
+  setViewPosition(p: ViewPosition): void {
+    this.buffer.setViewPosition(p);
+  }
+
+  setHighlight(h: { model: SearchModel; current: number | null } | null): void {
+    this.search = h === null ? null : { model: h.model, currentId: h.current === null ? null : this.buffer.lines.at(h.current).id };
+    this.buffer.invalidateRows();
+  }
+
+  /** Scrolls the first highlighted row of line `seq` into view (the fold marker when the match lies in the folded part). */
+  showMatch(seq: number): { inFold: boolean } {
+    const { rows, folded } = this.buffer.formattedAt(seq);
+    const open = matchStyle(this.search?.currentId === this.buffer.lines.at(seq).id, this.monochrome).open;
+    const row = rows.findIndex((r) => r.includes(open));
+    this.buffer.reveal(seq, row === -1 ? rows.length - 1 : row);
+    return { inFold: row === -1 && folded };
   }
 }
 

@@ -26,6 +26,8 @@ export type Command =
   | { name: 'save' }
   /** Keep the key in use: a new profile NAME, or a new 0600 key file FILE (never overwritten). */
   | { name: 'save-profile' | 'save-key'; arg: string }
+  /** Find TEXT in the scrollback (search-mode.ts): literal, smart case. */
+  | { name: 'search'; text: string }
   /** A message to send ('//x' → '/x'). */
   | { name: 'say'; text: string };
 
@@ -38,6 +40,11 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
   { name: 'peer', usage: '/peer HOST:PORT', help: 'talk to another address, e.g. /peer 192.0.2.7:7755 or /peer [::1]:7755' },
   { name: 'fingerprint', usage: '/fingerprint', help: 'show the fingerprint of the current key' },
   { name: 'clear', usage: '/clear', help: 'clear the chat pane' },
+  {
+    name: 'search',
+    usage: '/search TEXT',
+    help: 'find TEXT in the chat (plain text; case matters only if it has capitals): n older, N newer, Enter stays, Esc goes back',
+  },
   { name: 'help', usage: '/help', help: 'list commands and key bindings (same as F1)' },
   { name: 'save', usage: '/save', help: 'save the current nick and peer to the profile' },
   { name: 'save-profile', usage: '/save-profile NAME', help: 'keep this chat (key in use, nick, peer, port) as a new profile' },
@@ -69,6 +76,10 @@ export function parseInput(text: string): ParseResult {
     const problem = nickProblem(arg);
     if (problem) return { ok: false, error: `/nick: ${problem}` };
     return { ok: true, command: { name: 'nick', nick: arg } };
+  }
+  if (name === 'search') {
+    if (arg === '') return { ok: false, error: `usage: ${known.usage} (or Ctrl-R to search as you type)` };
+    return { ok: true, command: { name: 'search', text: arg } };
   }
   if (name === 'save-profile' || name === 'save-key') {
     if (arg === '') return { ok: false, error: `usage: ${known.usage}` };

@@ -21,6 +21,7 @@
 
 import { MAX_NICK_CHARS, PANE_FOLD_PREFIX_SLACK_CHARS } from '../constants.js';
 import { nickColor } from './nick-color.js';
+import { highlightRuns, type Highlight } from './search-highlight.js';
 import { escapeTags, sanitizeInline, sanitizeText } from '../text/sanitize.js';
 import { stringWidth, truncate } from '../text/width.js';
 import { TEXT_START, wrapRows, type RowSpan } from '../text/wrap.js';
@@ -53,6 +54,8 @@ export interface FormatOptions {
   seconds: boolean;
   /** The terminal's colour count (screen.tput.colors): 2, 8, 16, 256. */
   colors: number;
+  /** Occurrences of a search to highlight in the text (search-highlight.ts). */
+  highlight?: Highlight;
 }
 
 /** Below this many columns for the text, the hanging indent is given up (header on a row of its own). */
@@ -122,7 +125,8 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
   const markText = mark.map((m) => m.text).join('');
   const { text, rows: wrapped } = wrapBody(line.text, markText, textWidth, bodyRows + 1);
   let spans: RowSpan[] = wrapped;
-  if (spans.length <= bodyRows) return { rows: layout(header, [seg(text, textStyle), ...mark], width, spans, hanging), folded: false };
+  const body = highlightRuns(text, textStyle, opts.highlight);
+  if (spans.length <= bodyRows) return { rows: layout(header, [...body, ...mark], width, spans, hanging), folded: false };
 
   // Folded: bodyRows - 1 rows of text, then the marker row (not wrapped: cut to fit).
   spans = spans.slice(0, bodyRows - 1);
@@ -130,7 +134,7 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
   const lineDone = text.charCodeAt(shownEnd) === 0x0a; // the last row shown ends its line
   const size = messageSize(line);
   const more = Math.max(1, size.lines - countNewlines(text, shownEnd) - (lineDone ? 1 : 0));
-  const rows = layout(header, [seg(text, textStyle)], width, spans, hanging);
+  const rows = layout(header, body, width, spans, hanging);
   const columns = (hanging ? textWidth : width) - stringWidth(markText);
   const what = more === 1 && !lineDone ? 'the rest of the line' : `${more.toLocaleString('en-US')} more line${more === 1 ? '' : 's'}`;
   const notes = [`… ${what} · ${formatBytes(size.bytes)} · Ctrl-O reads it all`, `… ${what} · Ctrl-O`, '… Ctrl-O'];

@@ -30,9 +30,12 @@ export const KEY_BINDINGS: ReadonlyArray<readonly [keys: string, what: string]> 
   ['F1', 'this help'],
   ['F2', 'link dashboard: RTT, loss, datagrams, key rotations'],
   ['Ctrl-O', 'read a folded message ("… N more lines") whole in a pager: PgUp, PgDn, Ctrl-Home, Ctrl-End; Esc closes'],
+  ['Ctrl-R', 'search the chat as you type (plain text; case matters only with a capital): Ctrl-R or Up older match, Ctrl-S or Down newer'],
+  ['n, N (after /search)', 'older / newer match'],
+  ['Enter, Esc (searching)', 'Enter stays at the match; Esc goes back to where you were; any other key stays and does what it does'],
   ['Ctrl-L', 'redraw the screen'],
   ['Ctrl-C; Ctrl-D on an empty input', 'quit'],
-  ['Esc', 'close this help / the link panel / the pager; cancel a paste confirmation'],
+  ['Esc', 'close this help / the link panel / the pager; end a search; cancel a paste confirmation'],
 ];
 
 /** The overlay's text for `width` columns: plain rows, descriptions wrapped under themselves. */

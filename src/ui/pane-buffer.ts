@@ -53,6 +53,9 @@ export interface PaneBufferOptions {
 /** foldedLine() looks this many lines back from the newest when none is on screen. */
 const FOLDED_SEARCH_LINES = 1_000;
 
+/** A saved scroll position: null while following the bottom. */
+export type ViewPosition = { seq: number; row: number; atTop: boolean } | null;
+
 /** A row position: row `row` of the wrapped rows of the line with sequence number `seq`. */
 interface Pos {
   seq: number;
@@ -271,6 +274,65 @@ export class PaneBuffer {
     this.following = true;
     this.atTop = false;
     this.unseen = 0;
+  }
+
+  // ------------------------------------------------- search (search-model.ts)
+
+  /** The lines held, by sequence number, for search-model.ts (read-only: firstSeq, lastSeq, at). */
+  get lines(): { readonly firstSeq: number; readonly lastSeq: number; at(seq: number): ChatLine; seqOfId(id: number): number | undefined } {
+    const ring = this.ring;
+    return {
+      seqOfId: (id) => ring.seqOfId(id),
+      get firstSeq() {
+        return ring.firstSeq;
+      },
+      get lastSeq() {
+        return ring.lastSeq;
+      },
+      at: (seq) => ring.at(seq),
+    };
+  }
+
+  /** Formatted rows are stale (the search highlight changed): every line is formatted again when shown. */
+  invalidateRows(): void {
+    this.cache.clear();
+  }
+
+  /** The formatted rows of a held line, and whether they fold a longer one (for finding a match's row). */
+  formattedAt(seq: number): Readonly<CachedRows> {
+    return this.cached(seq);
+  }
+
+  /** Where the view is: following the bottom (null), or its anchor; for restoring it (Esc ends a search where it began). */
+  get viewPosition(): ViewPosition {
+    return this.following ? null : { seq: this.anchor.seq, row: this.anchor.row, atTop: this.atTop };
+  }
+
+  /** Back to a position from viewPosition (an evicted anchor is clamped to the oldest line). */
+  setViewPosition(p: ViewPosition): void {
+    if (p === null || this.ring.length === 0) return this.scrollToBottom();
+    this.following = false;
+    this.atTop = p.atTop;
+    this.anchor = { seq: Math.max(p.seq, this.ring.firstSeq), row: p.seq < this.ring.firstSeq ? 0 : p.row };
+  }
+
+  /**
+   * Scrolls so that row `row` of line `seq` is on screen: left alone when it
+   * already is, else put a third of the pane above the bottom (the match and
+   * what answered it both show). Costs O(pane height) rows formatted.
+   */
+  reveal(seq: number, row: number): void {
+    if (seq < this.ring.firstSeq || seq > this.ring.lastSeq) return;
+    const target = { seq, row: Math.max(0, Math.min(row, this.rowsOf(seq).length - 1)) };
+    if (!this.following) this.clampAnchor(); // lines may have been evicted since the last render
+    const bottom = this.following ? this.end() : this.anchor;
+    const top = this.back(bottom, this.lastHeight - 1);
+    if (!isBefore(target, top) && !isBefore(bottom, target)) return;
+    const to = this.forward(target, Math.floor(this.lastHeight / 3));
+    this.atTop = false;
+    if (samePos(to, this.end())) return this.scrollToBottom();
+    this.following = false;
+    this.anchor = to;
   }
 
   // ------------------------------------------------------------ internals

@@ -76,7 +76,7 @@ describe('parseInput: errors are one line and say what to do', () => {
 
 describe('COMMANDS', () => {
   test('every command parses (with an argument where its usage has one)', () => {
-    const args: Record<string, string> = { nick: ' bob', peer: ' 127.0.0.1:7755', 'save-profile': ' work', 'save-key': ' my.key' };
+    const args: Record<string, string> = { nick: ' bob', peer: ' 127.0.0.1:7755', 'save-profile': ' work', 'save-key': ' my.key', search: ' old' };
     for (const c of COMMANDS) {
       const r = parseInput(`/${c.name}${args[c.name] ?? ''}`);
       assert.ok(r.ok, `/${c.name}`);
@@ -97,7 +97,13 @@ describe('COMMANDS', () => {
       'save',
       'save-key',
       'save-profile',
+      'search',
     ]);
+  });
+  test('/search TEXT takes the rest of the line as it is (plain text, regex characters too); without it, its usage', () => {
+    assert.deepEqual(parseInput('/search a.*(b  c'), { ok: true, command: { name: 'search', text: 'a.*(b  c' } });
+    assert.deepEqual(parseInput('/SEARCH Foo'), { ok: true, command: { name: 'search', text: 'Foo' } });
+    assert.deepEqual(parseInput('/search   '), { ok: false, error: 'usage: /search TEXT (or Ctrl-R to search as you type)' });
   });
   test('/save-profile NAME and /save-key FILE take the rest of the line; without it, their usage', () => {
     assert.deepEqual(parseInput('/save-profile work'), { ok: true, command: { name: 'save-profile', arg: 'work' } });
