@@ -42,10 +42,10 @@ after(() => {
 let runs = 0;
 
 /** Runs the CLI; returns its exit code and the URLs it loaded. */
-function loadedBy(args: string[], opts: { configDir?: string } = {}): { code: number | null; urls: string[]; stderr: string } {
+async function loadedBy(args: string[], opts: { configDir?: string } = {}): Promise<{ code: number | null; urls: string[]; stderr: string }> {
   runs += 1;
   const log = path.join(hookDir, `loaded-${runs}.txt`);
-  const r = box.run(args, {
+  const r = await box.runAsync(args, {
     ...opts,
     env: { NODE_OPTIONS: `--import=${pathToFileURL(path.join(hookDir, 'register.mjs')).href}`, [LOG_ENV]: log },
   });
@@ -62,10 +62,11 @@ function loads(urls: string[], group: RegExp[]): string[] {
   return urls.filter((u) => group.some((re) => re.test(u)));
 }
 
-describe('what a command loads', () => {
-  it('the hook sees what a command loads lazily (else the checks below prove nothing)', () => {
+// Each run goes through a module loader hook (slow to start): four at a time.
+describe('what a command loads', { concurrency: 4 }, () => {
+  it('the hook sees what a command loads lazily (else the checks below prove nothing)', async () => {
     const dir = box.configDir();
-    const r = loadedBy(['profile', 'list'], { configDir: dir });
+    const r = await loadedBy(['profile', 'list'], { configDir: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(
       r.urls.some((u) => u.endsWith('/dist/cli.js')),
@@ -85,8 +86,8 @@ describe('what a command loads', () => {
     ['join', '--help'],
   ];
   for (const args of noProfile) {
-    it(`${args.map((x) => (x === KEY ? 'KEY' : x)).join(' ')}: neither the config store nor the UI nor the transport`, () => {
-      const r = loadedBy(args, { configDir: box.configDir() });
+    it(`${args.map((x) => (x === KEY ? 'KEY' : x)).join(' ')}: neither the config store nor the UI nor the transport`, async () => {
+      const r = await loadedBy(args, { configDir: box.configDir() });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(loads(r.urls, STORE), []);
       assert.deepEqual(loads(r.urls, UI), []);
@@ -94,18 +95,18 @@ describe('what a command loads', () => {
     });
   }
 
-  it('demo loads the UI but reads no config (here it stops at "not a terminal", before any socket)', () => {
-    const r = loadedBy(['demo'], { configDir: box.configDir() });
+  it('demo loads the UI but reads no config (here it stops at "not a terminal", before any socket)', async () => {
+    const r = await loadedBy(['demo'], { configDir: box.configDir() });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /terminal/);
     assert.notDeepEqual(loads(r.urls, UI), [], 'the demo got as far as the UI');
     assert.deepEqual(loads(r.urls, STORE), []);
   });
 
-  it('demo --profile reads the config', () => {
+  it('demo --profile reads the config', async () => {
     const dir = box.configDir();
-    assert.equal(box.run(['profile', 'add', 'bob', '--key', KEY, '--peer', '127.0.0.1:7001'], { configDir: dir }).code, 0);
-    const r = loadedBy(['demo', '--profile', 'bob'], { configDir: dir });
+    assert.equal((await box.runAsync(['profile', 'add', 'bob', '--key', KEY, '--peer', '127.0.0.1:7001'], { configDir: dir })).code, 0);
+    const r = await loadedBy(['demo', '--profile', 'bob'], { configDir: dir });
     assert.equal(r.code, 2, r.stderr);
     assert.notDeepEqual(loads(r.urls, STORE), []);
   });
