@@ -26,7 +26,7 @@ describe('DraftRows: the input box rows, edit by edit', () => {
           assert.deepEqual(all(d), whole(t, width));
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: 400 },
     );
   });
 
@@ -70,7 +70,7 @@ describe('DraftRows: the input box rows, edit by edit', () => {
           assert.deepEqual(all(d), whole(t, width));
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 20 },
     );
   });
 });
