@@ -3,6 +3,7 @@
  * config directory, HOME and XDG_CONFIG_HOME, so no test can touch a real
  * user's profiles.
  */
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -84,4 +85,24 @@ export class CliSandbox {
     }
     fs.rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** Exit 2 with exactly one stderr line, prefixed, without a stack trace. */
+export function assertUsageFailure(r: CliResult, re: RegExp): void {
+  assert.equal(r.code, 2, `exit code; stderr: ${r.stderr}`);
+  assert.equal(r.errLines.length, 1, `one stderr line, got: ${r.stderr}`);
+  assert.match(r.errLines[0]!, /^fernchat: /);
+  assert.match(r.errLines[0]!, re);
+  assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace');
+}
+
+/** Exit 0, or the assertion names the exit code and stderr. */
+export function ok(r: CliResult): CliResult {
+  assert.equal(r.code, 0, `exit code; stderr: ${r.stderr}`);
+  return r;
+}
+
+/** The config file of a config dir, as text. */
+export function readConfig(dir: string): string {
+  return fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readKeyFileKeys, writeKeyFile } from '../../src/config/key-file.js';
-import { type CliResult, CliSandbox, ensureBuilt } from '../_cli.js';
+import { type CliResult, CliSandbox, ensureBuilt, ok } from '../_cli.js';
 import { freeUdpPorts, HeadlessProc } from '../_headless-proc.js';
 
 const box = new CliSandbox();
@@ -33,11 +33,6 @@ function assertNoPart(text: string, secret: string): void {
     const piece = s.slice(i, i + 6);
     assert.ok(!text.includes(piece), `output holds ${JSON.stringify(piece)} of the secret: ${text}`);
   }
-}
-
-function ok(r: CliResult): CliResult {
-  assert.equal(r.code, 0, `exit code; stderr: ${r.stderr}`);
-  return r;
 }
 
 // Cases run four at a time (each is a few process starts that only read the config).
