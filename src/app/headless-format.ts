@@ -15,7 +15,7 @@
  * Status and errors go to stderr as one human line each (statusLine), in
  * both modes; JSON mode also puts system events on stdout (jsonEvent).
  */
-import type { BusEvents } from '../bus.js';
+import type { BusEvents, MessageKind } from '../bus.js';
 import { senderNick } from '../text/nick.js';
 import { sanitizeInline } from '../text/sanitize.js';
 import { parseSlashLine } from '../text/slash.js';
@@ -23,18 +23,23 @@ import { parseSlashLine } from '../text/slash.js';
 /** A parsed input line. */
 export type InputLine =
   | { kind: 'empty' }
-  | { kind: 'send'; text: string }
+  /** `kind` only for an action (/me ACTION). */
+  | { kind: 'send'; text: string; action?: true }
   | { kind: 'command'; name: 'rotate' | 'quit' }
   | { kind: 'save'; what: 'profile' | 'key-file'; arg: string }
   | { kind: 'unknown'; message: string };
 
-export const HEADLESS_COMMANDS = '/rotate /quit /save-profile NAME /save-key FILE';
+export const HEADLESS_COMMANDS = '/me ACTION /rotate /quit /save-profile NAME /save-key FILE';
 
-/** `//x` sends `/x`; `/rotate`, `/quit` are commands (trailing blanks allowed); other `/…` is an error; empty lines are not sent. */
+/** `//x` sends `/x`; `/me ACTION` sends an action; `/rotate`, `/quit` are commands (trailing blanks allowed); other `/…` is an error; empty lines are not sent. */
 export function parseInputLine(line: string): InputLine {
   if (line === '') return { kind: 'empty' };
   const parsed = parseSlashLine(line);
   if (parsed.kind === 'message') return { kind: 'send', text: parsed.text };
+  if (parsed.name === 'me') {
+    if (parsed.args === '') return { kind: 'unknown', message: 'usage: /me ACTION (e.g. /me waves)' };
+    return { kind: 'send', text: parsed.args, action: true };
+  }
   if ((parsed.name === 'rotate' || parsed.name === 'quit') && parsed.args === '') return { kind: 'command', name: parsed.name };
   if (parsed.name === 'save-profile' || parsed.name === 'save-key') {
     const what = parsed.name === 'save-profile' ? 'profile' : 'key-file';
@@ -51,8 +56,10 @@ export function clockTime(ms: number): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
+/** `HH:MM:SS <bob> text`, or for an action `HH:MM:SS * bob waves`. */
 export function messageLine(m: BusEvents['message:received']): string {
-  return `${clockTime(m.time)} <${senderNick(m.from)}> ${sanitizeInline(m.text)}`;
+  const who = m.kind === 'action' ? `* ${senderNick(m.from)}` : `<${senderNick(m.from)}>`;
+  return `${clockTime(m.time)} ${who} ${sanitizeInline(m.text)}`;
 }
 
 /** One JSON line, with every character a terminal might obey escaped. */
@@ -61,7 +68,8 @@ export function jsonLine(obj: Record<string, unknown>): string {
 }
 
 export function jsonMessage(m: BusEvents['message:received']): string {
-  return jsonLine({ type: 'message', from: m.from, text: m.text, time: new Date(m.time).toISOString() });
+  const kind: MessageKind = m.kind === 'action' ? 'action' : 'message';
+  return jsonLine({ type: 'message', kind, from: m.from, text: m.text, time: new Date(m.time).toISOString() });
 }
 
 /** A short, safe excerpt of a message for a status line. */

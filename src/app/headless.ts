@@ -23,7 +23,7 @@
  *  5. SIGINT / SIGTERM: stop at once (no linger), close cleanly, same exit rule
  */
 import { createInterface } from 'node:readline';
-import { errorMessage, newMessageId } from '../bus.js';
+import { errorMessage, newMessageId, type MessageKind } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from '../constants.js';
 import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
@@ -114,7 +114,7 @@ export async function runHeadless(
     for (const w of [...wake]) w();
   };
   // Lines read but not yet handed to the transport; `head` avoids O(n) shifts.
-  let backlog: string[] = [];
+  let backlog: Array<{ text: string; kind: MessageKind }> = [];
   let head = 0;
   let paused = false;
   let pauseInput = (): void => {};
@@ -122,10 +122,10 @@ export async function runHeadless(
   const feed = (): void => {
     while (head < backlog.length && (opts.wire === 'raw' || transport.pendingCount() < HEADLESS_IN_FLIGHT_MAX)) {
       // Taken before it is emitted: a send that fails at once re-enters feed() from its message:failed handler.
-      const text = backlog[head]!;
+      const { text, kind } = backlog[head]!;
       head += 1;
       sent += 1;
-      bus.emit('send', { id: newMessageId(), text });
+      bus.emit('send', { id: newMessageId(), text, kind });
     }
     if (head === backlog.length) {
       backlog = [];
@@ -180,7 +180,7 @@ export async function runHeadless(
   rl.on('line', (line) => {
     const input = parseInputLine(line);
     if (input.kind === 'send') {
-      backlog.push(input.text);
+      backlog.push({ text: input.text, kind: input.action === true ? 'action' : 'message' });
       feed();
       // readline still emits the lines of a chunk already read: the backlog takes them, nothing is lost.
       if (!paused && backlog.length - head >= HEADLESS_BACKLOG_PAUSE_LINES) {

@@ -18,7 +18,7 @@ test('input lines: messages, the // escape, commands, unknown commands, empty li
   assert.deepEqual(parseInputLine(' '), { kind: 'send', text: ' ' }, 'only truly empty lines are skipped');
   assert.deepEqual(parseInputLine('/foo bar'), {
     kind: 'unknown',
-    message: 'unknown command /foo (commands: /rotate /quit /save-profile NAME /save-key FILE; // sends a literal slash)',
+    message: 'unknown command /foo (commands: /me ACTION /rotate /quit /save-profile NAME /save-key FILE; // sends a literal slash)',
   });
   const evil = parseInputLine('/\x1b[2Jx');
   assert.equal(evil.kind, 'unknown');
@@ -38,7 +38,7 @@ test('JSON mode: text verbatim, controls a terminal would obey escaped, still va
   const time = Date.UTC(2024, 0, 2, 3, 4, 5);
   const line = jsonMessage({ from: 'bob', text: 'a\nb\u009b31m\u202e\x1b', time, kind: 'message' });
   assert.ok(!/[\n\u009b\u202e\x1b]/.test(line));
-  assert.deepEqual(JSON.parse(line), { type: 'message', from: 'bob', text: 'a\nb\u009b31m\u202e\x1b', time: '2024-01-02T03:04:05.000Z' });
+  assert.deepEqual(JSON.parse(line), { type: 'message', kind: 'message', from: 'bob', text: 'a\nb\u009b31m\u202e\x1b', time: '2024-01-02T03:04:05.000Z' });
   assert.equal(jsonLine({ s: '\u2028' }), '{"s":"\\u2028"}');
 });
 
@@ -66,4 +66,30 @@ test('status lines and JSON events for system facts never carry the key', () => 
   assert.equal(statusLine({ name: 'error', e: { severity: 'warning', message: 'boom\x1b[2J' } }), 'warning: boom');
   assert.equal(statusLine({ name: 'message:failed', e: { id: 'x', text: 'y'.repeat(100), reason: 'queue full' } }), `not sent: queue full: ${'y'.repeat(59)}…`);
   assert.equal(excerpt('short'), 'short');
+});
+
+test('/me: an action in, `* nick action` out in text mode, kind "action" in JSON', () => {
+  assert.deepEqual(parseInputLine('/me waves'), { kind: 'send', text: 'waves', action: true });
+  assert.deepEqual(parseInputLine('/me   waves  back '), { kind: 'send', text: 'waves  back', action: true });
+  assert.deepEqual(parseInputLine('//me waves'), { kind: 'send', text: '/me waves' }, '// escapes /me too');
+  for (const bad of ['/me', '/me ', '/me \t '])
+    assert.deepEqual(parseInputLine(bad), { kind: 'unknown', message: 'usage: /me ACTION (e.g. /me waves)' }, JSON.stringify(bad));
+  assert.equal(parseInputLine('/ME waves').kind, 'unknown', 'headless commands are lower case, as /rotate and /quit');
+  const time = new Date(2024, 0, 2, 3, 4, 5).getTime();
+  assert.equal(messageLine({ from: 'bob', text: 'waves', time, kind: 'action' }), '03:04:05 * bob waves');
+  assert.equal(messageLine({ from: 'b\u202eob', text: 'waves\n\x1b[2Jhi', time, kind: 'action' }), '03:04:05 * bob waves⏎hi');
+  assert.equal(messageLine({ from: '127.0.0.1:7002', text: 'waves', time, kind: 'action' }), '03:04:05 * 127.0.0.1:7002 waves');
+  const t = Date.UTC(2024, 0, 2, 3, 4, 5);
+  assert.deepEqual(JSON.parse(jsonMessage({ from: 'bob', text: 'waves', time: t, kind: 'action' })), {
+    type: 'message',
+    kind: 'action',
+    from: 'bob',
+    text: 'waves',
+    time: '2024-01-02T03:04:05.000Z',
+  });
+  assert.equal(JSON.parse(jsonMessage({ from: 'bob', text: 'hi', time: t, kind: 'message' })).kind, 'message');
+  // A kind from a newer peer that this version does not know is shown as a message, never dropped.
+  const odd = { from: 'bob', text: 'hi', time: t, kind: 'poke' as unknown as 'message' };
+  assert.equal(JSON.parse(jsonMessage(odd)).kind, 'message');
+  assert.equal(messageLine(odd), `${clockTime(t)} <bob> hi`);
 });
