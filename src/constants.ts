@@ -159,6 +159,8 @@ export const PANE_FOLD_MIN_ROWS = 6;
 export const PANE_FOLD_MAX_ROWS = 200;
 /** A folded message is sanitized and wrapped from a prefix of rows × columns × 2 plus this, in code units (doubled while too short). */
 export const PANE_FOLD_PREFIX_SLACK_CHARS = 1_024;
+/** A peer message is searched for our nick (bell, title) in its first this-many characters, in UTF-16 code units. */
+export const MENTION_SCAN_CHARS = 65_536;
 /** The pager (Ctrl-O) remembers where every this-many-th row of a message starts, so any window is at most this many rows of wrapping away, in rows. */
 export const PAGER_CHECKPOINT_ROWS = 64;
 /** Link stats are published on the bus at most this often, in ms. */

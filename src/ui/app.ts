@@ -21,7 +21,8 @@
  * key; and the text of every message that failed (✗ during the chat, or at
  * shutdown) is printed on stderr after the terminal is back, with exit code 1.
  */
-import { errorMessage, newMessageId } from '../bus.js';
+import { errorMessage, newMessageId, type MessageKind } from '../bus.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { MAX_MESSAGE_BYTES, ROTATION_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from '../constants.js';
 import { UsageError } from '../errors.js';
@@ -29,6 +30,7 @@ import { ScreenError } from './blessed-screen.js';
 import { BusView } from './bus-view.js';
 import type { TuiContext } from './context.js';
 import { ChatPane } from './chat-pane.js';
+import { formatDay, formatTime } from './format.js';
 import { parseInput, type Command } from './commands.js';
 import { HelpOverlay } from './help-overlay.js';
 import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
@@ -121,6 +123,9 @@ class TuiApp {
   private readonly undelivered: UndeliveredLog;
   private readonly search: ScrollbackSearch;
   private readonly searchBar: SearchBar;
+  private readonly clock: Clock;
+  /** The window title last written (titles on), so keys do not rewrite it. */
+  private shownTitle: string | null = null;
   private paneHeight = 1;
   private quitting = false;
   /** The user was told that quitting now leaves messages undelivered; the next quit goes ahead. */
@@ -133,9 +138,17 @@ class TuiApp {
     private readonly uninstallGuard: () => void,
   ) {
     const parent = screen.screen;
+    this.clock = ctx.clock ?? systemClock;
+    this.shownTitle = ctx.opts.ui.title ? (ctx.title ?? 'fernchat') : null;
     this.undelivered = new UndeliveredLog(ctx.bus, ctx.opts.wire);
     // Order matters: later children paint over earlier ones.
-    this.pane = new ChatPane(parent, { capacity: ctx.opts.ui.scrollback, seconds: ctx.opts.ui.seconds, colors: screen.colors, monochrome: screen.monochrome });
+    this.pane = new ChatPane(parent, {
+      capacity: ctx.opts.ui.scrollback,
+      seconds: ctx.opts.ui.seconds,
+      colors: screen.colors,
+      monochrome: screen.monochrome,
+      clock: this.clock,
+    });
     this.status = new StatusBar(parent, screen.monochrome);
     this.input = new InputBox(parent);
     this.searchBar = new SearchBar(parent); // over the input line
@@ -144,7 +157,7 @@ class TuiApp {
     this.help = new HelpOverlay(parent);
     this.view = new BusView(ctx, this.pane, {
       changed: () => screen.scheduleRender(),
-      notify: (unseen) => this.notify(unseen),
+      notify: (unseen, alert) => this.notify(unseen, alert),
       // The link panel follows the bus itself (its model keeps the last minutes).
     });
     screen.onBeforeRender(() => this.layout());
@@ -163,6 +176,7 @@ class TuiApp {
           this.pane.bottom();
           screen.scheduleRender();
         },
+        focus: (focused) => this.onFocus(focused),
       }),
     );
     parent.on('keypress', (_ch: string | undefined, key: KeyInfo | undefined) => {
@@ -180,6 +194,10 @@ class TuiApp {
     // blessed falls back to its own xterm entry when it cannot read one (tmux-256color with
     // ncurses 6 terminfo): harmless, so only --debug hears about it.
     if (ctx.opts.debug) for (const w of screen.warnings) this.pane.system(w);
+    this.input.completionNicks = () => {
+      const nick = this.view.completionNick();
+      return nick === null ? [] : [nick];
+    };
     this.view.greet();
     ctx.start?.();
   }
@@ -219,6 +237,7 @@ class TuiApp {
       if (s === '') return this.screen.scheduleRender();
     }
     this.input.insertText(s);
+    this.afterScroll();
     this.screen.scheduleRender();
   }
 
@@ -290,15 +309,33 @@ class TuiApp {
     this.screen.scheduleRender();
   }
 
-  /** Back at the bottom: the title loses its "(N)". */
+  /** After a key or a scroll: a mention is seen, and back at the bottom the title loses its "(N)". */
   private afterScroll(): void {
-    if (this.pane.atBottom && this.ctx.opts.ui.title) this.screen.setTitle(this.ctx.title ?? 'fernchat');
+    this.view.attention.seen();
+    this.updateTitle();
   }
 
-  /** A message arrived while scrolled up. */
-  private notify(unseen: number): void {
-    if (this.ctx.opts.ui.bell) this.screen.bell();
-    if (this.ctx.opts.ui.title) this.screen.setTitle(`(${unseen}) ${this.ctx.title ?? 'fernchat'}`);
+  /** A peer line worth telling about: scrolled up, away, or a mention. */
+  private notify(_unseen: number, alert?: { bell: boolean }): void {
+    if (this.ctx.opts.ui.bell && (alert?.bell ?? true)) this.screen.bell();
+    this.updateTitle();
+  }
+
+  /** The terminal reported focus (mode 1004): away while out, unread counted, the title says how many. */
+  private onFocus(focused: boolean): void {
+    if (focused) this.view.attention.focusIn();
+    else this.view.attention.focusOut();
+    this.updateTitle();
+    this.screen.scheduleRender();
+  }
+
+  /** The title from attention.ts, written only when it changes (and only where the profile enables titles). */
+  private updateTitle(): void {
+    if (!this.ctx.opts.ui.title) return;
+    const title = this.view.attention.title(this.ctx.title ?? 'fernchat', this.pane.atBottom ? 0 : this.pane.buffer.newWhileScrolled);
+    if (title === this.shownTitle) return;
+    this.shownTitle = title;
+    this.screen.setTitle(title);
   }
 
   private rotate(): void {
@@ -318,20 +355,13 @@ class TuiApp {
 
   private command(c: Command): void {
     switch (c.name) {
-      case 'say': {
-        const bytes = Buffer.byteLength(c.text);
-        if (bytes > MAX_MESSAGE_BYTES) {
-          // Refused before it is sent, so it never fills the pane; back in the box to shorten.
-          this.pane.error(`message of ${formatSize(bytes)} is over the ${formatSize(MAX_MESSAGE_BYTES)} message limit: not sent; it is back in the input box`);
-          this.input.model.setText(c.text);
-          return;
-        }
-        const id = newMessageId();
-        this.view.sending(id, c.text);
-        this.pane.bottom();
-        this.ctx.bus.emit('send', { id, text: c.text });
+      case 'say':
+        return this.send(c.text, 'message');
+      case 'me':
+        return this.send(c.text, 'action');
+      case 'time':
+        this.pane.system(`it is ${formatDay(this.clock.now())}, ${formatTime(this.clock.now(), true)}`);
         return;
-      }
       case 'rotate':
         return this.rotate();
       case 'nick':
@@ -362,6 +392,21 @@ class TuiApp {
       case 'save-key':
         return this.view.saveAs({ kind: 'key-file', file: c.arg });
     }
+  }
+
+  /** A message or an action, refused before it is sent when it is over the limit. */
+  private send(text: string, kind: MessageKind): void {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_MESSAGE_BYTES) {
+      // Refused before it is sent, so it never fills the pane; back in the box to shorten.
+      this.pane.error(`message of ${formatSize(bytes)} is over the ${formatSize(MAX_MESSAGE_BYTES)} message limit: not sent; it is back in the input box`);
+      this.input.model.setText(kind === 'action' ? `/me ${text}` : text);
+      return;
+    }
+    const id = newMessageId();
+    this.view.sending(id, text, kind);
+    this.pane.bottom();
+    this.ctx.bus.emit('send', { id, text, kind });
   }
 
   private failed(what: string, err: unknown): void {

@@ -8,11 +8,15 @@
  * message:sent / delivered / failed by bus message id. The pending count in
  * the status bar is the set of ids not yet delivered or failed.
  */
-import type { LinkState } from '../bus.js';
+import type { LinkState, MessageKind } from '../bus.js';
+import { MENTION_SCAN_CHARS } from '../constants.js';
 import { errorMessage } from '../bus.js';
 import { parseHostPort } from '../address/parse.js';
 import { formatAddress } from '../address/address.js';
-import { isRawPeerAddress, peerNickShown } from '../text/nick.js';
+import { mentions } from '../text/mention.js';
+import { isRawPeerAddress, peerNickShown, remoteNick } from '../text/nick.js';
+import { sanitizeText } from '../text/sanitize.js';
+import { Attention } from './attention.js';
 import type { TuiContext } from './context.js';
 import type { ChatPane } from './chat-pane.js';
 import type { StatusState } from './status-bar.js';
@@ -20,8 +24,12 @@ import type { StatusState } from './status-bar.js';
 export interface BusViewHooks {
   /** Something visible changed: render soon. */
   changed(): void;
-  /** A message arrived while the pane is scrolled up (bell / title). */
-  notify(unseen: number): void;
+  /**
+   * A peer line worth telling about (bell / title): it arrived while the pane
+   * is scrolled up (`unseen` new lines) or while away, or it mentions us
+   * (`bell`: ring, where the profile enables it; the title is attention's).
+   */
+  notify(unseen: number, alert?: { bell: boolean }): void;
 }
 
 export class BusView {
@@ -34,6 +42,8 @@ export class BusView {
   private rttMs: number | null = null;
   private readonly pending = new Set<string>();
   private readonly offs: Array<() => void> = [];
+  /** Focus, unread lines and mentions (app.ts reports focus and keys to it). */
+  readonly attention = new Attention();
 
   constructor(
     private readonly ctx: Pick<TuiContext, 'bus' | 'opts' | 'listen' | 'fingerprint' | 'peer' | 'title' | 'saveAs'>,
@@ -74,6 +84,11 @@ export class BusView {
     return this.peerNick === null ? null : peerNickShown(this.peerNick, this.nick);
   }
 
+  /** The peer's nick for Tab completion (as it names itself, by the local nick rules), or null before it is known. */
+  completionNick(): string | null {
+    return this.peerNick === null ? null : remoteNick(this.peerNick);
+  }
+
   /** A message's sender as shown: a raw peer's address as it is, a nick by the local nick rules. */
   private shownNick(from: string): string {
     return isRawPeerAddress(from) ? from : peerNickShown(from, this.nick);
@@ -87,9 +102,9 @@ export class BusView {
     this.pane.system(`key fingerprint ${this.fp} · F1 help${rotate} · Ctrl-C quit`);
   }
 
-  /** The user sends `text` as bus message `id`. */
-  sending(id: string, text: string): void {
-    this.pane.add({ kind: 'own', nick: this.nick, text, delivery: 'pending', msgId: id });
+  /** The user sends `text` (a message or an action) as bus message `id`. */
+  sending(id: string, text: string, kind: MessageKind = 'message'): void {
+    this.pane.add({ kind: 'own', nick: this.nick, text, delivery: 'pending', msgId: id, ...action(kind) });
     this.pending.add(id);
   }
 
@@ -145,18 +160,22 @@ export class BusView {
     const changed = (): void => this.hooks.changed();
 
     on(
-      bus.on('message:received', ({ from, text, time }) => {
-        this.pane.add({ kind: 'message', nick: this.shownNick(from), text, time });
-        if (!this.pane.atBottom) this.hooks.notify(this.pane.buffer.newWhileScrolled);
+      bus.on('message:received', ({ from, text, time, kind }) => {
+        // A prefix is enough to ring for (a 4 MiB message is not sanitized whole here).
+        const mention = mentions(sanitizeText(text.slice(0, MENTION_SCAN_CHARS)), this.nick);
+        const advice = this.attention.peerLine(mention);
+        if (advice.marker) this.pane.add({ kind: 'marker', text: 'unread', time });
+        this.pane.add({ kind: 'message', nick: this.shownNick(from), text, time, ...action(kind), ...(mention ? { mention: this.nick } : {}) });
+        if (!this.pane.atBottom || advice.bell) this.hooks.notify(this.pane.buffer.newWhileScrolled, { bell: advice.bell || !this.pane.atBottom });
         changed();
       }),
     );
     on(
-      bus.on('message:sent', ({ id, text, time }) => {
+      bus.on('message:sent', ({ id, text, time, kind }) => {
         const line = this.pane.buffer.findByMsgId(id);
         const raw = this.ctx.opts.wire === 'raw';
         if (line === undefined) {
-          this.pane.add({ kind: 'own', nick: this.nick, text, time, delivery: raw ? 'raw' : 'pending', msgId: id });
+          this.pane.add({ kind: 'own', nick: this.nick, text, time, delivery: raw ? 'raw' : 'pending', msgId: id, ...action(kind) });
           if (!raw) this.pending.add(id);
         } else if (raw && line.delivery === 'pending') {
           this.pane.update(line.id, { delivery: 'raw' });
@@ -259,4 +278,9 @@ export class BusView {
       }),
     );
   }
+}
+
+/** The line fields of a message kind: `action` only for an action, so plain lines stay as they were. */
+function action(kind: MessageKind | undefined): { action?: true } {
+  return kind === 'action' ? { action: true } : {};
 }

@@ -28,6 +28,7 @@
  * it is folded.
  */
 import type blessed from 'blessed';
+import { systemClock, type Clock } from '../clock.js';
 import { PANE_FOLD_MAX_ROWS, PANE_FOLD_MIN_ROWS } from '../constants.js';
 import { createRowsBox, type RowsBox } from './draw.js';
 import { formatFolded, type ChatLine } from './format.js';
@@ -45,6 +46,8 @@ export interface ChatPaneOptions {
   colors: number;
   /** The terminal has no colours (TuiScreen.monochrome): the search highlight uses reverse and underline only. */
   monochrome?: boolean;
+  /** The time of a line added without one (system lines); default the system clock. */
+  clock?: Clock;
 }
 
 export type NewLine = Omit<ChatLine, 'id' | 'time'> & { time?: number };
@@ -58,12 +61,14 @@ export class ChatPane implements SearchHost {
   private nextId = 1;
   private height = 1;
   private pagerModel: PagerModel | null = null;
+  private readonly clock: Clock;
 
   constructor(
     private readonly parent: blessed.Widgets.Screen,
     opts: ChatPaneOptions,
   ) {
     this.box = createRowsBox({ parent, top: 0, left: 0, width: '100%', height: 1 });
+    this.clock = opts.clock ?? systemClock;
     const fmt = { seconds: opts.seconds, colors: opts.colors };
     this.monochrome = opts.monochrome === true;
     this.buffer = new PaneBuffer({
@@ -75,6 +80,8 @@ export class ChatPane implements SearchHost {
         return formatFolded(line, width, { ...fmt, highlight: { query, current: line.id === this.search!.currentId, monochrome: this.monochrome } }, maxRows);
       },
       foldRows: foldRowsFor(parent.height as number),
+      // The session's first line says the date (irssi's day change, at the start too).
+      datedStart: true,
     });
     parent.on('keypress', (_ch: string | undefined, key: { full?: string; name?: string } | undefined) => {
       if (key) this.pagerKey(key.full ?? key.name ?? '');
@@ -123,7 +130,7 @@ export class ChatPane implements SearchHost {
   /** Adds a line at the bottom; returns its id (for update()). */
   add(line: NewLine): number {
     const id = this.nextId++;
-    this.buffer.append({ ...line, id, time: line.time ?? Date.now() });
+    this.buffer.append({ ...line, id, time: line.time ?? this.clock.now() });
     return id;
   }
 

@@ -28,6 +28,10 @@ export type Command =
   | { name: 'save-profile' | 'save-key'; arg: string }
   /** Find TEXT in the scrollback (search-mode.ts): literal, smart case. */
   | { name: 'search'; text: string }
+  /** /me ACTION: an action, shown as `* alice waves`. */
+  | { name: 'me'; text: string }
+  /** /time: the local date and time, with seconds. */
+  | { name: 'time' }
   /** A message to send ('//x' → '/x'). */
   | { name: 'say'; text: string };
 
@@ -37,6 +41,7 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: s
 export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string }> = [
   { name: 'rotate', usage: '/rotate', help: 'rotate the shared key now (same as Ctrl-K)' },
   { name: 'nick', usage: '/nick NAME', help: `change your nick (1–${MAX_NICK_CHARS} characters, no spaces)` },
+  { name: 'me', usage: '/me ACTION', help: 'say what you do: /me waves shows "* alice waves" on both sides' },
   { name: 'peer', usage: '/peer HOST:PORT', help: 'talk to another address, e.g. /peer 192.0.2.7:7755 or /peer [::1]:7755' },
   { name: 'fingerprint', usage: '/fingerprint', help: 'show the fingerprint of the current key' },
   { name: 'clear', usage: '/clear', help: 'clear the chat pane' },
@@ -45,6 +50,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
     usage: '/search TEXT',
     help: 'find TEXT in the chat (plain text; case matters only if it has capitals): n older, N newer, Enter stays, Esc goes back',
   },
+  { name: 'time', usage: '/time', help: 'show the date and the time to the second' },
   { name: 'help', usage: '/help', help: 'list commands and key bindings (same as F1)' },
   { name: 'save', usage: '/save', help: 'save the current nick and peer to the profile' },
   { name: 'save-profile', usage: '/save-profile NAME', help: 'keep this chat (key in use, nick, peer, port) as a new profile' },
@@ -52,7 +58,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
   { name: 'quit', usage: '/quit', help: 'leave (same as Ctrl-C)' },
 ];
 
-const NO_ARGS = new Set(['rotate', 'fingerprint', 'clear', 'help', 'quit', 'save']);
+const NO_ARGS = new Set(['rotate', 'fingerprint', 'clear', 'help', 'quit', 'save', 'time']);
 
 /** An input line → the command it asks for, or a one-line error. */
 export function parseInput(text: string): ParseResult {
@@ -80,6 +86,10 @@ export function parseInput(text: string): ParseResult {
   if (name === 'search') {
     if (arg === '') return { ok: false, error: `usage: ${known.usage} (or Ctrl-R to search as you type)` };
     return { ok: true, command: { name: 'search', text: arg } };
+  }
+  if (name === 'me') {
+    if (arg === '') return { ok: false, error: `usage: ${known.usage} (e.g. /me waves)` };
+    return { ok: true, command: { name: 'me', text: arg } };
   }
   if (name === 'save-profile' || name === 'save-key') {
     if (arg === '') return { ok: false, error: `usage: ${known.usage}` };

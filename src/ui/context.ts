@@ -1,5 +1,6 @@
 import type { Address } from '../address/address.js';
 import type { Bus } from '../bus.js';
+import type { Clock } from '../clock.js';
 import type { ChatOptions } from '../config/chat-options.js';
 
 /** What the full-screen UI reads of the chat options: never the key. */
@@ -31,6 +32,8 @@ export interface TuiContext {
    * commands say there is nothing to save (the demo).
    */
   saveAs?: (req: { kind: 'profile'; name: string; nick: string; peer: Address | null } | { kind: 'key-file'; file: string }) => string;
+  /** Times of the lines the UI adds (system lines, day changes, /time); default the system clock. Tests inject one. */
+  clock?: Clock;
   /** Starts the transport once the UI listens to the bus, so what starting says (the raw-wire notice, the peer address) reaches the screen. */
   start?: () => void;
 }

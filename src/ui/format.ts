@@ -4,7 +4,8 @@
  *   [12:05] <alice> text that wraps is indented
  *                   under the start of the text ✓
  *   [12:05] -!- peer online
- *            ─── Wednesday, 25 November 2026 ───
+ *                — Wednesday 25 November 2026 —
+ *   [12:05] * alice waves
  *   [12:06] <bob> the first rows of a long message
  *                 …
  *                 … 48,213 more lines · 3.9 MB · Ctrl-O reads it all
@@ -21,12 +22,14 @@
 
 import { MAX_NICK_CHARS, PANE_FOLD_PREFIX_SLACK_CHARS } from '../constants.js';
 import { nickColor } from './nick-color.js';
-import { highlightRuns, type Highlight } from './search-highlight.js';
+import { findMentions } from '../text/mention.js';
+import { highlightRuns, matchStyle, type Highlight } from './search-highlight.js';
 import { escapeTags, sanitizeInline, sanitizeText } from '../text/sanitize.js';
 import { stringWidth, truncate } from '../text/width.js';
 import { TEXT_START, wrapRows, type RowSpan } from '../text/wrap.js';
 
-export type LineKind = 'message' | 'own' | 'system' | 'error' | 'day';
+/** `marker`: a centred "— text —" line (`unread`: where the user left off). */
+export type LineKind = 'message' | 'own' | 'system' | 'error' | 'day' | 'marker';
 /** Delivery of an own message; `raw` = sent in raw wire mode, which has no receipts. */
 export type Delivery = 'pending' | 'delivered' | 'failed' | 'raw';
 
@@ -43,6 +46,10 @@ export interface ChatLine {
   delivery?: Delivery;
   /** The bus message id of an `own` line, for delivery updates. */
   msgId?: string;
+  /** `message` and `own`: an action (/me), shown as `* alice waves`. */
+  action?: boolean;
+  /** `message`: our nick when the line was received, whose mentions (text/mention.ts) are highlighted. */
+  mention?: string;
   /** Why delivery failed (`delivery: 'failed'`). */
   reason?: string;
   /** The failure is for good (too long for the wire): no retry is suggested. */
@@ -93,6 +100,7 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
   if (!(maxRows >= 2)) throw new TypeError(`formatFolded: maxRows must be >= 2, got ${maxRows}`);
   const st = styles(opts.colors);
   if (line.kind === 'day') return { rows: [formatDaySeparator(line.time, width, st.dim)], folded: false };
+  if (line.kind === 'marker') return { rows: [centred(`— ${sanitizeInline(line.text)} —`, width, st.marker)], folded: false };
 
   const header: Seg[] = [seg(`[${formatTime(line.time, opts.seconds)}] `, st.dim)];
   let textStyle = st.none;
@@ -101,7 +109,9 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
     case 'own': {
       const nick = truncate(sanitizeInline(line.nick ?? '?'), MAX_NICK_CHARS);
       const color = nickColor(nick, opts.colors);
-      header.push(seg('<'), seg(nick, line.kind === 'own' ? st.bold : color ? tag(`${color}-fg`) : st.none), seg('> '));
+      const nickStyle = line.kind === 'own' ? st.bold : color ? tag(`${color}-fg`) : st.none;
+      if (line.action === true) header.push(seg('* ', st.action), seg(nick, nickStyle), seg(' '));
+      else header.push(seg('<'), seg(nick, nickStyle), seg('> '));
       break;
     }
     case 'system':
@@ -125,7 +135,7 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
   const markText = mark.map((m) => m.text).join('');
   const { text, rows: wrapped } = wrapBody(line.text, markText, textWidth, bodyRows + 1);
   let spans: RowSpan[] = wrapped;
-  const body = highlightRuns(text, textStyle, opts.highlight);
+  const body = bodyRuns(text, textStyle, line, st.mention, opts.highlight);
   if (spans.length <= bodyRows) return { rows: layout(header, [...body, ...mark], width, spans, hanging), folded: false };
 
   // Folded: bodyRows - 1 rows of text, then the marker row (not wrapped: cut to fit).
@@ -150,10 +160,10 @@ export function formatTime(time: number, seconds: boolean): string {
   return seconds ? `${hm}:${pad2(d.getSeconds())}` : hm;
 }
 
-/** "Wednesday, 25 November 2026", local date. */
+/** "Wednesday 25 November 2026", local date, English names whatever the locale (as irssi's day-change line). */
 export function formatDay(time: number): string {
   const d = new Date(time);
-  return `${WEEKDAYS[d.getDay()]}, ${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
+  return `${WEEKDAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
 }
 
 /** The suffix shown after an own message, in plain text ('' for none). */
@@ -177,15 +187,64 @@ function deliverySegs(line: ChatLine, st: Styles): Seg[] {
   return [seg(' '), seg(mark, style)];
 }
 
+/**
+ * The text as runs: a `message` line's mentions of our nick (line.mention) in
+ * the mention style, the search's occurrences (search-highlight.ts) in theirs,
+ * both where they overlap (the search's innermost, so its colours show).
+ */
+function bodyRuns(text: string, style: Style, line: ChatLine, mention: Style, h: Highlight | undefined): Seg[] {
+  const mentions = line.kind === 'message' && line.mention !== undefined ? findMentions(text, line.mention) : [];
+  if (mentions.length === 0) return highlightRuns(text, style, h);
+  const layers: Layer[] = [{ ranges: mentions.map((m) => [m.start, m.end] as const), style: mention }];
+  if (h !== undefined) layers.push({ ranges: h.query.ranges(text), style: matchStyle(h.current, h.monochrome) });
+  return layeredRuns(text, style, layers);
+}
+
+/** Ranges of a text ([start, end), in order, not overlapping) and the style laid over them. */
+interface Layer {
+  ranges: ReadonlyArray<readonly [number, number]>;
+  style: Style;
+}
+
+/** `text` cut wherever a layer's range starts or ends; each run in `base` plus every layer covering it, in layer order. */
+function layeredRuns(text: string, base: Style, layers: Layer[]): Seg[] {
+  const cuts = new Set<number>([0, text.length]);
+  for (const l of layers) for (const [a, b] of l.ranges) cuts.add(Math.min(a, text.length)).add(Math.min(b, text.length));
+  const points = [...cuts].sort((x, y) => x - y);
+  const next = layers.map(() => 0);
+  const out: Seg[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const from = points[i]!;
+    const to = points[i + 1]!;
+    let open = base.open;
+    let close = base.close;
+    layers.forEach((l, k) => {
+      while (next[k]! < l.ranges.length && l.ranges[next[k]!]![1] <= from) next[k]! += 1;
+      const r = l.ranges[next[k]!];
+      if (r !== undefined && r[0] <= from && to <= r[1]) {
+        open += l.style.open;
+        close = l.style.close + close;
+      }
+    });
+    out.push({ text: text.slice(from, to), open, close });
+  }
+  return out;
+}
+
 function formatDaySeparator(time: number, width: number, dim: Style): string {
-  let label = `─── ${formatDay(time)} ───`;
+  let label = `— ${formatDay(time)} —`;
   if (stringWidth(label) > width) {
     const d = new Date(time);
-    label = `─ ${WEEKDAYS[d.getDay()]!.slice(0, 3)} ${d.getDate()} ${MONTHS[d.getMonth()]!.slice(0, 3)} ${d.getFullYear()} ─`;
+    label = `— ${WEEKDAYS[d.getDay()]!.slice(0, 3)} ${d.getDate()} ${MONTHS[d.getMonth()]!.slice(0, 3)} ${d.getFullYear()} —`;
   }
-  label = truncate(label, width, '');
-  const left = Math.floor((width - stringWidth(label)) / 2);
-  return ' '.repeat(left) + dim.open + escapeTags(label) + dim.close;
+  return centred(label, width, dim);
+}
+
+/** `label` cut to `width` and centred in it, styled. */
+function centred(label: string, width: number, style: Style): string {
+  const cut = truncate(label, width, '');
+  const left = Math.floor((width - stringWidth(cut)) / 2);
+  return ' '.repeat(left) + style.open + escapeTags(cut) + style.close;
 }
 
 /** Header on the first row, body rows (`spans` of the body's text) beside it with a hanging indent, or under it when the pane is narrow. */
@@ -270,12 +329,19 @@ interface Styles {
   ok: Style;
   system: Style;
   error: Style;
+  /** The star of an action line. */
+  action: Style;
+  /** Our nick in a peer's line. */
+  mention: Style;
+  /** A marker line ("— unread —"). */
+  marker: Style;
 }
 
 function styles(colors: number): Styles {
   const none = { open: '', close: '' };
   const bold = tag('bold');
-  if (colors < 8) return { none, dim: none, bold, ok: bold, system: bold, error: bold };
+  // No colour at all: bold, and reverse video for a mention (vt100 has both).
+  if (colors < 8) return { none, dim: none, bold, ok: bold, system: bold, error: bold, action: bold, mention: tag('inverse'), marker: bold };
   return {
     none,
     // Grey is colour 8, absent on 8-colour terminals (blessed would map it to black).
@@ -285,6 +351,9 @@ function styles(colors: number): Styles {
     // Plain yellow is unreadable on light backgrounds; 136 is a dark gold that reads on both.
     system: colors >= 256 ? tag('136-fg') : tag('yellow-fg'),
     error: tag('red-fg'),
+    action: { open: '{bold}{magenta-fg}', close: '{/magenta-fg}{/bold}' },
+    mention: { open: '{bold}{black-fg}{yellow-bg}', close: '{/yellow-bg}{/black-fg}{/bold}' },
+    marker: tag('red-fg'),
   };
 }
 

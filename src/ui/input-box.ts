@@ -53,6 +53,8 @@ export interface InputHandlers {
   paste(text: string): void;
   /** A paste over the message limit: not kept (PasteCollector), only its size is told. */
   refusedPaste(r: RefusedPaste): void;
+  /** The terminal gained (true) or lost (false) focus (mode 1004; split reads are joined by PasteParser's held prefix). */
+  focus?(focused: boolean): void;
 }
 
 const ALT_ENTER: KeyInfo = { name: 'return', full: 'M-return', meta: true, sequence: '\x1b\r' };
@@ -79,6 +81,7 @@ export function createInputFilter(handlers: InputHandlers): InputFilter {
       }
       for (const t of splitRawInput(e.data)) {
         if (t.kind === 'text') handlers.text(t.text);
+        else if (t.kind === 'focus') handlers.focus?.(t.focused);
         else if (t.seq === '\x1b\r' || t.seq === '\x1b\n') handlers.key(ALT_ENTER);
         else forwardKeys(t.seq);
       }
@@ -113,6 +116,8 @@ export class InputBox {
   private confirming: string | null = null;
   private rows: string[] = [''];
   private cursor: { row: number; col: number } | null = null;
+  /** The nicks Tab completes (the peer's, once known); app.ts sets it. */
+  completionNicks: () => readonly string[] = () => [];
 
   constructor(parent: blessed.Widgets.Screen) {
     this.box = createRowsBox({ parent, left: 0, width: '100%', height: 1, top: 0 });
@@ -214,7 +219,7 @@ export class InputBox {
       case 'end':
         return m.isEmpty ? { kind: 'unhandled' } : done(() => m.end());
       case 'tab': {
-        const matches = m.complete();
+        const matches = m.complete(this.completionNicks());
         if (matches.length > 0) this.hint = matches.join('  ');
         return { kind: 'handled' };
       }

@@ -18,6 +18,7 @@
 import { INPUT_HISTORY_MAX } from '../constants.js';
 import { COMMANDS, completeCommand } from './commands.js';
 import { InputHistory } from './input-history.js';
+import { completeNick } from './nick-complete.js';
 import { sanitizeText } from '../text/sanitize.js';
 import { graphemeAt, segmentsOf, stringWidth } from '../text/width.js';
 import { DraftRows } from './draft-rows.js';
@@ -210,11 +211,14 @@ export class InputModel {
    * Tab: complete the /command before the cursor. One match → completed,
    * with a space after. Several → extended to their longest common prefix,
    * and the matches are returned (sorted) for the UI to list; no cycling, so
-   * Tab never replaces what was typed with a guess. [] otherwise.
+   * Tab never replaces what was typed with a guess. Anything else: the word
+   * before the cursor as one of `nicks` (nick-complete.ts: `bob: ` at the
+   * start of the line, `bob ` inside it). [] when nothing was listed.
    */
-  complete(): string[] {
+  complete(nicks: readonly string[] = []): string[] {
     const before = this.value.toString();
-    const r = completeCommand(before, this.pos, this.commands);
+    let r: { text: string; cursor: number; matches: string[] } = completeCommand(before, this.pos, this.commands);
+    if (r.text === before && r.matches.length === 0) r = completeNick(before, this.pos, nicks) ?? r;
     if (r.text !== before) {
       this.value = new DraftText(r.text);
       this.draft = null;

@@ -16,7 +16,9 @@
  * formatter, never the whole history.
  *
  * Day separators are added here: a line whose local date differs from the
- * previous line's gets a `day` line (negative id) before it.
+ * previous line's gets a `day` line (negative id) before it, as irssi's "Day
+ * changed"; with `datedStart`, so does the first line (of the pane, or after
+ * clear()), so a session starts by saying the date.
  *
  * Bounded whatever a peer sends: a line is formatted to at most `foldRows`
  * rows (format.ts folds a longer one: first rows, then "… N more lines"), the
@@ -48,6 +50,8 @@ export interface PaneBufferOptions {
   maxChars?: number;
   /** Most rows of one line; longer ones are folded (default: never folded). */
   foldRows?: number;
+  /** The first line gets a day separator too (default false: only a change of date does). */
+  datedStart?: boolean;
 }
 
 /** foldedLine() looks this many lines back from the newest when none is on screen. */
@@ -71,6 +75,7 @@ export class PaneBuffer {
   /** Sequence numbers of the first and last line shown by the latest visibleRows(). */
   private shown: { first: number; last: number } | null = null;
   private lastDay: string | null = null;
+  private readonly datedStart: boolean;
   private dayIds = 0;
   private following = true;
   /** Pinned to the first row by scrollToTop until the next scroll, whatever the viewport height. */
@@ -86,6 +91,7 @@ export class PaneBuffer {
     this.cache = new RowCache(opts.cacheLines ?? PANE_ROW_CACHE_LINES, opts.cacheRows ?? PANE_ROW_CACHE_ROWS);
     this.foldRows = checkFoldRows(opts.foldRows ?? Number.POSITIVE_INFINITY);
     this.width = checkWidth(opts.width);
+    this.datedStart = opts.datedStart === true;
   }
 
   /** Rows cached now, all lines together (for tests: bounded by cacheRows). */
@@ -144,7 +150,7 @@ export class PaneBuffer {
   append(line: ChatLine): void {
     if (line.kind !== 'day') {
       const day = localDay(line.time);
-      if (this.lastDay !== null && day !== this.lastDay) {
+      if (day !== this.lastDay && (this.lastDay !== null || this.datedStart)) {
         this.dayIds += 1;
         this.ring.push({ id: -this.dayIds, kind: 'day', time: line.time, text: '' });
       }

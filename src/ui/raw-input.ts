@@ -11,6 +11,7 @@
  * Sequence shapes (ECMA-48, plus what terminals really send):
  *   ESC [ params intermediates final       CSI (arrows, PgUp, F5+, modified keys)
  *   ESC [ [ X                              Linux console F1–F5
+ *   ESC [ I, ESC [ O                       focus in / out (mode 1004): a `focus` token
  *   ESC [ M b x y                          X10 mouse report (3 bytes follow)
  *   ESC O [digits;] X                      SS3 (application cursor keys, F1–F4)
  *   ESC ESC …                              Alt + a sequence (rxvt)
@@ -19,7 +20,11 @@
  *   C0 control / DEL                       one key each (Enter, Tab, Ctrl-letters, Backspace)
  */
 
-export type RawToken = { kind: 'text'; text: string } | { kind: 'key'; seq: string };
+/** `focus`: the terminal reports gaining (CSI I) or losing (CSI O) focus, mode 1004; never text, never a key. */
+export type RawToken = { kind: 'text'; text: string } | { kind: 'key'; seq: string } | { kind: 'focus'; focused: boolean };
+
+const FOCUS_IN = '\x1b[I';
+const FOCUS_OUT = '\x1b[O';
 
 const ESC = '\x1b';
 
@@ -69,7 +74,9 @@ export function splitRawInput(data: string): RawToken[] {
     if (code === 0x1b) {
       flushText();
       const n = escapeLength(data, i);
-      out.push({ kind: 'key', seq: data.slice(i, i + n) });
+      const seq = data.slice(i, i + n);
+      if (seq === FOCUS_IN || seq === FOCUS_OUT) out.push({ kind: 'focus', focused: seq === FOCUS_IN });
+      else out.push({ kind: 'key', seq });
       i += n;
     } else if (isControl(code)) {
       flushText();

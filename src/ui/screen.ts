@@ -10,7 +10,9 @@
  *
  * Terminal manners: the window title is set only when asked (profile
  * `ui.title`), after pushing the terminal's own (XTWINOPS 22), and popped
- * (23) on exit and on suspend. Ctrl-Z (or SIGTSTP) suspends as a full-screen
+ * (23) on exit and on suspend. Focus reporting (mode 1004) is on while
+ * the chat runs (away and unread, attention.ts) and off in RESTORE_SEQUENCE,
+ * which the terminal guard's every exit path and a suspend write. Ctrl-Z (or SIGTSTP) suspends as a full-screen
  * program does: the terminal as the shell wants it, SIGSTOP; on SIGCONT the
  * screen, modes and title come back and everything is repainted.
  */
@@ -29,9 +31,14 @@ export interface ScreenOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** Focus reporting (xterm mode 1004): the terminal sends CSI I on focus in, CSI O on focus out (raw-input.ts). */
+export const FOCUS_ON = '\x1b[?1004h';
+export const FOCUS_OFF = '\x1b[?1004l';
+
 /** Leaves everything as a shell expects it, whatever state we were in. */
 export const RESTORE_SEQUENCE =
   BRACKETED_PASTE_OFF +
+  FOCUS_OFF +
   '\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1005l\x1b[?1006l\x1b[?1015l' + // every mouse mode off
   '\x1b[0m' + // attributes reset
   '\x1b[?25h' + // cursor visible
@@ -105,7 +112,7 @@ export class TuiScreen {
     this.screen.on('render', () => this.placeCursor());
     if (this.input.isTTY && !this.input.isRaw) this.input.setRawMode(true);
     this.input.resume();
-    this.screen.program.output.write(BRACKETED_PASTE_ON);
+    this.screen.program.output.write(BRACKETED_PASTE_ON + FOCUS_ON);
     this.mouse = opts.mouse;
     if (opts.mouse) this.screen.enableMouse();
     this.title = opts.title !== undefined && hasTitles(terminal) ? opts.title : null;
@@ -240,7 +247,7 @@ export class TuiScreen {
     try {
       if (this.input.isTTY && !this.input.isRaw) this.input.setRawMode(true);
       const title = this.title !== null ? TITLE_PUSH + titleSequence(this.title) : '';
-      writeSync(this.output.fd, '\x1b[?1049h' + BRACKETED_PASTE_ON + (this.mouse ? MOUSE_ON : '') + title);
+      writeSync(this.output.fd, '\x1b[?1049h' + BRACKETED_PASTE_ON + FOCUS_ON + (this.mouse ? MOUSE_ON : '') + title);
     } catch {
       return;
     }

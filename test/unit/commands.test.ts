@@ -76,7 +76,14 @@ describe('parseInput: errors are one line and say what to do', () => {
 
 describe('COMMANDS', () => {
   test('every command parses (with an argument where its usage has one)', () => {
-    const args: Record<string, string> = { nick: ' bob', peer: ' 127.0.0.1:7755', 'save-profile': ' work', 'save-key': ' my.key', search: ' old' };
+    const args: Record<string, string> = {
+      me: ' waves',
+      nick: ' bob',
+      peer: ' 127.0.0.1:7755',
+      'save-profile': ' work',
+      'save-key': ' my.key',
+      search: ' old',
+    };
     for (const c of COMMANDS) {
       const r = parseInput(`/${c.name}${args[c.name] ?? ''}`);
       assert.ok(r.ok, `/${c.name}`);
@@ -90,6 +97,7 @@ describe('COMMANDS', () => {
       'clear',
       'fingerprint',
       'help',
+      'me',
       'nick',
       'peer',
       'quit',
@@ -98,6 +106,7 @@ describe('COMMANDS', () => {
       'save-key',
       'save-profile',
       'search',
+      'time',
     ]);
   });
   test('/search TEXT takes the rest of the line as it is (plain text, regex characters too); without it, its usage', () => {

@@ -35,8 +35,8 @@ describe('formatLine: what the user sees', () => {
     ['own raw (no receipts)', { kind: 'own', nick: 'me', delivery: 'raw' }, 40, ['[09:05] <me> hi']],
     ['system', { kind: 'system', text: 'peer online' }, 40, ['[09:05] -!- peer online']],
     ['error', { kind: 'error', text: 'boom' }, 40, ['[09:05] -!- boom']],
-    ['day separator centred', { kind: 'day', text: '' }, 44, ['    ─── Wednesday, 25 November 2026 ───']],
-    ['day separator, narrow', { kind: 'day', text: '' }, 23, ['  ─ Wed 25 Nov 2026 ─']],
+    ['day separator centred', { kind: 'day', text: '' }, 44, ['       — Wednesday 25 November 2026 —']],
+    ['day separator, narrow', { kind: 'day', text: '' }, 23, ['  — Wed 25 Nov 2026 —']],
     [
       'continuation rows indented under the text',
       { text: 'one two three four five' },
@@ -125,6 +125,59 @@ describe('formatLine: what the user sees', () => {
   });
 });
 
+describe('formatLine: /me actions, mentions, markers', () => {
+  test('an action reads "* nick action", own and peer, with the delivery mark; the star is styled', () => {
+    assert.deepEqual(formatLine(line({ action: true, text: 'waves' }), 40, opts).map(visible), ['[09:05] * alice waves']);
+    const own = formatLine(line({ kind: 'own', action: true, text: 'waves', delivery: 'pending' }), 40, opts);
+    assert.deepEqual(own.map(visible), ['[09:05] * alice waves …']);
+    assert.ok(own[0]!.includes('{bold}{magenta-fg}* {/magenta-fg}{/bold}{bold}alice{/bold}'), own[0]);
+    assert.deepEqual(formatLine(line({ action: true, text: 'one two three four' }), 26, opts).map(visible), [
+      '[09:05] * alice one two',
+      '                three four',
+    ]);
+    const mono = formatLine(line({ action: true, text: 'waves' }), 40, { seconds: false, colors: 2 })[0]!;
+    assert.ok(mono.startsWith('[09:05] {bold}* {/bold}'), mono);
+    assert.ok(!/-fg\}/.test(mono), mono);
+  });
+
+  test('a mention of our nick is highlighted where it is, in every case, and only there', () => {
+    const [row] = formatLine(line({ text: 'hey Bob, bobby says bob!', mention: 'bob' }), 80, opts);
+    assert.equal(visible(row!), '[09:05] <alice> hey Bob, bobby says bob!');
+    const hl = '{bold}{black-fg}{yellow-bg}';
+    assert.equal(row!.split(hl).length - 1, 2, row);
+    assert.ok(row!.includes(`${hl}Bob{/yellow-bg}`) && row!.includes(`${hl}bob{/yellow-bg}`), row);
+    assert.ok(!row!.includes(`${hl}bobby`), row);
+    // No colour: reverse video, which vt100 has.
+    const [mono] = formatLine(line({ text: 'hi bob', mention: 'bob' }), 80, { seconds: false, colors: 2 });
+    assert.ok(mono!.includes('{inverse}bob{/inverse}') && !/-(fg|bg)\}/.test(mono!), mono);
+    // A nick with regex characters; a mention in an action; escapes in the text do not move the ranges.
+    const [re] = formatLine(line({ text: '\x1b[31m[m] hi [m]x', mention: '[m]' }), 80, opts);
+    assert.equal(visible(re!), '[09:05] <alice> [m] hi [m]x');
+    assert.equal(re!.split(hl).length - 1, 1, re);
+    const [act] = formatLine(line({ action: true, text: 'pokes bob', mention: 'bob' }), 80, opts);
+    assert.ok(act!.includes(`${hl}bob{/yellow-bg}`), act);
+    // Own lines are never highlighted.
+    const [own] = formatLine(line({ kind: 'own', text: 'bob', mention: 'bob' }), 80, opts);
+    assert.ok(!own!.includes(hl), own);
+  });
+
+  test('a mention wrapped over two rows is highlighted on both; a folded line keeps its highlight', () => {
+    const rows = formatLine(line({ text: 'aaaa bobbobbobbobbobbob', mention: 'bobbobbobbobbobbob' }), 26, opts);
+    assert.deepEqual(rows.map(visible), ['[09:05] <alice> aaaa', '                bobbobbobb', '                obbobbob']);
+    assert.ok(
+      rows.slice(1).every((r) => r.includes('{yellow-bg}')),
+      JSON.stringify(rows),
+    );
+    const folded = formatFolded(line({ text: `bob ${'x '.repeat(500)}`, mention: 'bob' }), 40, opts, 3);
+    assert.ok(folded.folded && folded.rows[0]!.includes('{yellow-bg}bob'), JSON.stringify(folded.rows));
+  });
+
+  test('a marker line is centred: "— unread —"', () => {
+    assert.deepEqual(formatLine(line({ kind: 'marker', text: 'unread' }), 20, opts).map(visible), ['     — unread —']);
+    assert.deepEqual(formatLine(line({ kind: 'marker', text: 'unread' }), 5, opts).map(visible), ['— unr']);
+  });
+});
+
 describe('formatTime / formatDay / deliveryMark', () => {
   test('times', () => {
     assert.equal(formatTime(T, false), '09:05');
@@ -132,8 +185,8 @@ describe('formatTime / formatDay / deliveryMark', () => {
     assert.equal(formatTime(new Date(2026, 0, 1, 23, 59, 59).getTime(), true), '23:59:59');
   });
   test('days', () => {
-    assert.equal(formatDay(T), 'Wednesday, 25 November 2026');
-    assert.equal(formatDay(new Date(2027, 0, 3).getTime()), 'Sunday, 3 January 2027');
+    assert.equal(formatDay(T), 'Wednesday 25 November 2026');
+    assert.equal(formatDay(new Date(2027, 0, 3).getTime()), 'Sunday 3 January 2027');
   });
   test('marks', () => {
     assert.equal(deliveryMark({ delivery: 'pending' }), '…');

@@ -221,6 +221,31 @@ describe('InputModel completion', () => {
     assert.equal(show(n), '/save|');
   });
 
+  test('Tab completes the peer nick: "nick: " at the start, "nick " inside; commands first; nothing known → as before', () => {
+    const nicks = ['alice'];
+    const cases: Array<[string, string]> = [
+      ['a|', 'alice: |'],
+      ['AL|', 'alice: |'],
+      ['hi a|', 'hi alice |'],
+      ['/me hugs a|', '/me hugs alice |'],
+      ['hi al|ice', 'hi al|ice'],
+      ['x|', 'x|'],
+      ['|', '|'],
+      ['/m|', '/me |'],
+    ];
+    for (const [before, after] of cases) {
+      const m = at(before);
+      assert.deepEqual(m.complete(nicks), [], before);
+      assert.equal(show(m), after, before);
+    }
+    const none = at('a|');
+    none.complete([]);
+    assert.equal(show(none), 'a|', 'no peer nick yet: Tab changes nothing');
+    const re = at('hi [|');
+    re.complete(['[m]']);
+    assert.equal(show(re), 'hi [m] |');
+  });
+
   test('/ alone lists every command', () => {
     const m = at('/|');
     assert.ok(m.complete().length >= 8);
