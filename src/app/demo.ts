@@ -4,7 +4,7 @@
  * Nothing is configured and nothing is saved: the demo shows the whole product
  * — delivery ticks, Ctrl-K rotation, the F2 link dashboard — in one command.
  */
-import { newMessageId, type Bus } from '../bus.js';
+import { newMessageId, type Bus, type MessageKind } from '../bus.js';
 import type { ChatOptions, UiPreferences } from '../config/chat-options.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { generateKey, parseKey } from '../crypto/keys.js';
@@ -70,18 +70,19 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   });
 }
 
-/** The demo peer's behaviour: greet once the link is up, then echo in upper case. */
+/** The demo peer's behaviour: greet once the link is up, then echo in upper case (an action as an action). */
 function runEchoBot(bus: Bus): () => void {
   let greeted = false;
-  const say = (text: string): void => bus.emit('send', { id: newMessageId(), text });
+  const say = (text: string, kind: MessageKind = 'message'): void => bus.emit('send', { id: newMessageId(), text, kind });
   const offs = [
     bus.on('peer:state', ({ state }) => {
       if (state !== 'online' || greeted) return;
       greeted = true;
       for (const line of GREETING) say(line);
     }),
-    bus.on('message:received', ({ text }) => {
-      say(text.toUpperCase());
+    bus.on('message:received', ({ text, kind }) => {
+      // An action comes back as an action: /me waves → * echo-bot WAVES.
+      say(text.toUpperCase(), kind);
     }),
     bus.on('key:rotated', ({ newFingerprint }) => {
       say(`Key rotated: my fingerprint is now ${newFingerprint}. Same as yours?`);

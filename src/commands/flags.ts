@@ -53,8 +53,8 @@ export const CHAT_ONLY_FLAGS = {
 export const PROFILE_ONLY_FLAGS = {
   'token-ttl': { type: 'string', describe: 'drop messages older than this, seconds' },
   scrollback: { type: 'string', describe: 'chat scrollback, lines' },
-  bell: { type: 'boolean', describe: 'bell on new messages while scrolled up' },
-  title: { type: 'boolean', describe: 'terminal title on new messages while scrolled up' },
+  bell: { type: 'boolean', describe: 'bell on a mention of your nick, and on new messages while scrolled up or out of focus' },
+  title: { type: 'boolean', describe: 'terminal title: unread messages (scrolled up or out of focus) and mentions' },
   seconds: { type: 'boolean', describe: 'show seconds in timestamps' },
 } as const satisfies Record<string, Options>;
 
