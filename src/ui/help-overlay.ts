@@ -23,7 +23,7 @@ export const KEY_BINDINGS: ReadonlyArray<readonly [keys: string, what: string]> 
   ['Ctrl-U', 'delete everything before the cursor'],
   ['Ctrl-Y', 'paste back what Ctrl-W / Ctrl-U deleted'],
   ['Up, Down', 'previous / next line, then input history (a failed message is in it: Up, Enter retries)'],
-  ['Tab', "complete a /command, or the peer's nick (bob: at the start of the line, bob inside it)"],
+  ['Tab', "complete a /command or the peer's nick"],
   ['PgUp, PgDn', 'scroll the chat by a page'],
   ['Ctrl-Home, Ctrl-End', 'top / bottom of the chat (always)'],
   ['Ctrl-K', 'rotate the key (both sides switch; the status bar shows the new fingerprint)'],
@@ -36,6 +36,12 @@ export const KEY_BINDINGS: ReadonlyArray<readonly [keys: string, what: string]> 
   ['Ctrl-L', 'redraw the screen'],
   ['Ctrl-C; Ctrl-D on an empty input', 'quit'],
   ['Esc', 'close this help / the link panel / the pager; end a search; cancel a paste confirmation'],
+];
+
+/** What happens without a key, wrapped under the commands. */
+const NOTES = [
+  "Your nick in the peer's lines is highlighted (and rings, where the profile enables the bell).",
+  'Lines that arrive while the terminal is out of focus are counted in the title, after a — unread — line (tmux: set -g focus-events on).',
 ];
 
 /** The overlay's text for `width` columns: plain rows, descriptions wrapped under themselves. */
@@ -55,13 +61,9 @@ export function helpLines(width: number): string[] {
   for (const [k, what] of KEY_BINDINGS) entry(k, keyWidth, what);
   lines.push('', 'Commands', '');
   for (const c of COMMANDS) entry(c.usage, usageWidth, c.help);
-  lines.push(
-    '',
-    'A line starting with // sends a literal /.',
-    "Your nick in the peer's lines is highlighted. Lines that arrive while the terminal is out of focus are counted, after a — unread — line.",
-    '',
-    'Esc, F1 or q closes this help.',
-  );
+  lines.push('', 'A line starting with // sends a literal /.');
+  for (const note of NOTES) lines.push(...wrap(note, Math.max(1, width)));
+  lines.push('', 'Esc, F1 or q closes this help.');
   return lines;
 }
 

@@ -27,7 +27,7 @@ test('hasTitles: no OSC titles for the Linux console', () => {
 });
 
 test('the restore sequence undoes everything the UI may have switched on', () => {
-  for (const seq of ['\x1b[?2004l', '\x1b[?1000l', '\x1b[?1002l', '\x1b[?1003l', '\x1b[?1006l', '\x1b[0m', '\x1b[?25h', '\x1b[?1049l']) {
+  for (const seq of ['\x1b[?2004l', '\x1b[?1004l', '\x1b[?1000l', '\x1b[?1002l', '\x1b[?1003l', '\x1b[?1006l', '\x1b[0m', '\x1b[?25h', '\x1b[?1049l']) {
     assert.ok(RESTORE_SEQUENCE.includes(seq), JSON.stringify(seq));
   }
   // The normal screen comes last: anything after it would be drawn on the user's shell.
