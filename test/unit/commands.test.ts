@@ -30,6 +30,16 @@ describe('parseInput: commands', () => {
   }
 });
 
+describe('parseInput: /me', () => {
+  test('/me ACTION is an action with the rest of the line, trimmed; the command name in any case; //me is a message', () => {
+    assert.deepEqual(parseInput('/me waves'), { ok: true, command: { name: 'me', text: 'waves' } });
+    assert.deepEqual(parseInput('/ME  waves  back '), { ok: true, command: { name: 'me', text: 'waves  back' } });
+    assert.deepEqual(parseInput('/me /rotate'), { ok: true, command: { name: 'me', text: '/rotate' } });
+    assert.deepEqual(parseInput('//me waves'), { ok: true, command: { name: 'say', text: '/me waves' } });
+    assert.deepEqual(parseInput('/time'), { ok: true, command: { name: 'time' } });
+  });
+});
+
 describe('parseInput: errors are one line and say what to do', () => {
   const bad: Array<[string, RegExp]> = [
     ['', /nothing to send/],
@@ -59,6 +69,10 @@ describe('parseInput: errors are one line and say what to do', () => {
     ['/peer 1.2.3.999:7755', /not an IPv4 address/],
     ['/peer bad_host!:7755', /not a valid host name/],
     ['/peer :7755', /missing host/],
+    ['/me', /^usage: \/me ACTION \(e\.g\. \/me waves\)$/],
+    ['/me   ', /^usage: \/me ACTION/],
+    ['/me \t ', /^usage: \/me ACTION/],
+    ['/time now', /\/time takes no arguments/],
   ];
   for (const [input, pattern] of bad) {
     test(JSON.stringify(input), () => {
