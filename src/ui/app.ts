@@ -141,11 +141,12 @@ class TuiApp {
     this.clock = ctx.clock ?? systemClock;
     this.shownTitle = ctx.opts.ui.title ? (ctx.title ?? 'fernchat') : null;
     this.undelivered = new UndeliveredLog(ctx.bus, ctx.opts.wire);
-    // Order matters: later children paint over earlier ones.
+    // Order matters: later children paint over earlier ones. A terminal without colours gets
+    // format.ts's styles for none (bold, underline), not colours stripped to nothing.
     this.pane = new ChatPane(parent, {
       capacity: ctx.opts.ui.scrollback,
       seconds: ctx.opts.ui.seconds,
-      colors: screen.colors,
+      colors: screen.monochrome ? 2 : screen.colors,
       monochrome: screen.monochrome,
       clock: this.clock,
     });

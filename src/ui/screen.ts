@@ -79,6 +79,8 @@ export class TuiScreen {
   private lostHandler: (() => void) | null = null;
   /** The title we set (pushed the terminal's first), or null: we never touch the title. */
   private readonly title: string | null;
+  /** The title shown now (setTitle: "(3) fernchat"), put back on resume. */
+  private currentTitle: string | null = null;
   private readonly mouse: boolean;
   private suspended = false;
 
@@ -214,7 +216,9 @@ export class TuiScreen {
 
   /** A new title; only if one was set at start (the profile enables titles). */
   setTitle(title: string): void {
-    if (!this.restored && !this.suspended && this.title !== null) this.screen.program.output.write(titleSequence(title));
+    if (this.title === null) return;
+    this.currentTitle = title;
+    if (!this.restored && !this.suspended) this.screen.program.output.write(titleSequence(title));
   }
 
   /**
@@ -246,7 +250,7 @@ export class TuiScreen {
     if (this.restored) return;
     try {
       if (this.input.isTTY && !this.input.isRaw) this.input.setRawMode(true);
-      const title = this.title !== null ? TITLE_PUSH + titleSequence(this.title) : '';
+      const title = this.title !== null ? TITLE_PUSH + titleSequence(this.currentTitle ?? this.title) : '';
       writeSync(this.output.fd, '\x1b[?1049h' + BRACKETED_PASTE_ON + FOCUS_ON + (this.mouse ? MOUSE_ON : '') + title);
     } catch {
       return;

@@ -125,3 +125,28 @@ describe('two peers: /me, mentions, Tab, the date, away and unread', () => {
     assert.ok(bob.raw.slice(bob.raw.lastIndexOf('\x1b[?1004h')).includes('\x1b[?1004l'));
   });
 });
+
+describe('a terminal without colours', () => {
+  test('TERM=vt100: a mention is in reverse video, an action star bold, and no colour code is written', async () => {
+    const p = lab.start(['demo', '--nick', 'zed'], { term: 'vt100' });
+    await p.waitFor(/<echo-bot> Hi/, 15_000);
+    p.type('/me says hi to zed');
+    p.press('enter');
+    // The bot echoes in upper case, an action as an action: "* echo-bot SAYS HI TO ZED" names us.
+    await p.waitFor(/\* echo-bot SAYS HI TO ZED/, 5000);
+    const buffer = p.term.buffer.active;
+    const y = rowOf(p, /\* echo-bot SAYS/);
+    const line = buffer.getLine(buffer.viewportY + y)!;
+    const text = line.translateToString(true);
+    const zed = text.indexOf('ZED');
+    assert.ok(line.getCell(zed)!.isInverse() !== 0 && line.getCell(zed + 2)!.isInverse() !== 0, text);
+    assert.ok(line.getCell(text.indexOf('SAYS'))!.isInverse() === 0, text);
+    assert.ok(line.getCell(text.indexOf('*'))!.isBold() !== 0, text);
+    p.press('ctrl-c');
+    await p.exitCode;
+    const colours = [...p.raw.matchAll(/\x1b\[([0-9;]*)m/g)].filter(([, params]) =>
+      (params ?? '').split(';').some((n) => /^(3\d|4\d|9[0-7]|10[0-7])$/.test(n)),
+    );
+    assert.deepEqual(colours, []);
+  });
+});
