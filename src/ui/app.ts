@@ -27,6 +27,7 @@ import type { ChatOptions } from '../config/chat-options.js';
 import { MAX_MESSAGE_BYTES, ROTATION_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from '../constants.js';
 import { UsageError } from '../errors.js';
 import { ScreenError } from './blessed-screen.js';
+import { Alerts } from './alerts.js';
 import { BusView } from './bus-view.js';
 import type { TuiContext } from './context.js';
 import { ChatPane } from './chat-pane.js';
@@ -124,8 +125,7 @@ class TuiApp {
   private readonly search: ScrollbackSearch;
   private readonly searchBar: SearchBar;
   private readonly clock: Clock;
-  /** The window title last written (titles on), so keys do not rewrite it. */
-  private shownTitle: string | null = null;
+  private readonly alerts: Alerts;
   private paneHeight = 1;
   private quitting = false;
   /** The user was told that quitting now leaves messages undelivered; the next quit goes ahead. */
@@ -139,7 +139,6 @@ class TuiApp {
   ) {
     const parent = screen.screen;
     this.clock = ctx.clock ?? systemClock;
-    this.shownTitle = ctx.opts.ui.title ? (ctx.title ?? 'fernchat') : null;
     this.undelivered = new UndeliveredLog(ctx.bus, ctx.opts.wire);
     // Order matters: later children paint over earlier ones. A terminal without colours gets
     // format.ts's styles for none (bold, underline), not colours stripped to nothing.
@@ -158,8 +157,16 @@ class TuiApp {
     this.help = new HelpOverlay(parent);
     this.view = new BusView(ctx, this.pane, {
       changed: () => screen.scheduleRender(),
-      notify: (unseen, alert) => this.notify(unseen, alert),
+      notify: (_unseen, alert) => this.alerts.peerLine(alert?.bell ?? true),
       // The link panel follows the bus itself (its model keeps the last minutes).
+    });
+    this.alerts = new Alerts({
+      bell: ctx.opts.ui.bell,
+      title: ctx.opts.ui.title,
+      base: ctx.title ?? 'fernchat',
+      attention: this.view.attention,
+      scrolledUnseen: () => (this.pane.atBottom ? 0 : this.pane.buffer.newWhileScrolled),
+      screen,
     });
     screen.onBeforeRender(() => this.layout());
     // Same as an ssh drop: the guard's SIGHUP path restores what it can, says bye, and dies of SIGHUP.
@@ -177,7 +184,10 @@ class TuiApp {
           this.pane.bottom();
           screen.scheduleRender();
         },
-        focus: (focused) => this.onFocus(focused),
+        focus: (focused) => {
+          this.alerts.focus(focused);
+          screen.scheduleRender();
+        },
       }),
     );
     parent.on('keypress', (_ch: string | undefined, key: KeyInfo | undefined) => {
@@ -310,33 +320,9 @@ class TuiApp {
     this.screen.scheduleRender();
   }
 
-  /** After a key or a scroll: a mention is seen, and back at the bottom the title loses its "(N)". */
+  /** After a key or a scroll: the user is here (alerts.ts: a mention is seen; at the bottom the title loses its count). */
   private afterScroll(): void {
-    this.view.attention.seen();
-    this.updateTitle();
-  }
-
-  /** A peer line worth telling about: scrolled up, away, or a mention. */
-  private notify(_unseen: number, alert?: { bell: boolean }): void {
-    if (this.ctx.opts.ui.bell && (alert?.bell ?? true)) this.screen.bell();
-    this.updateTitle();
-  }
-
-  /** The terminal reported focus (mode 1004): away while out, unread counted, the title says how many. */
-  private onFocus(focused: boolean): void {
-    if (focused) this.view.attention.focusIn();
-    else this.view.attention.focusOut();
-    this.updateTitle();
-    this.screen.scheduleRender();
-  }
-
-  /** The title from attention.ts, written only when it changes (and only where the profile enables titles). */
-  private updateTitle(): void {
-    if (!this.ctx.opts.ui.title) return;
-    const title = this.view.attention.title(this.ctx.title ?? 'fernchat', this.pane.atBottom ? 0 : this.pane.buffer.newWhileScrolled);
-    if (title === this.shownTitle) return;
-    this.shownTitle = title;
-    this.screen.setTitle(title);
+    this.alerts.seen();
   }
 
   private rotate(): void {
