@@ -164,7 +164,7 @@ export class BusView {
         // A prefix is enough to ring for (a 4 MiB message is not sanitized whole here).
         const mention = mentions(sanitizeText(text.slice(0, MENTION_SCAN_CHARS)), this.nick);
         const advice = this.attention.peerLine(mention);
-        if (advice.marker) this.pane.add({ kind: 'marker', text: 'unread', time });
+        if (advice.marker) this.pane.add({ kind: 'marker', text: '— unread —', time });
         this.pane.add({ kind: 'message', nick: this.shownNick(from), text, time, ...action(kind), ...(mention ? { mention: this.nick } : {}) });
         if (!this.pane.atBottom || advice.bell) this.hooks.notify(this.pane.buffer.newWhileScrolled, { bell: advice.bell || !this.pane.atBottom });
         changed();

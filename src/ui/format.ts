@@ -28,7 +28,7 @@ import { escapeTags, sanitizeInline, sanitizeText } from '../text/sanitize.js';
 import { stringWidth, truncate } from '../text/width.js';
 import { TEXT_START, wrapRows, type RowSpan } from '../text/wrap.js';
 
-/** `marker`: a centred "— text —" line (`unread`: where the user left off). */
+/** `marker`: a label alone on its row, centred (`— unread —`: where the user left off). */
 export type LineKind = 'message' | 'own' | 'system' | 'error' | 'day' | 'marker';
 /** Delivery of an own message; `raw` = sent in raw wire mode, which has no receipts. */
 export type Delivery = 'pending' | 'delivered' | 'failed' | 'raw';
@@ -100,7 +100,7 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
   if (!(maxRows >= 2)) throw new TypeError(`formatFolded: maxRows must be >= 2, got ${maxRows}`);
   const st = styles(opts.colors);
   if (line.kind === 'day') return { rows: [formatDaySeparator(line.time, width, st.dim)], folded: false };
-  if (line.kind === 'marker') return { rows: [centred(`— ${sanitizeInline(line.text)} —`, width, st.marker)], folded: false };
+  if (line.kind === 'marker') return { rows: [centered(sanitizeInline(line.text), width, st.marker)], folded: false };
 
   const header: Seg[] = [seg(`[${formatTime(line.time, opts.seconds)}] `, st.dim)];
   let textStyle = st.none;
@@ -237,14 +237,14 @@ function formatDaySeparator(time: number, width: number, dim: Style): string {
     const d = new Date(time);
     label = `— ${WEEKDAYS[d.getDay()]!.slice(0, 3)} ${d.getDate()} ${MONTHS[d.getMonth()]!.slice(0, 3)} ${d.getFullYear()} —`;
   }
-  return centred(label, width, dim);
+  return centered(label, width, dim);
 }
 
-/** `label` cut to `width` and centred in it, styled. */
-function centred(label: string, width: number, style: Style): string {
-  const cut = truncate(label, width, '');
-  const left = Math.floor((width - stringWidth(cut)) / 2);
-  return ' '.repeat(left) + style.open + escapeTags(cut) + style.close;
+/** A label alone on its row, centred, cut to fit (day separators, markers such as "— unread —"). */
+function centered(text: string, width: number, style: Style): string {
+  const label = truncate(text, width, '');
+  const left = Math.floor((width - stringWidth(label)) / 2);
+  return ' '.repeat(left) + style.open + escapeTags(label) + style.close;
 }
 
 /** Header on the first row, body rows (`spans` of the body's text) beside it with a hanging indent, or under it when the pane is narrow. */

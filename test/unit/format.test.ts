@@ -173,8 +173,8 @@ describe('formatLine: /me actions, mentions, markers', () => {
   });
 
   test('a marker line is centred: "— unread —"', () => {
-    assert.deepEqual(formatLine(line({ kind: 'marker', text: 'unread' }), 20, opts).map(visible), ['     — unread —']);
-    assert.deepEqual(formatLine(line({ kind: 'marker', text: 'unread' }), 5, opts).map(visible), ['— unr']);
+    assert.deepEqual(formatLine(line({ kind: 'marker', text: '— unread —' }), 20, opts).map(visible), ['     — unread —']);
+    assert.deepEqual(formatLine(line({ kind: 'marker', text: '— unread —' }), 5, opts).map(visible), ['— unr']);
   });
 });
 

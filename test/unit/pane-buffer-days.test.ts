@@ -47,9 +47,9 @@ test('a marker line is not a new message while scrolled up; a day separator come
   for (let i = 0; i < 10; i++) add(`l${i}`, BEFORE);
   buf.visibleRows(3);
   buf.scrollBy(2);
-  add('unread', AFTER, 'marker');
+  add('— unread —', AFTER, 'marker');
   add('x', AFTER);
   assert.equal(buf.newWhileScrolled, 1);
   buf.scrollToBottom();
-  assert.deepEqual(buf.visibleRows(3), ['== 4 ==', 'marker:unread', 'message:x']);
+  assert.deepEqual(buf.visibleRows(3), ['== 4 ==', 'marker:— unread —', 'message:x']);
 });
