@@ -340,8 +340,9 @@ interface Styles {
 function styles(colors: number): Styles {
   const none = { open: '', close: '' };
   const bold = tag('bold');
-  // No colour at all: bold, and reverse video for a mention (vt100 has both).
-  if (colors < 8) return { none, dim: none, bold, ok: bold, system: bold, error: bold, action: bold, mention: tag('inverse'), marker: bold };
+  // No colour at all: bold, and bold underlined for a mention (reverse video is the search's).
+  const underlined = { open: '{bold}{underline}', close: '{/underline}{/bold}' };
+  if (colors < 8) return { none, dim: none, bold, ok: bold, system: bold, error: bold, action: bold, mention: underlined, marker: bold };
   return {
     none,
     // Grey is colour 8, absent on 8-colour terminals (blessed would map it to black).
@@ -352,7 +353,12 @@ function styles(colors: number): Styles {
     system: colors >= 256 ? tag('136-fg') : tag('yellow-fg'),
     error: tag('red-fg'),
     action: { open: '{bold}{magenta-fg}', close: '{/magenta-fg}{/bold}' },
-    mention: { open: '{bold}{black-fg}{yellow-bg}', close: '{/yellow-bg}{/black-fg}{/bold}' },
+    // Bold, underlined, orange (yellow where 256 colours are missing): apart from the search's
+    // reverse video and black on yellow, readable on dark and light backgrounds.
+    mention:
+      colors >= 256
+        ? { open: `${underlined.open}{166-fg}`, close: `{/166-fg}${underlined.close}` }
+        : { open: `${underlined.open}{yellow-fg}`, close: `{/yellow-fg}${underlined.close}` },
     marker: tag('red-fg'),
   };
 }

@@ -80,11 +80,12 @@ describe('two peers: /me, mentions, Tab, the date, away and unread', () => {
     const bobX = text.indexOf('Bob');
     const bobbyX = text.indexOf('bobby');
     const lookX = text.indexOf('look');
-    // The mention: yellow background (palette 3), bold; its neighbours and "bobby" are plain.
+    // The mention: bold, underlined, orange (palette 166); its neighbours and "bobby" are plain.
     for (let i = bobX; i < bobX + 3; i++) {
-      assert.ok(at(i).isBgPalette() && at(i).getBgColor() === 3 && at(i).isBold() !== 0, `cell ${i} of ${text}`);
+      const c = at(i);
+      assert.ok(c.isFgPalette() && c.getFgColor() === 166 && c.isBold() !== 0 && c.isUnderline() !== 0, `cell ${i} of ${text}`);
     }
-    for (const i of [lookX, bobbyX, bobX + 3]) assert.ok(at(i).isBgDefault(), `cell ${i} of ${text} has a background`);
+    for (const i of [lookX, bobbyX, bobX + 3]) assert.ok(at(i).isUnderline() === 0 && at(i).isFgDefault(), `cell ${i} of ${text} is styled`);
     await bob.waitFor(() => rang(bob.raw.slice(mark)), 5000);
     assert.ok(bob.raw.slice(mark).includes('\x1b]0;(mentioned) fernchat\x07'), JSON.stringify(bob.raw.slice(mark)));
     // A key is the user being there: the title loses the mention.
@@ -127,7 +128,7 @@ describe('two peers: /me, mentions, Tab, the date, away and unread', () => {
 });
 
 describe('a terminal without colours', () => {
-  test('TERM=vt100: a mention is in reverse video, an action star bold, and no colour code is written', async () => {
+  test('TERM=vt100: a mention is bold and underlined, an action star bold, and no colour code is written', async () => {
     const p = lab.start(['demo', '--nick', 'zed'], { term: 'vt100' });
     await p.waitFor(/<echo-bot> Hi/, 15_000);
     p.type('/me says hi to zed');
@@ -139,8 +140,8 @@ describe('a terminal without colours', () => {
     const line = buffer.getLine(buffer.viewportY + y)!;
     const text = line.translateToString(true);
     const zed = text.indexOf('ZED');
-    assert.ok(line.getCell(zed)!.isInverse() !== 0 && line.getCell(zed + 2)!.isInverse() !== 0, text);
-    assert.ok(line.getCell(text.indexOf('SAYS'))!.isInverse() === 0, text);
+    for (const i of [zed, zed + 2]) assert.ok(line.getCell(i)!.isUnderline() !== 0 && line.getCell(i)!.isBold() !== 0, text);
+    assert.ok(line.getCell(text.indexOf('SAYS'))!.isUnderline() === 0, text);
     assert.ok(line.getCell(text.indexOf('*'))!.isBold() !== 0, text);
     p.press('ctrl-c');
     await p.exitCode;

@@ -4,6 +4,8 @@ import { PassThrough } from 'node:stream';
 import blessed from 'blessed';
 import { deliveryMark, formatDay, formatFolded, formatLine, formatTime, type ChatLine } from '../../src/ui/format.js';
 import { fnv1a, NICK_PALETTE_256, nickColor } from '../../src/ui/nick-color.js';
+import { matchStyle } from '../../src/ui/search-highlight.js';
+import { SearchQuery } from '../../src/ui/search-model.js';
 import { stringWidth } from '../../src/text/width.js';
 
 // Real blessed tag parsing (terminal 'xterm' needs no terminfo quirks), so
@@ -143,19 +145,20 @@ describe('formatLine: /me actions, mentions, markers', () => {
   test('a mention of our nick is highlighted where it is, in every case, and only there', () => {
     const [row] = formatLine(line({ text: 'hey Bob, bobby says bob!', mention: 'bob' }), 80, opts);
     assert.equal(visible(row!), '[09:05] <alice> hey Bob, bobby says bob!');
-    const hl = '{bold}{black-fg}{yellow-bg}';
+    const hl = '{bold}{underline}{166-fg}';
     assert.equal(row!.split(hl).length - 1, 2, row);
-    assert.ok(row!.includes(`${hl}Bob{/yellow-bg}`) && row!.includes(`${hl}bob{/yellow-bg}`), row);
+    assert.ok(row!.includes(`${hl}Bob{/166-fg}`) && row!.includes(`${hl}bob{/166-fg}`), row);
     assert.ok(!row!.includes(`${hl}bobby`), row);
-    // No colour: reverse video, which vt100 has.
+    // 8 and 16 colours: yellow. No colour: bold and underlined (vt100 has both; reverse video is the search's).
+    assert.ok(formatLine(line({ text: 'hi bob', mention: 'bob' }), 80, { seconds: false, colors: 8 })[0]!.includes('{bold}{underline}{yellow-fg}bob'));
     const [mono] = formatLine(line({ text: 'hi bob', mention: 'bob' }), 80, { seconds: false, colors: 2 });
-    assert.ok(mono!.includes('{inverse}bob{/inverse}') && !/-(fg|bg)\}/.test(mono!), mono);
+    assert.ok(mono!.includes('{bold}{underline}bob{/underline}{/bold}') && !/-(fg|bg)\}/.test(mono!), mono);
     // A nick with regex characters; a mention in an action; escapes in the text do not move the ranges.
     const [re] = formatLine(line({ text: '\x1b[31m[m] hi [m]x', mention: '[m]' }), 80, opts);
     assert.equal(visible(re!), '[09:05] <alice> [m] hi [m]x');
     assert.equal(re!.split(hl).length - 1, 1, re);
     const [act] = formatLine(line({ action: true, text: 'pokes bob', mention: 'bob' }), 80, opts);
-    assert.ok(act!.includes(`${hl}bob{/yellow-bg}`), act);
+    assert.ok(act!.includes(`${hl}bob{/166-fg}`), act);
     // Own lines are never highlighted.
     const [own] = formatLine(line({ kind: 'own', text: 'bob', mention: 'bob' }), 80, opts);
     assert.ok(!own!.includes(hl), own);
@@ -165,11 +168,26 @@ describe('formatLine: /me actions, mentions, markers', () => {
     const rows = formatLine(line({ text: 'aaaa bobbobbobbobbobbob', mention: 'bobbobbobbobbobbob' }), 26, opts);
     assert.deepEqual(rows.map(visible), ['[09:05] <alice> aaaa', '                bobbobbobb', '                obbobbob']);
     assert.ok(
-      rows.slice(1).every((r) => r.includes('{yellow-bg}')),
+      rows.slice(1).every((r) => r.includes('{166-fg}')),
       JSON.stringify(rows),
     );
     const folded = formatFolded(line({ text: `bob ${'x '.repeat(500)}`, mention: 'bob' }), 40, opts, 3);
-    assert.ok(folded.folded && folded.rows[0]!.includes('{yellow-bg}bob'), JSON.stringify(folded.rows));
+    assert.ok(folded.folded && folded.rows[0]!.includes('{166-fg}bob'), JSON.stringify(folded.rows));
+  });
+
+  test('a mention and a search occurrence together: each keeps its style, both where they overlap', () => {
+    const highlight = { query: new SearchQuery('hi b'), current: true, monochrome: false };
+    const [row] = formatLine(line({ text: 'oh hi bob and bob', mention: 'bob' }), 80, { ...opts, highlight });
+    assert.equal(visible(row!), '[09:05] <alice> oh hi bob and bob');
+    const search = matchStyle(true, false);
+    // "hi " searched only; "b" of the first bob both; "ob" mention only; the second bob mention only.
+    assert.ok(row!.includes(`${search.open}hi ${search.close}`), row);
+    assert.ok(row!.includes(`{bold}{underline}{166-fg}${search.open}b${search.close}{/166-fg}{/underline}{/bold}`), row);
+    assert.ok(row!.includes('{bold}{underline}{166-fg}ob{/166-fg}{/underline}{/bold}'), row);
+    assert.equal(row!.split('{166-fg}').length - 1, 3, row);
+    // Without a mention, the search highlight alone (search-highlight.ts) as before.
+    const [plain] = formatLine(line({ text: 'oh hi bob' }), 80, { ...opts, highlight });
+    assert.ok(plain!.includes(`${search.open}hi b${search.close}`), plain);
   });
 
   test('a marker line is centred: "— unread —"', () => {
