@@ -119,8 +119,9 @@ describe('/search TEXT, then n / N', () => {
   test('no match: the prompt row says so until the next key, the view does not move', () => {
     const { pane, search, plain } = setup();
     const before = plain();
-    assert.equal(search.startBrowse('a.*(b'), 'no match for "a.*(b" in the 500 lines held');
-    assert.match(search.bar(W).row, /search "a\.\*\(b" — no match for "a\.\*\(b" in the 500 lines held/);
+    // 500 messages and the date line the pane starts with.
+    assert.equal(search.startBrowse('a.*(b'), 'no match for "a.*(b" in the 501 lines held');
+    assert.match(search.bar(W).row, /search "a\.\*\(b" — no match for "a\.\*\(b" in the 501 lines held/);
     assert.equal(pane.atBottom, true);
     assert.deepEqual(plain(), before);
     assert.equal(search.typed('n'), '');
