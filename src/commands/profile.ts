@@ -32,6 +32,8 @@ function profileFlags(key: { type: 'string'; describe: string }) {
     bell: PROFILE_ONLY_FLAGS.bell,
     title: PROFILE_ONLY_FLAGS.title,
     seconds: PROFILE_ONLY_FLAGS.seconds,
+    history: PROFILE_ONLY_FLAGS.history,
+    'history-max': PROFILE_ONLY_FLAGS['history-max'],
   };
 }
 
@@ -114,7 +116,13 @@ const set = defineCommand({
   handler: async (a) => {
     const { parseProfilePatch, setProfile } = await profileOps();
     const patch = parseProfilePatch(await withKeyFile(a));
-    const changed = Object.keys(patch).flatMap((k) => (k === 'ui' ? Object.keys(patch.ui ?? {}) : [k]));
+    const changed = Object.keys(patch).flatMap((k) =>
+      k === 'ui'
+        ? Object.keys(patch.ui ?? {})
+        : k === 'history'
+          ? Object.keys(patch.history ?? {}).map((h) => (h === 'enabled' ? 'history' : 'history-max'))
+          : [k],
+    );
     if (changed.length === 0) throw new UsageError('nothing to change: give at least one field flag (see fernchat profile set --help)');
     (await openStore(a)).update((cfg) => setProfile(cfg, a.name, patch));
     note(`updated profile ${a.name}: ${changed.join(', ')}`);
