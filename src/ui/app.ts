@@ -31,6 +31,7 @@ import type { TuiContext } from './context.js';
 import { ChatPane } from './chat-pane.js';
 import { parseInput, type Command } from './commands.js';
 import { HelpOverlay } from './help-overlay.js';
+import { historyCommand, showHistory } from './history-view.js';
 import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
 import { LinkPanel } from './link-panel.js';
 import { formatSize, refusedPasteLine } from './paste.js';
@@ -180,6 +181,7 @@ class TuiApp {
     // blessed falls back to its own xterm entry when it cannot read one (tmux-256color with
     // ncurses 6 terminfo): harmless, so only --debug hears about it.
     if (ctx.opts.debug) for (const w of screen.warnings) this.pane.system(w);
+    showHistory(this.pane, ctx);
     this.view.greet();
     ctx.start?.();
   }
@@ -361,6 +363,9 @@ class TuiApp {
         return this.view.saveAs({ kind: 'profile', name: c.arg });
       case 'save-key':
         return this.view.saveAs({ kind: 'key-file', file: c.arg });
+      case 'history':
+        this.pane.system(historyCommand(this.ctx, c.arg));
+        return;
     }
   }
 

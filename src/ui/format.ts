@@ -26,7 +26,7 @@ import { escapeTags, sanitizeInline, sanitizeText } from '../text/sanitize.js';
 import { stringWidth, truncate } from '../text/width.js';
 import { TEXT_START, wrapRows, type RowSpan } from '../text/wrap.js';
 
-export type LineKind = 'message' | 'own' | 'system' | 'error' | 'day';
+export type LineKind = 'message' | 'own' | 'system' | 'error' | 'day' | 'marker';
 /** Delivery of an own message; `raw` = sent in raw wire mode, which has no receipts. */
 export type Delivery = 'pending' | 'delivered' | 'failed' | 'raw';
 
@@ -47,6 +47,8 @@ export interface ChatLine {
   reason?: string;
   /** The failure is for good (too long for the wire): no retry is suggested. */
   permanent?: boolean;
+  /** Restored from the history file (an earlier session): shown dimmed. */
+  history?: boolean;
 }
 
 export interface FormatOptions {
@@ -91,8 +93,9 @@ export interface FormattedLine {
 export function formatFolded(line: ChatLine, width: number, opts: FormatOptions, maxRows: number): FormattedLine {
   if (!Number.isInteger(width) || width < 1) throw new TypeError(`formatLine: width must be an integer >= 1, got ${width}`);
   if (!(maxRows >= 2)) throw new TypeError(`formatFolded: maxRows must be >= 2, got ${maxRows}`);
-  const st = styles(opts.colors);
+  const st = line.history === true ? dimmed(styles(opts.colors)) : styles(opts.colors);
   if (line.kind === 'day') return { rows: [formatDaySeparator(line.time, width, st.dim)], folded: false };
+  if (line.kind === 'marker') return { rows: [centered(sanitizeInline(line.text), width, st.dim)], folded: false };
 
   const header: Seg[] = [seg(`[${formatTime(line.time, opts.seconds)}] `, st.dim)];
   let textStyle = st.none;
@@ -101,7 +104,11 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
     case 'own': {
       const nick = truncate(sanitizeInline(line.nick ?? '?'), MAX_NICK_CHARS);
       const color = nickColor(nick, opts.colors);
-      header.push(seg('<'), seg(nick, line.kind === 'own' ? st.bold : color ? tag(`${color}-fg`) : st.none), seg('> '));
+      header.push(
+        seg('<', st.none),
+        seg(nick, line.kind === 'own' ? st.bold : color && line.history !== true ? tag(`${color}-fg`) : st.none),
+        seg('> ', st.none),
+      );
       break;
     }
     case 'system':
@@ -183,9 +190,14 @@ function formatDaySeparator(time: number, width: number, dim: Style): string {
     const d = new Date(time);
     label = `─ ${WEEKDAYS[d.getDay()]!.slice(0, 3)} ${d.getDate()} ${MONTHS[d.getMonth()]!.slice(0, 3)} ${d.getFullYear()} ─`;
   }
-  label = truncate(label, width, '');
+  return centered(label, width, dim);
+}
+
+/** A label alone on its row, centred, cut to fit (day separators, markers such as "— history —"). */
+function centered(text: string, width: number, style: Style): string {
+  const label = truncate(text, width, '');
   const left = Math.floor((width - stringWidth(label)) / 2);
-  return ' '.repeat(left) + dim.open + escapeTags(label) + dim.close;
+  return ' '.repeat(left) + style.open + escapeTags(label) + style.close;
 }
 
 /** Header on the first row, body rows (`spans` of the body's text) beside it with a hanging indent, or under it when the pane is narrow. */
@@ -286,6 +298,12 @@ function styles(colors: number): Styles {
     system: colors >= 256 ? tag('136-fg') : tag('yellow-fg'),
     error: tag('red-fg'),
   };
+}
+
+/** Every style dim, for lines restored from history: an earlier session, told apart at a glance. */
+function dimmed(st: Styles): Styles {
+  const d = st.dim;
+  return { none: d, dim: d, bold: d, ok: d, system: d, error: d };
 }
 
 function tag(name: string): Style {
