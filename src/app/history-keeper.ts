@@ -17,7 +17,7 @@ import type { Bus, BusEvents } from '../bus.js';
 import { errorMessage } from '../bus.js';
 import type { HistoryTarget } from '../config/chat-options.js';
 import { HistoryAppender, HistoryFile } from '../history/file.js';
-import type { HistoryKind, HistoryRecord } from '../history/record.js';
+import type { HistoryRecord } from '../history/record.js';
 import type { Scan } from '../history/scan.js';
 
 export interface HistoryKeeper {
@@ -60,11 +60,6 @@ export function readNotes(file: string, scan: Scan): string[] {
   return notes;
 }
 
-/** The kind of a message event: the bus may carry one (`/me` is an action); without it, a message. */
-function kindOf(e: object): HistoryKind {
-  return 'kind' in e && e.kind === 'action' ? 'action' : 'message';
-}
-
 export function keepHistory(bus: Bus, target: HistoryTarget, nick: string): HistoryKeeper {
   const file = new HistoryFile(target.dir, target.profile);
   const warn = (message: string): void => bus.emit('error', { severity: 'warning', message });
@@ -100,8 +95,8 @@ export function keepHistory(bus: Bus, target: HistoryTarget, nick: string): Hist
 
   const offs = [
     bus.on('set-nick', (e) => (nick = e.nick)),
-    bus.on('message:received', (e: BusEvents['message:received']) => append({ t: e.time, dir: 'in', from: e.from, text: e.text, kind: kindOf(e) })),
-    bus.on('message:sent', (e: BusEvents['message:sent']) => append({ t: e.time, dir: 'out', from: nick, text: e.text, kind: kindOf(e) })),
+    bus.on('message:received', (e: BusEvents['message:received']) => append({ t: e.time, dir: 'in', from: e.from, text: e.text, kind: e.kind })),
+    bus.on('message:sent', (e: BusEvents['message:sent']) => append({ t: e.time, dir: 'out', from: nick, text: e.text, kind: e.kind })),
   ];
   open();
 

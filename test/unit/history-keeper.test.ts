@@ -26,13 +26,13 @@ describe('history keeper', () => {
   it('keeps what was received and what the transport accepted, with our nick of the moment', () => {
     const { bus, errors, keeper, file } = setup();
     bus.emit('send', { id: 'm1', text: 'not yet accepted' });
-    bus.emit('message:sent', { id: 'm1', text: 'hi bob', time: 10 });
-    bus.emit('message:received', { from: 'bob', text: 'hi al', time: 11 });
+    bus.emit('message:sent', { id: 'm1', text: 'hi bob', time: 10, kind: 'message' });
+    bus.emit('message:received', { from: 'bob', text: 'hi al', time: 11, kind: 'message' });
     bus.emit('message:failed', { id: 'm2', text: 'refused at once', reason: 'queue full' });
     bus.emit('set-nick', { nick: 'alice' });
-    bus.emit('message:sent', { id: 'm3', text: 'new nick', time: 12 });
+    bus.emit('message:sent', { id: 'm3', text: 'new nick', time: 12, kind: 'message' });
     keeper.close();
-    bus.emit('message:received', { from: 'bob', text: 'after close', time: 13 });
+    bus.emit('message:received', { from: 'bob', text: 'after close', time: 13, kind: 'message' });
     assert.deepEqual(file.read().records, [
       { t: 10, dir: 'out', from: 'al', text: 'hi bob', kind: 'message' },
       { t: 11, dir: 'in', from: 'bob', text: 'hi al', kind: 'message' },
@@ -41,22 +41,28 @@ describe('history keeper', () => {
     assert.deepEqual(errors, []);
   });
 
-  it('stores the kind a message event carries (an action), else message', () => {
+  it('stores the kind of each message (an action: /me)', () => {
     const { bus, keeper, file } = setup();
-    // The bus may carry a kind (/me); the keeper reads it where present.
-    bus.emit('message:received', { from: 'bob', text: 'waves', time: 1, kind: 'action' } as { from: string; text: string; time: number });
+    bus.emit('message:received', { from: 'bob', text: 'waves', time: 1, kind: 'action' });
+    bus.emit('message:sent', { id: 'm1', text: 'bows', time: 2, kind: 'action' });
     keeper.close();
-    assert.equal(file.read().records[0]?.kind, 'action');
+    assert.deepEqual(
+      file.read().records.map((r) => [r.dir, r.kind]),
+      [
+        ['in', 'action'],
+        ['out', 'action'],
+      ],
+    );
   });
 
   it('/history off stops writing, on resumes; /history says which', () => {
     const { bus, keeper, file } = setup();
     assert.match(keeper.describe(), /^history is on: kept in .*bob\.history\.jsonl/);
     assert.match(keeper.set(false), /^history off: nothing more of this session is kept/);
-    bus.emit('message:received', { from: 'bob', text: 'off the record', time: 2 });
+    bus.emit('message:received', { from: 'bob', text: 'off the record', time: 2, kind: 'message' });
     assert.match(keeper.describe(), /^history is off for this session \(\/history on resumes it\)$/);
     assert.match(keeper.set(true), /^history on/);
-    bus.emit('message:received', { from: 'bob', text: 'on again', time: 3 });
+    bus.emit('message:received', { from: 'bob', text: 'on again', time: 3, kind: 'message' });
     keeper.close();
     assert.deepEqual(
       file.read().records.map((r) => r.text),
@@ -71,8 +77,8 @@ describe('history keeper', () => {
     keeper.set(false);
     errors.length = 0;
     keeper.set(true);
-    bus.emit('message:received', { from: 'bob', text: 'x', time: 1 });
-    bus.emit('message:received', { from: 'bob', text: 'y', time: 2 });
+    bus.emit('message:received', { from: 'bob', text: 'x', time: 1, kind: 'message' });
+    bus.emit('message:received', { from: 'bob', text: 'y', time: 2, kind: 'message' });
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.match(errors[0]!, /^history: cannot open .*bob\.history\.jsonl: it is a directory — history is not kept for the rest of this session$/);
     assert.equal(keeper.keeping(), false);
@@ -81,7 +87,7 @@ describe('history keeper', () => {
 
   it('restores the newest records, and names the file and line of a corrupt one', () => {
     const { bus, keeper, t, file } = setup();
-    for (let i = 0; i < 5; i++) bus.emit('message:received', { from: 'bob', text: `m${i}`, time: i });
+    for (let i = 0; i < 5; i++) bus.emit('message:received', { from: 'bob', text: `m${i}`, time: i, kind: 'message' });
     keeper.close();
     assert.deepEqual(
       restoreHistory(t, 3).records.map((r) => r.text),
