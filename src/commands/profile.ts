@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { parseProfileName } from '../config/flags.js';
 import { fingerprint, generateKey, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { loginNick, note, openStore, out } from './common.js';
+import { historyDir, loginNick, note, openStore, out } from './common.js';
 import { defineCommand, FLAGS, flag, PROFILE_ONLY_FLAGS, requiredPositional } from './flags.js';
 
 const profileOps = () => import('../config/profiles.js');
@@ -137,6 +137,10 @@ const rm = defineCommand({
     const { removeProfile } = await profileOps();
     const { wasDefault } = (await openStore(a)).update((cfg) => removeProfile(cfg, a.name));
     note(`removed profile ${a.name}${wasDefault ? '; it was the default, so there is none now (fernchat profile use NAME)' : ''}`);
+    // Its kept conversation is not the profile's to take along: say where it stays.
+    const { HistoryFile } = await import('../history/file.js');
+    const history = new HistoryFile(historyDir(a), a.name);
+    if (history.exists()) note(`its history stays in ${history.path} (fernchat history ${a.name} --clear erases it)`);
   },
 });
 

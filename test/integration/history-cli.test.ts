@@ -142,7 +142,9 @@ describe('fernchat history', () => {
 
   test('the history of a removed profile can still be read and cleared; an unknown name is one line', () => {
     const { dir, file } = withHistory([encodeRecord(rec(0))]);
-    assert.equal(box.run(['profile', 'rm', 'bob'], { configDir: dir }).code, 0);
+    const rm = box.run(['profile', 'rm', 'bob'], { configDir: dir });
+    assert.equal(rm.code, 0);
+    assert.equal(rm.errLines.at(-1), `fernchat: its history stays in ${file} (fernchat history bob --clear erases it)`);
     assert.match(box.run(['history', 'bob'], { configDir: dir }).stdout, /message 0/);
     assert.equal(box.run(['history', 'bob', '--clear'], { configDir: dir }).code, 0);
     assert.ok(!fs.existsSync(file));
