@@ -9,7 +9,7 @@
  * reading it.
  */
 import { UsageError } from '../errors.js';
-import { historyDir, note, openStore, out } from './common.js';
+import { historyDir, note, openStore } from './common.js';
 import { defineCommand } from './flags.js';
 
 export const historyCommand = defineCommand({
@@ -62,8 +62,33 @@ export const historyCommand = defineCommand({
     }
     const scan = file.read();
     const records = selectRecords(scan.records, { ...(a.grep !== undefined ? { grep: a.grep } : {}), ...(since !== undefined ? { since } : {}) });
-    for (const r of records) out(a.json ? jsonLine(recordObject(r)) : recordLine(r));
+    printLines(records.map((r) => (a.json ? jsonLine(recordObject(r)) : recordLine(r))));
     for (const line of readNotes(file.path, scan)) note(line);
     if (scan.bad !== null) process.exitCode = 2;
   },
 });
+
+/** Writes of this many characters at most: 100,000 records are not 100,000 system calls. */
+const PRINT_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The lines on stdout, in chunks. A reader that goes away (`| head`) ends the
+ * output quietly, as `git log | head` does, instead of an EPIPE stack trace.
+ */
+function printLines(lines: readonly string[]): void {
+  let gone = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    gone = true;
+  });
+  let chunk = '';
+  for (const line of lines) {
+    if (gone) return;
+    chunk += `${line}\n`;
+    if (chunk.length >= PRINT_CHUNK_CHARS) {
+      process.stdout.write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk !== '' && !gone) process.stdout.write(chunk);
+}

@@ -3,11 +3,12 @@
  * the built binary in a sandbox (its own config dir, HOME and data dir).
  * The history files are written here byte for byte, as fernchat writes them.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CliSandbox, ensureBuilt } from '../_cli.js';
+import { CLI, CliSandbox, ensureBuilt } from '../_cli.js';
 import { encodeRecord, type HistoryRecord } from '../../src/history/record.js';
 
 const box = new CliSandbox();
@@ -184,6 +185,16 @@ describe('fernchat history', () => {
     const r = box.run(['history', 'c'], { configDir: dir });
     assert.equal(r.code, 0);
     assert.deepEqual(r.errLines, ['fernchat: profile c keeps no history (turn it on with: fernchat profile set c --history on)']);
+  });
+
+  test('a reader that goes away (| head -1) ends the output quietly: exit 0, no EPIPE trace', () => {
+    const { dir } = withHistory(Array.from({ length: 20_000 }, (_, i) => encodeRecord(rec(i % 50, { text: `line ${i} ${'z'.repeat(60)}` }))));
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" --config-dir "${dir}" history bob | head -1; echo "status \${PIPESTATUS[0]}" >&2`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: path.join(box.root, 'home') },
+    });
+    assert.match(r.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d <bob> line 0 z+\n$/);
+    assert.equal(r.stderr, 'status 0\n');
   });
 
   test('a history file open to others gets the chmod warning', () => {
