@@ -11,7 +11,9 @@
  * line of its own; bytes after the last newline that cannot be the start of
  * a record are not ours, and the file is then left alone (HistoryError).
  * Not fsynced per record: a kill loses nothing written, a power cut may lose
- * the last seconds.
+ * the last seconds. A file removed or replaced under an open appender
+ * (history --clear, another process's rotation) is noticed by fstat's link
+ * count at the next record, which goes to the file now at the path.
  *
  * Rotation: when an append takes the file past its cap, the whole file is
  * read and checked; its newest records, at most HISTORY_KEEP_FRACTION of the
@@ -130,7 +132,11 @@ export class HistoryFile {
   }
 }
 
-/** Appends records to a history file, rotating it at its cap. Not for concurrent use by two processes' rotations. */
+/**
+ * Appends records to a history file, rotating it at its cap. A file removed
+ * or replaced meanwhile (history --clear, another session's rotation) is
+ * noticed at the next record, which goes to the file now at the path.
+ */
 export class HistoryAppender {
   private fd: number;
   private size: number;
@@ -163,9 +169,12 @@ export class HistoryAppender {
   append(r: HistoryRecord): void {
     const data = Buffer.from(encodeRecord(r));
     try {
+      // The file was removed (history --clear, rm) or replaced (another process rotated it) under us: write to the one at the path.
+      if (fs.fstatSync(this.fd).nlink === 0) this.reopen();
       let at = 0;
       while (at < data.length) at += fs.writeSync(this.fd, data, at, data.length - at);
     } catch (err) {
+      if (err instanceof HistoryError) throw err;
       throw new HistoryError(`cannot write ${this.file.path}: ${describeFsError(err)}`);
     }
     this.size += data.length;
@@ -206,6 +215,10 @@ export class HistoryAppender {
       fs.rmSync(tmp, { force: true });
       throw new HistoryError(`cannot rotate ${this.file.path}: ${describeFsError(err)}`);
     }
+    this.reopen();
+  }
+
+  private reopen(): void {
     this.close();
     const reopened = openForAppend(this.file);
     this.fd = reopened.fd;

@@ -73,6 +73,20 @@ describe('HistoryAppender', () => {
     assert.equal(fs.readFileSync(f.path, 'utf8'), content);
   });
 
+  it('a file cleared (or replaced by another rotation) while open: the next record goes to the file at the path', () => {
+    const f = fresh();
+    const a = HistoryAppender.open(f, 1 << 20);
+    a.append(rec(0));
+    f.clear();
+    a.append(rec(1));
+    assert.deepEqual(f.read().records, [rec(1)]);
+    fs.writeFileSync(`${f.path}.other`, encodeRecord(rec(7)));
+    fs.renameSync(`${f.path}.other`, f.path);
+    a.append(rec(2));
+    a.close();
+    assert.deepEqual(f.read().records, [rec(7), rec(2)]);
+  });
+
   it('rotates at the cap: the file stays bounded and keeps the newest records, whole', () => {
     const f = fresh();
     const cap = 4096;
