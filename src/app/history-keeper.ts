@@ -71,7 +71,8 @@ export function keepHistory(bus: Bus, target: HistoryTarget, nick: string): Hist
     try {
       appender = HistoryAppender.open(file, target.maxBytes);
       const loose = file.permissionWarning();
-      if (loose !== null) warn(`history: ${loose}`);
+      // The line says "warning: …" itself; the bus adds the severity.
+      if (loose !== null) warn(`history: ${loose.replace(/^warning: /, '')}`);
       return true;
     } catch (err) {
       fail(err);

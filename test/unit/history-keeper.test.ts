@@ -85,6 +85,23 @@ describe('history keeper', () => {
     keeper.close();
   });
 
+  it('a history file open to others: one warning with the chmod, once', () => {
+    const bus = new Bus();
+    const errors: Array<{ severity: string; message: string }> = [];
+    bus.on('error', (e) => errors.push(e));
+    const t = target();
+    const file = new HistoryFile(t.dir, t.profile);
+    keepHistory(bus, t, 'al').close();
+    fs.chmodSync(file.path, 0o640);
+    const keeper = keepHistory(bus, t, 'al');
+    bus.emit('message:received', { from: 'bob', text: 'still kept', time: 1, kind: 'message' });
+    keeper.close();
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.severity, 'warning');
+    assert.match(errors[0]!.message, /^history: \/.*bob\.history\.jsonl is readable by other users \(mode 0640\); run: chmod 600 /);
+    assert.equal(file.read().records.length, 1, 'a loose mode is a warning, not a refusal');
+  });
+
   it('restores the newest records, and names the file and line of a corrupt one', () => {
     const { bus, keeper, t, file } = setup();
     for (let i = 0; i < 5; i++) bus.emit('message:received', { from: 'bob', text: `m${i}`, time: i, kind: 'message' });
