@@ -59,39 +59,58 @@ async function pair(box: CliSandbox, history: 'on' | 'off'): Promise<{ dirA: str
 
 const historyFile = (dir: string, name: string): string => path.join(dir, 'history', `${name}.history.jsonl`);
 
-test('two headless sessions with history on both keep the conversation, each from its side', { timeout: 60_000 }, async (t) => {
-  const box = new CliSandbox();
-  t.after(() => box.cleanup());
-  const { dirA, dirB } = await pair(box, 'on');
-  const a = headless(t, ['--config-dir', dirA, '--profile', 'alice', '--linger', '10']);
-  const b = headless(t, ['--config-dir', dirB, '--profile', 'bob', '--linger', '10']);
-  await a.waitLine('err', /^peer online$/, WAIT_MS);
-  await b.waitLine('err', /^peer online$/, WAIT_MS);
-  a.write('hello bob');
-  await b.waitLine('out', /<alice> hello bob$/, WAIT_MS);
-  b.write('hello alice\\twith a tab');
-  await a.waitLine('out', /<bob> hello alice/, WAIT_MS);
-  a.end();
-  b.end();
-  assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));
-  assert.equal(await b.exitCode(WAIT_MS), 0, b.err.join('\n'));
+test(
+  'two headless sessions with history on both keep the conversation, each from its side; a chat with a key alone keeps nothing',
+  { timeout: 60_000 },
+  async (t) => {
+    const box = new CliSandbox();
+    t.after(() => box.cleanup());
+    const { dirA, dirB } = await pair(box, 'on');
+    const a = headless(t, ['--config-dir', dirA, '--profile', 'alice', '--linger', '10']);
+    const b = headless(t, ['--config-dir', dirB, '--profile', 'bob', '--linger', '10']);
+    await a.waitLine('err', /^peer online$/, WAIT_MS);
+    await b.waitLine('err', /^peer online$/, WAIT_MS);
+    a.write('hello bob');
+    await b.waitLine('out', /<alice> hello bob$/, WAIT_MS);
+    b.write('hello alice\\twith a tab');
+    await a.waitLine('out', /<bob> hello alice/, WAIT_MS);
+    a.end();
+    b.end();
+    assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));
+    assert.equal(await b.exitCode(WAIT_MS), 0, b.err.join('\n'));
 
-  const recordsOf = (dir: string, name: string) =>
-    scanHistory(fs.readFileSync(historyFile(dir, name))).records.map(({ dir: d, from, text, kind }) => ({ d, from, text, kind }));
-  assert.deepEqual(recordsOf(dirA, 'alice'), [
-    { d: 'out', from: 'alice', text: 'hello bob', kind: 'message' },
-    { d: 'in', from: 'bob', text: 'hello alice\\twith a tab', kind: 'message' },
-  ]);
-  assert.deepEqual(recordsOf(dirB, 'bob'), [
-    { d: 'in', from: 'alice', text: 'hello bob', kind: 'message' },
-    { d: 'out', from: 'bob', text: 'hello alice\\twith a tab', kind: 'message' },
-  ]);
-  assert.equal(fs.statSync(historyFile(dirA, 'alice')).mode & 0o777, 0o600);
-  assert.equal(fs.statSync(path.dirname(historyFile(dirA, 'alice'))).mode & 0o777, 0o700);
-  const printed = box.run(['history', 'alice'], { configDir: dirA });
-  assert.equal(printed.code, 0, printed.stderr);
-  assert.match(printed.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d <alice> hello bob\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d <bob> hello alice\\twith a tab\n$/);
-});
+    const recordsOf = (dir: string, name: string) =>
+      scanHistory(fs.readFileSync(historyFile(dir, name))).records.map(({ dir: d, from, text, kind }) => ({ d, from, text, kind }));
+    assert.deepEqual(recordsOf(dirA, 'alice'), [
+      { d: 'out', from: 'alice', text: 'hello bob', kind: 'message' },
+      { d: 'in', from: 'bob', text: 'hello alice\\twith a tab', kind: 'message' },
+    ]);
+    assert.deepEqual(recordsOf(dirB, 'bob'), [
+      { d: 'in', from: 'alice', text: 'hello bob', kind: 'message' },
+      { d: 'out', from: 'bob', text: 'hello alice\\twith a tab', kind: 'message' },
+    ]);
+    assert.equal(fs.statSync(historyFile(dirA, 'alice')).mode & 0o777, 0o600);
+    assert.equal(fs.statSync(path.dirname(historyFile(dirA, 'alice'))).mode & 0o777, 0o700);
+    // A chat with a key given alone leaves the default profile (alice, history on) out: it keeps nothing.
+    const before = fs.readFileSync(historyFile(dirA, 'alice'));
+    const key = box.run(['profile', 'show', 'alice', '--reveal'], { configDir: dirA }).stdout.match(/key\s+(\S+)/)?.[1] ?? '';
+    const [loose] = await freeUdpPorts(1);
+    const plain = headless(t, ['--config-dir', dirA, `--key=${key}`, '--host', '127.0.0.1', '--port', String(loose), '--peer', '127.0.0.1:9', '--linger', '0']);
+    plain.write('said without a profile');
+    plain.end();
+    await plain.exitCode(WAIT_MS);
+    assert.ok(
+      plain.err.some((l) => l.startsWith('listening on')),
+      plain.err.join('\n'),
+    );
+    assert.deepEqual(fs.readFileSync(historyFile(dirA, 'alice')), before, 'the profile-less chat wrote nothing');
+    assert.deepEqual(fs.readdirSync(path.join(dirA, 'history')), ['alice.history.jsonl']);
+
+    const printed = box.run(['history', 'alice'], { configDir: dirA });
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.match(printed.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d <alice> hello bob\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d <bob> hello alice\\twith a tab\n$/);
+  },
+);
 
 test('with history off (the default) nothing is written, not even the directory', { timeout: 60_000 }, async (t) => {
   const box = new CliSandbox();
