@@ -202,5 +202,7 @@ export const MAX_HISTORY_MAX_BYTES = 1024 * 1024 * 1024;
 export const HISTORY_KEEP_FRACTION = 1 / 2;
 /** History records shown dimmed above "— history —" when the full-screen chat starts, in records. */
 export const HISTORY_RESTORE_RECORDS = 200;
-/** The history file is read in pieces of this size (the tail for the restore, the whole file for `fernchat history` and rotation), in bytes. */
+/** The tail of a history file is read back from its end in pieces of this size at first (then 4× larger each time), in bytes. */
 export const HISTORY_READ_CHUNK_BYTES = 64 * 1024;
+/** A rotation's temp file older than this was left by a kill in the middle of one and is removed; a younger one is another session's rotation in progress, in ms. */
+export const HISTORY_TEMP_STALE_MS = 10_000;

@@ -17,15 +17,16 @@
  *
  * Rotation: when an append takes the file past its cap, the whole file is
  * read and checked; its newest records, at most HISTORY_KEEP_FRACTION of the
- * cap, are written to NAME.history.jsonl.tmp (0600, fsynced) and renamed
- * over it, so a kill at any moment leaves the old file or the new one. A
+ * cap, are written to NAME.history.jsonl.tmp (created 0600, never reused
+ * while another session writes it; fsynced) and renamed over it, so a kill
+ * at any moment leaves the old file or the new one. A
  * file with a bad line is never rewritten: rotation refuses (HistoryError)
  * and the caller stops keeping history. Records of a later version are
  * copied as they are.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { HISTORY_READ_CHUNK_BYTES } from '../constants.js';
+import { HISTORY_READ_CHUNK_BYTES, HISTORY_TEMP_STALE_MS } from '../constants.js';
 import { codeOf, describeFsError, mkdirSteps, modeOf } from '../config/fs.js';
 import { permissionWarning } from '../config/paths.js';
 import { encodeRecord, type HistoryRecord } from './record.js';
@@ -193,17 +194,29 @@ export class HistoryAppender {
 
   /** Keep the newest part of the file (see the top of this file). */
   private rotate(): void {
-    const scan = this.file.read();
+    let whole: Buffer;
+    try {
+      whole = fs.readFileSync(this.file.path);
+    } catch (err) {
+      throw new HistoryError(`cannot read ${this.file.path}: ${describeFsError(err)}`);
+    }
+    const scan = scanHistory(whole);
     if (scan.bad !== null) {
       throw new HistoryError(
         `${this.file.path} line ${scan.bad.line}: ${scan.bad.problem} — the file is corrupt there, so it was not rotated and was not changed; move it away to keep history again`,
       );
     }
-    const whole = fs.readFileSync(this.file.path);
     const kept = newestPart(whole.subarray(0, scan.completeBytes), keepBytesFor(this.maxBytes));
     const tmp = this.file.tempPath;
+    let fd: number;
     try {
-      const fd = fs.openSync(tmp, 'w', HISTORY_FILE_MODE);
+      fd = openTemp(tmp);
+    } catch (err) {
+      // Another session of this profile is rotating the file right now: it will be replaced, and the next append follows it.
+      if (codeOf(err) === 'EEXIST') return;
+      throw new HistoryError(`cannot rotate ${this.file.path}: ${describeFsError(err)}`);
+    }
+    try {
       try {
         fs.writeFileSync(fd, kept);
         fs.fsyncSync(fd);
@@ -224,6 +237,21 @@ export class HistoryAppender {
     this.fd = reopened.fd;
     this.size = reopened.size;
   }
+}
+
+/**
+ * The rotation's temp file, created (never opened if it exists: two sessions
+ * must not write one temp file at once). One left by a kill in the middle of
+ * a rotation, older than HISTORY_TEMP_STALE_MS, is removed first.
+ */
+function openTemp(tmp: string): number {
+  try {
+    const age = Date.now() - fs.statSync(tmp).mtimeMs;
+    if (age > HISTORY_TEMP_STALE_MS) fs.rmSync(tmp, { force: true });
+  } catch {
+    // no temp file: the usual case
+  }
+  return fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, HISTORY_FILE_MODE);
 }
 
 function openForAppend(file: HistoryFile): { fd: number; size: number } {

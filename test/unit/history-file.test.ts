@@ -110,6 +110,22 @@ describe('HistoryAppender', () => {
     assert.ok(!fs.existsSync(f.tempPath), 'no temp file left');
   });
 
+  it('leaves a rotation in progress (a fresh temp file) to its session, and clears a stale one left by a kill', () => {
+    const f = fresh();
+    const a = HistoryAppender.open(f, 2048);
+    fs.writeFileSync(f.tempPath, 'another session is writing this');
+    for (let i = 0; i < 40; i++) a.append(rec(i));
+    assert.ok(fs.statSync(f.path).size > 2048, 'not rotated while the temp file is fresh');
+    assert.equal(fs.readFileSync(f.tempPath, 'utf8'), 'another session is writing this', "the other session's temp file is not touched");
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(f.tempPath, old, old);
+    a.append(rec(40));
+    a.close();
+    assert.ok(fs.statSync(f.path).size <= 2048, 'rotated once the temp file is stale');
+    assert.ok(!fs.existsSync(f.tempPath));
+    assert.equal(f.read().records.at(-1)?.text, 'message 40');
+  });
+
   it('copies records of a later version through a rotation untouched', () => {
     const f = fresh();
     const a = HistoryAppender.open(f, 2048);
