@@ -197,6 +197,15 @@ describe('fernchat history', () => {
     assert.equal(r.stderr, 'status 0\n');
   });
 
+  test('a history file that cannot be read: one line naming it, exit 1', () => {
+    const { dir, file } = withHistory([]);
+    fs.rmSync(file);
+    fs.mkdirSync(file, { mode: 0o700 });
+    const r = box.run(['history', 'bob'], { configDir: dir });
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.errLines, [`fernchat: cannot read ${file}: it is a directory`]);
+  });
+
   test('a history file open to others gets the chmod warning', () => {
     const { dir, file } = withHistory([encodeRecord(rec(0))]);
     fs.chmodSync(file, 0o644);
