@@ -3,7 +3,7 @@
  * test/integration/lint-rules.test.ts plants a violation of each rule and
  * checks that it fails.
  *
- *   cli.ts → commands → app → ui, net, config → crypto, address, text
+ *   cli.ts → commands → app → ui, net, config, history → crypto, address, text
  *   bus.ts, clock.ts, constants.ts, errors.ts: shared leaves
  */
 const layer = (name) => `^src/${name}/`;
@@ -57,6 +57,17 @@ module.exports = {
       comment: 'Profiles and options are data: config/ never reaches the transport, the UI, the runners or commands.',
       from: { path: layer('config') },
       to: { path: ['^src/(net|ui|app|commands|testing)/', '^src/cli\\.ts$'] },
+    },
+    {
+      name: 'history-below-app',
+      severity: 'error',
+      comment:
+        'The history file (src/history) is records and bytes: it may use the text rules, the shared leaves and the config paths and fs helpers (the same private-directory rules), never the UI, the transport, the runners or commands.',
+      from: { path: layer('history') },
+      to: {
+        path: '^src/',
+        pathNot: [layer('history'), layer('text'), '^src/(constants|errors)\\.ts$', '^src/config/(paths|fs)\\.ts$'],
+      },
     },
     {
       name: 'app-below-commands',

@@ -21,6 +21,7 @@ import yargs, { type Argv } from 'yargs';
 import { glueDashedKeys, hasStrayDashedKey, markStdinDash } from './commands/argv.js';
 import { chatCommand, demoCommand } from './commands/chat.js';
 import { GLOBAL_OPTIONS } from './commands/flags.js';
+import { historyCommand } from './commands/history.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
 import { fingerprintCommand, keygenCommand } from './commands/keys.js';
 import { profileCommand } from './commands/profile.js';
@@ -37,7 +38,7 @@ function packageVersion(): string {
 }
 
 /** Every command word, to point a usage error at the right --help. */
-const COMMAND_WORDS = new Set(['chat', 'demo', 'keygen', 'fingerprint', 'profile', 'list', 'show', 'add', 'set', 'rm', 'use', 'invite', 'join']);
+const COMMAND_WORDS = new Set(['chat', 'demo', 'keygen', 'fingerprint', 'profile', 'list', 'show', 'add', 'set', 'rm', 'use', 'invite', 'join', 'history']);
 
 /** "fernchat profile add --help" for `fernchat --config-dir x profile add --bad`. */
 function helpHint(args: string[]): string {
@@ -94,6 +95,7 @@ function buildParser(args: string[]): Argv {
     .command(profileCommand)
     .command(inviteCommand)
     .command(joinCommand)
+    .command(historyCommand)
     .example('$0 demo', 'try the UI against a built-in peer')
     .example('$0 invite', 'print a code for your peer (then on their machine: fernchat join CODE)')
     .strict()

@@ -194,3 +194,17 @@ export const MAX_TOKEN_TTL_S = 86_400;
 export const MAX_NICK_CHARS = 32;
 /** Longest profile name, in characters. */
 export const MAX_PROFILE_NAME_CHARS = 32;
+
+/** History (src/history): a profile that keeps it caps its file at this size by default, in bytes (--history-max). */
+export const DEFAULT_HISTORY_MAX_BYTES = 10 * 1024 * 1024;
+/** Bounds for a profile's history cap, in bytes. */
+export const MIN_HISTORY_MAX_BYTES = 64 * 1024;
+export const MAX_HISTORY_MAX_BYTES = 1024 * 1024 * 1024;
+/** When the history file passes its cap it is rewritten keeping its newest records, at most this fraction of the cap (so it is not rewritten again at the next message). */
+export const HISTORY_KEEP_FRACTION = 1 / 2;
+/** History records shown dimmed above "— history —" when the full-screen chat starts, in records. */
+export const HISTORY_RESTORE_RECORDS = 200;
+/** The tail of a history file is read back from its end in pieces of this size at first (then 4× larger each time), in bytes. */
+export const HISTORY_READ_CHUNK_BYTES = 64 * 1024;
+/** A rotation's temp file older than this was left by a kill in the middle of one and is removed; a younger one is another session's rotation in progress, in ms. */
+export const HISTORY_TEMP_STALE_MS = 10_000;

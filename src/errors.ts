@@ -50,9 +50,10 @@ export function isExpectedError(err: unknown): boolean {
     err instanceof UsageError ||
     err instanceof ConfigError ||
     err instanceof KeyFormatError ||
-    // net/udp.ts's BindError ("cannot listen on …: address already in use") and address/resolve.ts's
-    // PeerLookupError, by name: importing them would load the socket modules into every start-up.
-    (err instanceof Error && (err.name === 'BindError' || err.name === 'PeerLookupError'))
+    // net/udp.ts's BindError ("cannot listen on …: address already in use"), address/resolve.ts's
+    // PeerLookupError and history/file.ts's HistoryError, by name: importing them would load the socket
+    // and file modules into every start-up.
+    (err instanceof Error && (err.name === 'BindError' || err.name === 'PeerLookupError' || err.name === 'HistoryError'))
   );
 }
 

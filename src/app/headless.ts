@@ -30,6 +30,7 @@ import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type H
 import { formatAddress } from '../address/address.js';
 import { BindError } from '../net/udp.js';
 import { PeerLookupError } from '../address/resolve.js';
+import { keepHistory } from './history-keeper.js';
 import { saveAs } from './save-as.js';
 import { openSession, type ChatSession, type SessionDeps } from './session.js';
 
@@ -165,6 +166,8 @@ export async function runHeadless(
   err(`listening on ${formatAddress(session.listen)} (key ${transport.fingerprint()}, wire ${opts.wire})`);
   // Subscribed first: the facts start() emits (peer address, raw-wire info) are printed too.
   if (opts.peer === null) err('no peer address: waiting for the peer to write first');
+  // With the profile's history on, the conversation is kept as the full-screen UI keeps it (history-keeper.ts).
+  const history = opts.history ? keepHistory(bus, opts.history, opts.nick) : null;
   session.start();
 
   // 2 ----------------------------------------------------------------
@@ -236,6 +239,7 @@ export async function runHeadless(
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   await session.close();
+  history?.close();
   io.stdout.off('error', onOutputError);
   if (undelivered > 0) {
     err(`${undelivered} of ${sent} message${sent === 1 ? '' : 's'} not delivered`);

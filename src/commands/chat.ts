@@ -11,7 +11,7 @@ import type { ChatOptions } from '../config/chat-options.js';
 import type { ResolveInput } from '../config/resolve.js';
 import type { SessionKeys } from '../app/session.js';
 import { DEFAULT_UI } from '../config/schema.js';
-import { loadProfile, loginNick } from './common.js';
+import { historyDir, loadProfile, loginNick } from './common.js';
 import { CHAT_ONLY_FLAGS, defineCommand, FLAGS, flag } from './flags.js';
 
 export const chatCommand = defineCommand({
@@ -68,6 +68,8 @@ export const chatCommand = defineCommand({
     if (chosen !== null) {
       const name = chosen.name;
       opts.saveSession = (s) => saveProfileSession(store, name, s);
+      // A chat without a profile (a key given alone) keeps no history: there is no conversation to file it under.
+      if (chosen.profile.history.enabled) opts.history = { dir: historyDir(a), profile: name, maxBytes: chosen.profile.history.maxBytes };
     }
     opts.saveAsProfile = (name, s) => saveNewProfile(store, name, { ...s, listenHost: opts.listen.host, wire: opts.wire });
     const { runChat } = await import('../app/run-chat.js');

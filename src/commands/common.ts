@@ -14,6 +14,7 @@ import os from 'node:os';
 import { MAX_NICK_CHARS } from '../constants.js';
 import type { Profile } from '../config/schema.js';
 import type { ProfileStore } from '../config/store.js';
+import { resolveHistoryDir } from '../history/paths.js';
 
 /** The global flags (flags.ts's GLOBAL_OPTIONS) as the handlers read them. */
 export interface GlobalArgs {
@@ -25,6 +26,11 @@ export interface GlobalArgs {
 export async function openStore(args: GlobalArgs): Promise<ProfileStore> {
   const { ProfileStore } = await import('../config/store.js');
   return new ProfileStore({ dir: args.configDir ?? null });
+}
+
+/** The directory of the history files for these flags (history/paths.ts: follows --config-dir). */
+export function historyDir(args: GlobalArgs): string {
+  return resolveHistoryDir(args.configDir ?? null, { env: process.env, platform: process.platform, homedir: os.homedir() });
 }
 
 /** The profile a command runs with (--profile, else the default), or null. Reads, never writes. */

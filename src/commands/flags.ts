@@ -9,7 +9,7 @@
  * "--port abc" is refused with a sentence instead of becoming NaN.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes, Options } from 'yargs';
-import { DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, MAX_LINGER_S } from '../constants.js';
+import { DEFAULT_HISTORY_MAX_BYTES, DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, MAX_LINGER_S } from '../constants.js';
 
 /** Flags accepted by every command. */
 export const GLOBAL_OPTIONS = {
@@ -56,6 +56,11 @@ export const PROFILE_ONLY_FLAGS = {
   bell: { type: 'boolean', describe: 'bell on a mention of your nick, and on new messages while scrolled up or out of focus' },
   title: { type: 'boolean', describe: 'terminal title: unread messages (scrolled up or out of focus) and mentions' },
   seconds: { type: 'boolean', describe: 'show seconds in timestamps' },
+  history: { type: 'string', describe: 'keep the conversation on disk: on or off (default off; README, "History")' },
+  'history-max': {
+    type: 'string',
+    describe: `cap of the history file, e.g. 10MiB or 512KiB (default ${DEFAULT_HISTORY_MAX_BYTES / 1024 / 1024} MiB); past it only the newest half is kept`,
+  },
 } as const satisfies Record<string, Options>;
 
 /**

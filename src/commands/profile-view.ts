@@ -5,6 +5,7 @@
  */
 import { fingerprint, parseKey } from '../crypto/keys.js';
 import { formatAddress } from '../address/address.js';
+import { formatSize } from '../config/flags.js';
 import type { ConfigFile, Profile } from '../config/schema.js';
 
 /** Nothing of the key is shown: the fingerprint beside it already tells keys apart. */
@@ -50,6 +51,7 @@ export function formatProfile(name: string, p: Profile, opts: { isDefault: boole
     ['mouse', onOff(p.ui.mouse)],
     ['seconds', onOff(p.ui.seconds)],
     ['term', p.ui.term ?? '($TERM)'],
+    ['history', `${onOff(p.history.enabled)} (cap ${formatSize(p.history.maxBytes)})`],
   ];
   return pad(rows);
 }

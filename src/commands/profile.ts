@@ -8,7 +8,7 @@ import type { Argv } from 'yargs';
 import { parseProfileName } from '../config/flags.js';
 import { fingerprint, generateKey, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { loginNick, note, openStore, out } from './common.js';
+import { historyDir, loginNick, note, openStore, out } from './common.js';
 import { defineCommand, FLAGS, flag, PROFILE_ONLY_FLAGS, requiredPositional } from './flags.js';
 
 const profileOps = () => import('../config/profiles.js');
@@ -32,6 +32,8 @@ function profileFlags(key: { type: 'string'; describe: string }) {
     bell: PROFILE_ONLY_FLAGS.bell,
     title: PROFILE_ONLY_FLAGS.title,
     seconds: PROFILE_ONLY_FLAGS.seconds,
+    history: PROFILE_ONLY_FLAGS.history,
+    'history-max': PROFILE_ONLY_FLAGS['history-max'],
   };
 }
 
@@ -114,7 +116,13 @@ const set = defineCommand({
   handler: async (a) => {
     const { parseProfilePatch, setProfile } = await profileOps();
     const patch = parseProfilePatch(await withKeyFile(a));
-    const changed = Object.keys(patch).flatMap((k) => (k === 'ui' ? Object.keys(patch.ui ?? {}) : [k]));
+    const changed = Object.keys(patch).flatMap((k) =>
+      k === 'ui'
+        ? Object.keys(patch.ui ?? {})
+        : k === 'history'
+          ? Object.keys(patch.history ?? {}).map((h) => (h === 'enabled' ? 'history' : 'history-max'))
+          : [k],
+    );
     if (changed.length === 0) throw new UsageError('nothing to change: give at least one field flag (see fernchat profile set --help)');
     (await openStore(a)).update((cfg) => setProfile(cfg, a.name, patch));
     note(`updated profile ${a.name}: ${changed.join(', ')}`);
@@ -129,6 +137,10 @@ const rm = defineCommand({
     const { removeProfile } = await profileOps();
     const { wasDefault } = (await openStore(a)).update((cfg) => removeProfile(cfg, a.name));
     note(`removed profile ${a.name}${wasDefault ? '; it was the default, so there is none now (fernchat profile use NAME)' : ''}`);
+    // Its kept conversation is not the profile's to take along: say where it stays.
+    const { HistoryFile } = await import('../history/file.js');
+    const history = new HistoryFile(historyDir(a), a.name);
+    if (history.exists()) note(`its history stays in ${history.path} (fernchat history ${a.name} --clear erases it)`);
   },
 });
 

@@ -45,6 +45,18 @@ export interface ChatOptions {
   saveAsProfile?: (name: string, s: { nick: string; peer: Address | null; listenPort: number; keys: PersistedKeys }) => (keys: PersistedKeys) => void;
   /** Called by /save with the current nick and peer. */
   saveSession?: (s: { nick: string; peer: Address | null }) => void;
+  /** Where to keep the conversation (app/history-keeper.ts): set only for a profile with history on; absent or null keeps nothing. */
+  history?: HistoryTarget | null;
+}
+
+/** A profile's history file and its cap (src/history). */
+export interface HistoryTarget {
+  /** The history directory (history/paths.ts resolveHistoryDir). */
+  dir: string;
+  /** The profile whose conversation it is: the file is PROFILE.history.jsonl. */
+  profile: string;
+  /** The file's cap, in bytes. */
+  maxBytes: number;
 }
 
 export interface UiPreferences {

@@ -8,7 +8,15 @@
  * other way round.
  */
 import type { WireMode } from '../bus.js';
-import { MAX_CLOCK_SKEW_S, MAX_LINGER_S, MAX_SCROLLBACK_LINES, MAX_TOKEN_TTL_S, MIN_SCROLLBACK_LINES } from '../constants.js';
+import {
+  MAX_CLOCK_SKEW_S,
+  MAX_HISTORY_MAX_BYTES,
+  MAX_LINGER_S,
+  MAX_SCROLLBACK_LINES,
+  MAX_TOKEN_TTL_S,
+  MIN_HISTORY_MAX_BYTES,
+  MIN_SCROLLBACK_LINES,
+} from '../constants.js';
 import { UsageError } from '../errors.js';
 import { quoteValue } from '../text/quote.js';
 import * as address from '../address/parse.js';
@@ -121,4 +129,45 @@ export function parseTokenTtl(text: string): number {
 
 export function parseScrollback(text: string): number {
   return parseInteger(text, '--scrollback', MIN_SCROLLBACK_LINES, MAX_SCROLLBACK_LINES, 'a number of lines');
+}
+
+/** "on" or "off" (any case), for a switch that is a value rather than a --no- flag. */
+export function parseOnOff(text: string, flag: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (t === 'on') return true;
+  if (t === 'off') return false;
+  throw new UsageError(`${flag} must be on or off, got ${shown(text)}`);
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
+
+/**
+ * A size: bytes, or a number with K/KiB, M/MiB, G/GiB (binary, any case,
+ * blanks allowed before the unit): "10MiB", "1.5 M", "524288". Whole bytes
+ * in [min, max].
+ */
+export function parseSize(text: string, flag: string, min: number, max: number): number {
+  const m = /^(\d{1,12}(?:\.\d{1,6})?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = m?.[2]?.toLowerCase() ?? '';
+  const n = m !== null && Object.hasOwn(SIZE_UNITS, unit) ? Math.floor(Number(m[1]) * SIZE_UNITS[unit]!) : NaN;
+  if (!(n >= min && n <= max)) {
+    throw new UsageError(`${flag} must be a size from ${formatSize(min)} to ${formatSize(max)}, such as 10MiB, 512KiB or 1048576 (bytes), got ${shown(text)}`);
+  }
+  return n;
+}
+
+/** "64 KiB", "10 MiB", "1 GiB", "1000 B": the largest binary unit that divides the size. */
+export function formatSize(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 ** 2).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`;
+}
+
+export function parseHistoryMax(text: string): number {
+  return parseSize(text, '--history-max', MIN_HISTORY_MAX_BYTES, MAX_HISTORY_MAX_BYTES);
 }

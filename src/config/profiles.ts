@@ -13,8 +13,21 @@ import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_
 import { ConfigError } from '../errors.js';
 import { quoteValue } from '../text/quote.js';
 import type { Address } from '../address/address.js';
-import { parseClockSkew, parseHost, parseHostPort, parseKeyFlag, parseNick, parsePort, parseScrollback, parseTerm, parseTokenTtl, parseWire } from './flags.js';
-import { type ConfigFile, DEFAULT_UI, type Profile, profileNameProblem } from './schema.js';
+import {
+  parseClockSkew,
+  parseHistoryMax,
+  parseHost,
+  parseHostPort,
+  parseKeyFlag,
+  parseNick,
+  parseOnOff,
+  parsePort,
+  parseScrollback,
+  parseTerm,
+  parseTokenTtl,
+  parseWire,
+} from './flags.js';
+import { type ConfigFile, DEFAULT_HISTORY, DEFAULT_UI, type HistorySettings, type Profile, profileNameProblem } from './schema.js';
 import type { ProfileStore } from './store.js';
 
 /** Profile flags as yargs gives them (strings and booleans, all optional). */
@@ -35,6 +48,10 @@ export interface ProfileFlags {
   seconds?: boolean;
   /** A terminal type, or "none" to clear. */
   term?: string;
+  /** "on" or "off". */
+  history?: string;
+  /** A size: "10MiB", "512KiB", "1048576". */
+  historyMax?: string;
 }
 
 /** Parsed, validated changes to a profile; absent fields stay as they are. */
@@ -48,6 +65,7 @@ export interface ProfilePatch {
   clockSkewS?: number;
   tokenTtlS?: number;
   ui?: Partial<UiPreferences>;
+  history?: Partial<HistorySettings>;
 }
 
 export function parseProfilePatch(f: ProfileFlags): ProfilePatch {
@@ -68,6 +86,10 @@ export function parseProfilePatch(f: ProfileFlags): ProfilePatch {
   if (f.seconds !== undefined) ui.seconds = f.seconds;
   if (f.term !== undefined) ui.term = parseTerm(f.term);
   if (Object.keys(ui).length > 0) p.ui = ui;
+  const history: Partial<HistorySettings> = {};
+  if (f.history !== undefined) history.enabled = parseOnOff(f.history, '--history');
+  if (f.historyMax !== undefined) history.maxBytes = parseHistoryMax(f.historyMax);
+  if (Object.keys(history).length > 0) p.history = history;
   return p;
 }
 
@@ -82,6 +104,7 @@ export function newProfile(patch: ProfilePatch & { nick: string; key: string }):
     clockSkewS: DEFAULT_CLOCK_SKEW_S,
     tokenTtlS: DEFAULT_TOKEN_TTL_S,
     ui: { ...DEFAULT_UI },
+    history: { ...DEFAULT_HISTORY },
   };
   return applyPatch(base, patch);
 }
@@ -97,6 +120,7 @@ export function applyPatch(p: Profile, patch: ProfilePatch): Profile {
     clockSkewS: patch.clockSkewS ?? p.clockSkewS,
     tokenTtlS: patch.tokenTtlS ?? p.tokenTtlS,
     ui: { ...p.ui, ...patch.ui },
+    history: { ...p.history, ...patch.history },
   };
 }
 

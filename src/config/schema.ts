@@ -18,15 +18,18 @@ import type { PendingKeySlot, WireMode } from '../bus.js';
 import type { UiPreferences } from './chat-options.js';
 import {
   DEFAULT_CLOCK_SKEW_S,
+  DEFAULT_HISTORY_MAX_BYTES,
   DEFAULT_LISTEN_HOST,
   DEFAULT_PORT,
   DEFAULT_SCROLLBACK_LINES,
   DEFAULT_TOKEN_TTL_S,
   MAX_CLOCK_SKEW_S,
+  MAX_HISTORY_MAX_BYTES,
   MAX_NICK_CHARS,
   MAX_PROFILE_NAME_CHARS,
   MAX_SCROLLBACK_LINES,
   MAX_TOKEN_TTL_S,
+  MIN_HISTORY_MAX_BYTES,
   MIN_SCROLLBACK_LINES,
 } from '../constants.js';
 import { encodeKey, parseKey } from '../crypto/keys.js';
@@ -52,6 +55,15 @@ export interface Profile {
   clockSkewS: number;
   tokenTtlS: number;
   ui: UiPreferences;
+  history: HistorySettings;
+}
+
+/** Whether the conversation is kept on disk (src/history), and the file's cap. */
+export interface HistorySettings {
+  /** Off by default: a stolen disk would show past messages, which the key rotation otherwise keeps safe. */
+  enabled: boolean;
+  /** Past this size the file keeps only its newest part, in bytes. */
+  maxBytes: number;
 }
 
 export interface ConfigFile {
@@ -70,6 +82,9 @@ export const DEFAULT_UI: Readonly<UiPreferences> = Object.freeze({
   term: null,
   seconds: false,
 });
+
+/** History settings of a profile that does not set them. */
+export const DEFAULT_HISTORY: Readonly<HistorySettings> = Object.freeze({ enabled: false, maxBytes: DEFAULT_HISTORY_MAX_BYTES });
 
 /** A field of the file (or a flag) is wrong. `path` is "profiles.alice.listen.port" or "--port". */
 export class SchemaError extends Error {
@@ -218,6 +233,22 @@ export function checkUi(v: unknown, path: string): UiPreferences {
   };
 }
 
+/** A history cap in bytes, in [MIN_HISTORY_MAX_BYTES, MAX_HISTORY_MAX_BYTES]. */
+export function checkHistoryMaxBytes(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_HISTORY_MAX_BYTES || v > MAX_HISTORY_MAX_BYTES) {
+    throw new SchemaError(path, `must be a whole number of bytes ${MIN_HISTORY_MAX_BYTES}-${MAX_HISTORY_MAX_BYTES} (64 KiB to 1 GiB)`);
+  }
+  return v;
+}
+
+export function checkHistory(v: unknown, path: string): HistorySettings {
+  const o = checkObject(v, path, Object.keys(DEFAULT_HISTORY));
+  return {
+    enabled: opt(o, 'enabled', DEFAULT_HISTORY.enabled, (x) => checkBool(x, `${path}.enabled`)),
+    maxBytes: opt(o, 'maxBytes', DEFAULT_HISTORY.maxBytes, (x) => checkHistoryMaxBytes(x, `${path}.maxBytes`)),
+  };
+}
+
 const PENDING_SLOTS: readonly PendingKeySlot[] = ['next', 'previous'];
 
 /** Bytes of a rot-accept payload (rotation id 8 ‖ X25519 public key 32), kept with a pending next key. */
@@ -241,7 +272,7 @@ export function checkPendingKey(v: unknown, path: string): { key: string; slot: 
   return { key, slot, accept };
 }
 
-const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'pendingKey', 'wire', 'clockSkewS', 'tokenTtlS', 'ui'] as const;
+const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'pendingKey', 'wire', 'clockSkewS', 'tokenTtlS', 'ui', 'history'] as const;
 
 /** A validated profile with every default filled in. */
 export function checkProfile(v: unknown, path: string): Profile {
@@ -257,6 +288,7 @@ export function checkProfile(v: unknown, path: string): Profile {
     clockSkewS: opt(o, 'clockSkewS', DEFAULT_CLOCK_SKEW_S, (x) => checkSeconds(x, `${path}.clockSkewS`, 0, MAX_CLOCK_SKEW_S)),
     tokenTtlS: opt(o, 'tokenTtlS', DEFAULT_TOKEN_TTL_S, (x) => checkSeconds(x, `${path}.tokenTtlS`, 1, MAX_TOKEN_TTL_S)),
     ui: opt(o, 'ui', { ...DEFAULT_UI }, (x) => checkUi(x, `${path}.ui`)),
+    history: opt(o, 'history', { ...DEFAULT_HISTORY }, (x) => checkHistory(x, `${path}.history`)),
   };
   // Absent unless a rotation is unfinished: a profile without one reads back exactly as before.
   if (o.pendingKey !== undefined) profile.pendingKey = checkPendingKey(o.pendingKey, `${path}.pendingKey`);

@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
 import { ConfigError } from '../errors.js';
+import { codeOf, describeFsError, mkdirSteps, modeOf } from './fs.js';
 import { CONFIG_DIR_MODE, CONFIG_FILE_MODE, CONFIG_FILE_NAME, permissionWarning, resolveConfigDir } from './paths.js';
 import type { PersistedKeys } from '../bus.js';
 import { type ConfigFile, checkKey, checkPendingKey, emptyConfig, SchemaError, validateConfig } from './schema.js';
@@ -172,68 +173,6 @@ export class ProfileStore {
       this.warn(line);
     }
   }
-}
-
-/**
- * `mkdir -p`, one level at a time from the nearest existing ancestor. Not
- * Node's recursive mkdir: where the file system answers ENOENT for a child
- * of a directory that exists (/proc, /sys), that one retries the parent
- * forever at 100 % CPU, deaf to SIGTERM. Here such an answer is an error
- * naming the directory that could not be made.
- */
-function mkdirSteps(dir: string, mode: number): void {
-  const missing: string[] = [];
-  let at = path.resolve(dir);
-  while (!fs.existsSync(at)) {
-    missing.unshift(at);
-    const parent = path.dirname(at);
-    if (parent === at) break;
-    at = parent;
-  }
-  for (const d of missing) {
-    try {
-      fs.mkdirSync(d, { mode });
-    } catch (err) {
-      if (codeOf(err) === 'EEXIST') continue;
-      if (codeOf(err) === 'ENOENT') throw new CannotCreateDir(`${path.dirname(d)} does not take new directories`);
-      throw err;
-    }
-  }
-}
-
-/** mkdirSteps' own refusal, with its reason. */
-class CannotCreateDir extends Error {}
-
-function modeOf(p: string): number | null {
-  try {
-    return fs.statSync(p).mode;
-  } catch {
-    return null;
-  }
-}
-
-function codeOf(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
-}
-
-const FS_PROBLEMS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EEXIST: 'the path exists and is not a directory',
-  EISDIR: 'it is a directory',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  ENAMETOOLONG: 'the path is too long',
-};
-
-/** A short reason for an fs failure; never the library's multi-line text. */
-export function describeFsError(err: unknown): string {
-  if (err instanceof CannotCreateDir) return err.message;
-  const code = codeOf(err);
-  if (code !== undefined) return (Object.hasOwn(FS_PROBLEMS, code) ? FS_PROBLEMS[code] : undefined) ?? code;
-  return err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
 }
 
 /**

@@ -34,6 +34,7 @@ import { ChatPane } from './chat-pane.js';
 import { formatDay, formatTime } from './format.js';
 import { parseInput, type Command } from './commands.js';
 import { HelpOverlay } from './help-overlay.js';
+import { historyCommand, showHistory } from './history-view.js';
 import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
 import { LinkPanel } from './link-panel.js';
 import { formatSize, refusedPasteLine } from './paste.js';
@@ -209,6 +210,7 @@ class TuiApp {
       const nick = this.view.completionNick();
       return nick === null ? [] : [nick];
     };
+    showHistory(this.pane, ctx);
     this.view.greet();
     ctx.start?.();
   }
@@ -378,6 +380,9 @@ class TuiApp {
         return this.view.saveAs({ kind: 'profile', name: c.arg });
       case 'save-key':
         return this.view.saveAs({ kind: 'key-file', file: c.arg });
+      case 'history':
+        this.pane.system(historyCommand(this.ctx, c.arg));
+        return;
     }
   }
 

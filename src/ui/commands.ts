@@ -32,6 +32,8 @@ export type Command =
   | { name: 'me'; text: string }
   /** /time: the local date and time, with seconds. */
   | { name: 'time' }
+  /** Whether the chat is kept on disk (null), or keep it / stop keeping it for this session. */
+  | { name: 'history'; arg: 'on' | 'off' | null }
   /** A message to send ('//x' → '/x'). */
   | { name: 'say'; text: string };
 
@@ -55,6 +57,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
   { name: 'save', usage: '/save', help: 'save the current nick and peer to the profile' },
   { name: 'save-profile', usage: '/save-profile NAME', help: 'keep this chat (key in use, nick, peer, port) as a new profile' },
   { name: 'save-key', usage: '/save-key FILE', help: 'write the key in use to a new file (mode 600) for --key-file' },
+  { name: 'history', usage: '/history [on|off]', help: 'whether this chat is kept on disk; off stops keeping it for this session' },
   { name: 'quit', usage: '/quit', help: 'leave (same as Ctrl-C)' },
 ];
 
@@ -90,6 +93,12 @@ export function parseInput(text: string): ParseResult {
   if (name === 'me') {
     if (arg === '') return { ok: false, error: `usage: ${known.usage} (e.g. /me waves)` };
     return { ok: true, command: { name: 'me', text: arg } };
+  }
+  if (name === 'history') {
+    const a = arg.toLowerCase();
+    if (a === '') return { ok: true, command: { name, arg: null } };
+    if (a === 'on' || a === 'off') return { ok: true, command: { name, arg: a } };
+    return { ok: false, error: `usage: ${known.usage}` };
   }
   if (name === 'save-profile' || name === 'save-key') {
     if (arg === '') return { ok: false, error: `usage: ${known.usage}` };

@@ -2,6 +2,7 @@ import type { Address } from '../address/address.js';
 import type { Bus } from '../bus.js';
 import type { Clock } from '../clock.js';
 import type { ChatOptions } from '../config/chat-options.js';
+import type { HistoryRecord } from '../history/record.js';
 
 /** What the full-screen UI reads of the chat options: never the key. */
 export type TuiOptions = Pick<ChatOptions, 'profileName' | 'nick' | 'wire' | 'ui' | 'debug' | 'saveSession'>;
@@ -36,4 +37,16 @@ export interface TuiContext {
   clock?: Clock;
   /** Starts the transport once the UI listens to the bus, so what starting says (the raw-wire notice, the peer address) reaches the screen. */
   start?: () => void;
+  /** The profile's history, when it keeps one (app/run-chat.ts); absent: nothing is kept. */
+  history?: TuiHistory;
+}
+
+/** What the UI sees of the history file: earlier records to show, and /history. */
+export interface TuiHistory {
+  /** The newest records of earlier sessions, oldest first: shown dimmed above "— history —". */
+  restored: readonly HistoryRecord[];
+  /** Problems met reading them, one line each (naming the file, never a message). */
+  notes: readonly string[];
+  /** /history (null), /history on, /history off: the line to show. */
+  command(arg: 'on' | 'off' | null): string;
 }

@@ -28,7 +28,7 @@ import { escapeTags, sanitizeInline, sanitizeText } from '../text/sanitize.js';
 import { stringWidth, truncate } from '../text/width.js';
 import { TEXT_START, wrapRows, type RowSpan } from '../text/wrap.js';
 
-/** `marker`: a label alone on its row, centred (`— unread —`: where the user left off). */
+/** `marker`: a label alone on its row, centred (`— unread —` where the user left off, `— history —` above restored lines). */
 export type LineKind = 'message' | 'own' | 'system' | 'error' | 'day' | 'marker';
 /** Delivery of an own message; `raw` = sent in raw wire mode, which has no receipts. */
 export type Delivery = 'pending' | 'delivered' | 'failed' | 'raw';
@@ -54,6 +54,8 @@ export interface ChatLine {
   reason?: string;
   /** The failure is for good (too long for the wire): no retry is suggested. */
   permanent?: boolean;
+  /** Restored from the history file (an earlier session): shown dimmed. */
+  history?: boolean;
 }
 
 export interface FormatOptions {
@@ -98,7 +100,7 @@ export interface FormattedLine {
 export function formatFolded(line: ChatLine, width: number, opts: FormatOptions, maxRows: number): FormattedLine {
   if (!Number.isInteger(width) || width < 1) throw new TypeError(`formatLine: width must be an integer >= 1, got ${width}`);
   if (!(maxRows >= 2)) throw new TypeError(`formatFolded: maxRows must be >= 2, got ${maxRows}`);
-  const st = styles(opts.colors);
+  const st = line.history === true ? dimmed(styles(opts.colors)) : styles(opts.colors);
   if (line.kind === 'day') return { rows: [formatDaySeparator(line.time, width, st.dim)], folded: false };
   if (line.kind === 'marker') return { rows: [centered(sanitizeInline(line.text), width, st.marker)], folded: false };
 
@@ -109,7 +111,7 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
     case 'own': {
       const nick = truncate(sanitizeInline(line.nick ?? '?'), MAX_NICK_CHARS);
       const color = nickColor(nick, opts.colors);
-      const nickStyle = line.kind === 'own' ? st.bold : color ? tag(`${color}-fg`) : st.none;
+      const nickStyle = line.kind === 'own' ? st.bold : color && line.history !== true ? tag(`${color}-fg`) : st.none;
       if (line.action === true) header.push(seg('* ', st.action), seg(nick, nickStyle), seg(' '));
       else header.push(seg('<'), seg(nick, nickStyle), seg('> '));
       break;
@@ -240,7 +242,7 @@ function formatDaySeparator(time: number, width: number, dim: Style): string {
   return centered(label, width, dim);
 }
 
-/** A label alone on its row, centred, cut to fit (day separators, markers such as "— unread —"). */
+/** A label alone on its row, centred, cut to fit (day separators, markers such as "— unread —" and "— history —"). */
 function centered(text: string, width: number, style: Style): string {
   const label = truncate(text, width, '');
   const left = Math.floor((width - stringWidth(label)) / 2);
@@ -361,6 +363,12 @@ function styles(colors: number): Styles {
         : { open: `${underlined.open}{yellow-fg}`, close: `{/yellow-fg}${underlined.close}` },
     marker: tag('red-fg'),
   };
+}
+
+/** Every style dim, for lines restored from history: an earlier session, told apart at a glance. */
+function dimmed(st: Styles): Styles {
+  const d = st.dim;
+  return { none: d, dim: d, bold: d, ok: d, system: d, error: d, action: d, mention: d, marker: d };
 }
 
 function tag(name: string): Style {

@@ -28,6 +28,7 @@ const CLEAN: Record<string, string> = {
   'src/net/n.ts': "import { c } from '../crypto/c.js';\nimport { LIMIT } from '../constants.js';\n\nexport const n = c + LIMIT;\n",
   'src/ui/u.ts': "import type { Bus } from '../bus.js';\n\nexport const u = (bus: Bus): void => bus.emit('x');\n",
   'src/config/k.ts': 'export const k = 1;\n',
+  'src/history/h.ts': "import { LIMIT } from '../constants.js';\n\nexport const h = LIMIT;\n",
   'test/t.test.ts': "import { n } from '../src/net/n.js';\n\nexport const t = n;\n",
   'bench/b.ts': "import { n } from '../src/net/n.js';\n\nexport const b = n;\n",
 };
@@ -70,6 +71,12 @@ const PLANTS: Plant[] = [
     files: { 'src/ui/u.ts': "import { n } from '../net/n.js';\n\nexport const u = n;\n" },
     step: 'depcruise',
     expect: /ui-only-through-the-bus: src\/ui\/u\.ts → src\/net\/n\.ts/,
+  },
+  {
+    name: 'src/history imports src/ui',
+    files: { 'src/history/h.ts': "import { u } from '../ui/u.js';\n\nexport const h = u;\n" },
+    step: 'depcruise',
+    expect: /history-below-app: src\/history\/h\.ts → src\/ui\/u\.ts/,
   },
   {
     name: 'src imports test/',

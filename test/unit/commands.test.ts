@@ -24,6 +24,9 @@ describe('parseInput: commands', () => {
     ['/peer 192.0.2.7:7755', { name: 'peer', host: '192.0.2.7', port: 7755 }],
     ['/peer [::1]:7755', { name: 'peer', host: '::1', port: 7755 }],
     ['/peer chat.example.org:1', { name: 'peer', host: 'chat.example.org', port: 1 }],
+    ['/history', { name: 'history', arg: null }],
+    ['/history off', { name: 'history', arg: 'off' }],
+    ['/HISTORY On ', { name: 'history', arg: 'on' }],
   ];
   for (const [input, command] of ok) {
     test(JSON.stringify(input), () => assert.deepEqual(parseInput(input), { ok: true, command }));
@@ -48,6 +51,8 @@ describe('parseInput: errors are one line and say what to do', () => {
     ['/foo bar baz', /^unknown command \/foo — \/help lists commands$/],
     ['/\x1b[2Jx', /^unknown command \/x — /],
     ['/', /empty command/],
+    ['/history maybe', /^usage: \/history \[on\|off\]$/],
+    ['/history off now', /^usage: \/history \[on\|off\]$/],
     ['/ rotate', /empty command/],
     ['/rotate now', /\/rotate takes no arguments/],
     ['/quit bye', /\/quit takes no arguments/],
@@ -111,6 +116,7 @@ describe('COMMANDS', () => {
       'clear',
       'fingerprint',
       'help',
+      'history',
       'me',
       'nick',
       'peer',

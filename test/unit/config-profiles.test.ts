@@ -103,6 +103,29 @@ describe('parseProfilePatch', () => {
     });
   });
 
+  it('--history on|off and --history-max in bytes or with a binary unit', () => {
+    assert.deepEqual(parseProfilePatch({ history: 'on' }), { history: { enabled: true } });
+    assert.deepEqual(parseProfilePatch({ history: 'OFF', historyMax: '10MiB' }), { history: { enabled: false, maxBytes: 10 * 1024 * 1024 } });
+    for (const [text, bytes] of [
+      ['524288', 524_288],
+      ['512KiB', 524_288],
+      ['512k', 524_288],
+      ['1.5 M', 1_572_864],
+      ['1GiB', 1024 ** 3],
+      ['64KiB', 65_536],
+    ] as const) {
+      assert.equal(parseProfilePatch({ historyMax: text }).history?.maxBytes, bytes, text);
+    }
+  });
+
+  it('a patch turning history on keeps the cap, and the other way round', () => {
+    const cfg = emptyConfig();
+    addProfile(cfg, 'h', newProfile({ nick: 'a', key: KEY_A, history: { maxBytes: 1 << 20 } }));
+    assert.deepEqual(cfg.profiles.h!.history, { enabled: false, maxBytes: 1 << 20 });
+    setProfile(cfg, 'h', parseProfilePatch({ history: 'on' }));
+    assert.deepEqual(cfg.profiles.h!.history, { enabled: true, maxBytes: 1 << 20 });
+  });
+
   it('"none" clears the peer and the term; absent flags give an empty patch', () => {
     assert.deepEqual(parseProfilePatch({ peer: 'none', term: 'none' }), { peer: null, ui: { term: null } });
     assert.deepEqual(parseProfilePatch({}), {});
@@ -120,6 +143,13 @@ describe('parseProfilePatch', () => {
     [{ scrollback: '10' }, /^--scrollback must be a number of lines 100-/],
     [{ host: 'a b' }, /^--host must be an IP address or a host name$/],
     [{ term: 'x;rm' }, /^--term must be a terminal type/],
+    [{ history: 'yes' }, /^--history must be on or off, got "yes"$/],
+    [{ history: '' }, /^--history must be on or off, got ""$/],
+    [{ historyMax: '10' }, /^--history-max must be a size from 64 KiB to 1 GiB, such as 10MiB, 512KiB or 1048576 \(bytes\), got "10"$/],
+    [{ historyMax: '2GiB' }, /^--history-max must be a size from 64 KiB to 1 GiB/],
+    [{ historyMax: '10 parsecs' }, /^--history-max must be a size/],
+    [{ historyMax: '-1M' }, /^--history-max must be a size/],
+    [{ historyMax: '1e9' }, /^--history-max must be a size/],
   ];
   for (const [flags, re] of bad) {
     it(`rejects ${JSON.stringify(flags)}`, () => {

@@ -18,6 +18,7 @@ function goodProfile(): Record<string, unknown> {
     clockSkewS: 30,
     tokenTtlS: 90,
     ui: { scrollback: 500, bell: true, title: false, mouse: true, term: 'xterm', seconds: true },
+    history: { enabled: true, maxBytes: 1048576 },
   };
 }
 
@@ -61,6 +62,7 @@ describe('config schema', () => {
       clockSkewS: DEFAULT_CLOCK_SKEW_S,
       tokenTtlS: DEFAULT_TOKEN_TTL_S,
       ui: { ...DEFAULT_UI },
+      history: { enabled: false, maxBytes: 10 * 1024 * 1024 },
     });
     assert.deepEqual(validateConfig({}), { defaultProfile: null, profiles: {} });
   });
@@ -96,6 +98,12 @@ describe('config schema', () => {
     ['profiles.alice.ui.colour', ['ui', 'colour'], true],
     ['profiles.alice.prot', ['prot'], 7001],
     ['profiles.alice.ui', ['ui'], []],
+    ['profiles.alice.history.enabled', ['history', 'enabled'], 'on'],
+    ['profiles.alice.history.maxBytes', ['history', 'maxBytes'], 1000],
+    ['profiles.alice.history.maxBytes', ['history', 'maxBytes'], 2 * 1024 ** 3],
+    ['profiles.alice.history.maxBytes', ['history', 'maxBytes'], '10MiB'],
+    ['profiles.alice.history.keep', ['history', 'keep'], true],
+    ['profiles.alice.history', ['history'], true],
   ];
   for (const [field, where, value] of bad) {
     it(`rejects ${where.join('.')} = ${JSON.stringify(value)} naming ${field}`, () => {

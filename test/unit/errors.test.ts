@@ -4,6 +4,7 @@ import { KeyFormatError } from '../../src/crypto/errors.js';
 import { ConfigError, errorLine, exitCodeFor, UsageError } from '../../src/errors.js';
 import { PeerLookupError } from '../../src/address/resolve.js';
 import { BindError } from '../../src/net/udp.js';
+import { HistoryError } from '../../src/history/file.js';
 
 test('errors written for the user print as themselves, one line, with their exit code', () => {
   const cases: Array<[Error, number]> = [
@@ -12,6 +13,7 @@ test('errors written for the user print as themselves, one line, with their exit
     [new KeyFormatError('key decodes to 31 bytes'), 2],
     [new PeerLookupError("cannot resolve the peer's host name nowhere.invalid (ENOTFOUND): check the spelling, or give an IP address"), 1],
     [new BindError('cannot listen on 0.0.0.0:7755: address already in use (EADDRINUSE)'), 1],
+    [new HistoryError('cannot read /h/bob.history.jsonl: permission denied'), 1],
   ];
   for (const [err, code] of cases) {
     assert.equal(errorLine(err), `fernchat: ${err.message}`);

@@ -298,3 +298,31 @@ describe('formatFolded: a message longer than a screenful', () => {
     assert.throws(() => formatFolded(line({}), 40, opts, 1), TypeError);
   });
 });
+
+describe('history lines (an earlier session)', () => {
+  const GREY = '\x1b[90m';
+  test('a restored line is all grey: time, nick (not its colour), text; an own one without a delivery mark', () => {
+    for (const l of [line({ history: true }), line({ kind: 'own', nick: 'me', history: true }), line({ kind: 'system', text: '* bob waves', history: true })]) {
+      const [row] = formatLine(l, 60, opts);
+      const codes = sgr(row!);
+      assert.ok(codes.length > 0, 'styled');
+      assert.ok(
+        codes.every((c) => c === GREY || c === '\x1b[39m' || c === '\x1b[m' || c === '\x1b[0m'),
+        `only grey and resets in ${JSON.stringify(codes)}`,
+      );
+    }
+    assert.equal(visible(formatLine(line({ kind: 'own', nick: 'me', history: true }), 60, opts)[0]!), '[09:05] <me> hi');
+    const live = sgr(formatLine(line({}), 60, opts)[0]!);
+    assert.ok(
+      live.some((c) => c !== GREY && !['\x1b[39m', '\x1b[m', '\x1b[0m'].includes(c)),
+      `a live line keeps its nick colour: ${JSON.stringify(live)}`,
+    );
+  });
+
+  test('the history marker is centred and dim, and cut to a narrow pane', () => {
+    const [row] = formatLine(line({ kind: 'marker', text: '— history —', history: true }), 31, opts);
+    assert.equal(visible(row!), '          — history —');
+    assert.ok(sgr(row!).includes(GREY));
+    assert.equal(stringWidth(visible(formatLine(line({ kind: 'marker', text: '— history —', history: true }), 5, opts)[0]!)), 5);
+  });
+});

@@ -1,0 +1,215 @@
+/**
+ * `fernchat history` and the history settings of `profile add/set`, run as
+ * the built binary in a sandbox (its own config dir, HOME and data dir).
+ * The history files are written here byte for byte, as fernchat writes them.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CLI, CliSandbox, ensureBuilt } from '../_cli.js';
+import { encodeRecord, type HistoryRecord } from '../../src/history/record.js';
+
+const box = new CliSandbox();
+before(() => ensureBuilt());
+after(() => box.cleanup());
+
+const T0 = Date.UTC(2026, 11, 1, 12, 0, 0);
+const DAY = 86_400_000;
+const rec = (i: number, over: Partial<HistoryRecord> = {}): HistoryRecord => ({
+  t: T0 + i * DAY,
+  dir: i % 2 ? 'out' : 'in',
+  from: i % 2 ? 'al' : 'bob',
+  text: `message ${i}`,
+  kind: 'message',
+  ...over,
+});
+
+/** A config dir with profile bob (history on) and its history file holding `lines`. */
+function withHistory(lines: string[]): { dir: string; file: string } {
+  const dir = box.configDir();
+  const add = box.run(['profile', 'add', 'bob', '--nick', 'al', '--history', 'on'], { configDir: dir });
+  assert.equal(add.code, 0, add.stderr);
+  const file = path.join(dir, 'history', 'bob.history.jsonl');
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, lines.join(''), { mode: 0o600 });
+  return { dir, file };
+}
+
+describe('profile add / set: the history settings', () => {
+  test('--history on and --history-max are kept and shown; off by default', () => {
+    const dir = box.configDir();
+    assert.equal(box.run(['profile', 'add', 'a', '--nick', 'al'], { configDir: dir }).code, 0);
+    assert.match(box.run(['profile', 'show', 'a'], { configDir: dir }).stdout, /^history\s+off \(cap 10 MiB\)$/m);
+    const set = box.run(['profile', 'set', 'a', '--history', 'on', '--history-max', '512KiB'], { configDir: dir });
+    assert.equal(set.code, 0, set.stderr);
+    assert.deepEqual(set.errLines, ['fernchat: updated profile a: history, history-max']);
+    assert.match(box.run(['profile', 'show', 'a'], { configDir: dir }).stdout, /^history\s+on \(cap 512 KiB\)$/m);
+    const json = JSON.parse(box.run(['profile', 'show', 'a', '--json'], { configDir: dir }).stdout) as { history: unknown };
+    assert.deepEqual(json.history, { enabled: true, maxBytes: 524_288 });
+  });
+
+  test('bad values: one line, exit 2, the file unchanged', () => {
+    const dir = box.configDir();
+    assert.equal(box.run(['profile', 'add', 'a', '--nick', 'al'], { configDir: dir }).code, 0);
+    const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
+    const cases: Array<[string[], RegExp]> = [
+      [['--history', 'yes'], /^fernchat: --history must be on or off, got "yes"$/],
+      [['--history'], /^fernchat: --history must be on or off, got ""$/],
+      [['--history-max', '1KiB'], /^fernchat: --history-max must be a size from 64 KiB to 1 GiB, such as 10MiB, 512KiB or 1048576 \(bytes\), got "1KiB"$/],
+      [['--history-max', '5TB'], /^fernchat: --history-max must be a size/],
+      [['--history-max', '10 MiB; rm -rf /'], /^fernchat: --history-max must be a size/],
+    ];
+    for (const [flags, re] of cases) {
+      const r = box.run(['profile', 'set', 'a', ...flags], { configDir: dir });
+      assert.equal(r.code, 2, flags.join(' '));
+      assert.equal(r.errLines.length, 1, r.stderr);
+      assert.match(r.errLines[0]!, re);
+    }
+    const add = box.run(['profile', 'add', 'b', '--history', 'sometimes'], { configDir: dir });
+    assert.equal(add.code, 2);
+    assert.equal(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'), before);
+  });
+});
+
+describe('fernchat history', () => {
+  test('prints the records oldest first, one line each, local time, sanitized', () => {
+    const { dir } = withHistory([
+      encodeRecord(rec(0)),
+      encodeRecord(rec(1, { text: 'two\nlines \x1b[2J' })),
+      encodeRecord(rec(2, { kind: 'action', text: 'waves' })),
+    ]);
+    const r = box.run(['history', 'bob'], { configDir: dir, env: { TZ: 'UTC' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '2026-12-01 12:00:00 <bob> message 0\n2026-12-02 12:00:00 <al> two⏎lines \n2026-12-03 12:00:00 * bob waves\n');
+    assert.equal(r.stderr, '');
+  });
+
+  test('--json: one object per line, text verbatim', () => {
+    const { dir } = withHistory([encodeRecord(rec(0)), encodeRecord(rec(1, { text: 'a\nb' }))]);
+    const r = box.run(['history', 'bob', '--json'], { configDir: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const objs = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    assert.deepEqual(objs, [
+      { time: '2026-12-01T12:00:00.000Z', dir: 'in', from: 'bob', text: 'message 0', kind: 'message' },
+      { time: '2026-12-02T12:00:00.000Z', dir: 'out', from: 'al', text: 'a\nb', kind: 'message' },
+    ]);
+  });
+
+  test('--grep is plain text in any case, never a pattern: a.*(b finds only itself', () => {
+    const { dir } = withHistory([
+      encodeRecord(rec(0, { text: 'literally a.*(b here' })),
+      encodeRecord(rec(1, { text: 'aXXb would match the regex' })),
+      encodeRecord(rec(2, { text: 'A.*(B in capitals' })),
+    ]);
+    const r = box.run(['history', 'bob', '--grep', 'a.*(b'], { configDir: dir, env: { TZ: 'UTC' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trimEnd().split('\n'), ['2026-12-01 12:00:00 <bob> literally a.*(b here', '2026-12-03 12:00:00 <bob> A.*(B in capitals']);
+    assert.equal(box.run(['history', 'bob', '--grep', '['], { configDir: dir }).stdout, '');
+  });
+
+  test('--since takes a day or an ISO time; a bad one is one line and exit 2', () => {
+    const { dir } = withHistory([0, 1, 2, 3].map((i) => encodeRecord(rec(i))));
+    const day = box.run(['history', 'bob', '--since', '2026-12-03'], { configDir: dir, env: { TZ: 'UTC' } });
+    assert.equal(day.code, 0, day.stderr);
+    assert.deepEqual(day.stdout.trimEnd().split('\n'), ['2026-12-03 12:00:00 <bob> message 2', '2026-12-04 12:00:00 <al> message 3']);
+    const iso = box.run(['history', 'bob', '--since', '2026-12-04T11:59:59Z', '--json'], { configDir: dir });
+    assert.equal(iso.stdout.trimEnd().split('\n').length, 1);
+    for (const bad of ['yesterday', '2026-02-30', '2026-12-03T24:00', '12/03/2026', '']) {
+      const r = box.run(['history', 'bob', '--since', bad], { configDir: dir });
+      assert.equal(r.code, 2, bad);
+      assert.equal(r.stdout, '');
+      assert.equal(r.errLines.length, 1, r.stderr);
+      assert.match(r.errLines[0]!, /^fernchat: --since must be a date YYYY-MM-DD or an ISO 8601 time/);
+    }
+  });
+
+  test('--clear erases it; afterwards the file is gone and history says there is none yet', () => {
+    const { dir, file } = withHistory([encodeRecord(rec(0))]);
+    const r = box.run(['history', 'bob', '--clear'], { configDir: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^fernchat: erased the history of bob \(.*bob\.history\.jsonl\)\n$/);
+    assert.ok(!fs.existsSync(file));
+    const again = box.run(['history', 'bob'], { configDir: dir });
+    assert.equal(again.code, 0);
+    assert.equal(again.stdout, '');
+    assert.match(again.stderr, /no history yet for bob/);
+    assert.equal(box.run(['history', 'bob', '--clear', '--grep', 'x'], { configDir: dir }).code, 2);
+  });
+
+  test('the history of a removed profile can still be read and cleared; an unknown name is one line', () => {
+    const { dir, file } = withHistory([encodeRecord(rec(0))]);
+    const rm = box.run(['profile', 'rm', 'bob'], { configDir: dir });
+    assert.equal(rm.code, 0);
+    assert.equal(rm.errLines.at(-1), `fernchat: its history stays in ${file} (fernchat history bob --clear erases it)`);
+    assert.match(box.run(['history', 'bob'], { configDir: dir }).stdout, /message 0/);
+    assert.equal(box.run(['history', 'bob', '--clear'], { configDir: dir }).code, 0);
+    assert.ok(!fs.existsSync(file));
+    const r = box.run(['history', 'nosuch'], { configDir: dir });
+    assert.equal(r.code, 2);
+    assert.deepEqual(r.errLines, ['fernchat: no profile named "nosuch" (there are no profiles yet)']);
+  });
+
+  test('a corrupt line in the middle: everything readable printed, one line naming the file and line, exit 2, file unchanged', () => {
+    const lines = [encodeRecord(rec(0)), 'this is not a record\n', encodeRecord(rec(1))];
+    const { dir, file } = withHistory(lines);
+    const r = box.run(['history', 'bob', '--json'], { configDir: dir });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout.trimEnd().split('\n').length, 2);
+    assert.equal(r.errLines.length, 1, r.stderr);
+    assert.equal(r.errLines[0], `fernchat: history: ${file} line 2: not a JSON record — the file is corrupt there (1 bad line skipped); it was not changed`);
+    assert.equal(fs.readFileSync(file, 'utf8'), lines.join(''));
+  });
+
+  test('records of a newer version are skipped with one line, nothing else lost, file unchanged; a torn tail is skipped silently', () => {
+    const lines = [encodeRecord(rec(0)), '{"v":2,"t":1,"future":true}\n', encodeRecord(rec(1)), encodeRecord(rec(2)).slice(0, 30)];
+    const { dir, file } = withHistory(lines);
+    const r = box.run(['history', 'bob'], { configDir: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trimEnd().split('\n').length, 2);
+    assert.equal(r.errLines.length, 1);
+    assert.match(
+      r.errLines[0]!,
+      /^fernchat: history: 1 record in .*bob\.history\.jsonl was written by a newer fernchat \(format 2\) and skipped; the file was not changed$/,
+    );
+    assert.equal(fs.readFileSync(file, 'utf8'), lines.join(''));
+  });
+
+  test('a profile with history off and no file: says how to turn it on', () => {
+    const dir = box.configDir();
+    assert.equal(box.run(['profile', 'add', 'c', '--nick', 'al'], { configDir: dir }).code, 0);
+    const r = box.run(['history', 'c'], { configDir: dir });
+    assert.equal(r.code, 0);
+    assert.deepEqual(r.errLines, ['fernchat: profile c keeps no history (turn it on with: fernchat profile set c --history on)']);
+  });
+
+  test('a reader that goes away (| head -1) ends the output quietly: exit 0, no EPIPE trace', () => {
+    const { dir } = withHistory(Array.from({ length: 20_000 }, (_, i) => encodeRecord(rec(i % 50, { text: `line ${i} ${'z'.repeat(60)}` }))));
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" --config-dir "${dir}" history bob | head -1; echo "status \${PIPESTATUS[0]}" >&2`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: path.join(box.root, 'home') },
+    });
+    assert.match(r.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d <bob> line 0 z+\n$/);
+    assert.equal(r.stderr, 'status 0\n');
+  });
+
+  test('a history file that cannot be read: one line naming it, exit 1', () => {
+    const { dir, file } = withHistory([]);
+    fs.rmSync(file);
+    fs.mkdirSync(file, { mode: 0o700 });
+    const r = box.run(['history', 'bob'], { configDir: dir });
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.errLines, [`fernchat: cannot read ${file}: it is a directory`]);
+  });
+
+  test('a history file open to others gets the chmod warning', () => {
+    const { dir, file } = withHistory([encodeRecord(rec(0))]);
+    fs.chmodSync(file, 0o644);
+    const r = box.run(['history', 'bob'], { configDir: dir });
+    assert.match(r.stderr, /bob\.history\.jsonl is readable by other users \(mode 0644\); run: chmod 600 /);
+  });
+});
