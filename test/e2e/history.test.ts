@@ -113,6 +113,10 @@ function fgOf(p: PtySession, text: string): number {
 test('chat, quit, reopen: the last lines are there, dimmed, above "— history —"; /history off keeps nothing more', { timeout: 90_000 }, async () => {
   const first = await open('alice');
   await exchange(first, 'first session line', 'reply in the first session');
+  first.type('/me waves goodbye');
+  first.press('enter');
+  await first.waitFor('* alice waves goodbye ✓', WAIT_MS);
+  await bob!.waitLine('out', /waves goodbye/, WAIT_MS);
   first.type('/history');
   first.press('enter');
   await first.waitFor(/history is on: kept in .*alice\.history\.jsonl/, WAIT_MS);
@@ -126,9 +130,10 @@ test('chat, quit, reopen: the last lines are there, dimmed, above "— history �
   const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
   const mine = at(/<alice> first session line$/);
   const theirs = at(/<bob> reply in the first session$/);
+  const action = at(/\* alice waves goodbye$/);
   const marker = at(/^\s+— history —$/);
   const greeting = at(/you are alice, listening on/);
-  assert.ok(mine >= 0 && theirs > mine && marker > theirs && greeting > marker, screen);
+  assert.ok(mine >= 0 && theirs > mine && action > theirs && marker > action && greeting > marker, screen);
   assert.doesNotMatch(lines[mine]!, /[✓…]/, 'a restored line has no delivery mark');
   assert.equal(fgOf(second, 'reply in the first session'), 8, 'restored text is grey');
   assert.equal(fgOf(second, '— history —'), 8, 'the marker is grey');

@@ -302,7 +302,12 @@ describe('formatFolded: a message longer than a screenful', () => {
 describe('history lines (an earlier session)', () => {
   const GREY = '\x1b[90m';
   test('a restored line is all grey: time, nick (not its colour), text; an own one without a delivery mark', () => {
-    for (const l of [line({ history: true }), line({ kind: 'own', nick: 'me', history: true }), line({ kind: 'system', text: '* bob waves', history: true })]) {
+    for (const l of [
+      line({ history: true }),
+      line({ kind: 'own', nick: 'me', history: true }),
+      line({ kind: 'system', text: 'peer online', history: true }),
+      line({ action: true, text: 'waves', history: true }),
+    ]) {
       const [row] = formatLine(l, 60, opts);
       const codes = sgr(row!);
       assert.ok(codes.length > 0, 'styled');
