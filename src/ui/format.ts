@@ -112,8 +112,9 @@ export function formatFolded(line: ChatLine, width: number, opts: FormatOptions,
       const nick = truncate(sanitizeInline(line.nick ?? '?'), MAX_NICK_CHARS);
       const color = nickColor(nick, opts.colors);
       const nickStyle = line.kind === 'own' ? st.bold : color && line.history !== true ? tag(`${color}-fg`) : st.none;
-      if (line.action === true) header.push(seg('* ', st.action), seg(nick, nickStyle), seg(' '));
-      else header.push(seg('<'), seg(nick, nickStyle), seg('> '));
+      // st.none around the nick: plain on a live line, dim on a restored one.
+      if (line.action === true) header.push(seg('* ', st.action), seg(nick, nickStyle), seg(' ', st.none));
+      else header.push(seg('<', st.none), seg(nick, nickStyle), seg('> ', st.none));
       break;
     }
     case 'system':
@@ -367,8 +368,8 @@ function styles(colors: number): Styles {
 
 /** Every style dim, for lines restored from history: an earlier session, told apart at a glance. */
 function dimmed(st: Styles): Styles {
-  const d = st.dim;
-  return { none: d, dim: d, bold: d, ok: d, system: d, error: d, action: d, mention: d, marker: d };
+  // Every style, whatever styles() comes to hold: a style added later is dim here without a change.
+  return Object.fromEntries(Object.keys(st).map((k) => [k, st.dim])) as unknown as Styles;
 }
 
 function tag(name: string): Style {

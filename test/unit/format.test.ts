@@ -311,6 +311,8 @@ describe('history lines (an earlier session)', () => {
       const [row] = formatLine(l, 60, opts);
       const codes = sgr(row!);
       assert.ok(codes.length > 0, 'styled');
+      // Every visible character sits inside a grey span: the brackets around the nick too.
+      assert.equal(row!.replace(/\{gray-fg\}.*?\{\/gray-fg\}/g, '').trim(), '', `nothing outside grey in ${row!}`);
       assert.ok(
         codes.every((c) => c === GREY || c === '\x1b[39m' || c === '\x1b[m' || c === '\x1b[0m'),
         `only grey and resets in ${JSON.stringify(codes)}`,
