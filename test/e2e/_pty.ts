@@ -17,7 +17,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pty, { type IPty } from '@lydell/node-pty';
-import { CLI_PATH, REPO_ROOT } from '../../src/testing/build.js';
+import { openSession, type ChatSession } from '../../src/app/session.js';
+import { DEFAULT_UI } from '../../src/config/schema.js';
+import { CLI_PATH, ensureBuilt, REPO_ROOT } from '../../src/testing/build.js';
+import { testChatOptions } from '../../src/testing/chat-options.js';
+import { freeUdpPorts } from '../../src/testing/ports.js';
 import { sleep, waitFor } from '../../src/testing/wait.js';
 import { visibleLines, widthTerminal, type Term } from '../_xterm.js';
 
@@ -250,4 +254,27 @@ export class FernchatPty {
     await Promise.all(this.sessions.map((s) => s.dispose()));
     rmSync(this.configDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The fernchat UI (nick bob) in a pty of `h`, facing a chat session in this
+ * process (nick eve) over loopback UDP, both on `key`; resolves once the UI
+ * shows the peer online. The caller closes `peer` and disposes `h`.
+ */
+export async function uiFacingPeer(h: FernchatPty, key: Buffer): Promise<{ ui: PtySession; peer: ChatSession }> {
+  ensureBuilt();
+  const [uiPort, peerPort] = await freeUdpPorts(2);
+  const ui = h.start(['chat', '--host', '127.0.0.1', '--port', String(uiPort), '--key', `${key.toString('base64url')}=`, '--nick', 'bob']);
+  const peer = await openSession(
+    testChatOptions({
+      nick: 'eve',
+      listen: { host: '127.0.0.1', port: peerPort },
+      peer: { host: '127.0.0.1', port: uiPort },
+      key,
+      ui: { ...DEFAULT_UI },
+      lingerS: 0,
+    }),
+  );
+  await ui.waitFor('peer online', 20_000);
+  return { ui, peer };
 }

@@ -9,18 +9,12 @@
  * The RSS is read from /proc (Linux); elsewhere that check is skipped.
  * Timings are bounded waits, never assertions.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newMessageId } from '../../src/bus.js';
-import { openSession, type ChatSession } from '../../src/app/session.js';
-import { DEFAULT_UI } from '../../src/config/schema.js';
-import { testChatOptions } from '../../src/testing/chat-options.js';
-import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
-import { freeUdpPorts } from '../../src/testing/ports.js';
-import { PtySession } from './_pty.js';
+import type { ChatSession } from '../../src/app/session.js';
+import { FernchatPty, uiFacingPeer, type PtySession } from './_pty.js';
 import { giantText } from '../../src/testing/giant-text.js';
 
 const MESSAGES = 6;
@@ -37,39 +31,16 @@ function rssMB(pid: number): number | null {
 describe('giant messages in the full-screen UI', { timeout: 240_000 }, () => {
   let ui: PtySession;
   let peer: ChatSession;
-  const configDir = mkdtempSync(join(tmpdir(), 'fernchat-e2e-giant-'));
+  const h = new FernchatPty('e2e-giant');
   const key = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 53 + 7) % 256));
 
   before(async () => {
-    ensureBuilt();
-    const [uiPort, peerPort] = await freeUdpPorts(2);
-    ui = new PtySession(
-      process.execPath,
-      [CLI, 'chat', '--host', '127.0.0.1', '--port', String(uiPort), '--key', `${key.toString('base64url')}=`, '--nick', 'bob'],
-      {
-        cols: 100,
-        rows: 30,
-        env: { FERNCHAT_CONFIG_DIR: configDir, LANG: 'C.UTF-8' },
-        cwd: ROOT,
-      },
-    );
-    peer = await openSession(
-      testChatOptions({
-        nick: 'eve',
-        listen: { host: '127.0.0.1', port: peerPort },
-        peer: { host: '127.0.0.1', port: uiPort },
-        key,
-        ui: { ...DEFAULT_UI },
-        lingerS: 0,
-      }),
-    );
-    await ui.waitFor('peer online', 20_000);
+    ({ ui, peer } = await uiFacingPeer(h, key));
   });
 
   after(async () => {
-    await ui?.dispose();
+    await h.dispose();
     await peer?.close();
-    rmSync(configDir, { recursive: true, force: true });
   });
 
   test('six ~3.9 MB messages: folded on screen, RSS under 300 MB, a typed line still goes out', async (t) => {

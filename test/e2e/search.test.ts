@@ -5,18 +5,11 @@
  * newer, Esc goes back to the bottom; Ctrl-R searches as you type (smart
  * case, plain text), Enter stays where it found.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newMessageId } from '../../src/bus.js';
-import { openSession, type ChatSession } from '../../src/app/session.js';
-import { DEFAULT_UI } from '../../src/config/schema.js';
-import { testChatOptions } from '../../src/testing/chat-options.js';
-import { CLI_PATH as CLI, ensureBuilt, REPO_ROOT as ROOT } from '../../src/testing/build.js';
-import { freeUdpPorts } from '../../src/testing/ports.js';
-import { PtySession } from './_pty.js';
+import type { ChatSession } from '../../src/app/session.js';
+import { FernchatPty, uiFacingPeer, type PtySession } from './_pty.js';
 
 const LINES = 3_000;
 /** Lines holding "needle", oldest first; 17 is the old one to find. */
@@ -47,28 +40,11 @@ function highlighted(p: PtySession, y: number): { current: string; other: string
 describe('search in the scrollback', { timeout: 120_000 }, () => {
   let ui: PtySession;
   let peer: ChatSession;
-  const configDir = mkdtempSync(join(tmpdir(), 'fernchat-e2e-search-'));
+  const h = new FernchatPty('e2e-search');
   const key = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 29 + 3) % 256));
 
   before(async () => {
-    ensureBuilt();
-    const [uiPort, peerPort] = await freeUdpPorts(2);
-    ui = new PtySession(
-      process.execPath,
-      [CLI, 'chat', '--host', '127.0.0.1', '--port', String(uiPort), '--key', `${key.toString('base64url')}=`, '--nick', 'bob'],
-      { cols: 100, rows: 30, env: { FERNCHAT_CONFIG_DIR: configDir, LANG: 'C.UTF-8' }, cwd: ROOT },
-    );
-    peer = await openSession(
-      testChatOptions({
-        nick: 'eve',
-        listen: { host: '127.0.0.1', port: peerPort },
-        peer: { host: '127.0.0.1', port: uiPort },
-        key,
-        ui: { ...DEFAULT_UI },
-        lingerS: 0,
-      }),
-    );
-    await ui.waitFor('peer online', 20_000);
+    ({ ui, peer } = await uiFacingPeer(h, key));
     // At most 500 unacknowledged at a time: the send queue holds 1,000 (SEND_QUEUE_MAX_MESSAGES).
     let delivered = 0;
     let wake = (): void => {};
@@ -86,9 +62,8 @@ describe('search in the scrollback', { timeout: 120_000 }, () => {
   });
 
   after(async () => {
-    await ui?.dispose();
+    await h.dispose();
     await peer?.close();
-    rmSync(configDir, { recursive: true, force: true });
   });
 
   test('/search: the newest match, highlighted; n older, N newer; Esc back to the bottom', async () => {
