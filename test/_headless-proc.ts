@@ -71,3 +71,10 @@ export class HeadlessProc {
     });
   }
 }
+
+/** `fernchat chat --headless ARGS`, killed when the test ends. */
+export function headless(t: { after: (fn: () => void) => void }, args: string[]): HeadlessProc {
+  const p = new HeadlessProc(['chat', '--headless', ...args]);
+  t.after(() => p.kill());
+  return p;
+}

@@ -9,19 +9,13 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CliSandbox, ensureBuilt } from '../_cli.js';
-import { HeadlessProc, freeUdpPorts } from '../_headless-proc.js';
+import { HeadlessProc, freeUdpPorts, headless } from '../_headless-proc.js';
 import { startChaosProxy } from '../../src/testing/chaos-proxy.js';
 import { SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
 
 const WAIT_MS = 15_000;
 
 before(() => ensureBuilt());
-
-function headless(t: { after: (fn: () => void) => void }, args: string[]): HeadlessProc {
-  const p = new HeadlessProc(['chat', '--headless', ...args]);
-  t.after(() => p.kill());
-  return p;
-}
 
 test('two headless processes chat both ways and rotate; both profiles end with the same new fingerprint', { timeout: 60_000 }, async (t) => {
   const box = new CliSandbox();

@@ -10,18 +10,12 @@ import path from 'node:path';
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CliSandbox, ensureBuilt } from '../_cli.js';
-import { HeadlessProc, freeUdpPorts } from '../_headless-proc.js';
+import { freeUdpPorts, headless } from '../_headless-proc.js';
 import { scanHistory } from '../../src/history/scan.js';
 
 const WAIT_MS = 15_000;
 
 before(() => ensureBuilt());
-
-function headless(t: { after: (fn: () => void) => void }, args: string[]): HeadlessProc {
-  const p = new HeadlessProc(['chat', '--headless', ...args]);
-  t.after(() => p.kill());
-  return p;
-}
 
 /** Two config dirs holding profiles alice and bob that talk to each other on loopback; `history` for both. */
 async function pair(box: CliSandbox, history: 'on' | 'off'): Promise<{ dirA: string; dirB: string }> {
