@@ -1,7 +1,7 @@
 /**
  * The SIGKILL-during-rotation suite with the victim down past every grace
  * period: 75 s (past KEY_GRACE_MS) and 4 minutes, keys kept in profiles.
- * About nine minutes of real time, mostly waiting, so it is not part of
+ * About ten minutes of real time, mostly waiting, so it is not part of
  * `npm test` (5 minutes on 2 cores): run it with `npm run test:long`. The
  * same schedules, from a restart at once up to a day later, run on a
  * simulated clock in every `npm test` (test/integration/rotation-crash.test.ts).
@@ -14,7 +14,7 @@ if (process.env.FERNCHAT_LONG_TESTS === '1') {
 } else {
   test(
     'SIGKILL during a rotation, back after minutes (real processes)',
-    { skip: 'about nine minutes of real time: run `npm run test:long` (FERNCHAT_LONG_TESTS=1)' },
+    { skip: 'about ten minutes of real time: run `npm run test:long` (FERNCHAT_LONG_TESTS=1)' },
     () => undefined,
   );
 }
