@@ -24,3 +24,8 @@ export async function freeUdpPorts(n: number, host = '127.0.0.1'): Promise<numbe
   await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   return ports;
 }
+
+/** The flags of a chat on `host`:`port` talking to the peer at `host`:`peer` (default loopback). */
+export function loopbackFlags(port: number, peer: number, host = '127.0.0.1'): string[] {
+  return ['--host', host, '--port', String(port), '--peer', `${host}:${peer}`];
+}

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLI_PATH, ensureBuilt } from '../../src/testing/build.js';
-import { freeUdpPorts } from '../../src/testing/ports.js';
+import { freeUdpPorts, loopbackFlags } from '../../src/testing/ports.js';
 import { HeadlessProc } from '../_headless-proc.js';
 import { FernchatPty, type PtySession } from './_pty.js';
 
@@ -37,38 +37,9 @@ before(async () => {
     ['alice', 'on'],
     ['carol', 'off'],
   ] as const) {
-    cli([
-      'profile',
-      'add',
-      name,
-      '--nick',
-      'alice',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(portA),
-      '--peer',
-      `127.0.0.1:${portB}`,
-      `--key=${KEY}`,
-      '--history',
-      history,
-    ]);
+    cli(['profile', 'add', name, '--nick', 'alice', ...loopbackFlags(portA, portB), `--key=${KEY}`, '--history', history]);
   }
-  bob = new HeadlessProc([
-    'chat',
-    '--headless',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(portB),
-    '--peer',
-    `127.0.0.1:${portA}`,
-    `--key=${KEY}`,
-    '--nick',
-    'bob',
-    '--linger',
-    '0',
-  ]);
+  bob = new HeadlessProc(['chat', '--headless', ...loopbackFlags(portB, portA), `--key=${KEY}`, '--nick', 'bob', '--linger', '0']);
 });
 
 after(async () => {

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKey } from '../../src/crypto/keys.js';
 import { ensureBuilt } from '../../src/testing/build.js';
-import { freeUdpPorts } from '../../src/testing/ports.js';
+import { freeUdpPorts, loopbackFlags } from '../../src/testing/ports.js';
 import { FernchatPty, type PtySession } from './_pty.js';
 
 const ALT_OFF = '\x1b[?1049l';
@@ -82,20 +82,7 @@ describe('pastes and failures', { timeout: 90_000 }, () => {
   test('raw wire, a line too long: ✗ without a retry hint; at quit its text is on stderr after the restore, exit 1', async () => {
     const [port, peer] = await freeUdpPorts(2);
     const key = generateKey();
-    const p = start([
-      'chat',
-      '--wire',
-      'raw',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--peer',
-      `127.0.0.1:${peer}`,
-      `--key=${key}`,
-      '--nick',
-      'rawuser',
-    ]);
+    const p = start(['chat', '--wire', 'raw', ...loopbackFlags(port, peer), `--key=${key}`, '--nick', 'rawuser']);
     await p.waitFor('│', 15_000);
     const long = `toolong ${'w'.repeat(900)}`;
     p.type(long);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLI_PATH as CLI, ensureBuilt } from '../../src/testing/build.js';
-import { freeUdpPorts } from '../../src/testing/ports.js';
+import { freeUdpPorts, loopbackFlags } from '../../src/testing/ports.js';
 import { sleep } from '../../src/testing/wait.js';
 import { FernchatPty, type PtySession } from './_pty.js';
 
@@ -311,20 +311,7 @@ describe('inside one terminal', () => {
 
   test('raw wire: the start-up notice reaches the screen and the greeting offers no rotation', async () => {
     const [port, peer] = await freeUdpPorts(2);
-    const p = start([
-      'chat',
-      '--wire',
-      'raw',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--peer',
-      `127.0.0.1:${peer}`,
-      `--key=${KEY}`,
-      '--nick',
-      'rawuser',
-    ]);
+    const p = start(['chat', '--wire', 'raw', ...loopbackFlags(port, peer), `--key=${KEY}`, '--nick', 'rawuser']);
     await p.waitFor('raw wire: messages go out once', 15_000);
     assert.ok(!p.screenText().includes('Ctrl-K rotate'), p.screenText());
     p.press('ctrl-c');

@@ -11,6 +11,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CliSandbox, ensureBuilt } from '../_cli.js';
 import { freeUdpPorts, headless } from '../_headless-proc.js';
+import { loopbackFlags } from '../../src/testing/ports.js';
 import { scanHistory } from '../../src/history/scan.js';
 
 const WAIT_MS = 15_000;
@@ -27,25 +28,7 @@ async function pair(box: CliSandbox, history: 'on' | 'off'): Promise<{ dirA: str
     [dirA, 'alice', pa, pb],
     [dirB, 'bob', pb, pa],
   ] as const) {
-    const r = box.run(
-      [
-        'profile',
-        'add',
-        name,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--peer',
-        `127.0.0.1:${peer}`,
-        '--nick',
-        name,
-        `--key=${key}`,
-        '--history',
-        history,
-      ],
-      { configDir: dir },
-    );
+    const r = box.run(['profile', 'add', name, ...loopbackFlags(port, peer), '--nick', name, `--key=${key}`, '--history', history], { configDir: dir });
     assert.equal(r.code, 0, r.stderr);
   }
   return { dirA, dirB };
