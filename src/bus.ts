@@ -75,6 +75,53 @@ export interface PersistedKeys {
  */
 export type MessageKind = 'message' | 'action';
 
+/**
+ * A file transfer as the UI, headless mode and `fernchat send` see it
+ * (src/transfer/ keeps it; every change is a `transfer:update`). `n` is the
+ * number the user types (/accept 2, /cancel 2): small, per process, never
+ * reused within it.
+ */
+export type TransferDirection = 'out' | 'in';
+
+/**
+ * - `offered`      out: the offer is on its way / waiting for the peer's answer;
+ *                  in: waiting for /accept or /decline
+ * - `transferring` bytes are moving
+ * - `paused`       the peer is offline or restarted: resumes (re-offer) when it is back
+ * - `verifying`    out: every byte acknowledged, waiting for the receiver's verdict;
+ *                  in: hashing the whole file
+ * - `done`         the receiver holds the whole file and its SHA-256 matched
+ * - `failed`, `declined`, `cancelled`: ended (`reason` says why)
+ */
+export type TransferState = 'offered' | 'transferring' | 'paused' | 'verifying' | 'done' | 'failed' | 'declined' | 'cancelled';
+
+export interface TransferView {
+  n: number;
+  /** The file id (32 hex digits), the same on both sides and across restarts: resume finds a transfer by it. */
+  id: string;
+  direction: TransferDirection;
+  /** out: the source file's base name; in: the name as sanitised for the disk (what the peer offered may differ). */
+  name: string;
+  size: number;
+  /** First 12 hex digits of the whole file's SHA-256, as in the offer. */
+  sha256Prefix: string;
+  state: TransferState;
+  /** Bytes the receiver holds (out: acknowledged; in: written), 0..size. */
+  bytes: number;
+  /** Bytes held when this run of the transfer started (a resume starts above 0): bytes − resumedFrom moved in this session. */
+  resumedFrom: number;
+  /** Bytes per second over the last few seconds, or null before there is a rate. */
+  rateBps: number | null;
+  /** Seconds left at that rate, or null. */
+  etaS: number | null;
+  /** out: the source path; in: the final path once `done`, else the .part path. */
+  path: string;
+  /** Why it failed / was declined / cancelled, one line. */
+  reason?: string;
+  /** Which side ended it (failed / declined / cancelled). */
+  endedBy?: 'local' | 'peer';
+}
+
 /** Every event, by name. Payloads are plain data. */
 export interface BusEvents {
   // ------------------------------------------------------------ requests
@@ -86,6 +133,29 @@ export interface BusEvents {
   'set-peer': { host: string; port: number };
   /** The user changes their nick (/nick). */
   'set-nick': { nick: string };
+
+  /** The user sends a file (/send PATH, fernchat send). `path` as typed: `~` is expanded by the transfer service. */
+  'transfer:send': { path: string };
+  /** The user accepts an incoming offer (/accept [N]; no n: the oldest offer waiting). `dir`: save there instead of the profile's download directory. */
+  'transfer:accept': { n?: number; dir?: string };
+  /** The user declines an incoming offer (/decline [N]). */
+  'transfer:decline': { n?: number };
+  /** The user cancels a transfer in either direction (/cancel N). */
+  'transfer:cancel': { n: number };
+
+  // ------------------------------------------------------------ transport requests for the transfer service (not the UI's)
+  /** A transfer control message (JSON, src/transfer/control.ts) to the peer: on the chat stream, reliable and in order, never shown as a chat line. */
+  'xfer:send-control': { id: string; body: string };
+  /** Open an outgoing bulk stream whose first byte is file offset `offset` (the receiver accepted from there). */
+  'bulk:open-send': { stream: number; offset: number };
+  /** The next bytes of an outgoing stream, in order. The writer keeps at most BULK_SEND_BUFFER_BYTES unacknowledged (see `bulk:acked`). */
+  'bulk:write': { stream: number; data: Buffer };
+  /** Accept an incoming bulk stream from `offset` (bytes below it are already held). */
+  'bulk:open-recv': { stream: number; offset: number };
+  /** Every byte of an incoming stream below `offset` is written to disk: the peer may send BULK_RECV_WINDOW_BYTES beyond it. */
+  'bulk:consumed': { stream: number; offset: number };
+  /** Forget a stream (finished, cancelled, failed). Data for it is dropped from now on. */
+  'bulk:close': { stream: number; direction: 'send' | 'recv' };
 
   // ------------------------------------------------------------ facts
   /** A message from the peer, delivered exactly once and in order (reliable) or as it came (raw). Text is NOT sanitized: sanitize at display. */
@@ -129,6 +199,16 @@ export interface BusEvents {
   'key:persist': PersistedKeys;
   /** The rotation did not complete; the old key is still in use. */
   'key:rotation-failed': { reason: string };
+  /** A transfer changed state, or made progress (progress at most TRANSFER_PROGRESS_INTERVAL_MS apart per transfer). */
+  'transfer:update': TransferView;
+  /** A transfer control message from the peer (the transfer service's; JSON text, unvalidated). */
+  'xfer:control': { body: string; time: number };
+  /** A control message will not be delivered by this session (queue full, closing). */
+  'xfer:control-failed': { id: string; reason: string };
+  /** The next bytes of an incoming stream, in order, each byte once: `offset` is the file offset of data[0]. */
+  'bulk:data': { stream: number; offset: number; data: Buffer };
+  /** The peer's transport holds every byte of an outgoing stream below `offset`: the writer may write more. */
+  'bulk:acked': { stream: number; offset: number };
   /** Something to tell the user. Never thrown at the UI. */
   error: { severity: Severity; message: string };
 }

@@ -208,3 +208,16 @@ export const HISTORY_RESTORE_RECORDS = 200;
 export const HISTORY_READ_CHUNK_BYTES = 64 * 1024;
 /** A rotation's temp file older than this was left by a kill in the middle of one and is removed; a younger one is another session's rotation in progress, in ms. */
 export const HISTORY_TEMP_STALE_MS = 10_000;
+
+// ------------------------------------------------------------ file transfer (#14)
+// Each part owns its block below; keep additions inside your block.
+
+// -- net: bulk streams, congestion control, PMTU (src/net/bulk-*.ts, congestion.ts, pacer.ts, pmtu.ts)
+/** A writer keeps at most this many bytes of an outgoing bulk stream written and not yet acknowledged. */
+export const BULK_SEND_BUFFER_BYTES = 8 * 1024 * 1024;
+/** A receiver lets the sender run this far ahead of what it has written to disk, per stream, in bytes (QUIC's MAX_STREAM_DATA). */
+export const BULK_RECV_WINDOW_BYTES = 8 * 1024 * 1024;
+
+// -- transfer service (src/transfer/)
+/** `transfer:update` progress events come at most this often per transfer, in ms (state changes always come at once). */
+export const TRANSFER_PROGRESS_INTERVAL_MS = 250;
