@@ -10,8 +10,8 @@
 
 // ---------------------------------------------------------------- protocol
 
-/** Frame format version carried in every reliable-mode frame (2: pack frames and the message kind byte). */
-export const FRAME_VERSION = 2;
+/** Frame format version carried in every reliable-mode frame (3: bulk streams, control messages and PMTU probes; 2 added pack frames and the message kind byte). */
+export const FRAME_VERSION = 3;
 /** Largest UDP datagram fernchat sends, in bytes (a Fernet token, base64url text). */
 export const MAX_DATAGRAM_BYTES = 1200;
 /**

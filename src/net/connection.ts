@@ -155,6 +155,13 @@ export class Connection {
     this.p.sender.submit(id, text, now, kind, stream);
   }
 
+  /** A transfer control message (`xfer:send-control`): on the chat stream, reliable and in order; only `xfer:control-failed` tells of it. */
+  sendControl(id: string, body: string, now: number): void {
+    if (typeof id !== 'string' || typeof body !== 'string') throw new TypeError('xfer:send-control: id and body must be strings');
+    this.at(now);
+    this.p.sender.sendControl(id, body);
+  }
+
   /** The user asked for a key rotation. */
   rotate(now: number): void {
     this.at(now);
@@ -196,10 +203,12 @@ export class Connection {
     return this.p.sender.control('bye', now);
   }
 
-  /** Every message not yet acknowledged becomes message:failed (the chat is closing). */
+  /** Every message not yet acknowledged becomes message:failed, a control message xfer:control-failed (the chat is closing). */
   failUndelivered(): void {
+    const reason = 'not delivered: the chat closed before the peer acknowledged it';
     for (const m of this.p.sender.takeAll()) {
-      this.p.out.fact('message:failed', { id: m.id, text: m.text, reason: 'not delivered: the chat closed before the peer acknowledged it' });
+      if (m.control) this.p.out.fact('xfer:control-failed', { id: m.id, reason });
+      else this.p.out.fact('message:failed', { id: m.id, text: m.text, reason });
     }
   }
 

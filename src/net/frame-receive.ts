@@ -35,9 +35,9 @@ import { judge, mayLearn, mayRoam } from './trust.js';
  *     back; the rotation machine (the `rotate` right).
  *  6. addressed to a session of ours that is not this one: the peer does not
  *     know us → hello; its data and acks are not ours ('stale-session').
- *  7. acks → send windows → `message:delivered`.
+ *  7. acks → send windows → `message:delivered` (not for control messages).
  *  8. by type: data, and each record of a pack → RecvWindow in order →
- *     Reassembler → `message:received`;
+ *     Reassembler → `message:received` (a control message: `xfer:control`);
  *     ping → pong; bye → left, answered with an ack.
  */
 export class FrameReceiver {
@@ -124,7 +124,7 @@ export class FrameReceiver {
       return;
     }
     // 7
-    if (rights.ack) for (const m of sender.onAck(f.ack, f.sack)) this.o.out.fact('message:delivered', { id: m.id, time: now });
+    if (rights.ack) for (const m of sender.onAck(f.ack, f.sack)) if (!m.control) this.o.out.fact('message:delivered', { id: m.id, time: now });
     // 8
     if (f.type === 'data' && rights.deliver) this.data(f, now);
     else if (f.type === 'pack' && rights.deliver) this.pack(f, now);
@@ -166,6 +166,10 @@ export class FrameReceiver {
         if (whole === null) continue;
         const m = decodeMessage(whole);
         peer.setNick(m.nick);
+        if (m.kind === 'control') {
+          this.o.out.fact('xfer:control', { body: m.text, time: now });
+          continue;
+        }
         const name = m.nick !== '' ? m.nick : (peer.nick ?? (peer.address ? formatAddress(peer.address) : 'peer'));
         this.o.out.fact('message:received', { from: name, text: m.text, time: now, kind: m.kind });
       } catch (err) {

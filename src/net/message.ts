@@ -6,18 +6,26 @@ import { FrameError } from './errors.js';
  * The body of a chat message on the reliable wire, before fragmentation:
  * `u8 kind, u8 nick length, nick (UTF-8), text (UTF-8)`. The nick travels
  * with every message so a receiver that missed the hello still knows who
- * spoke. Kinds: 0 message, 1 action (/me); any other is dropped as malformed.
+ * spoke. Kinds: 0 message, 1 action (/me), 2 control (wire v3: a file
+ * transfer's control message, JSON text for the transfer service, never a
+ * chat line); any other is dropped as malformed.
  */
+
+/**
+ * A body's kind on the wire: the user-facing kinds of bus.ts, plus `control`,
+ * which is the transport's own and never reaches the chat (xfer:control).
+ */
+export type WireKind = MessageKind | 'control';
 
 export interface ChatMessage {
   nick: string;
   text: string;
   /** Default 'message'. */
-  kind?: MessageKind;
+  kind?: WireKind;
 }
 
-const KIND_CODES: Record<MessageKind, number> = { message: 0, action: 1 };
-const KINDS_BY_CODE: ReadonlyArray<MessageKind> = ['message', 'action'];
+const KIND_CODES: Record<WireKind, number> = { message: 0, action: 1, control: 2 };
+const KINDS_BY_CODE: ReadonlyArray<WireKind> = ['message', 'action', 'control'];
 
 /** Bytes before the nick: kind + nick length. */
 const BODY_HEAD = 2;

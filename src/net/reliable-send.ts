@@ -36,6 +36,8 @@ export interface OutMessage {
   firstSeq: number;
   /** Next fragment to send for the first time. */
   nextFrag: number;
+  /** A transfer control message (xfer:*), not a chat line: its fate is told as xfer:control-failed, never as message:*. */
+  control: boolean;
 }
 
 export interface OutFrame {
@@ -131,7 +133,7 @@ export class SendWindow {
     return this.cursor < this.queue.length;
   }
 
-  enqueue(id: string, text: string, fragments: Buffer[], size: number): EnqueueResult {
+  enqueue(id: string, text: string, fragments: Buffer[], size: number, control = false): EnqueueResult {
     if (fragments.length === 0) throw new TypeError('SendWindow.enqueue: a message has at least one fragment');
     if (this.queue.length >= this.maxMessages) {
       return { ok: false, reason: `send queue full (${this.queue.length} messages waiting) — the peer is unreachable` };
@@ -139,7 +141,7 @@ export class SendWindow {
     if (this.bytes + size > this.maxBytes) {
       return { ok: false, reason: `send queue full (${this.queue.length} messages, ${this.bytes} bytes waiting) — the peer is unreachable` };
     }
-    this.queue.push({ id, text, size, fragments, firstSeq: -1, nextFrag: 0 });
+    this.queue.push({ id, text, size, fragments, firstSeq: -1, nextFrag: 0, control });
     this.bytes += size;
     return { ok: true };
   }

@@ -29,6 +29,11 @@ import type { LinkCounters } from './stats.js';
  *                 a lone one as a `data` frame. Only when the peer's session
  *                 is known and the peer is not offline (then only probes go
  *                 out).
+ *     sendControl() a transfer control message (message kind `control`):
+ *                 queued on the chat stream like a message, but its only
+ *                 fact is `xfer:control-failed` if it cannot be sent — no
+ *                 message:sent / message:delivered, it is not a chat line.
+ *                 The raw wire has none (refused at once).
  *  3. control()   hello / ping / pong / ack / bye / rot-*: one frame now.
  *  4. frame()     fills the header: our session, the peer's (or zero), the
  *                 next packet number, our clock, the peer's newest ts (echoed
@@ -43,6 +48,9 @@ import type { LinkCounters } from './stats.js';
  * exists on the wire; PROTOCOL.md "Streams" says where a bulk stream goes.
  * The scheduler already walks a list of streams by priority.
  */
+
+/** Why a transfer control message cannot go on the raw wire (PROTOCOL.md, design of #14). */
+export const RAW_WIRE_CONTROL_REASON = 'file transfer needs the reliable wire (this chat uses --wire raw)';
 
 /** A stream of one connection. 0 is the chat stream, the only one of wire v2. */
 export type StreamId = number;
@@ -106,6 +114,21 @@ export class SendPath {
     const queued = this.chat.enqueue(id, text, fragments, textBytes);
     if (!queued.ok) return this.fail(id, text, queued.reason);
     this.out.fact('message:sent', { id, text, time: now, kind });
+  }
+
+  /** A transfer control message (JSON text) on the chat stream: reliable, in order, exactly once, never shown. */
+  sendControl(id: string, body: string): void {
+    if (this.link.wire === 'raw') return this.failControl(id, RAW_WIRE_CONTROL_REASON);
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (bytes > MAX_MESSAGE_BYTES) return this.failControl(id, `control message too long (${bytes} bytes; the most is ${MAX_MESSAGE_BYTES})`);
+    const encoded = this.messages.encode({ nick: this.link.nick(), text: body, kind: 'control' });
+    const fragments = encoded.length <= MAX_DATA_PAYLOAD ? [encoded] : fragment(encoded, MAX_DATA_PAYLOAD);
+    const queued = this.chat.enqueue(id, body, fragments, bytes, true);
+    if (!queued.ok) this.failControl(id, queued.reason);
+  }
+
+  private failControl(id: string, reason: string): void {
+    this.out.fact('xfer:control-failed', { id, reason });
   }
 
   /** An action goes out as the text `* nick action`, which a plain Fernet chat script shows as it is. */

@@ -174,7 +174,7 @@ test('a frame of another wire version is dropped with one warning naming both ve
   for (let i = 0; i < 3; i++) p.inject(ADDR_A, ADDR_B, thief.seal(v1));
   const warnings = p.b.facts('error').filter((e) => e.message.includes('wire v1'));
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0]!.message, /wire v1, this side v2: run the same fernchat release on both sides/);
+  assert.match(warnings[0]!.message, /wire v1, this side v3: run the same fernchat release on both sides/);
   assert.equal(p.b.conn.dropCounts().malformed, 3);
 });
 

@@ -60,7 +60,7 @@ test('layout is byte for byte as PROTOCOL.md', () => {
     }),
   );
   const expected = Buffer.concat([
-    Buffer.from([0xfc, 0x01, 0x02, 0x02]),
+    Buffer.from([0xfc, 0x01, 0x03, 0x02]),
     Buffer.from(A, 'hex'),
     Buffer.from(B, 'hex'),
     Buffer.from([1, 2, 3, 4, 5, 6]),
@@ -131,7 +131,8 @@ test('decodeFrame rejects malformed frames with FrameError', () => {
     ['bad magic', patch(good, 0, 0xfd)],
     ['bad magic 2nd byte', patch(good, 1, 0x02)],
     ['unknown version (v1)', patch(good, 2, 1)],
-    ['unknown version (v3)', patch(good, 2, 3)],
+    ['unknown version (v2)', patch(good, 2, 2)],
+    ['unknown version (v4)', patch(good, 2, 4)],
     ['type 0', patch(good, 3, 0)],
     ['type 13', patch(good, 3, 13)],
     ['pack with one record', encodeRaw({ type: 12, fragCount: 0, payload: Buffer.alloc(10) })],

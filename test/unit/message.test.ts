@@ -22,7 +22,7 @@ test('MessageEncoder: the cached nick head never carries the previous kind', () 
 });
 
 test('decodeMessage: an unknown kind is a FrameError (dropped and counted, never shown as text)', () => {
-  assert.throws(() => decodeMessage(Buffer.from([2, 1, 0x61, 0x62])), /unknown message kind 2/);
+  assert.throws(() => decodeMessage(Buffer.from([3, 1, 0x61, 0x62])), /unknown message kind 3/);
   assert.throws(() => decodeMessage(Buffer.from([0xff, 0])), FrameError);
   assert.throws(() => encodeMessage({ nick: 'a', text: 'b', kind: 'shout' as never }), TypeError);
 });
