@@ -217,6 +217,34 @@ export const HISTORY_TEMP_STALE_MS = 10_000;
 export const BULK_SEND_BUFFER_BYTES = 8 * 1024 * 1024;
 /** A receiver lets the sender run this far ahead of what it has written to disk, per stream, in bytes (QUIC's MAX_STREAM_DATA). */
 export const BULK_RECV_WINDOW_BYTES = 8 * 1024 * 1024;
+/** Most bulk packet-number ranges a receiver remembers and reports in one bulk-ack, newest first (older ones are forgotten). */
+export const BULK_ACK_RANGES_MAX = 32;
+/** Most per-stream credits (stream, max offset) in one bulk-ack. */
+export const BULK_ACK_CREDITS_MAX = 16;
+/** Most bulk streams open at once per direction on one connection. */
+export const BULK_STREAMS_MAX = 64;
+/** A bulk-ack goes out this long after bulk data arrived, unless the end of the receive batch sent one first, in ms (QUIC's max_ack_delay is 25). */
+export const BULK_ACK_DELAY_MS = 10;
+/** At the end of a receive batch, a bulk-ack is sent at once when this many bulk packets wait for one. */
+export const BULK_ACK_EVERY_PACKETS = 2;
+/** A receive stream's credit is announced at once when it grew by this fraction of BULK_RECV_WINDOW_BYTES since the last announcement. */
+export const BULK_CREDIT_UPDATE_FRACTION = 1 / 8;
+/** While a receive stream waits for data it is owed, its credit is repeated after this long (doubling up to BULK_CREDIT_REPEAT_MAX_MS): a lost credit must not stall the stream, in ms. */
+export const BULK_CREDIT_REPEAT_MS = 200;
+/** Ceiling of the credit repeat backoff, in ms. */
+export const BULK_CREDIT_REPEAT_MAX_MS = 2_000;
+/** RFC 9002 kPacketThreshold: a bulk packet is lost when one sent this many packet numbers later was acknowledged. */
+export const BULK_LOSS_PACKET_THRESHOLD = 3;
+/** RFC 9002 kTimeThreshold: ... or when it was sent this many RTTs (max of smoothed and latest) before an acknowledged one. */
+export const BULK_LOSS_TIME_THRESHOLD = 9 / 8;
+/** RFC 9002 kGranularity: the least loss delay, in ms. */
+export const BULK_LOSS_GRANULARITY_MS = 1;
+/** RFC 9002 kInitialRtt: the RTT assumed for bulk loss detection and PTO before any sample, in ms. */
+export const BULK_INITIAL_RTT_MS = 333;
+/** Ceiling of the bulk probe timeout after backoff, in ms. */
+export const BULK_PTO_MAX_MS = 10_000;
+/** Consecutive bulk probe timeouts after which the path MTU search is told of a black hole (RFC 8899 §4.3). */
+export const BULK_BLACK_HOLE_PTOS = 3;
 
 // -- transfer service (src/transfer/)
 /** `transfer:update` progress events come at most this often per transfer, in ms (state changes always come at once). */

@@ -1,21 +1,50 @@
-import { MAX_DATAGRAM_BYTES, MAX_SACK_RANGES } from '../constants.js';
+import { MAX_ACCEPTED_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES, MAX_SACK_RANGES } from '../constants.js';
 import { maxFernetPlaintext } from '../crypto/format.js';
 import { ROTATION_PUBLIC_KEY_BYTES } from '../crypto/rotation-kdf.js';
 import { SESSION_ID_BYTES } from './session-id.js';
 
 /**
- * The wire facts of a frame (wire v2), owned here once (PROTOCOL.md "Frame
+ * The wire facts of a frame (wire v3), owned here once (PROTOCOL.md "Frame
  * layout"): the magic, the field offsets, the sizes, the type codes and the
  * one list of rotation frame types. frame.ts encodes and decodes with them
  * and re-exports them; nothing else writes a frame offset or a type code.
  */
 
 export type FrameType =
-  'hello' | 'data' | 'pack' | 'ack' | 'ping' | 'pong' | 'rot-offer' | 'rot-accept' | 'rot-confirm' | 'rot-confirm-ack' | 'rot-abort' | 'bye';
+  | 'hello'
+  | 'data'
+  | 'pack'
+  | 'ack'
+  | 'ping'
+  | 'pong'
+  | 'rot-offer'
+  | 'rot-accept'
+  | 'rot-confirm'
+  | 'rot-confirm-ack'
+  | 'rot-abort'
+  | 'bye'
+  | 'bulk'
+  | 'bulk-ack'
+  | 'probe'
+  | 'probe-ack';
 
 /** Frames that carry data fragments: `data` one (in the header fields), `pack` several (records in the payload). */
 export function carriesData(type: FrameType): boolean {
   return type === 'data' || type === 'pack';
+}
+
+/** Frames of the wire's data kind in the trust table: chat fragments, and a bulk stream's chunks. */
+export function isDataKind(type: FrameType): boolean {
+  return carriesData(type) || type === 'bulk';
+}
+
+/**
+ * Frames that may be larger than MAX_DATAGRAM_BYTES: bulk chunks and PMTU
+ * probes, sized by the path MTU search (pmtu.ts). Everything else, chat
+ * included, stays within MAX_DATAGRAM_BYTES.
+ */
+export function mayExceedBaseSize(type: FrameType): boolean {
+  return type === 'bulk' || type === 'probe';
 }
 
 /** First byte of every frame: never the first byte of UTF-8 text, so raw text is never taken for a frame. */
@@ -75,6 +104,10 @@ export const TYPE_CODES: Record<FrameType, number> = {
   'rot-abort': 10,
   bye: 11,
   pack: 12,
+  bulk: 13,
+  'bulk-ack': 14,
+  probe: 15,
+  'probe-ack': 16,
 };
 export const TYPES_BY_CODE = new Map<number, FrameType>((Object.entries(TYPE_CODES) as Array<[FrameType, number]>).map(([t, c]) => [c, t]));
 
@@ -88,6 +121,14 @@ export function frameOverhead(sackCount: number): number {
 
 /** Largest frame plaintext whose token fits in MAX_DATAGRAM_BYTES (831 for 1200). */
 export const MAX_FRAME_PLAINTEXT = maxFernetPlaintext(MAX_DATAGRAM_BYTES);
+
+/** Largest frame plaintext of a bulk or probe frame: its token fits the largest datagram accepted. */
+export const MAX_LARGE_FRAME_PLAINTEXT = maxFernetPlaintext(MAX_ACCEPTED_DATAGRAM_BYTES);
+
+/** Largest plaintext a frame of `type` may have. */
+export function maxFramePlaintext(type: FrameType): number {
+  return mayExceedBaseSize(type) ? MAX_LARGE_FRAME_PLAINTEXT : MAX_FRAME_PLAINTEXT;
+}
 
 /** Data payload that always fits, whatever the sack count: the fragment size for the fragmenter. */
 export const MAX_DATA_PAYLOAD = MAX_FRAME_PLAINTEXT - frameOverhead(MAX_SACK_RANGES);

@@ -3,7 +3,7 @@ import { formatAddress } from '../address/address.js';
 import type { ActionQueue } from './actions.js';
 import { DatagramError } from './errors.js';
 import { Reassembler } from './fragment.js';
-import { carriesData, NO_SESSION, type Frame, type SessionId } from './frame.js';
+import { isDataKind, NO_SESSION, type Frame, type SessionId } from './frame.js';
 import type { Keyring, KeySlot } from './keyring.js';
 import { decodeMessage } from './message.js';
 import { decodePack } from './pack.js';
@@ -120,7 +120,7 @@ export class FrameReceiver {
     // 6
     if (!toUs) {
       this.helloDue = true;
-      if (carriesData(f.type)) counters.drop('stale-session');
+      if (isDataKind(f.type)) counters.drop('stale-session');
       return;
     }
     // 7

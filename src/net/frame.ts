@@ -8,7 +8,7 @@ import {
   FRAME_OFFSET,
   frameOverhead,
   isRotationFrame,
-  MAX_FRAME_PLAINTEXT,
+  maxFramePlaintext,
   PACK_RECORD_HEAD,
   PACKET_BYTES,
   PACKET_MAX,
@@ -20,6 +20,7 @@ import {
   type FrameType,
 } from './frame-layout.js';
 import { isSessionId, NO_SESSION, SessionIdSlot, type SessionId } from './session-id.js';
+import { BULK_ACK_MIN_BYTES, BULK_CHUNK_HEAD, PROBE_ID_BYTES } from './bulk-codec.js';
 
 export { NO_SESSION, newSessionId, type SessionId } from './session-id.js';
 export {
@@ -29,10 +30,14 @@ export {
   FRAME_OFFSET,
   frameOverhead,
   frameVersion,
+  isDataKind,
   isFrame,
   isRotationFrame,
   MAX_DATA_PAYLOAD,
   MAX_FRAME_PLAINTEXT,
+  MAX_LARGE_FRAME_PLAINTEXT,
+  mayExceedBaseSize,
+  maxFramePlaintext,
   PACK_RECORD_HEAD,
   ROTATION_FRAME_TYPES,
   ROTATION_ID_BYTES,
@@ -42,7 +47,7 @@ export {
 } from './frame-layout.js';
 
 /**
- * The frame codec (wire v2): the binary plaintext of a reliable-mode Fernet token,
+ * The frame codec (wire v3): the binary plaintext of a reliable-mode Fernet token,
  * byte for byte as src/net/PROTOCOL.md lays it out. Pure: no I/O, no clock.
  *
  * encodeFrame throws TypeError (a caller bug: the transport built a bad
@@ -111,6 +116,15 @@ function payloadProblem(type: FrameType, length: number): string | null {
       return null;
     case 'pack':
       return length >= 2 * PACK_RECORD_HEAD ? null : `pack payload of ${length} bytes holds fewer than two records`;
+    // Their payloads are bulk-codec.ts's; here only what no valid one can be.
+    case 'bulk':
+      return length > BULK_CHUNK_HEAD ? null : `bulk payload of ${length} bytes holds no data`;
+    case 'bulk-ack':
+      return length >= BULK_ACK_MIN_BYTES ? null : `bulk-ack payload of ${length} bytes is too short`;
+    case 'probe':
+      return length >= PROBE_ID_BYTES ? null : `probe payload of ${length} bytes has no id`;
+    case 'probe-ack':
+      return length === PROBE_ID_BYTES ? null : `probe-ack payload must be ${PROBE_ID_BYTES} bytes, got ${length}`;
   }
 }
 
@@ -200,9 +214,8 @@ function encodeWith(encoded: Slots, f: Frame): Buffer {
   const problem = fieldProblem(f) ?? payloadProblem(f.type, f.payload.length);
   if (problem) throw new TypeError(`encodeFrame: ${problem}`);
   const head = frameOverhead(f.sack.length);
-  if (head + f.payload.length > MAX_FRAME_PLAINTEXT) {
-    throw new TypeError(`encodeFrame: frame of ${head + f.payload.length} bytes exceeds ${MAX_FRAME_PLAINTEXT}`);
-  }
+  const max = maxFramePlaintext(f.type);
+  if (head + f.payload.length > max) throw new TypeError(`encodeFrame: ${f.type} frame of ${head + f.payload.length} bytes exceeds ${max}`);
 
   const buf = Buffer.allocUnsafe(head + f.payload.length);
   buf[FRAME_OFFSET.magic] = FRAME_MAGIC;

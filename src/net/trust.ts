@@ -1,5 +1,5 @@
 import type { FrameType } from './frame.js';
-import { carriesData, isRotationFrame } from './frame.js';
+import { isDataKind, isRotationFrame } from './frame.js';
 import type { KeySlot } from './keyring.js';
 
 /**
@@ -25,8 +25,9 @@ import type { KeySlot } from './keyring.js';
  *   previous  otherwise                     nothing: dropped as 'old-key'
  *
  * Powers, per frame:
- *   deliver  hand its data up (data frames, addressed to our session)
- *   ack      apply its cumulative ack and SACK to our send window
+ *   deliver  hand its data up (data, pack and bulk frames, addressed to our session)
+ *   ack      apply its cumulative ack and SACK to our send window (and a
+ *            bulk-ack's ranges and credits to our bulk streams)
  *   adopt    make its sender the peer session (first contact or restart)
  *   roam     move the peer address to its source (mayRoam says when)
  *   advance  move the replay window's top to its packet number
@@ -63,8 +64,9 @@ export interface Rights {
 /** Frame kinds as the table distinguishes them. */
 export type FrameKind = 'data' | 'control' | 'rotation';
 
+/** data: chat fragments (data, pack) and bulk chunks; rotation: rot-*; control: the rest (bulk-ack, probe, probe-ack among them). */
 export function frameKind(type: FrameType): FrameKind {
-  if (carriesData(type)) return 'data';
+  if (isDataKind(type)) return 'data';
   return isRotationFrame(type) ? 'rotation' : 'control';
 }
 

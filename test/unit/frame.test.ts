@@ -134,7 +134,7 @@ test('decodeFrame rejects malformed frames with FrameError', () => {
     ['unknown version (v2)', patch(good, 2, 2)],
     ['unknown version (v4)', patch(good, 2, 4)],
     ['type 0', patch(good, 3, 0)],
-    ['type 13', patch(good, 3, 13)],
+    ['type 17', patch(good, 3, 17)],
     ['pack with one record', encodeRaw({ type: 12, fragCount: 0, payload: Buffer.alloc(10) })],
     ['zero sender', Buffer.concat([good.subarray(0, 4), Buffer.alloc(8), good.subarray(12)])],
     ['zero packet', Buffer.concat([good.subarray(0, 20), Buffer.alloc(6), good.subarray(26)])],

@@ -35,6 +35,10 @@ const ALL_TYPES: FrameType[] = [
   'rot-confirm-ack',
   'rot-abort',
   'bye',
+  'bulk',
+  'bulk-ack',
+  'probe',
+  'probe-ack',
 ];
 const POWERS = ['deliver', 'ack', 'adopt', 'roam', 'advance', 'rotate', 'learn'] as const;
 type Power = (typeof POWERS)[number];
@@ -45,7 +49,7 @@ function powers(r: Rights | null): string {
   return POWERS.filter((p: Power) => r[p]).join(' ');
 }
 
-test('frame kinds: data, the five rot-* frames, and control for the rest', () => {
+test('frame kinds: data (data, pack, bulk), the five rot-* frames, and control for the rest', () => {
   const want: Record<FrameType, string> = {
     hello: 'control',
     data: 'data',
@@ -59,6 +63,10 @@ test('frame kinds: data, the five rot-* frames, and control for the rest', () =>
     'rot-confirm-ack': 'rotation',
     'rot-abort': 'rotation',
     bye: 'control',
+    bulk: 'data',
+    'bulk-ack': 'control',
+    probe: 'control',
+    'probe-ack': 'control',
   };
   for (const t of ALL_TYPES) assert.equal(frameKind(t), want[t], t);
 });
@@ -96,6 +104,19 @@ test('trust table, row by row: what each key slot and frame kind may change', ()
     [22, 'next', 'pack', false, FULL],
     [23, 'previous', 'pack', false, 'drop'],
     [24, 'previous', 'pack', true, 'learn'],
+    // Wire v3: a bulk chunk is data; its ack and the PMTU probes are control.
+    [25, 'current', 'bulk', false, FULL],
+    [26, 'next', 'bulk', false, FULL],
+    [27, 'previous', 'bulk', false, 'drop'],
+    [28, 'previous', 'bulk', true, 'learn'],
+    [29, 'current', 'bulk-ack', false, CONTROL],
+    [30, 'next', 'bulk-ack', false, CONTROL],
+    [31, 'previous', 'bulk-ack', false, 'drop'],
+    [32, 'previous', 'bulk-ack', true, 'learn'],
+    [33, 'current', 'probe', false, CONTROL],
+    [34, 'current', 'probe-ack', false, CONTROL],
+    [35, 'previous', 'probe', false, 'drop'],
+    [36, 'previous', 'probe-ack', false, 'drop'],
   ];
   for (const [n, slot, type, committedUnproven, want] of rows) {
     assert.equal(powers(judge({ slot, type, committedUnproven })), want, `row ${n}: ${slot} ${type}${committedUnproven ? ' (committed, unproven)' : ''}`);
