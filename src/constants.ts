@@ -249,3 +249,33 @@ export const BULK_BLACK_HOLE_PTOS = 3;
 // -- transfer service (src/transfer/)
 /** `transfer:update` progress events come at most this often per transfer, in ms (state changes always come at once). */
 export const TRANSFER_PROGRESS_INTERVAL_MS = 250;
+
+// -- net: congestion control, pacing, path MTU (src/net/congestion.ts, pacer.ts, pmtu.ts; RFC 9002 §7, RFC 8899)
+/** NewReno's initial window, in datagrams of the current size (RFC 9002 §7.2: min(10·size, max(14720, 2·size))). */
+export const CC_INITIAL_WINDOW_DATAGRAMS = 10;
+/** …and the byte floor of that formula. */
+export const CC_INITIAL_WINDOW_FLOOR_BYTES = 14_720;
+/** The window never falls below this many datagrams (RFC 9002 kMinimumWindow). */
+export const CC_MINIMUM_WINDOW_DATAGRAMS = 2;
+/** A loss halves the window (RFC 9002 kLossReductionFactor). */
+export const CC_LOSS_REDUCTION = 0.5;
+/** The window never grows past this, in bytes: more than the send buffer could ever put in flight. */
+export const CC_MAXIMUM_WINDOW_BYTES = 64 * 1024 * 1024;
+/** Pacing rate = this × window / smoothed RTT (RFC 9002 §7.7's N). */
+export const PACING_GAIN = 1.25;
+/** The pacer lets this many datagrams leave back to back… */
+export const PACING_BURST_DATAGRAMS = 10;
+/** …or what the rate carries in this many ms if that is more (the shell's timer cannot wake more often), in ms. */
+export const PACING_TIMER_SLACK_MS = 2;
+/** RTTs below this count as this when the pacer divides by them (ms clocks read loopback as 0), in ms. */
+export const PACING_MIN_RTT_MS = 1;
+/** The probe sizes tried first, in bytes of the whole datagram (Ethernet 1500, jumbo 9000, then loopback-sized), ascending. */
+export const PMTU_CANDIDATES_BYTES: readonly number[] = [1_472, 8_972, 16_384, 32_768, 65_507];
+/** After a candidate fails, the search halves the gap until it is smaller than this, in bytes. */
+export const PMTU_SEARCH_STEP_BYTES = 512;
+/** Probes of one size before it counts as too big (RFC 8899 MAX_PROBES). */
+export const PMTU_MAX_PROBES = 3;
+/** A probe unanswered this long is lost: the larger of this and 3 RTTs, in ms. */
+export const PMTU_PROBE_TIMEOUT_MS = 500;
+/** A finished search looks for a larger size again after this long (RFC 8899 PMTU_RAISE_TIMER), in ms. */
+export const PMTU_RAISE_INTERVAL_MS = 600_000;

@@ -20,6 +20,7 @@ import { CliSandbox, ensureBuilt } from '../_cli.js';
 import { HeadlessProc, freeUdpPorts } from '../_headless-proc.js';
 import { startChaosProxy } from '../../src/testing/chaos-proxy.js';
 import { sleep } from '../../src/testing/wait.js';
+import { loopbackFlags } from '../../src/testing/ports.js';
 
 const WAIT_MS = 20_000;
 const ONE_WAY_MS = 80;
@@ -41,7 +42,7 @@ export function profiles(box: CliSandbox): KeyStore {
   return {
     label: 'profiles',
     setUp(name, key, port, peer) {
-      const args = ['profile', 'add', name, '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, '--nick', name, `--key=${key}`];
+      const args = ['profile', 'add', name, ...loopbackFlags(port, peer), '--nick', name, `--key=${key}`];
       const add = box.run(args, { configDir: dirs[name] });
       assert.equal(add.code, 0, add.stderr);
     },
@@ -61,7 +62,7 @@ export function keyFiles(box: CliSandbox): KeyStore {
     label: '--key-file sessions',
     setUp(name, key, port, peer) {
       fs.writeFileSync(files[name], `${key}\n`, { mode: 0o600 });
-      flags[name] = ['--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, '--nick', name, '--key-file', files[name]];
+      flags[name] = [...loopbackFlags(port, peer), '--nick', name, '--key-file', files[name]];
     },
     chatArgs: (name) => ['--config-dir', path.join(box.root, 'none'), ...flags[name]],
     fingerprint: (name) => box.run(['fingerprint', '--key-file', files[name]]).stdout.trim(),

@@ -11,7 +11,7 @@ import dgram from 'node:dgram';
 import { Fernet } from '../../src/crypto/fernet.js';
 import { generateKey, parseKey } from '../../src/crypto/keys.js';
 import { ensureBuilt } from '../../src/testing/build.js';
-import { freeUdpPorts } from '../../src/testing/ports.js';
+import { freeUdpPorts, loopbackFlags } from '../../src/testing/ports.js';
 import { FernchatPty, type PtySession } from './_pty.js';
 
 const lab = new FernchatPty('dash');
@@ -77,7 +77,7 @@ describe('the F2 dashboard', { timeout: 60_000 }, () => {
 
   test('before any RTT sample (a peer on another key): an empty chart, the drops counted as unauthenticated', async () => {
     const [port, peer] = await freeUdpPorts(2);
-    const p = lab.start(['chat', '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, `--key=${generateKey()}`, '--nick', 'alone']);
+    const p = lab.start(['chat', ...loopbackFlags(port, peer), `--key=${generateKey()}`, '--nick', 'alone']);
     await p.waitFor('│', 15_000);
     // A datagram under another key, from the configured peer's address.
     const other = new Fernet(parseKey(generateKey()));

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLI_PATH, ensureBuilt } from '../../src/testing/build.js';
-import { freeUdpPorts } from '../../src/testing/ports.js';
+import { freeUdpPorts, loopbackFlags } from '../../src/testing/ports.js';
 import { FernchatPty, type PtySession } from './_pty.js';
 
 const lab = new FernchatPty('irc');
@@ -38,7 +38,7 @@ describe('two peers: /me, mentions, Tab, the date, away and unread', () => {
     assert.equal(made.status, 0, made.stderr);
     const [portA, portB] = await freeUdpPorts(2);
     alice = lab.start(['chat', '--host', '127.0.0.1', '--port', String(portA), '--key', KEY, '--nick', 'alice']);
-    bob = lab.start(['chat', '--profile', 'bells', '--host', '127.0.0.1', '--port', String(portB), '--peer', `127.0.0.1:${portA}`]);
+    bob = lab.start(['chat', '--profile', 'bells', ...loopbackFlags(portB, portA)]);
     await alice.waitFor('peer online', 15_000);
     await bob.waitFor('peer online', 15_000);
   });

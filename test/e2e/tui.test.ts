@@ -85,7 +85,7 @@ describe('two peers in two terminals', () => {
   before(async () => {
     [portA, portB] = await freeUdpPorts(2);
     a = start(['chat', '--host', '127.0.0.1', '--port', String(portA), '--key', KEY, '--nick', 'alice']);
-    b = start(['chat', '--host', '127.0.0.1', '--port', String(portB), '--peer', `127.0.0.1:${portA}`, '--key', KEY, '--nick', 'bob']);
+    b = start(['chat', ...loopbackFlags(portB, portA), '--key', KEY, '--nick', 'bob']);
     await a.waitFor((s) => statusRow(a).includes('online') && s.includes('peer online'), 15_000);
     await b.waitFor(() => statusRow(b).includes('online'), 15_000);
   });
@@ -321,7 +321,7 @@ describe('inside one terminal', () => {
 
   test('quitting with an undelivered message warns first, then prints its text after the restore and exits 1', async () => {
     const [port, peer] = await freeUdpPorts(2);
-    const p = start(['chat', '--host', '127.0.0.1', '--port', String(port), '--peer', `127.0.0.1:${peer}`, `--key=${KEY}`, '--nick', 'lonely']);
+    const p = start(['chat', ...loopbackFlags(port, peer), `--key=${KEY}`, '--nick', 'lonely']);
     await p.waitFor('│', 15_000);
     p.type('nobody hears this important line');
     p.press('enter');

@@ -12,6 +12,7 @@ import { CliSandbox, ensureBuilt } from '../_cli.js';
 import { HeadlessProc, freeUdpPorts, headless } from '../_headless-proc.js';
 import { startChaosProxy } from '../../src/testing/chaos-proxy.js';
 import { SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
+import { loopbackFlags } from '../../src/testing/ports.js';
 
 const WAIT_MS = 15_000;
 
@@ -22,13 +23,13 @@ test('two headless processes chat both ways and rotate; both profiles end with t
   const [pa, pb] = await freeUdpPorts(2);
   const dirA = box.configDir();
   const dirB = box.configDir();
-  const add = box.run(['profile', 'add', 'alice', '--host', '127.0.0.1', '--port', String(pa), '--peer', `127.0.0.1:${pb}`, '--nick', 'alice'], {
+  const add = box.run(['profile', 'add', 'alice', ...loopbackFlags(pa, pb), '--nick', 'alice'], {
     configDir: dirA,
   });
   assert.equal(add.code, 0, add.stderr);
   const key = box.run(['profile', 'show', 'alice', '--reveal'], { configDir: dirA }).stdout.match(/key\s+(\S+)/)?.[1];
   assert.ok(key, 'the generated key');
-  const addB = box.run(['profile', 'add', 'bob', '--host', '127.0.0.1', '--port', String(pb), '--peer', `127.0.0.1:${pa}`, '--nick', 'bob', `--key=${key}`], {
+  const addB = box.run(['profile', 'add', 'bob', ...loopbackFlags(pb, pa), '--nick', 'bob', `--key=${key}`], {
     configDir: dirB,
   });
   assert.equal(addB.code, 0, addB.stderr);
@@ -105,7 +106,7 @@ test('end of input with a peer that never answers: exit 1 after --linger, saying
   const box = new CliSandbox();
   const key = box.run(['keygen']).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
-  const a = headless(t, ['--host', '127.0.0.1', '--port', String(pa), '--peer', `127.0.0.1:${pb}`, `--key=${key}`, '--linger', '1']);
+  const a = headless(t, [...loopbackFlags(pa, pb), `--key=${key}`, '--linger', '1']);
   a.write('into the void');
   a.write('and again');
   a.end();
@@ -123,7 +124,7 @@ test('/quit quits with stdin still open: at once when all is delivered, after --
   idle.write('/quit');
   assert.equal(await idle.exitCode(5_000), 0, idle.err.join('\n'));
   assert.ok(Date.now() - t0 < 5_000);
-  const lost = headless(t, ['--host', '127.0.0.1', '--port', String(pb), '--peer', `127.0.0.1:${pa}`, `--key=${key}`, '--linger', '1']);
+  const lost = headless(t, [...loopbackFlags(pb, pa), `--key=${key}`, '--linger', '1']);
   lost.write('into the void');
   lost.write('/quit');
   assert.equal(await lost.exitCode(WAIT_MS), 1);
@@ -201,7 +202,7 @@ test('a line the transport refuses at once (too long for the raw wire) fails alo
   const box = new CliSandbox();
   const key = box.run(['keygen']).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
-  const a = headless(t, ['--wire', 'raw', '--host', '127.0.0.1', '--port', String(pa), '--peer', `127.0.0.1:${pb}`, `--key=${key}`, '--linger', '20']);
+  const a = headless(t, ['--wire', 'raw', ...loopbackFlags(pa, pb), `--key=${key}`, '--linger', '20']);
   a.write('x'.repeat(5_000));
   a.write('short and fine');
   a.end();
