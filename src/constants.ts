@@ -245,6 +245,8 @@ export const BULK_INITIAL_RTT_MS = 333;
 export const BULK_PTO_MAX_MS = 10_000;
 /** Consecutive bulk probe timeouts after which the path MTU search is told of a black hole (RFC 8899 §4.3). */
 export const BULK_BLACK_HOLE_PTOS = 3;
+/** Most bulk datagrams one pump sends (the window and the pacer decide; this bounds one event's work), in datagrams. */
+export const BULK_DATAGRAMS_PER_PUMP = 256;
 
 // -- transfer service (src/transfer/)
 /** `transfer:update` progress events come at most this often per transfer, in ms (state changes always come at once). */

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { ActionQueue } from './actions.js';
+import { BulkPath } from './bulk-path.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { FrameReceiver } from './frame-receive.js';
 import type { SessionId } from './frame.js';
@@ -30,6 +31,7 @@ export interface ConnectionParts {
   out: ActionQueue;
   peer: PeerState;
   sender: SendPath;
+  bulk: BulkPath;
   rotation: RotationRunner;
   frames: FrameReceiver;
   inbound: ReceivePath;
@@ -59,9 +61,19 @@ export function buildParts(o: ConnectionOptions, c: ConnectionHandle): Connectio
   const rawSent = new RawDedupe(retainMs);
   const link = { wire, sessionId, peer: () => peer.address, peerSession: () => sessions.id, nick: c.nick, offline: () => peer.away };
   const sender = new SendPath(link, keyring, recv, counters, rawSent, out);
+  const bulk = new BulkPath(
+    {
+      canSendData: () => sender.canSendData(),
+      send: (type, payload, now) => sender.bulkFrame(type, payload, now),
+      sackCount: () => sender.sackCount(),
+      limitBulk: (bytes) => sender.limitBulk(bytes),
+    },
+    rto,
+    out,
+  );
   const rotation = new RotationRunner({ clock, keyring, sessionId, wire, sessions, peer, sender, out });
-  const frames = new FrameReceiver({ sessionId, keyring, sessions, recv, rto, peer, sender, rotation, counters, out });
+  const frames = new FrameReceiver({ sessionId, keyring, sessions, recv, rto, peer, sender, bulk, rotation, counters, out });
   const raw = new RawReceiver({ wire, startedS: Math.floor(o.now / 1000), retainMs, sent: rawSent, peer, sender, counters, out });
   const inbound = new ReceivePath({ wire, keyring, decrypt: { ttlS, clockSkewS }, peer, frames, raw, counters, out });
-  return { keyring, sessions, recv, rto, counters, out, peer, sender, rotation, frames, inbound };
+  return { keyring, sessions, recv, rto, counters, out, peer, sender, bulk, rotation, frames, inbound };
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { PEER_SILENCE_HINT_MS } from '../constants.js';
 import { fingerprint } from '../crypto/keys.js';
 import type { ConnAction } from './actions.js';
+import type { BulkPath } from './bulk-path.js';
 import { buildParts, type ConnectionParts } from './connection-parts.js';
 import type { ConnectionOptions } from './connection-options.js';
 import type { DropReason } from './errors.js';
@@ -38,6 +39,7 @@ export type { ConnectionOptions, Opened };
  *   peer-state.ts     where the peer is, online, nick (each change a fact)
  *   schedule.ts       every timer policy
  *   rotation-runner.ts  the rotation machine's inputs and actions
+ *   bulk-path.ts      bulk streams, congestion control, path MTU (wire v3)
  */
 
 export class Connection {
@@ -162,6 +164,37 @@ export class Connection {
     this.p.sender.sendControl(id, body);
   }
 
+  /** Bulk streams (bus `bulk:*`, bulk-path.ts): TypeError for misuse; a write to a stream not open is dropped (false). */
+  openSendStream(stream: number, offset: number, now: number): void {
+    this.at(now);
+    this.p.bulk.openSend(stream, offset);
+  }
+
+  writeStream(stream: number, data: Buffer, now: number): boolean {
+    this.at(now);
+    return this.p.bulk.write(stream, data);
+  }
+
+  openRecvStream(stream: number, offset: number, now: number): void {
+    this.at(now);
+    this.p.bulk.openRecv(stream, offset, now);
+  }
+
+  consumedStream(stream: number, offset: number, now: number): void {
+    this.at(now);
+    this.p.bulk.consumed(stream, offset);
+  }
+
+  closeStream(stream: number, direction: 'send' | 'recv', now: number): void {
+    this.at(now);
+    this.p.bulk.close(stream, direction);
+  }
+
+  /** Bulk path diagnostics (tests, stats): path MTU, flight, open streams. */
+  get bulkState(): BulkPath['state'] {
+    return this.p.bulk.state;
+  }
+
   /** The user asked for a key rotation. */
   rotate(now: number): void {
     this.at(now);
@@ -254,6 +287,8 @@ export class Connection {
     if (due.ping) this.p.sender.control('ping', now);
     this.p.sender.pump(now, this.p.rto.rto);
     this.p.sender.ackIfDue(now);
+    this.p.bulk.tick(now);
+    this.p.bulk.pump(now);
     this.p.rotation.tick();
     if (due.stats) this.p.out.fact('link:stats', this.stats());
   }
@@ -268,8 +303,11 @@ export class Connection {
         this.p.frames.helloDue = false;
         this.p.sender.control('hello', now);
       }
+      // Chat first, always: the chat stream's pump runs before any bulk datagram.
       this.p.sender.pump(now, this.p.rto.rto);
+      this.p.bulk.pump(now);
       this.p.sender.ackIfPiled(now);
+      this.p.bulk.ackIfBatchEnd(now);
     }
     return this.p.out.drain();
   }
@@ -277,7 +315,7 @@ export class Connection {
   /** Absolute ms of the earliest thing tick() must do, or null. */
   nextDeadline(): number | null {
     if (this.closing) return null;
-    const best = earlier(this.schedule.deadline(this.view()), this.p.sender.nextDeadline(this.p.rto.rto));
+    const best = earlier(earlier(this.schedule.deadline(this.view()), this.p.sender.nextDeadline(this.p.rto.rto)), this.p.bulk.nextDeadline(this.nowMs));
     return earlier(earlier(best, this.p.rotation.nextDeadline()), this.silenceHintAt);
   }
 

@@ -1,6 +1,7 @@
 import type { Address } from '../address/address.js';
 import { formatAddress } from '../address/address.js';
 import type { ActionQueue } from './actions.js';
+import type { BulkPath } from './bulk-path.js';
 import { DatagramError } from './errors.js';
 import { Reassembler } from './fragment.js';
 import { isDataKind, NO_SESSION, type Frame, type SessionId } from './frame.js';
@@ -38,6 +39,9 @@ import { judge, mayLearn, mayRoam } from './trust.js';
  *  7. acks → send windows → `message:delivered` (not for control messages).
  *  8. by type: data, and each record of a pack → RecvWindow in order →
  *     Reassembler → `message:received` (a control message: `xfer:control`);
+ *     bulk → its stream (`bulk:data`); bulk-ack → our bulk streams
+ *     (`bulk:acked`, losses, credits); probe → probe-ack; probe-ack → the
+ *     PMTU search (bulk-path.ts);
  *     ping → pong; bye → left, answered with an ack.
  */
 export class FrameReceiver {
@@ -56,6 +60,7 @@ export class FrameReceiver {
       rto: RtoEstimator;
       peer: PeerState;
       sender: SendPath;
+      bulk: BulkPath;
       rotation: RotationRunner;
       counters: LinkCounters;
       out: ActionQueue;
@@ -128,15 +133,19 @@ export class FrameReceiver {
     // 8
     if (f.type === 'data' && rights.deliver) this.data(f, now);
     else if (f.type === 'pack' && rights.deliver) this.pack(f, now);
+    else if (f.type === 'bulk' && rights.deliver) this.o.bulk.frame('bulk', f.payload, now);
+    else if (f.type === 'bulk-ack' && rights.ack) this.o.bulk.frame('bulk-ack', f.payload, now);
+    else if (f.type === 'probe' || f.type === 'probe-ack') this.o.bulk.frame(f.type, f.payload, now);
     else if (f.type === 'ping') sender.control('pong', now);
     else if (f.type === 'bye') sender.control('ack', now); // the peer lingers for this answer
   }
 
-  /** A new peer session: everything numbered for the old one starts over (`announce`: it was a restart, not a correction). */
+  /** A new peer session: everything numbered for the old one starts over, every bulk stream ends (`announce`: it was a restart, not a correction). */
   private restarted(announce: boolean): void {
     this.o.recv.reset();
     this.reassembler.reset();
     this.o.sender.peerRestarted();
+    this.o.bulk.reset();
     if (!announce) return;
     this.o.out.fact('peer:restarted', {});
     this.o.rotation.peerRestarted();

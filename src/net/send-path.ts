@@ -1,6 +1,6 @@
 import type { Address } from '../address/address.js';
 import type { MessageKind, WireMode } from '../bus.js';
-import { ACK_DELAY_MS, ACK_EVERY_DATA_FRAMES, MAX_DATAGRAM_BYTES, MAX_MESSAGE_BYTES, MAX_NICK_BYTES } from '../constants.js';
+import { ACK_DELAY_MS, ACK_EVERY_DATA_FRAMES, MAX_ACCEPTED_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES, MAX_MESSAGE_BYTES, MAX_NICK_BYTES } from '../constants.js';
 import type { ActionQueue } from './actions.js';
 import { fragment } from './fragment.js';
 import { FrameCodec, frameOverhead, MAX_DATA_PAYLOAD, MAX_FRAME_PLAINTEXT, NO_SESSION, type FrameType, type SessionId } from './frame.js';
@@ -41,18 +41,21 @@ import type { LinkCounters } from './stats.js';
  *                 of the receive window — every frame carries the ack, so a
  *                 pending standalone ack is cancelled.
  *  5. transmit()  Fernet-encrypts under the keyring's current key and queues
- *                 the token. Tokens never exceed MAX_DATAGRAM_BYTES: the frame
- *                 codec bounds the plaintext.
+ *                 the token. Tokens never exceed MAX_DATAGRAM_BYTES (bulk:
+ *                 the confirmed path MTU; a probe: the largest datagram
+ *                 accepted): the frame codec bounds the plaintext.
  *
- * Streams: data and pack frames carry no stream id, so only CHAT_STREAM
- * exists on the wire; PROTOCOL.md "Streams" says where a bulk stream goes.
- * The scheduler already walks a list of streams by priority.
+ * Bulk streams (wire v3) are bulk-path.ts's: it sends its frames through
+ * bulkFrame(), and the connection pumps it after this path's chat pump, so
+ * chat always goes first.
+ *
+ * Streams: data and pack frames carry no stream id: they are CHAT_STREAM's.
  */
 
 /** Why a transfer control message cannot go on the raw wire (PROTOCOL.md, design of #14). */
 export const RAW_WIRE_CONTROL_REASON = 'file transfer needs the reliable wire (this chat uses --wire raw)';
 
-/** A stream of one connection. 0 is the chat stream, the only one of wire v2. */
+/** A message stream of one connection. 0 is the chat stream, the only one (bulk streams are bulk-path.ts's, with ids of their own). */
 export type StreamId = number;
 export const CHAT_STREAM: StreamId = 0;
 
@@ -86,6 +89,8 @@ export class SendPath {
   private readonly streams: Stream[] = [{ id: CHAT_STREAM, priority: 'interactive', window: new SendWindow() }];
   private readonly codec = new FrameCodec();
   private readonly messages = new MessageEncoder();
+  /** The transmit check's limit for bulk frames, in bytes (limitBulk). */
+  private bulkLimit = MAX_DATAGRAM_BYTES;
 
   constructor(
     private readonly link: SendLink,
@@ -178,8 +183,8 @@ export class SendPath {
       this.counters.dataFramesSent += 1;
       if (frames[i]!.retransmit) this.counters.dataFramesRetransmitted += 1;
     }
-    if (end - start === 1) return this.frame('data', frames[start]!.payload, frames[start]!, now);
-    this.frame('pack', encodePack(frames.slice(start, end)), null, now);
+    if (end - start === 1) this.frame('data', frames[start]!.payload, frames[start]!, now);
+    else this.frame('pack', encodePack(frames.slice(start, end)), null, now);
   }
 
   // 3 --------------------------------------------------------------------
@@ -192,7 +197,23 @@ export class SendPath {
   }
 
   // 4 --------------------------------------------------------------------
-  private frame(type: FrameType, payload: Buffer, data: OutFrame | null, now: number): void {
+  /** A frame of a bulk stream or the PMTU search (bulk-path.ts) now, to a known peer session; its token's size, or null if it cannot go. */
+  bulkFrame(type: 'bulk' | 'bulk-ack' | 'probe' | 'probe-ack', payload: Buffer, now: number): number | null {
+    if (this.link.wire !== 'reliable' || this.link.peer() === null || this.link.peerSession() === null) return null;
+    return this.frame(type, payload, null, now);
+  }
+
+  /** The largest bulk datagram the path MTU search confirmed: the transmit check's limit for `bulk` frames. */
+  limitBulk(bytes: number): void {
+    this.bulkLimit = bytes;
+  }
+
+  /** Sack ranges the next frame's header carries. */
+  sackCount(): number {
+    return this.recv.sack().length;
+  }
+
+  private frame(type: FrameType, payload: Buffer, data: OutFrame | null, now: number): number {
     const peerSession = this.link.peerSession();
     let echoTs = 0;
     let echoDelay = 0;
@@ -221,16 +242,20 @@ export class SendPath {
       this.ackDueAt = null;
       this.unackedData = 0;
     }
-    this.transmit(this.keyring.encrypt(plain), type);
+    const token = this.keyring.encrypt(plain);
+    this.transmit(token, type);
+    return token.length;
   }
 
   // 5 --------------------------------------------------------------------
   private transmit(token: Buffer, what: FrameType | 'raw'): void {
     const to = this.link.peer();
     if (to === null) return;
-    if (token.length > MAX_DATAGRAM_BYTES) {
+    // Chat and control stay within the base size; bulk within the confirmed path MTU; a probe is what tests the path.
+    const limit = what === 'bulk' ? this.bulkLimit : what === 'probe' ? MAX_ACCEPTED_DATAGRAM_BYTES : MAX_DATAGRAM_BYTES;
+    if (token.length > limit) {
       // Unreachable by construction (the codec bounds the plaintext); a bug must not put an oversized datagram on the wire.
-      throw new TypeError(`internal: a ${token.length}-byte token exceeds ${MAX_DATAGRAM_BYTES}`);
+      throw new TypeError(`internal: a ${token.length}-byte ${what} token exceeds ${limit}`);
     }
     // The connection replaces its peer address, never changes it in place: no copy needed.
     this.out.transmit(to, token, what);

@@ -1,0 +1,190 @@
+import { BULK_BLACK_HOLE_PTOS, BULK_DATAGRAMS_PER_PUMP, MAX_DATAGRAM_BYTES } from '../constants.js';
+import { maxFernetPlaintext } from '../crypto/format.js';
+import type { ActionQueue } from './actions.js';
+import { BULK_CHUNK_HEAD, decodeBulk, decodeBulkAck, decodeProbeId, encodeBulk, encodeBulkAck, encodeProbe, encodeProbeAck } from './bulk-codec.js';
+import { CongestionGate } from './bulk-gate.js';
+import type { RttView } from './bulk-loss.js';
+import { BulkReceiver } from './bulk-recv.js';
+import { BulkSender } from './bulk-send.js';
+import { NewReno } from './congestion.js';
+import { frameOverhead } from './frame-layout.js';
+import { Pacer } from './pacer.js';
+import { PmtuSearch } from './pmtu.js';
+import type { RtoEstimator } from './rto.js';
+
+/** The frames of wire v3's bulk streams and path MTU probes. */
+export type BulkFrameType = 'bulk' | 'bulk-ack' | 'probe' | 'probe-ack';
+
+/** What the bulk path reads of its connection's send path. */
+export interface BulkLink {
+  /** Reliable wire, peer address and session known, peer not offline. */
+  canSendData(): boolean;
+  /** Send one frame now; the token's size in bytes, or null if it could not go. */
+  send(type: BulkFrameType, payload: Buffer, now: number): number | null;
+  /** Sack ranges every frame's header carries now (the chat receive window's). */
+  sackCount(): number;
+  /** The largest bulk datagram the transmit check lets out. */
+  limitBulk(bytes: number): void;
+}
+
+/**
+ * A connection's bulk streams (PROTOCOL.md "Bulk streams", "Congestion
+ * control and pacing", "Path MTU"): the sender (bulk-send.ts) behind NewReno
+ * and the pacer, the receiver (bulk-recv.ts), and the PMTU search, wired to
+ * the send path's frames and the bus facts. Pure, as the connection is.
+ *
+ *  1. bus requests: openSend / write / openRecv / consumed / close.
+ *  2. frames in: bulk → receiver (bulk:data); bulk-ack → sender (bulk:acked,
+ *     losses, credits); probe → probe-ack; probe-ack → PMTU search.
+ *  3. pump(): after the chat stream has been served (the connection calls
+ *     it second): one PMTU probe when one is due and a stream is open, then
+ *     chunks while the gate lets them out, at most BULK_DATAGRAMS_PER_PUMP.
+ *  4. acks and timers: the bulk-ack at the end of a receive batch or when
+ *     its delay is up; the loss timer, the PTO (BULK_BLACK_HOLE_PTOS in a
+ *     row with a size above the base: a PMTU black hole), the probe timers.
+ */
+export class BulkPath {
+  private readonly pmtu = new PmtuSearch();
+  private readonly gate: CongestionGate;
+  private readonly sender: BulkSender;
+  private readonly receiver: BulkReceiver;
+
+  constructor(
+    private readonly link: BulkLink,
+    private readonly rto: RtoEstimator,
+    out: ActionQueue,
+  ) {
+    this.gate = new CongestionGate(new NewReno(this.pmtu.size), new Pacer(), () => rto.srtt, this.pmtu.size);
+    this.sender = new BulkSender(this.gate, (stream, offset) => out.fact('bulk:acked', { stream, offset }));
+    this.receiver = new BulkReceiver((stream, offset, data) => out.fact('bulk:data', { stream, offset, data }));
+    link.limitBulk(this.pmtu.size);
+  }
+
+  /** Diagnostics and tests. */
+  get state(): { pmtu: number; inFlight: number; window: number; sendStreams: number; recvStreams: number; unknownStreamChunks: number } {
+    return {
+      pmtu: this.pmtu.size,
+      ...this.gate.flight,
+      sendStreams: this.sender.openStreams,
+      recvStreams: this.receiver.openStreams,
+      unknownStreamChunks: this.receiver.unknownStreamChunks,
+    };
+  }
+
+  // 1 -------------------------------------------------------------------- (TypeError for misuse)
+  openSend(stream: number, offset: number): void {
+    this.sender.open(checkStream('bulk:open-send', stream), checkOffset('bulk:open-send', offset));
+  }
+
+  /** False when the stream is not open (closed, or ended by a peer restart): the bytes are dropped. */
+  write(stream: number, data: Buffer): boolean {
+    if (!Buffer.isBuffer(data)) throw new TypeError('bulk:write: data must be a Buffer');
+    return this.sender.write(checkStream('bulk:write', stream), data);
+  }
+
+  openRecv(stream: number, offset: number, now: number): void {
+    this.receiver.open(checkStream('bulk:open-recv', stream), checkOffset('bulk:open-recv', offset), now);
+  }
+
+  consumed(stream: number, offset: number): void {
+    this.receiver.consumed(checkStream('bulk:consumed', stream), checkOffset('bulk:consumed', offset));
+  }
+
+  close(stream: number, direction: 'send' | 'recv'): void {
+    checkStream('bulk:close', stream);
+    if (direction === 'send') this.sender.close(stream);
+    else if (direction === 'recv') this.receiver.close(stream);
+    else throw new TypeError(`bulk:close: direction must be 'send' or 'recv', got ${String(direction)}`);
+  }
+
+  /** A new peer session: every stream ends on this side (the peer's ended with its restart). */
+  reset(): void {
+    this.sender.reset();
+    this.receiver.reset();
+  }
+
+  // 2 --------------------------------------------------------------------
+  /** A bulk frame (the deliver right), bulk-ack (the ack right), probe or probe-ack addressed to us. Throws FrameError on a bad payload. */
+  frame(type: BulkFrameType, payload: Buffer, now: number): void {
+    if (type === 'bulk') this.receiver.chunk(decodeBulk(payload), now);
+    else if (type === 'bulk-ack') this.sender.onAck(decodeBulkAck(payload), now, this.rtt());
+    else if (type === 'probe') this.link.send('probe-ack', encodeProbeAck(decodeProbeId(payload)), now);
+    else {
+      this.pmtu.onProbeAcked(decodeProbeId(payload), now);
+      this.sized();
+    }
+  }
+
+  // 3 --------------------------------------------------------------------
+  pump(now: number): void {
+    if (!this.link.canSendData()) return;
+    if (this.sender.openStreams > 0) this.probe(now);
+    const size = this.pmtu.size;
+    const maxChunk = maxFernetPlaintext(size) - frameOverhead(this.link.sackCount()) - BULK_CHUNK_HEAD;
+    for (let i = 0; i < BULK_DATAGRAMS_PER_PUMP; i++) {
+      const n = this.sender.next(now, size, maxChunk);
+      if (n === null) return;
+      const bytes = this.link.send('bulk', encodeBulk(n.pn, n.stream, n.offset, n.parts), now);
+      if (bytes === null) return;
+      this.sender.sent(n, bytes, now);
+    }
+  }
+
+  /** A probe padded so its token is the largest not above the probed size (bulk datagrams follow the same rule). */
+  private probe(now: number): void {
+    const p = this.pmtu.probe(now, this.rto.srtt);
+    if (p === null) return;
+    this.link.send('probe', encodeProbe(p.id, maxFernetPlaintext(p.size) - frameOverhead(this.link.sackCount())), now);
+  }
+
+  // 4 --------------------------------------------------------------------
+  /** End of a receive batch (poll). */
+  ackIfBatchEnd(now: number): void {
+    if (this.receiver.ackAtBatchEnd()) this.sendAck(now);
+  }
+
+  tick(now: number): void {
+    if (this.receiver.ackDue(now)) this.sendAck(now);
+    this.pmtu.tick(now);
+    if (!this.link.canSendData()) return;
+    if (this.sender.tick(now, this.rtt()) && this.sender.ptoCount >= BULK_BLACK_HOLE_PTOS && this.pmtu.size > MAX_DATAGRAM_BYTES) {
+      this.pmtu.onBlackHole(now);
+      this.sized();
+    }
+  }
+
+  nextDeadline(now: number): number | null {
+    const times = [this.receiver.nextDeadline(), this.pmtu.nextDeadline()];
+    if (this.link.canSendData()) times.push(this.sender.nextDeadline(now, this.rtt()));
+    let best: number | null = null;
+    for (const t of times) if (t !== null && (best === null || t < best)) best = t;
+    return best;
+  }
+
+  private sendAck(now: number): void {
+    // Taken even if it cannot leave now: a due ack that cannot be sent must not spin the timer.
+    this.link.send('bulk-ack', encodeBulkAck(this.receiver.takeAck(now)), now);
+  }
+
+  /** The confirmed size changed: the gate's datagram and the transmit check follow. */
+  private sized(): void {
+    this.gate.setDatagramBytes(this.pmtu.size);
+    this.link.limitBulk(this.pmtu.size);
+  }
+
+  private rtt(): RttView {
+    return { srtt: this.rto.srtt, rttvar: this.rto.rttvar, latest: this.rto.lastSample };
+  }
+}
+
+function checkStream(what: string, stream: number): number {
+  if (!Number.isInteger(stream) || stream < 0 || stream > 0xffff_ffff)
+    throw new TypeError(`${what}: stream must be an integer 0..2^32-1, got ${String(stream)}`);
+  return stream;
+}
+
+function checkOffset(what: string, offset: number): number {
+  if (!Number.isInteger(offset) || offset < 0 || offset > 2 ** 48 - 1)
+    throw new TypeError(`${what}: offset must be an integer 0..2^48-1, got ${String(offset)}`);
+  return offset;
+}
