@@ -247,6 +247,8 @@ export const BULK_PTO_MAX_MS = 10_000;
 export const BULK_BLACK_HOLE_PTOS = 3;
 /** Most bulk datagrams one pump sends (the window and the pacer decide; this bounds one event's work), in datagrams. */
 export const BULK_DATAGRAMS_PER_PUMP = 256;
+/** Most bytes of datagrams buffered for processing (with RECV_QUEUE_MAX datagrams): bulk datagrams can be 64 KiB each, and a flood of them must not hold 4096 × 64 KiB, in bytes. */
+export const RECV_QUEUE_MAX_BYTES = 32 * 1024 * 1024;
 
 // -- transfer service (src/transfer/)
 /** `transfer:update` progress events come at most this often per transfer, in ms (state changes always come at once). */

@@ -28,9 +28,13 @@ import type { TransportOptions } from './transport-options.js';
  * acks lets out) share one pump, in a microtask at its end, so the endpoint
  * is polled and the timer re-armed once for all of them, not per message.
  *
- * Bus requests in: send, rotate, set-peer, set-nick. Facts out: message:*,
- * peer:*, link:stats, key:*, error. Raw wire: `message:delivered` is never
- * emitted (the raw format has no acks); one `info` at start says so.
+ * Bus requests in: send, rotate, set-peer, set-nick; from the transfer
+ * service xfer:send-control and bulk:open-send / write / open-recv /
+ * consumed / close (a misuse — a bad stream id, a stream opened twice —
+ * becomes one `error` fact, as any internal error). Facts out: message:*,
+ * peer:*, link:stats, key:*, xfer:control, xfer:control-failed, bulk:data,
+ * bulk:acked, error. Raw wire: `message:delivered` is never emitted (the raw
+ * format has no acks); one `info` at start says so.
  */
 
 export type { TransportOptions };
@@ -100,6 +104,13 @@ export class Transport {
         );
       }),
       bus.on('set-nick', ({ nick }) => this.conn.setNick(nick)),
+      // The transfer service's requests (bulk-path.ts): pumped with the others of this event, as messages are.
+      bus.on('xfer:send-control', ({ id, body }) => this.later(() => this.conn.sendControl(id, body, this.clock.now()))),
+      bus.on('bulk:open-send', ({ stream, offset }) => this.later(() => this.conn.openSendStream(stream, offset, this.clock.now()))),
+      bus.on('bulk:write', ({ stream, data }) => this.later(() => void this.conn.writeStream(stream, data, this.clock.now()))),
+      bus.on('bulk:open-recv', ({ stream, offset }) => this.later(() => this.conn.openRecvStream(stream, offset, this.clock.now()))),
+      bus.on('bulk:consumed', ({ stream, offset }) => this.later(() => this.conn.consumedStream(stream, offset, this.clock.now()))),
+      bus.on('bulk:close', ({ stream, direction }) => this.later(() => this.conn.closeStream(stream, direction, this.clock.now()))),
     );
     this.act(() => this.conn.start(this.clock.now()));
   }
@@ -227,6 +238,14 @@ export class Transport {
       this.internalError(err);
     }
     if (this.conn.pendingCount === before) return this.pump();
+    if (this.pumpDue) return;
+    this.pumpDue = true;
+    queueMicrotask(this.pumpSubmitted);
+  }
+
+  /** A transfer service request: run now, pumped in this event's one microtask (a file is written in many bulk:write calls). */
+  private later(fn: () => void): void {
+    this.guard(fn);
     if (this.pumpDue) return;
     this.pumpDue = true;
     queueMicrotask(this.pumpSubmitted);
