@@ -54,6 +54,8 @@ export interface LinkConditions {
   reorder?: number;
   delayMs?: number;
   jitterMs?: number;
+  /** Datagrams larger than this many bytes are dropped (a path MTU); default none. */
+  mtuBytes?: number;
 }
 
 /** What becomes of one datagram on an impaired link. */
@@ -90,6 +92,8 @@ export function checkConditions(c: LinkConditions): LinkConditions {
     const v = c[k];
     if (v !== undefined && !(v >= 0 && v <= 1)) throw new TypeError(`${k} must be a probability 0..1, got ${v}`);
   }
+  if (c.mtuBytes !== undefined && !(Number.isInteger(c.mtuBytes) && c.mtuBytes > 0))
+    throw new TypeError(`mtuBytes must be a positive integer, got ${c.mtuBytes}`);
   for (const k of ['delayMs', 'jitterMs'] as const) {
     const v = c[k];
     if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new TypeError(`${k} must be a finite number >= 0, got ${v}`);

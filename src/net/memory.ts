@@ -142,7 +142,8 @@ export class MemoryNetwork {
   transmit(from: Address, to: Address, data: Buffer): void {
     for (const h of [...this.captures]) h({ ...from }, { ...to }, Buffer.from(data));
     this.stats.sent++;
-    const fate = decideFate(this.prng, this.conditions);
+    const mtu = this.conditions.mtuBytes;
+    const fate = mtu !== undefined && data.length > mtu ? { copies: 0, holdBack: false, delaysMs: [] } : decideFate(this.prng, this.conditions);
     const link = `${addressKey(from)}>${addressKey(to)}`;
     // One datagram held per link: while one waits, the next passes it.
     const previouslyHeld = this.held.has(link);

@@ -145,6 +145,11 @@ export class Transport {
     return this.conn.peerAddress;
   }
 
+  /** Bulk streams: path MTU, flight, open streams (diagnostics, tests). */
+  bulkState(): Connection['bulkState'] {
+    return this.conn.bulkState;
+  }
+
   /** User messages not yet acknowledged (always 0 on the raw wire). */
   pendingCount(): number {
     return this.conn.pendingCount;
