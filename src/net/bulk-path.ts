@@ -125,7 +125,7 @@ export class BulkPath {
       const n = this.sender.next(now, size, maxChunk);
       if (n === null) return;
       const bytes = this.link.send('bulk', encodeBulk(n.pn, n.stream, n.offset, n.parts), now);
-      if (bytes === null) return;
+      if (bytes === null) return this.sender.unsent(n);
       this.sender.sent(n, bytes, now);
     }
   }

@@ -35,6 +35,8 @@ export class BulkSender {
   private readonly streams = new Map<number, SendStream>();
   /** Round-robin position in the stream order. */
   private turn = 0;
+  /** The turn before the last next(): unsent() gives it back. */
+  private turnBefore = 0;
   /** Credits that came before their stream was opened here. */
   private readonly early = new Map<number, number>();
   private pn = 0;
@@ -106,6 +108,7 @@ export class BulkSender {
       const s = order[(this.turn + i) % order.length]!;
       const c = s.take(maxChunk);
       if (c === null) continue;
+      this.turnBefore = this.turn;
       this.turn = (this.turn + i + 1) % order.length;
       return { pn: this.pn, stream: s.id, ...c };
     }
@@ -118,6 +121,12 @@ export class BulkSender {
     if (this.probes > 0) this.probes -= 1;
     this.loss.onSent({ pn: n.pn, stream: n.stream, offset: n.offset, length: n.length, bytes, sentAt: now });
     this.gate.onSent(bytes, now);
+  }
+
+  /** The datagram for `n` could not leave: its bytes go back to the front of its stream (its number was not used). */
+  unsent(n: BulkNext): void {
+    this.streams.get(n.stream)?.onLost(n.offset, n.length);
+    this.turn = this.turnBefore;
   }
 
   // 3 --------------------------------------------------------------------
