@@ -1,5 +1,6 @@
 import { BULK_BLACK_HOLE_PTOS, BULK_DATAGRAMS_PER_PUMP, MAX_DATAGRAM_BYTES } from '../constants.js';
 import { maxFernetPlaintext } from '../crypto/format.js';
+import type { BusEvents } from '../bus.js';
 import type { ActionQueue } from './actions.js';
 import { BULK_CHUNK_HEAD, decodeBulk, decodeBulkAck, decodeProbeId, encodeBulk, encodeBulkAck, encodeProbe, encodeProbeAck } from './bulk-codec.js';
 import { CongestionGate } from './bulk-gate.js';
@@ -11,6 +12,9 @@ import { frameOverhead } from './frame-layout.js';
 import { Pacer } from './pacer.js';
 import { PmtuSearch } from './pmtu.js';
 import type { RtoEstimator } from './rto.js';
+
+/** The transfer service's requests to the transport for bulk streams (bus.ts). */
+export type BulkRequestName = 'bulk:open-send' | 'bulk:write' | 'bulk:open-recv' | 'bulk:consumed' | 'bulk:close';
 
 /** The frames of wire v3's bulk streams and path MTU probes. */
 export type BulkFrameType = 'bulk' | 'bulk-ack' | 'probe' | 'probe-ack';
@@ -72,6 +76,19 @@ export class BulkPath {
   }
 
   // 1 -------------------------------------------------------------------- (TypeError for misuse)
+  /** A bus request by name; false only for a bulk:write to a stream not open (its bytes are dropped). */
+  request<K extends BulkRequestName>(name: K, payload: BusEvents[K], now: number): boolean {
+    const r = payload;
+    if (typeof r !== 'object' || r === null) throw new TypeError(`${name}: the request must be an object`);
+    if (name === 'bulk:write') return this.write(r.stream, (r as BusEvents['bulk:write']).data);
+    if (name === 'bulk:open-send') this.openSend(r.stream, (r as BusEvents['bulk:open-send']).offset);
+    else if (name === 'bulk:open-recv') this.openRecv(r.stream, (r as BusEvents['bulk:open-recv']).offset, now);
+    else if (name === 'bulk:consumed') this.consumed(r.stream, (r as BusEvents['bulk:consumed']).offset);
+    else if (name === 'bulk:close') this.close(r.stream, (r as BusEvents['bulk:close']).direction);
+    else throw new TypeError(`unknown bulk request ${String(name)}`);
+    return true;
+  }
+
   openSend(stream: number, offset: number): void {
     this.sender.open(checkStream('bulk:open-send', stream), checkOffset('bulk:open-send', offset));
   }

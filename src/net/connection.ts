@@ -1,10 +1,10 @@
 import { formatAddress, type Address } from '../address/address.js';
-import type { LinkState, LinkStats, MessageKind, WireMode } from '../bus.js';
+import type { BusEvents, LinkState, LinkStats, MessageKind, WireMode } from '../bus.js';
 import type { Clock } from '../clock.js';
 import { PEER_SILENCE_HINT_MS } from '../constants.js';
 import { fingerprint } from '../crypto/keys.js';
 import type { ConnAction } from './actions.js';
-import type { BulkPath } from './bulk-path.js';
+import type { BulkPath, BulkRequestName } from './bulk-path.js';
 import { buildParts, type ConnectionParts } from './connection-parts.js';
 import type { ConnectionOptions } from './connection-options.js';
 import type { DropReason } from './errors.js';
@@ -164,30 +164,10 @@ export class Connection {
     this.p.sender.sendControl(id, body);
   }
 
-  /** Bulk streams (bus `bulk:*`, bulk-path.ts): TypeError for misuse; a write to a stream not open is dropped (false). */
-  openSendStream(stream: number, offset: number, now: number): void {
+  /** A transfer service request (bus `bulk:*`, bulk-path.ts): TypeError for misuse; false for a write to a stream not open (dropped). */
+  bulk<K extends BulkRequestName>(name: K, payload: BusEvents[K], now: number): boolean {
     this.at(now);
-    this.p.bulk.openSend(stream, offset);
-  }
-
-  writeStream(stream: number, data: Buffer, now: number): boolean {
-    this.at(now);
-    return this.p.bulk.write(stream, data);
-  }
-
-  openRecvStream(stream: number, offset: number, now: number): void {
-    this.at(now);
-    this.p.bulk.openRecv(stream, offset, now);
-  }
-
-  consumedStream(stream: number, offset: number, now: number): void {
-    this.at(now);
-    this.p.bulk.consumed(stream, offset);
-  }
-
-  closeStream(stream: number, direction: 'send' | 'recv', now: number): void {
-    this.at(now);
-    this.p.bulk.close(stream, direction);
+    return this.p.bulk.request(name, payload, now);
   }
 
   /** Bulk path diagnostics (tests, stats): path MTU, flight, open streams. */

@@ -4,6 +4,7 @@ import { resolvePeer } from '../address/resolve.js';
 import { errorMessage, type Bus, type LinkState, type LinkStats, type MessageKind } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
 import { BYE_ATTEMPTS_MIN, BYE_LINGER_MS, BYE_LINGER_UNSURE_MS, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
+import type { BulkRequestName } from './bulk-path.js';
 import type { Connection } from './connection.js';
 import { Endpoint } from './endpoint.js';
 import type { DropReason } from './errors.js';
@@ -38,6 +39,8 @@ import type { TransportOptions } from './transport-options.js';
  */
 
 export type { TransportOptions };
+
+const BULK_REQUESTS: readonly BulkRequestName[] = ['bulk:open-send', 'bulk:write', 'bulk:open-recv', 'bulk:consumed', 'bulk:close'];
 
 export class Transport {
   readonly sessionId: string;
@@ -106,11 +109,7 @@ export class Transport {
       bus.on('set-nick', ({ nick }) => this.conn.setNick(nick)),
       // The transfer service's requests (bulk-path.ts): pumped with the others of this event, as messages are.
       bus.on('xfer:send-control', ({ id, body }) => this.later(() => this.conn.sendControl(id, body, this.clock.now()))),
-      bus.on('bulk:open-send', ({ stream, offset }) => this.later(() => this.conn.openSendStream(stream, offset, this.clock.now()))),
-      bus.on('bulk:write', ({ stream, data }) => this.later(() => void this.conn.writeStream(stream, data, this.clock.now()))),
-      bus.on('bulk:open-recv', ({ stream, offset }) => this.later(() => this.conn.openRecvStream(stream, offset, this.clock.now()))),
-      bus.on('bulk:consumed', ({ stream, offset }) => this.later(() => this.conn.consumedStream(stream, offset, this.clock.now()))),
-      bus.on('bulk:close', ({ stream, direction }) => this.later(() => this.conn.closeStream(stream, direction, this.clock.now()))),
+      ...BULK_REQUESTS.map((name) => bus.on(name, (r) => this.later(() => this.conn.bulk(name, r, this.clock.now())))),
     );
     this.act(() => this.conn.start(this.clock.now()));
   }

@@ -29,7 +29,7 @@ const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 test('a previous-key bulk frame for an open stream, claiming the real session, is dropped as old-key: no byte handed up', () => {
   const { p, oldKey } = rotated();
   const thief = new Attacker(oldKey, { now: () => p.now });
-  p.b.conn.openRecvStream(3, 0, p.now);
+  p.b.conn.bulk('bulk:open-recv', { stream: 3, offset: 0 }, p.now);
   p.pump();
   const drops = p.b.conn.dropCounts()['old-key'];
   const forged = thief.frame({
@@ -43,9 +43,9 @@ test('a previous-key bulk frame for an open stream, claiming the real session, i
   assert.equal(p.b.conn.dropCounts()['old-key'], drops + 1);
   assert.deepEqual(p.b.facts('bulk:data'), []);
   // The real stream still flows, from offset 0.
-  p.a.conn.openSendStream(3, 0, p.now);
+  p.a.conn.bulk('bulk:open-send', { stream: 3, offset: 0 }, p.now);
   const data = randomBytes(50_000);
-  p.a.conn.writeStream(3, data, p.now);
+  p.a.conn.bulk('bulk:write', { stream: 3, data }, p.now);
   p.pump();
   p.advance(2_000);
   const got = Buffer.concat(p.b.facts('bulk:data').map((d) => d.data));
@@ -55,8 +55,8 @@ test('a previous-key bulk frame for an open stream, claiming the real session, i
 test('a forged bulk-ack under the previous key (every packet acked, huge credit) changes nothing', () => {
   const { p, oldKey } = rotated();
   const thief = new Attacker(oldKey, { now: () => p.now });
-  p.a.conn.openSendStream(4, 0, p.now);
-  p.a.conn.writeStream(4, randomBytes(100_000), p.now);
+  p.a.conn.bulk('bulk:open-send', { stream: 4, offset: 0 }, p.now);
+  p.a.conn.bulk('bulk:write', { stream: 4, data: randomBytes(100_000) }, p.now);
   p.pump();
   p.drop = (w) => w.what === 'bulk-ack' || w.what === 'bulk';
   p.advance(10);
@@ -75,7 +75,7 @@ test('a forged bulk-ack under the previous key (every packet acked, huge credit)
   assert.equal(p.tap.filter((w) => w.what === 'bulk').length, before, 'no credit was granted: nothing was sent');
   // The real receiver opens; the stream completes through the real acks.
   p.drop = () => false;
-  p.b.conn.openRecvStream(4, 0, p.now);
+  p.b.conn.bulk('bulk:open-recv', { stream: 4, offset: 0 }, p.now);
   p.pump();
   p.advance(3_000);
   assert.equal(p.a.facts('bulk:acked').at(-1)?.offset, 100_000);

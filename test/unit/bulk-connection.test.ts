@@ -25,15 +25,15 @@ function sha(b: Buffer): string {
 
 /** Open stream `id` from a to b at `offset`, consuming on b as it arrives. */
 function open(p: ConnPair, from: Side, to: Side, id: number, offset = 0): void {
-  from.conn.openSendStream(id, offset, p.now);
-  to.conn.openRecvStream(id, offset, p.now);
+  from.conn.bulk('bulk:open-send', { stream: id, offset }, p.now);
+  to.conn.bulk('bulk:open-recv', { stream: id, offset }, p.now);
   p.pump();
 }
 
 function consumeAll(p: ConnPair, s: Side): void {
   const last = new Map<number, number>();
   for (const d of s.facts('bulk:data')) last.set(d.stream, d.offset + d.data.length);
-  for (const [stream, end] of last) s.conn.consumedStream(stream, end, p.now);
+  for (const [stream, end] of last) s.conn.bulk('bulk:consumed', { stream, offset: end }, p.now);
   p.pump();
 }
 
@@ -42,7 +42,7 @@ test('a stream moves its bytes in order, once; bulk:acked climbs to the end', ()
   p.advance(100);
   open(p, p.a, p.b, 7, 1000);
   const data = randomBytes(300_000);
-  p.a.conn.writeStream(7, data, p.now);
+  p.a.conn.bulk('bulk:write', { stream: 7, data }, p.now);
   p.pump();
   for (let i = 0; i < 50; i++) {
     p.advance(20);
@@ -67,7 +67,7 @@ test('with loss, the stream still completes exactly; nothing is sent beyond the 
   let n = 0;
   p.drop = (w) => (w.what === 'bulk' || w.what === 'bulk-ack') && ++n % 7 === 0;
   const data = randomBytes(200_000);
-  p.a.conn.writeStream(1, data, p.now);
+  p.a.conn.bulk('bulk:write', { stream: 1, data }, p.now);
   p.pump();
   for (let i = 0; i < 200; i++) {
     p.advance(50);
@@ -82,7 +82,7 @@ test('a chat message sent during a bulk transfer goes out before the queued bulk
   p.advance(100);
   open(p, p.a, p.b, 1);
   p.advance(50);
-  p.a.conn.writeStream(1, randomBytes(2_000_000), p.now);
+  p.a.conn.bulk('bulk:write', { stream: 1, data: randomBytes(2_000_000) }, p.now);
   p.a.conn.send('m', 'hello during the transfer', p.now);
   const mark = p.tap.length;
   p.pump();
@@ -99,24 +99,24 @@ test('a chat message sent during a bulk transfer goes out before the queued bulk
 test('data of a stream the receiver never opened is acked at the packet level and dropped; misuse is a TypeError', () => {
   const p = new ConnPair();
   p.advance(100);
-  p.a.conn.openSendStream(5, 0, p.now);
-  assert.equal(p.a.conn.writeStream(5, Buffer.from('x'), p.now), true);
-  assert.equal(p.a.conn.writeStream(6, Buffer.from('x'), p.now), false, 'not open: dropped');
+  p.a.conn.bulk('bulk:open-send', { stream: 5, offset: 0 }, p.now);
+  assert.equal(p.a.conn.bulk('bulk:write', { stream: 5, data: Buffer.from('x') }, p.now), true);
+  assert.equal(p.a.conn.bulk('bulk:write', { stream: 6, data: Buffer.from('x') }, p.now), false, 'not open: dropped');
   p.pump();
   p.advance(1_000);
   assert.deepEqual(p.b.facts('bulk:data'), [], 'no credit: nothing was sent');
-  assert.throws(() => p.a.conn.openSendStream(5, 0, p.now), TypeError, 'open twice');
-  assert.throws(() => p.a.conn.openSendStream(-1, 0, p.now), TypeError);
-  assert.throws(() => p.a.conn.openRecvStream(1, 1.5, p.now), TypeError);
-  assert.throws(() => p.a.conn.writeStream(5, 'x' as never, p.now), TypeError);
-  assert.throws(() => p.a.conn.closeStream(5, 'both' as never, p.now), TypeError);
+  assert.throws(() => p.a.conn.bulk('bulk:open-send', { stream: 5, offset: 0 }, p.now), TypeError, 'open twice');
+  assert.throws(() => p.a.conn.bulk('bulk:open-send', { stream: -1, offset: 0 }, p.now), TypeError);
+  assert.throws(() => p.a.conn.bulk('bulk:open-recv', { stream: 1, offset: 1.5 }, p.now), TypeError);
+  assert.throws(() => p.a.conn.bulk('bulk:write', { stream: 5, data: 'x' as never }, p.now), TypeError);
+  assert.throws(() => p.a.conn.bulk('bulk:close', { stream: 5, direction: 'both' as never }, p.now), TypeError);
 });
 
 test('peer restart ends every bulk stream on both sides', () => {
   const p = new ConnPair();
   p.advance(100);
   open(p, p.a, p.b, 1);
-  p.a.conn.writeStream(1, randomBytes(100_000), p.now);
+  p.a.conn.bulk('bulk:write', { stream: 1, data: randomBytes(100_000) }, p.now);
   p.advance(50);
   assert.equal(p.a.conn.bulkState.sendStreams, 1);
   // b restarts: a new Connection at b's address.
@@ -125,7 +125,7 @@ test('peer restart ends every bulk stream on both sides', () => {
   p.pump();
   p.advance(1_000);
   assert.equal(p.a.conn.bulkState.sendStreams, 0, 'the sender forgot its stream');
-  assert.equal(p.a.conn.writeStream(1, Buffer.from('late'), p.now), false);
+  assert.equal(p.a.conn.bulk('bulk:write', { stream: 1, data: Buffer.from('late') }, p.now), false);
   assert.equal(p.a.facts('peer:restarted').length, 1);
 });
 
@@ -133,7 +133,7 @@ test('every bulk datagram and probe stays within its limit; chat within 1200 byt
   const p = new ConnPair();
   p.advance(100);
   open(p, p.a, p.b, 1);
-  p.a.conn.writeStream(1, randomBytes(500_000), p.now);
+  p.a.conn.bulk('bulk:write', { stream: 1, data: randomBytes(500_000) }, p.now);
   for (let i = 0; i < 20; i++) {
     p.advance(50);
     consumeAll(p, p.b);
