@@ -31,8 +31,8 @@ import { LinkCounters } from './stats.js';
  *     counters.
  *
  * Streams. Each connection may carry several streams (send-path.ts): chat
- * and, in wire v2, bulk transfers in a lower priority class, so chat never
- * waits behind a file. Connection.send takes the stream id.
+ * and, from wire v3, bulk transfers in a lower priority class, so chat never
+ * waits behind a file (send-path.ts, bulk-path.ts).
  */
 
 /** What one connection asks for, as poll() hands it out. */
