@@ -93,7 +93,9 @@ export class LinkSchedule {
 
   private pingDeadline(v: LinkView): number | null {
     if (!v.reliable || !v.hasPeer || !v.peerSessionKnown) return null;
-    if (v.state === 'offline' || v.state === 'left') return this.lastPingAt + OFFLINE_PROBE_INTERVAL_MS;
+    // Never pinged yet: due at once (a finite time, not -Infinity: the caller's timer and tests want one).
+    if (v.state === 'offline' || v.state === 'left')
+      return Number.isFinite(this.lastPingAt) ? this.lastPingAt + OFFLINE_PROBE_INTERVAL_MS : (v.lastHeardAt ?? 0);
     return Math.max(v.lastHeardAt ?? 0, this.lastPingAt) + KEEPALIVE_INTERVAL_MS;
   }
 

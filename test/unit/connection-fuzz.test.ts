@@ -8,6 +8,7 @@ import { ADDR_A, ADDR_B, ConnPair } from '../_connection-pair.js';
 import type { Address } from '../../src/address/address.js';
 import { SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
 import { Fernet } from '../../src/crypto/fernet.js';
+import { encodeBulk, encodeBulkAck } from '../../src/net/bulk-codec.js';
 import { encodePack } from '../../src/net/pack.js';
 import { Connection } from '../../src/net/connection.js';
 import { encodeFrame, newSessionId, NO_SESSION, type FrameType } from '../../src/net/frame.js';
@@ -23,7 +24,34 @@ import { DROP_REASONS } from '../../src/net/stats.js';
  */
 
 const EVIL: Address = { host: '10.6.6.6', port: 6666 };
-const TYPES: FrameType[] = ['hello', 'data', 'pack', 'ack', 'ping', 'pong', 'rot-offer', 'rot-accept', 'rot-confirm', 'rot-confirm-ack', 'rot-abort', 'bye'];
+const TYPES: FrameType[] = [
+  'hello',
+  'data',
+  'pack',
+  'ack',
+  'ping',
+  'pong',
+  'rot-offer',
+  'rot-accept',
+  'rot-confirm',
+  'rot-confirm-ack',
+  'rot-abort',
+  'bye',
+  'bulk',
+  'bulk-ack',
+  'probe',
+  'probe-ack',
+];
+
+/** Half the forged wire v3 frames are well formed, so the fuzz reaches the bulk streams (bob has streams 1 and 2 open to receive). */
+function forgedPayload(type: FrameType, o: { seq: number; packet: number; frag: [number, number]; payload: Uint8Array }): Buffer {
+  const raw = Buffer.from(o.payload);
+  if (raw.length % 2 === 1) return raw;
+  if (type === 'pack') return wellFormedPack(o);
+  if (type === 'bulk') return encodeBulk(o.seq, 1 + (o.frag[0] % 3), o.packet % 20_000, [raw.length > 0 ? raw : Buffer.from([1])]);
+  if (type === 'bulk-ack') return encodeBulkAck({ ranges: [[o.seq, o.seq + 1 + (o.frag[1] % 50)]], credits: [{ stream: 1 + (o.frag[0] % 3), max: o.packet }] });
+  return raw;
+}
 
 /** A recorded exchange (its later datagrams are under the rotated key, which the victim below never holds: garbage that looks real). */
 function recording(): { wire: Buffer[]; oldKey: Buffer; alice: string; start: number } {
@@ -101,6 +129,8 @@ function run(ops: Op[]): Connection {
   const fernet = new Fernet(rec.oldKey);
   const bob = new Connection({ key: rec.oldKey, nick: 'bob', wire: 'reliable', peer: ADDR_A, now });
   bob.start(now);
+  bob.bulk('bulk:open-recv', { stream: 1, offset: 0 }, now);
+  bob.bulk('bulk:open-recv', { stream: 2, offset: 100 }, now);
   bob.poll();
   const sessions = [rec.alice, bob.sessionId, newSessionId(), NO_SESSION];
   let inputs = 0;
@@ -143,7 +173,7 @@ function run(ops: Op[]): Connection {
             seq: isData ? o.seq : 0,
             fragIndex: isData ? o.frag[0] % o.frag[1] : 0,
             fragCount: isData ? o.frag[1] : 0,
-            payload: type === 'pack' && o.payload.length % 2 === 0 ? wellFormedPack(o) : Buffer.from(o.payload),
+            payload: forgedPayload(type, o),
           });
         } catch {
           continue; // a payload the type does not allow: the encoder refuses it, as it should
@@ -210,6 +240,8 @@ test('memory is bounded: 20,000 forged fragments, replays and garbage at one con
   let now = 1_700_000_000_000;
   const bob = new Connection({ key, nick: 'bob', wire: 'reliable', peer: ADDR_A, now });
   bob.start(now);
+  bob.bulk('bulk:open-recv', { stream: 1, offset: 0 }, now);
+  bob.bulk('bulk:open-recv', { stream: 2, offset: 100 }, now);
   bob.poll();
   const alice = newSessionId();
   const seal = (f: Parameters<typeof encodeFrame>[0]): Buffer => fernet.encrypt(encodeFrame(f), Math.floor(now / 1000));

@@ -108,7 +108,7 @@ test('a lost pack: every line in it is sent again and delivered once', () => {
   assert.ok(p.a.conn.stats().retransmissions > 0);
 });
 
-test('send on a stream other than chat is a TypeError: bulk streams are bulk-path.ts\'s (PROTOCOL.md Streams)', () => {
+test("send on a stream other than chat is a TypeError: bulk streams are bulk-path.ts's (PROTOCOL.md Streams)", () => {
   const p = new ConnPair();
   assert.throws(() => p.a.conn.send('x', 'bulk', p.now, 'message', 1), TypeError);
 });
