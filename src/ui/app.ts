@@ -31,10 +31,10 @@ import { Alerts } from './alerts.js';
 import { BusView } from './bus-view.js';
 import type { TuiContext } from './context.js';
 import { ChatPane } from './chat-pane.js';
-import { formatDay, formatTime } from './format.js';
+import { dispatchCommand } from './command-dispatch.js';
 import { parseInput, type Command } from './commands.js';
 import { HelpOverlay } from './help-overlay.js';
-import { historyCommand, showHistory } from './history-view.js';
+import { showHistory } from './history-view.js';
 import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
 import { LinkPanel } from './link-panel.js';
 import { formatSize, refusedPasteLine } from './paste.js';
@@ -343,47 +343,20 @@ class TuiApp {
   }
 
   private command(c: Command): void {
-    switch (c.name) {
-      case 'say':
-        return this.send(c.text, 'message');
-      case 'me':
-        return this.send(c.text, 'action');
-      case 'time':
-        this.pane.system(`it is ${formatDay(this.clock.now())}, ${formatTime(this.clock.now(), true)}`);
-        return;
-      case 'rotate':
-        return this.rotate();
-      case 'nick':
-        this.ctx.bus.emit('set-nick', { nick: c.nick });
-        this.view.nickChanged(c.nick);
-        return;
-      case 'peer':
-        this.ctx.bus.emit('set-peer', { host: c.host, port: c.port });
-        return;
-      case 'fingerprint':
-        this.pane.system(`key fingerprint: ${this.view.fingerprint} — your peer should see the same`);
-        return;
-      case 'clear':
-        this.search.end(false);
-        return this.pane.clear();
-      case 'search':
-        this.pane.closePager();
-        this.search.startBrowse(c.text);
-        return;
-      case 'help':
-        return this.showHelp();
-      case 'quit':
-        return void this.quit(0);
-      case 'save':
-        return this.view.save();
-      case 'save-profile':
-        return this.view.saveAs({ kind: 'profile', name: c.arg });
-      case 'save-key':
-        return this.view.saveAs({ kind: 'key-file', file: c.arg });
-      case 'history':
-        this.pane.system(historyCommand(this.ctx, c.arg));
-        return;
-    }
+    dispatchCommand(
+      {
+        ctx: this.ctx,
+        pane: this.pane,
+        view: this.view,
+        search: this.search,
+        clock: this.clock,
+        send: (text, kind) => this.send(text, kind),
+        rotate: () => this.rotate(),
+        showHelp: () => this.showHelp(),
+        quit: (code) => void this.quit(code),
+      },
+      c,
+    );
   }
 
   /** A message or an action, refused before it is sent when it is over the limit. */
