@@ -44,6 +44,8 @@ import { ScrollbackSearch } from './search-mode.js';
 import { StatusBar } from './status-bar.js';
 import { installTerminalGuard } from './terminal-guard.js';
 import { UndeliveredLog } from './undelivered.js';
+import { fsPathDeps } from './fs-lister.js';
+import { TransferPane } from './transfer-pane.js';
 
 /** Why the full-screen UI cannot run here, or null. */
 export function tuiRefusal(
@@ -127,6 +129,7 @@ class TuiApp {
   private readonly searchBar: SearchBar;
   private readonly clock: Clock;
   private readonly alerts: Alerts;
+  private readonly transfers: TransferPane;
   private paneHeight = 1;
   private quitting = false;
   /** The user was told that quitting now leaves messages undelivered; the next quit goes ahead. */
@@ -169,6 +172,12 @@ class TuiApp {
       scrolledUnseen: () => (this.pane.atBottom ? 0 : this.pane.buffer.newWhileScrolled),
       screen,
     });
+    const paths = fsPathDeps();
+    this.transfers = new TransferPane(
+      { bus: ctx.bus, wire: ctx.opts.wire, pane: this.pane, attention: this.view.attention, home: paths.home },
+      { changed: () => screen.scheduleRender(), offered: () => this.alerts.peerLine(true) },
+    );
+    this.input.completionPaths = paths;
     screen.onBeforeRender(() => this.layout());
     // Same as an ssh drop: the guard's SIGHUP path restores what it can, says bye, and dies of SIGHUP.
     screen.onTerminalLost(() => process.kill(process.pid, 'SIGHUP'));
@@ -349,6 +358,7 @@ class TuiApp {
         pane: this.pane,
         view: this.view,
         search: this.search,
+        transfers: this.transfers,
         clock: this.clock,
         send: (text, kind) => this.send(text, kind),
         rotate: () => this.rotate(),
@@ -401,6 +411,7 @@ class TuiApp {
     this.view.closing();
     this.screen.renderNow();
     this.view.dispose();
+    this.transfers.dispose();
     await boundedShutdown(this.ctx);
     // Every ✗ of the session, and what shutdown could not deliver.
     const undelivered = this.undelivered.texts();

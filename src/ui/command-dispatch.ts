@@ -12,6 +12,7 @@ import type { TuiContext } from './context.js';
 import { formatDay, formatTime } from './format.js';
 import { historyCommand } from './history-view.js';
 import type { ScrollbackSearch } from './search-mode.js';
+import type { TransferPane } from './transfer-pane.js';
 
 /** What a command may touch: app.ts's widgets and its own actions. */
 export interface CommandHost {
@@ -19,6 +20,7 @@ export interface CommandHost {
   pane: ChatPane;
   view: BusView;
   search: ScrollbackSearch;
+  transfers: TransferPane;
   clock: Clock;
   /** A message or an action, refused before it is sent when it is over the limit. */
   send(text: string, kind: MessageKind): void;
@@ -69,5 +71,11 @@ export function dispatchCommand(host: CommandHost, c: Command): void {
     case 'history':
       pane.system(historyCommand(ctx, c.arg));
       return;
+    case 'send':
+    case 'accept':
+    case 'decline':
+    case 'cancel':
+    case 'transfers':
+      return host.transfers.command(c);
   }
 }
