@@ -393,11 +393,14 @@ class TuiApp {
   private async quit(code: number): Promise<void> {
     if (this.quitting) return;
     const pending = this.view.statusState().pending;
-    if (pending > 0 && !this.quitWarned) {
+    const moving = this.transfers.quitWarning();
+    if ((pending > 0 || moving !== null) && !this.quitWarned) {
       this.quitWarned = true;
-      this.pane.system(
-        `${pending} message${pending === 1 ? ' is' : 's are'} not delivered yet: quit again to leave anyway (the text is printed after exit), or wait for ✓`,
-      );
+      if (pending > 0)
+        this.pane.system(
+          `${pending} message${pending === 1 ? ' is' : 's are'} not delivered yet: quit again to leave anyway (the text is printed after exit), or wait for ✓`,
+        );
+      if (moving !== null) this.pane.system(moving);
       this.screen.scheduleRender();
       return;
     }

@@ -57,6 +57,13 @@ export class TransferPane {
     this.hooks.changed();
   }
 
+  /** What a first quit says while transfers are not ended, or null when none is running. */
+  quitWarning(): string | null {
+    const n = this.list.active().length;
+    if (n === 0) return null;
+    return `${n} file transfer${n === 1 ? ' is' : 's are'} not finished: quit again to leave anyway (what arrived is kept, and the transfer resumes when both sides are back), or wait for ✓`;
+  }
+
   dispose(): void {
     this.off();
   }

@@ -205,6 +205,17 @@ describe('file transfers in the full-screen UI', { timeout: 120_000 }, () => {
     ui.press('escape');
     await ui.waitFor((s) => !s.includes('fernchat help'), 5000);
   });
+
+  test('quitting while a transfer runs warns first; the second Ctrl-C quits', async () => {
+    const { ui } = t;
+    t.update(tv({ n: 4, id: 'd'.repeat(32), name: 'last.bin' }));
+    await ui.waitFor('→ last.bin');
+    ui.press('ctrl-c');
+    await ui.waitFor('1 file transfer is not finished: quit again to leave anyway');
+    assert.equal(ui.hasExited, false);
+    ui.press('ctrl-c');
+    assert.equal((await ui.exitCode).exitCode, 0);
+  });
 });
 
 describe('the raw wire has no transfers: /send says why (the real binary)', { timeout: 60_000 }, () => {

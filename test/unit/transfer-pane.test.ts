@@ -111,3 +111,14 @@ test('commands run against what the pane has seen; dispose stops listening', () 
   bus.emit('transfer:update', tv({ n: 9, id: 'e'.repeat(32) }));
   assert.equal(pane.buffer.length, n);
 });
+
+test('quitting while transfers run: a warning first (what arrived is kept), none once they ended', () => {
+  const { bus, tp } = setup();
+  assert.equal(tp.quitWarning(), null);
+  bus.emit('transfer:update', tv({ n: 1 }));
+  bus.emit('transfer:update', tv({ n: 2, id: 'f'.repeat(32), direction: 'in', state: 'offered' }));
+  assert.match(tp.quitWarning() ?? '', /^2 file transfers are not finished: quit again to leave anyway \(what arrived is kept/);
+  bus.emit('transfer:update', tv({ n: 1, state: 'done' }));
+  bus.emit('transfer:update', tv({ n: 2, id: 'f'.repeat(32), direction: 'in', state: 'declined' }));
+  assert.equal(tp.quitWarning(), null);
+});
