@@ -283,3 +283,9 @@ export const PMTU_MAX_PROBES = 3;
 export const PMTU_PROBE_TIMEOUT_MS = 500;
 /** A finished search looks for a larger size again after this long (RFC 8899 PMTU_RAISE_TIMER), in ms. */
 export const PMTU_RAISE_INTERVAL_MS = 600_000;
+
+// -- ui: transfers in the full-screen chat (src/ui/transfer-*.ts, path-complete.ts)
+/** Tab on `/send PATH` lists at most this many candidates on the hint row, then "… N more". */
+export const PATH_COMPLETE_LISTED = 50;
+/** A directory listed for Tab completion is read up to this many entries (a huge directory must not stall a keystroke). */
+export const PATH_COMPLETE_MAX_ENTRIES = 10_000;

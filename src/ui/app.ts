@@ -31,10 +31,10 @@ import { Alerts } from './alerts.js';
 import { BusView } from './bus-view.js';
 import type { TuiContext } from './context.js';
 import { ChatPane } from './chat-pane.js';
-import { formatDay, formatTime } from './format.js';
+import { dispatchCommand } from './command-dispatch.js';
 import { parseInput, type Command } from './commands.js';
 import { HelpOverlay } from './help-overlay.js';
-import { historyCommand, showHistory } from './history-view.js';
+import { showHistory } from './history-view.js';
 import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
 import { LinkPanel } from './link-panel.js';
 import { formatSize, refusedPasteLine } from './paste.js';
@@ -44,6 +44,8 @@ import { ScrollbackSearch } from './search-mode.js';
 import { StatusBar } from './status-bar.js';
 import { installTerminalGuard } from './terminal-guard.js';
 import { UndeliveredLog } from './undelivered.js';
+import { fsPathDeps } from './fs-lister.js';
+import { TransferPane } from './transfer-pane.js';
 
 /** Why the full-screen UI cannot run here, or null. */
 export function tuiRefusal(
@@ -127,6 +129,7 @@ class TuiApp {
   private readonly searchBar: SearchBar;
   private readonly clock: Clock;
   private readonly alerts: Alerts;
+  private readonly transfers: TransferPane;
   private paneHeight = 1;
   private quitting = false;
   /** The user was told that quitting now leaves messages undelivered; the next quit goes ahead. */
@@ -169,6 +172,12 @@ class TuiApp {
       scrolledUnseen: () => (this.pane.atBottom ? 0 : this.pane.buffer.newWhileScrolled),
       screen,
     });
+    const paths = fsPathDeps();
+    this.transfers = new TransferPane(
+      { bus: ctx.bus, wire: ctx.opts.wire, pane: this.pane, attention: this.view.attention, home: paths.home },
+      { changed: () => screen.scheduleRender(), offered: () => this.alerts.peerLine(true) },
+    );
+    this.input.completionPaths = paths;
     screen.onBeforeRender(() => this.layout());
     // Same as an ssh drop: the guard's SIGHUP path restores what it can, says bye, and dies of SIGHUP.
     screen.onTerminalLost(() => process.kill(process.pid, 'SIGHUP'));
@@ -343,47 +352,21 @@ class TuiApp {
   }
 
   private command(c: Command): void {
-    switch (c.name) {
-      case 'say':
-        return this.send(c.text, 'message');
-      case 'me':
-        return this.send(c.text, 'action');
-      case 'time':
-        this.pane.system(`it is ${formatDay(this.clock.now())}, ${formatTime(this.clock.now(), true)}`);
-        return;
-      case 'rotate':
-        return this.rotate();
-      case 'nick':
-        this.ctx.bus.emit('set-nick', { nick: c.nick });
-        this.view.nickChanged(c.nick);
-        return;
-      case 'peer':
-        this.ctx.bus.emit('set-peer', { host: c.host, port: c.port });
-        return;
-      case 'fingerprint':
-        this.pane.system(`key fingerprint: ${this.view.fingerprint} — your peer should see the same`);
-        return;
-      case 'clear':
-        this.search.end(false);
-        return this.pane.clear();
-      case 'search':
-        this.pane.closePager();
-        this.search.startBrowse(c.text);
-        return;
-      case 'help':
-        return this.showHelp();
-      case 'quit':
-        return void this.quit(0);
-      case 'save':
-        return this.view.save();
-      case 'save-profile':
-        return this.view.saveAs({ kind: 'profile', name: c.arg });
-      case 'save-key':
-        return this.view.saveAs({ kind: 'key-file', file: c.arg });
-      case 'history':
-        this.pane.system(historyCommand(this.ctx, c.arg));
-        return;
-    }
+    dispatchCommand(
+      {
+        ctx: this.ctx,
+        pane: this.pane,
+        view: this.view,
+        search: this.search,
+        transfers: this.transfers,
+        clock: this.clock,
+        send: (text, kind) => this.send(text, kind),
+        rotate: () => this.rotate(),
+        showHelp: () => this.showHelp(),
+        quit: (code) => void this.quit(code),
+      },
+      c,
+    );
   }
 
   /** A message or an action, refused before it is sent when it is over the limit. */
@@ -410,11 +393,14 @@ class TuiApp {
   private async quit(code: number): Promise<void> {
     if (this.quitting) return;
     const pending = this.view.statusState().pending;
-    if (pending > 0 && !this.quitWarned) {
+    const moving = this.transfers.quitWarning();
+    if ((pending > 0 || moving !== null) && !this.quitWarned) {
       this.quitWarned = true;
-      this.pane.system(
-        `${pending} message${pending === 1 ? ' is' : 's are'} not delivered yet: quit again to leave anyway (the text is printed after exit), or wait for ✓`,
-      );
+      if (pending > 0)
+        this.pane.system(
+          `${pending} message${pending === 1 ? ' is' : 's are'} not delivered yet: quit again to leave anyway (the text is printed after exit), or wait for ✓`,
+        );
+      if (moving !== null) this.pane.system(moving);
       this.screen.scheduleRender();
       return;
     }
@@ -428,6 +414,7 @@ class TuiApp {
     this.view.closing();
     this.screen.renderNow();
     this.view.dispose();
+    this.transfers.dispose();
     await boundedShutdown(this.ctx);
     // Every ✗ of the session, and what shutdown could not deliver.
     const undelivered = this.undelivered.texts();

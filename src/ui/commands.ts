@@ -14,6 +14,7 @@ import { parseHostPort } from '../address/parse.js';
 import { nickProblem } from '../config/nick.js';
 import { sanitizeInline } from '../text/sanitize.js';
 import { parseSlashLine } from '../text/slash.js';
+import { parseTransferCommand, TRANSFER_COMMANDS, type TransferCommand } from './transfer-commands.js';
 
 export type Command =
   | { name: 'rotate' }
@@ -35,7 +36,9 @@ export type Command =
   /** Whether the chat is kept on disk (null), or keep it / stop keeping it for this session. */
   | { name: 'history'; arg: 'on' | 'off' | null }
   /** A message to send ('//x' → '/x'). */
-  | { name: 'say'; text: string };
+  | { name: 'say'; text: string }
+  /** /send, /accept, /decline, /cancel, /transfers (transfer-commands.ts). */
+  | TransferCommand;
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string };
 
@@ -58,6 +61,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; help: string
   { name: 'save-profile', usage: '/save-profile NAME', help: 'keep this chat (key in use, nick, peer, port) as a new profile' },
   { name: 'save-key', usage: '/save-key FILE', help: 'write the key in use to a new file (mode 600) for --key-file' },
   { name: 'history', usage: '/history [on|off]', help: 'whether this chat is kept on disk; off stops keeping it for this session' },
+  ...TRANSFER_COMMANDS,
   { name: 'quit', usage: '/quit', help: 'leave (same as Ctrl-C)' },
 ];
 
@@ -76,6 +80,8 @@ export function parseInput(text: string): ParseResult {
   if (name === '') return { ok: false, error: 'empty command — /help lists commands (// sends a line starting with /)' };
   const known = COMMANDS.find((c) => c.name === name);
   if (!known) return { ok: false, error: `unknown command /${sanitizeInline(line.name)} — /help lists commands` };
+  const transfer = parseTransferCommand(name, arg);
+  if (transfer !== null) return transfer;
   if (NO_ARGS.has(name)) {
     if (arg !== '') return { ok: false, error: `/${name} takes no arguments` };
     return { ok: true, command: { name } as Command };

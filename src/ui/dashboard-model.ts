@@ -13,6 +13,8 @@
  * interval, or null when nothing was sent.
  */
 import type { LinkStats } from '../bus.js';
+import { transfersBox, type TransfersBox } from './dashboard-transfers.js';
+import { TransferList } from './transfer-list.js';
 import { DASHBOARD_HISTORY_SAMPLES, DASHBOARD_ROTATIONS, STATS_INTERVAL_MS } from '../constants.js';
 
 /** One interval of the link, as the charts see it. */
@@ -86,8 +88,8 @@ export interface DashboardView {
   datagrams: string[];
   /** The key box: fingerprint, age, then the rotation history, newest first. */
   key: string[];
-  /** The transfers box: empty until file transfer lands, then one gauge per transfer. */
-  transfers: { title: string; lines: string[]; gauges: Array<{ label: string; percent: number }> };
+  /** The transfers box and a gauge per active transfer, as many as `gaugeRoom` (dashboard-transfers.ts). */
+  transfers: TransfersBox;
 }
 
 export class DashboardModel {
@@ -96,6 +98,8 @@ export class DashboardModel {
   private previous: LinkStats | null = null;
   private latest: LinkStats | null = null;
   private latestAt = 0;
+  /** The transfers, from transfer:update (link-panel.ts feeds it). */
+  readonly transfers = new TransferList();
 
   constructor(
     private fingerprint: string,
@@ -143,8 +147,11 @@ export class DashboardModel {
     return this.rotations.toArray();
   }
 
-  /** The widgets' contents at `now`; `keyColumns` is the key box's inner width (fingerprints shorten below 50). */
-  view(now: number, keyColumns = 80, lossBars = 60): DashboardView {
+  /**
+   * The widgets' contents at `now`; `keyColumns` is the key box's inner width (fingerprints shorten below 50);
+   * `gauges`: how many transfer gauges there is room for, `gaugeColumns` the width of their labels.
+   */
+  view(now: number, keyColumns = 80, lossBars = 60, gauges = 0, gaugeColumns = 30): DashboardView {
     const samples = this.samples.toArray();
     const withRtt = samples.filter((s) => s.rttMs !== null);
     const y = withRtt.map((s) => s.rttMs as number);
@@ -172,7 +179,7 @@ export class DashboardModel {
       ],
       datagrams: this.datagramLines(),
       key: this.keyLines(now, keyColumns),
-      transfers: { title: 'transfers', lines: ['none: file transfer comes in a later version'], gauges: [] },
+      transfers: transfersBox(this.transfers.all(), gauges, gaugeColumns),
     };
   }
 

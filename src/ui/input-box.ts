@@ -20,6 +20,7 @@ import type blessed from 'blessed';
 import { KEY_PREFIX_TIMEOUT_MS, PASTE_END_TIMEOUT_MS } from '../constants.js';
 import { createRowsBox, type RowsBox } from './draw.js';
 import { InputModel } from './input-model.js';
+import type { PathCompleteDeps } from './path-complete.js';
 import { countLines, needsPasteConfirmation, PasteCollector, PasteParser, pasteMessage, type RefusedPaste } from './paste.js';
 import { splitRawInput } from './raw-input.js';
 import { escapeTags } from '../text/sanitize.js';
@@ -118,6 +119,8 @@ export class InputBox {
   private cursor: { row: number; col: number } | null = null;
   /** The nicks Tab completes (the peer's, once known); app.ts sets it. */
   completionNicks: () => readonly string[] = () => [];
+  /** What Tab after `/send ` lists (fs-lister.ts); null: paths are not completed. app.ts sets it. */
+  completionPaths: PathCompleteDeps | null = null;
 
   constructor(parent: blessed.Widgets.Screen) {
     this.box = createRowsBox({ parent, left: 0, width: '100%', height: 1, top: 0 });
@@ -219,7 +222,7 @@ export class InputBox {
       case 'end':
         return m.isEmpty ? { kind: 'unhandled' } : done(() => m.end());
       case 'tab': {
-        const matches = m.complete(this.completionNicks());
+        const matches = m.complete(this.completionNicks(), this.completionPaths);
         if (matches.length > 0) this.hint = matches.join('  ');
         return { kind: 'handled' };
       }

@@ -19,6 +19,7 @@ import { INPUT_HISTORY_MAX } from '../constants.js';
 import { COMMANDS, completeCommand } from './commands.js';
 import { InputHistory } from './input-history.js';
 import { completeNick } from './nick-complete.js';
+import { completePath, type PathCompleteDeps } from './path-complete.js';
 import { sanitizeText } from '../text/sanitize.js';
 import { graphemeAt, segmentsOf, stringWidth } from '../text/width.js';
 import { DraftRows } from './draft-rows.js';
@@ -213,10 +214,18 @@ export class InputModel {
    * and the matches are returned (sorted) for the UI to list; no cycling, so
    * Tab never replaces what was typed with a guess. Anything else: the word
    * before the cursor as one of `nicks` (nick-complete.ts: `bob: ` at the
-   * start of the line, `bob ` inside it). [] when nothing was listed.
+   * start of the line, `bob ` inside it). After `/send `, the path
+   * (path-complete.ts, with `paths` listing the disk). [] when nothing was listed.
    */
-  complete(nicks: readonly string[] = []): string[] {
+  complete(nicks: readonly string[] = [], paths: PathCompleteDeps | null = null): string[] {
     const before = this.value.toString();
+    const path = paths === null ? null : completePath(before, this.pos, paths);
+    if (path !== null) {
+      this.value = new DraftText(path.text);
+      this.draft = null;
+      this.pos = path.cursor;
+      return path.matches;
+    }
     let r: { text: string; cursor: number; matches: string[] } = completeCommand(before, this.pos, this.commands);
     if (r.text === before && r.matches.length === 0) r = completeNick(before, this.pos, nicks) ?? r;
     if (r.text !== before) {

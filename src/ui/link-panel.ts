@@ -46,6 +46,10 @@ interface Sparkline {
   setData(titles: string[], data: number[][]): void;
 }
 
+interface Gauge {
+  setPercent(percent: number): void;
+}
+
 interface Widgets {
   container: blessed.Widgets.BoxElement;
   rtt: LineChart | null;
@@ -54,6 +58,10 @@ interface Widgets {
   key: blessed.Widgets.BoxElement;
   keyColumns: number;
   transfers: blessed.Widgets.BoxElement | null;
+  /** One contrib gauge per active transfer with room (dashboard-layout.ts), and its label's columns. */
+  gauges: Array<{ gauge: Gauge; columns: number }>;
+  /** Active transfers when built: a change rebuilds the panel (gauges come and go). */
+  activeTransfers: number;
 }
 
 /** Fewest pane rows the dashboard is drawn in. */
@@ -86,6 +94,15 @@ export class LinkPanel {
       bus.on('key:rotation-failed', ({ reason }) => {
         this.model.addRotationFailure(this.now(), reason);
         this.fill();
+      }),
+      bus.on('transfer:update', (v) => {
+        this.model.transfers.apply(v);
+        if (this.widgets !== null && this.widgets.activeTransfers !== this.model.transfers.active().length && contribPromise !== null) {
+          // A gauge comes or goes: lay the panel out again (contrib is loaded: the panel is built).
+          void contribPromise.then((contrib) => {
+            if (this.shown) this.build(contrib);
+          });
+        } else this.fill();
       }),
     ];
   }
@@ -140,7 +157,8 @@ export class LinkPanel {
       border: { type: 'line' },
       style: { border: { fg: 'cyan' } },
     });
-    const layout = dashboardLayout(Math.max(1, width - 2), Math.max(1, height - 2));
+    const activeTransfers = this.model.transfers.active().length;
+    const layout = dashboardLayout(Math.max(1, width - 2), Math.max(1, height - 2), activeTransfers);
     const framed = (r: Rect, label: string): Record<string, unknown> => ({
       parent: container,
       top: r.top,
@@ -174,6 +192,12 @@ export class LinkPanel {
         }) as unknown as Sparkline)
       : null;
     if (rtt) container.append(rtt as unknown as blessed.Widgets.BoxElement);
+    const gauges = layout.gauges.map((r) => {
+      const { parent: _p, ...place } = framed(r, ' ');
+      const gauge = contrib.gauge({ ...place, stroke: 'green', fill: 'white', style: { border: { fg: 'blue' } } } as never) as unknown as Gauge;
+      container.append(gauge as unknown as blessed.Widgets.BoxElement);
+      return { gauge, columns: Math.max(1, r.width - 6) };
+    });
     this.widgets = {
       container,
       rtt,
@@ -181,8 +205,9 @@ export class LinkPanel {
       datagrams: text(layout.datagrams, 'datagrams'),
       key: text(layout.key, 'key'),
       keyColumns: Math.max(1, layout.key.width - 2),
-      // The place for file-transfer gauges (contrib gauge widgets) once transfers exist.
       transfers: layout.transfers ? blessed.box({ ...framed(layout.transfers, 'transfers'), wrap: true }) : null,
+      gauges,
+      activeTransfers,
     };
     container.setFront();
     this.fill();
@@ -193,7 +218,7 @@ export class LinkPanel {
     const w = this.widgets;
     if (!w) return;
     const bars = w.loss ? Math.max(1, (w.loss.width as number) - 4) : 60;
-    const v: DashboardView = this.model.view(this.now(), w.keyColumns, bars);
+    const v: DashboardView = this.model.view(this.now(), w.keyColumns, bars, w.gauges.length, w.gauges[0]?.columns ?? 30);
     if (w.rtt) {
       // contrib's chart divides by the point count and by maxY: never give it fewer than two points or a zero top.
       // Nor an empty label: its canvas writes an empty text as "null".
@@ -209,7 +234,15 @@ export class LinkPanel {
     }
     w.datagrams.setContent(v.datagrams.join('\n'));
     w.key.setContent(v.key.join('\n'));
-    w.transfers?.setContent([...v.transfers.lines, ...v.transfers.gauges.map((g) => `${g.label} ${g.percent} %`)].join('\n'));
+    w.transfers?.setContent(v.transfers.lines.join('\n'));
+    w.transfers?.setLabel(` ${v.transfers.title} `);
+    v.transfers.gauges.forEach((g, i) => {
+      const slot = w.gauges[i];
+      if (slot === undefined) return;
+      (slot.gauge as unknown as blessed.Widgets.BoxElement).setLabel(` ${g.label} `);
+      // contrib reads a percent below 1.001 as a fraction (1 would draw as 100 %): a hair above it for 1.
+      slot.gauge.setPercent(g.percent === 1 ? 1.002 : g.percent);
+    });
   }
 
   private destroy(): void {

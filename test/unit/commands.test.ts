@@ -102,6 +102,8 @@ describe('COMMANDS', () => {
       'save-profile': ' work',
       'save-key': ' my.key',
       search: ' old',
+      send: ' report.pdf',
+      cancel: ' 1',
     };
     for (const c of COMMANDS) {
       const r = parseInput(`/${c.name}${args[c.name] ?? ''}`);
@@ -113,7 +115,10 @@ describe('COMMANDS', () => {
   });
   test('the issue’s commands are all there', () => {
     assert.deepEqual(COMMANDS.map((c) => c.name).sort(), [
+      'accept',
+      'cancel',
       'clear',
+      'decline',
       'fingerprint',
       'help',
       'history',
@@ -126,7 +131,9 @@ describe('COMMANDS', () => {
       'save-key',
       'save-profile',
       'search',
+      'send',
       'time',
+      'transfers',
     ]);
   });
   test('/search TEXT takes the rest of the line as it is (plain text, regex characters too); without it, its usage', () => {

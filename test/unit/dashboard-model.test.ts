@@ -105,8 +105,8 @@ describe('DashboardModel.view: what each widget shows', () => {
     assert.deepEqual(v.rtt.y, []);
     assert.equal(v.rtt.maxY, 1);
     assert.match(v.rtt.title, /^RTT – · last 5 min$/);
-    assert.deepEqual(v.transfers.gauges, [], 'the transfers slot is there, empty until file transfer lands');
-    assert.ok(v.transfers.lines.length > 0);
+    assert.deepEqual(v.transfers.gauges, [], 'no transfers, no gauges');
+    assert.deepEqual(v.transfers.lines, ['none — /send PATH offers a file']);
   });
 
   test('datagrams: totals with the last interval, drops by reason (largest first, zeros left out), retransmissions', () => {
