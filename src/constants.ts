@@ -243,6 +243,12 @@ export const BULK_LOSS_GRANULARITY_MS = 1;
 export const BULK_INITIAL_RTT_MS = 333;
 /** Ceiling of the bulk probe timeout after backoff, in ms. */
 export const BULK_PTO_MAX_MS = 10_000;
+/**
+ * Consecutive bulk probe timeouts that count as persistent congestion (RFC 9002 §7.6): two PTOs in a row
+ * span about three PTO periods with nothing acknowledged, RFC 9002's kPersistentCongestionThreshold; the
+ * window goes back to its minimum.
+ */
+export const BULK_PERSISTENT_CONGESTION_PTOS = 2;
 /** Consecutive bulk probe timeouts after which the path MTU search is told of a black hole (RFC 8899 §4.3). */
 export const BULK_BLACK_HOLE_PTOS = 3;
 /** Most bulk datagrams one pump sends (the window and the pacer decide; this bounds one event's work), in datagrams. */

@@ -19,6 +19,8 @@ export interface BulkGate {
   onDiscarded(bytes: number): void;
   /** The bulk datagram size changed (path MTU). */
   setDatagramBytes(bytes: number): void;
+  /** Nothing got through for a long stretch (RFC 9002 §7.6): the window to its minimum. */
+  onPersistentCongestion(): void;
 }
 
 /** The gate over NewReno (RFC 9002 §7) and the pacer (§7.7); the smoothed RTT from the connection's estimator. */
@@ -60,6 +62,10 @@ export class CongestionGate implements BulkGate {
   setDatagramBytes(bytes: number): void {
     this.datagramBytes = bytes;
     this.cc.setMaxDatagramBytes(bytes);
+  }
+
+  onPersistentCongestion(): void {
+    this.cc.onPersistentCongestion();
   }
 
   /** Bytes in flight and the window (stats, tests). */

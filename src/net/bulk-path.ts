@@ -1,4 +1,4 @@
-import { BULK_BLACK_HOLE_PTOS, BULK_DATAGRAMS_PER_PUMP, MAX_DATAGRAM_BYTES } from '../constants.js';
+import { BULK_BLACK_HOLE_PTOS, BULK_DATAGRAMS_PER_PUMP, BULK_PERSISTENT_CONGESTION_PTOS, MAX_DATAGRAM_BYTES } from '../constants.js';
 import { maxFernetPlaintext } from '../crypto/format.js';
 import type { BusEvents } from '../bus.js';
 import type { ActionQueue } from './actions.js';
@@ -29,6 +29,8 @@ export interface BulkLink {
   sackCount(): number;
   /** The largest bulk datagram the transmit check lets out. */
   limitBulk(bytes: number): void;
+  /** Where the peer is now, as a string that changes when it moves (null: unknown). */
+  path(): string | null;
 }
 
 /**
@@ -44,14 +46,22 @@ export interface BulkLink {
  *     it second): one PMTU probe when one is due and a stream is open, then
  *     chunks while the gate lets them out, at most BULK_DATAGRAMS_PER_PUMP.
  *  4. acks and timers: the bulk-ack at the end of a receive batch or when
- *     its delay is up; the loss timer, the PTO (BULK_BLACK_HOLE_PTOS in a
- *     row with a size above the base: a PMTU black hole), the probe timers.
+ *     its delay is up; the loss timer, the PTO (BULK_PERSISTENT_CONGESTION_PTOS
+ *     in a row: persistent congestion, the window to its minimum;
+ *     BULK_BLACK_HOLE_PTOS in a row with a size above the base: a PMTU black
+ *     hole), the probe timers.
+ *
+ * The path MTU belongs to a path: when the peer's address changes (it
+ * roamed, or /peer), the confirmed size falls back to the base and the
+ * search starts again (pump and tick notice).
  */
 export class BulkPath {
   private readonly pmtu = new PmtuSearch();
   private readonly gate: CongestionGate;
   private readonly sender: BulkSender;
   private readonly receiver: BulkReceiver;
+  /** The peer address the PMTU was found for. */
+  private lastPath: string | null;
 
   constructor(
     private readonly link: BulkLink,
@@ -62,6 +72,7 @@ export class BulkPath {
     this.sender = new BulkSender(this.gate, (stream, offset) => out.fact('bulk:acked', { stream, offset }));
     this.receiver = new BulkReceiver((stream, offset, data) => out.fact('bulk:data', { stream, offset, data }));
     link.limitBulk(this.pmtu.size);
+    this.lastPath = link.path();
   }
 
   /** Diagnostics and tests. */
@@ -135,6 +146,7 @@ export class BulkPath {
   // 3 --------------------------------------------------------------------
   pump(now: number): void {
     if (!this.link.canSendData()) return;
+    this.checkPath();
     if (this.sender.openStreams > 0) this.probe(now);
     const size = this.pmtu.size;
     const maxChunk = maxFernetPlaintext(size) - frameOverhead(this.link.sackCount()) - BULK_CHUNK_HEAD;
@@ -164,10 +176,24 @@ export class BulkPath {
     if (this.receiver.ackDue(now)) this.sendAck(now);
     this.pmtu.tick(now);
     if (!this.link.canSendData()) return;
-    if (this.sender.tick(now, this.rtt()) && this.sender.ptoCount >= BULK_BLACK_HOLE_PTOS && this.pmtu.size > MAX_DATAGRAM_BYTES) {
+    this.checkPath();
+    if (!this.sender.tick(now, this.rtt())) return;
+    const ptos = this.sender.ptoCount;
+    if (ptos === BULK_PERSISTENT_CONGESTION_PTOS) this.gate.onPersistentCongestion();
+    if (ptos >= BULK_BLACK_HOLE_PTOS && this.pmtu.size > MAX_DATAGRAM_BYTES) {
       this.pmtu.onBlackHole(now);
       this.sized();
     }
+  }
+
+  /** The peer moved: what was proven on the old path says nothing about the new one. */
+  private checkPath(): void {
+    const p = this.link.path();
+    if (p === this.lastPath) return;
+    this.lastPath = p;
+    if (this.pmtu.size === MAX_DATAGRAM_BYTES && this.pmtu.phase === 'searching') return;
+    this.pmtu.reset();
+    this.sized();
   }
 
   nextDeadline(now: number): number | null {

@@ -67,6 +67,7 @@ export function buildParts(o: ConnectionOptions, c: ConnectionHandle): Connectio
       send: (type, payload, now) => sender.bulkFrame(type, payload, now),
       sackCount: () => sender.sackCount(),
       limitBulk: (bytes) => sender.limitBulk(bytes),
+      path: () => (peer.address === null ? null : `${peer.address.host}|${peer.address.port}`),
     },
     rto,
     out,

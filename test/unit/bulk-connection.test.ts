@@ -150,3 +150,38 @@ test('every bulk datagram and probe stays within its limit; chat within 1200 byt
   );
   for (const w of p.tap) if (w.what === 'bulk') assert.ok(w.datagram.length <= 65_507);
 });
+
+test('the path MTU belongs to the path: when the peer moves, bulk falls back to 1200 bytes and searches again', () => {
+  const p = new ConnPair();
+  p.advance(100);
+  open(p, p.a, p.b, 1);
+  p.a.conn.bulk('bulk:write', { stream: 1, data: randomBytes(300_000) }, p.now);
+  for (let i = 0; i < 10; i++) {
+    p.advance(50);
+    consumeAll(p, p.b);
+  }
+  assert.ok(p.a.conn.bulkState.pmtu > MAX_DATAGRAM_BYTES, 'a larger size was proven first');
+  p.a.conn.setPeer({ host: '127.0.0.9', port: 9 }, p.now);
+  p.pump();
+  assert.equal(p.a.conn.bulkState.pmtu, MAX_DATAGRAM_BYTES);
+});
+
+test('persistent congestion: two probe timeouts in a row with nothing acknowledged put the window at its minimum', () => {
+  const p = new ConnPair();
+  p.advance(100);
+  open(p, p.a, p.b, 1);
+  p.a.conn.bulk('bulk:write', { stream: 1, data: Buffer.alloc(4_000_000) }, p.now);
+  for (let i = 0; i < 10; i++) {
+    p.advance(5);
+    consumeAll(p, p.b);
+  }
+  const size = p.a.conn.bulkState.pmtu;
+  assert.ok(p.a.conn.bulkState.window > 4 * size, `the window grew first: ${p.a.conn.bulkState.window}`);
+  // The path goes silent: nothing from a arrives any more, while a has more to send.
+  p.drop = (w) => w.from === p.a.addr;
+  p.a.conn.bulk('bulk:write', { stream: 1, data: Buffer.alloc(4_000_000) }, p.now);
+  p.pump();
+  assert.ok(p.a.conn.bulkState.inFlight > 0, 'datagrams in flight when the path went silent');
+  for (let i = 0; i < 400 && p.a.conn.bulkState.window > 2 * size; i++) p.advance(5);
+  assert.equal(p.a.conn.bulkState.window, 2 * size, 'the minimum window, two datagrams');
+});

@@ -86,6 +86,7 @@ function gate(room: number): BulkGate & { sent: number } {
     onLost() {},
     onDiscarded() {},
     setDatagramBytes() {},
+    onPersistentCongestion() {},
   };
 }
 
