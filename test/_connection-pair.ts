@@ -52,9 +52,11 @@ export class ConnPair {
   /** Loss: a transmitted datagram for which this returns true never arrives. */
   drop: (w: Wired) => boolean = () => false;
 
-  constructor(o: { wire?: WireMode; key?: Buffer; aPeer?: Address | null; bPeer?: Address | null; start?: boolean } = {}) {
+  constructor(
+    o: { wire?: WireMode; key?: Buffer; aPeer?: Address | null; bPeer?: Address | null; start?: boolean; aOptions?: Partial<ConnectionOptions> } = {},
+  ) {
     this.key = o.key ?? randomBytes(32);
-    this.a = new Side('a', ADDR_A, this.make('a', o.aPeer === undefined ? ADDR_B : o.aPeer, o.wire));
+    this.a = new Side('a', ADDR_A, this.make('a', o.aPeer === undefined ? ADDR_B : o.aPeer, o.wire, o.aOptions));
     this.b = new Side('b', ADDR_B, this.make('b', o.bPeer === undefined ? ADDR_A : o.bPeer, o.wire));
     if (o.start ?? true) {
       this.a.conn.start(this.now);

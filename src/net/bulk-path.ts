@@ -1,4 +1,10 @@
-import { BULK_BLACK_HOLE_PTOS, BULK_DATAGRAMS_PER_PUMP, BULK_PERSISTENT_CONGESTION_PTOS, MAX_DATAGRAM_BYTES } from '../constants.js';
+import {
+  BULK_BLACK_HOLE_PTOS,
+  BULK_DATAGRAMS_PER_PUMP,
+  BULK_PERSISTENT_CONGESTION_PTOS,
+  MAX_ACCEPTED_DATAGRAM_BYTES,
+  MAX_DATAGRAM_BYTES,
+} from '../constants.js';
 import { maxFernetPlaintext } from '../crypto/format.js';
 import type { BusEvents } from '../bus.js';
 import type { ActionQueue } from './actions.js';
@@ -56,7 +62,7 @@ export interface BulkLink {
  * search starts again (pump and tick notice).
  */
 export class BulkPath {
-  private readonly pmtu = new PmtuSearch();
+  private readonly pmtu: PmtuSearch;
   private readonly gate: CongestionGate;
   private readonly sender: BulkSender;
   private readonly receiver: BulkReceiver;
@@ -67,7 +73,12 @@ export class BulkPath {
     private readonly link: BulkLink,
     private readonly rto: RtoEstimator,
     out: ActionQueue,
+    maxDatagramBytes: number = MAX_ACCEPTED_DATAGRAM_BYTES,
   ) {
+    if (!Number.isInteger(maxDatagramBytes) || maxDatagramBytes < MAX_DATAGRAM_BYTES || maxDatagramBytes > MAX_ACCEPTED_DATAGRAM_BYTES) {
+      throw new TypeError(`maxBulkDatagramBytes must be an integer ${MAX_DATAGRAM_BYTES}..${MAX_ACCEPTED_DATAGRAM_BYTES}, got ${String(maxDatagramBytes)}`);
+    }
+    this.pmtu = new PmtuSearch(MAX_DATAGRAM_BYTES, maxDatagramBytes);
     this.gate = new CongestionGate(new NewReno(this.pmtu.size), new Pacer(), () => rto.srtt, this.pmtu.size);
     this.sender = new BulkSender(this.gate, (stream, offset) => out.fact('bulk:acked', { stream, offset }));
     this.receiver = new BulkReceiver((stream, offset, data) => out.fact('bulk:data', { stream, offset, data }));

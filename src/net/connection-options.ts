@@ -21,4 +21,10 @@ export interface ConnectionOptions {
   tokenTtlS?: number;
   /** Default: a fresh random session id. */
   sessionId?: SessionId;
+  /**
+   * Largest bulk datagram the path MTU search may try, in bytes; default
+   * MAX_ACCEPTED_DATAGRAM_BYTES. MAX_DATAGRAM_BYTES (1200) turns probing off:
+   * bulk data then uses 1200-byte datagrams like everything else.
+   */
+  maxBulkDatagramBytes?: number;
 }

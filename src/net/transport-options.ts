@@ -22,6 +22,8 @@ export interface TransportOptions {
   clockSkewS?: number;
   /** Default DEFAULT_TOKEN_TTL_S. */
   tokenTtlS?: number;
+  /** Largest bulk datagram the path MTU search may try (ConnectionOptions); 1200 turns probing off. */
+  maxBulkDatagramBytes?: number;
   /** Default true: one internal timer runs tick() at nextDeadline(). Tests with a ManualClock pass false and call tick(). */
   autoTick?: boolean;
   /** Most real time close() waits for the peer to answer the bye, in ms; default BYE_LINGER_MS (0: send it once, do not wait). */

@@ -84,6 +84,7 @@ export class Transport {
       now: this.clock.now(),
       ...(opts.clockSkewS === undefined ? {} : { clockSkewS: opts.clockSkewS }),
       ...(opts.tokenTtlS === undefined ? {} : { tokenTtlS: opts.tokenTtlS }),
+      ...(opts.maxBulkDatagramBytes === undefined ? {} : { maxBulkDatagramBytes: opts.maxBulkDatagramBytes }),
     });
     this.sessionId = this.conn.sessionId;
     this.queue = new RecvQueue(this.onQueued, this.pump);

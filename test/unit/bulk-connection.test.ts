@@ -185,3 +185,20 @@ test('persistent congestion: two probe timeouts in a row with nothing acknowledg
   for (let i = 0; i < 400 && p.a.conn.bulkState.window > 2 * size; i++) p.advance(5);
   assert.equal(p.a.conn.bulkState.window, 2 * size, 'the minimum window, two datagrams');
 });
+
+test('maxBulkDatagramBytes 1200: no path MTU probes, every bulk datagram within 1200 bytes; out of range is a TypeError', () => {
+  const p = new ConnPair({ aOptions: { maxBulkDatagramBytes: MAX_DATAGRAM_BYTES } });
+  p.advance(100);
+  open(p, p.a, p.b, 1);
+  const data = randomBytes(300_000);
+  p.a.conn.bulk('bulk:write', { stream: 1, data }, p.now);
+  for (let i = 0; i < 40; i++) {
+    p.advance(20);
+    consumeAll(p, p.b);
+  }
+  assert.equal(sha(received(p.b, 1)), sha(data));
+  assert.equal(p.tap.filter((w) => w.what === 'probe').length, 0);
+  for (const w of p.tap) assert.ok(w.datagram.length <= MAX_DATAGRAM_BYTES, `${w.what} of ${w.datagram.length} bytes`);
+  assert.throws(() => new ConnPair({ aOptions: { maxBulkDatagramBytes: 1000 } }), TypeError);
+  assert.throws(() => new ConnPair({ aOptions: { maxBulkDatagramBytes: 70_000 } }), TypeError);
+});
