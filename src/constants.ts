@@ -271,6 +271,10 @@ export const CC_MINIMUM_WINDOW_DATAGRAMS = 2;
 export const CC_LOSS_REDUCTION = 0.5;
 /** The window never grows past this, in bytes: more than the send buffer could ever put in flight. */
 export const CC_MAXIMUM_WINDOW_BYTES = 64 * 1024 * 1024;
+/** CUBIC's multiplicative decrease: a loss leaves this fraction of the window (RFC 9438 β_cubic). */
+export const CUBIC_BETA = 0.7;
+/** CUBIC's growth constant, in datagrams per second³ (RFC 9438 C). */
+export const CUBIC_C = 0.4;
 /** Pacing rate = this × window / smoothed RTT (RFC 9002 §7.7's N). */
 export const PACING_GAIN = 1.25;
 /** The pacer lets this many datagrams leave back to back… */

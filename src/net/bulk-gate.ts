@@ -1,4 +1,4 @@
-import type { NewReno } from './congestion.js';
+import type { CongestionController } from './congestion.js';
 import type { Pacer } from './pacer.js';
 
 /**
@@ -23,10 +23,10 @@ export interface BulkGate {
   onPersistentCongestion(): void;
 }
 
-/** The gate over NewReno (RFC 9002 §7) and the pacer (§7.7); the smoothed RTT from the connection's estimator. */
+/** The gate over a congestion controller (CUBIC, RFC 9438, or NewReno, RFC 9002 §7) and the pacer (§7.7); the smoothed RTT from the connection's estimator. */
 export class CongestionGate implements BulkGate {
   constructor(
-    private readonly cc: NewReno,
+    private readonly cc: CongestionController,
     private readonly pacer: Pacer,
     private readonly srtt: () => number | null,
     private datagramBytes: number,
@@ -47,8 +47,8 @@ export class CongestionGate implements BulkGate {
     this.pacer.onSent(now, bytes, this.cc.window, this.srtt());
   }
 
-  onAcked(bytes: number, sentAt: number): void {
-    this.cc.onAcked(bytes, sentAt);
+  onAcked(bytes: number, sentAt: number, now: number): void {
+    this.cc.onAcked(bytes, sentAt, now, this.srtt());
   }
 
   onLost(bytes: number, sentAt: number, now: number): void {

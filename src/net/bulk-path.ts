@@ -13,7 +13,8 @@ import { CongestionGate } from './bulk-gate.js';
 import type { RttView } from './bulk-loss.js';
 import { BulkReceiver } from './bulk-recv.js';
 import { BulkSender } from './bulk-send.js';
-import { NewReno } from './congestion.js';
+import { NewReno, type CongestionAlgorithm } from './congestion.js';
+import { Cubic } from './cubic.js';
 import { frameOverhead } from './frame-layout.js';
 import { Pacer } from './pacer.js';
 import { PmtuSearch } from './pmtu.js';
@@ -41,8 +42,8 @@ export interface BulkLink {
 
 /**
  * A connection's bulk streams (PROTOCOL.md "Bulk streams", "Congestion
- * control and pacing", "Path MTU"): the sender (bulk-send.ts) behind NewReno
- * and the pacer, the receiver (bulk-recv.ts), and the PMTU search, wired to
+ * control and pacing", "Path MTU"): the sender (bulk-send.ts) behind CUBIC
+ * (or NewReno) and the pacer, the receiver (bulk-recv.ts), and the PMTU search, wired to
  * the send path's frames and the bus facts. Pure, as the connection is.
  *
  *  1. bus requests: openSend / write / openRecv / consumed / close.
@@ -74,12 +75,15 @@ export class BulkPath {
     private readonly rto: RtoEstimator,
     out: ActionQueue,
     maxDatagramBytes: number = MAX_ACCEPTED_DATAGRAM_BYTES,
+    algorithm: CongestionAlgorithm = 'cubic',
   ) {
     if (!Number.isInteger(maxDatagramBytes) || maxDatagramBytes < MAX_DATAGRAM_BYTES || maxDatagramBytes > MAX_ACCEPTED_DATAGRAM_BYTES) {
       throw new TypeError(`maxBulkDatagramBytes must be an integer ${MAX_DATAGRAM_BYTES}..${MAX_ACCEPTED_DATAGRAM_BYTES}, got ${String(maxDatagramBytes)}`);
     }
     this.pmtu = new PmtuSearch(MAX_DATAGRAM_BYTES, maxDatagramBytes);
-    this.gate = new CongestionGate(new NewReno(this.pmtu.size), new Pacer(), () => rto.srtt, this.pmtu.size);
+    if (algorithm !== 'cubic' && algorithm !== 'newreno') throw new TypeError(`congestionControl must be 'cubic' or 'newreno', got ${String(algorithm)}`);
+    const cc = algorithm === 'cubic' ? new Cubic(this.pmtu.size) : new NewReno(this.pmtu.size);
+    this.gate = new CongestionGate(cc, new Pacer(), () => rto.srtt, this.pmtu.size);
     this.sender = new BulkSender(this.gate, (stream, offset) => out.fact('bulk:acked', { stream, offset }));
     this.receiver = new BulkReceiver((stream, offset, data) => out.fact('bulk:data', { stream, offset, data }));
     link.limitBulk(this.pmtu.size);

@@ -6,6 +6,25 @@ import {
   CC_MINIMUM_WINDOW_DATAGRAMS,
 } from '../constants.js';
 
+/** What the bulk path asks of a congestion controller: NewReno (here) or CUBIC (cubic.ts). Bytes and ms. */
+export interface CongestionController {
+  readonly window: number;
+  readonly ssthresh: number;
+  readonly inFlight: number;
+  readonly minimumWindow: number;
+  canSend(bytes: number): boolean;
+  onSent(bytes: number): void;
+  /** `now` and the smoothed RTT are CUBIC's (its curve runs on time); NewReno needs neither. */
+  onAcked(bytes: number, sentAt: number, now?: number, srttMs?: number | null): void;
+  onLost(bytes: number, sentAt: number, now: number): void;
+  onDiscarded(bytes: number): void;
+  onPersistentCongestion(): void;
+  setMaxDatagramBytes(bytes: number): void;
+}
+
+/** Which controller the bulk path runs (ConnectionOptions.congestionControl); CUBIC by default. */
+export type CongestionAlgorithm = 'cubic' | 'newreno';
+
 /**
  * NewReno congestion control for bulk data, as RFC 9002 §7 and its
  * Appendix B write it (QUIC's default; TCP's since RFC 6582). Pure: times
@@ -28,7 +47,7 @@ import {
  * half of it was in use, so a sender that had nothing to send (the disk was
  * slow, the receiver's credit ran out) does not earn a window it never tried.
  */
-export class NewReno {
+export class NewReno implements CongestionController {
   private datagramBytes: number;
   private cwnd: number;
   private threshold = Number.POSITIVE_INFINITY;

@@ -1,5 +1,6 @@
 import type { Address } from '../address/address.js';
 import type { WireMode } from '../bus.js';
+import type { CongestionAlgorithm } from './congestion.js';
 import type { SessionId } from './frame.js';
 import type { PendingKey } from './keyring.js';
 
@@ -27,4 +28,6 @@ export interface ConnectionOptions {
    * bulk data then uses 1200-byte datagrams like everything else.
    */
   maxBulkDatagramBytes?: number;
+  /** The bulk congestion controller: 'cubic' (RFC 9438, the default) or 'newreno' (RFC 9002 §7). */
+  congestionControl?: CongestionAlgorithm;
 }

@@ -72,6 +72,7 @@ export function buildParts(o: ConnectionOptions, c: ConnectionHandle): Connectio
     rto,
     out,
     o.maxBulkDatagramBytes,
+    o.congestionControl,
   );
   const rotation = new RotationRunner({ clock, keyring, sessionId, wire, sessions, peer, sender, out });
   const frames = new FrameReceiver({ sessionId, keyring, sessions, recv, rto, peer, sender, bulk, rotation, counters, out });

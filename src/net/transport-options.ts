@@ -1,6 +1,7 @@
 import type { Address } from '../address/address.js';
 import type { Bus, WireMode } from '../bus.js';
 import type { Clock } from '../clock.js';
+import type { CongestionAlgorithm } from './congestion.js';
 import type { PendingKey } from './keyring.js';
 import type { DatagramPort } from './port.js';
 
@@ -24,6 +25,8 @@ export interface TransportOptions {
   tokenTtlS?: number;
   /** Largest bulk datagram the path MTU search may try (ConnectionOptions); 1200 turns probing off. */
   maxBulkDatagramBytes?: number;
+  /** The bulk congestion controller (ConnectionOptions); default 'cubic'. */
+  congestionControl?: CongestionAlgorithm;
   /** Default true: one internal timer runs tick() at nextDeadline(). Tests with a ManualClock pass false and call tick(). */
   autoTick?: boolean;
   /** Most real time close() waits for the peer to answer the bye, in ms; default BYE_LINGER_MS (0: send it once, do not wait). */

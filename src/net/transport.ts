@@ -85,6 +85,7 @@ export class Transport {
       ...(opts.clockSkewS === undefined ? {} : { clockSkewS: opts.clockSkewS }),
       ...(opts.tokenTtlS === undefined ? {} : { tokenTtlS: opts.tokenTtlS }),
       ...(opts.maxBulkDatagramBytes === undefined ? {} : { maxBulkDatagramBytes: opts.maxBulkDatagramBytes }),
+      ...(opts.congestionControl === undefined ? {} : { congestionControl: opts.congestionControl }),
     });
     this.sessionId = this.conn.sessionId;
     this.queue = new RecvQueue(this.onQueued, this.pump);
