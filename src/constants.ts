@@ -227,6 +227,8 @@ export const BULK_STREAMS_MAX = 64;
 export const BULK_ACK_DELAY_MS = 10;
 /** At the end of a receive batch, a bulk-ack is sent at once when this many bulk packets wait for one. */
 export const BULK_ACK_EVERY_PACKETS = 2;
+/** …or at once when this many bulk bytes wait, in bytes: with a large path MTU one datagram is enough (RFC 9000 §13.2.1 lets a receiver ack more often). */
+export const BULK_ACK_EVERY_BYTES = 16 * 1024;
 /** A receive stream's credit is announced at once when it grew by this fraction of BULK_RECV_WINDOW_BYTES since the last announcement. */
 export const BULK_CREDIT_UPDATE_FRACTION = 1 / 8;
 /** While a receive stream waits for data it is owed, its credit is repeated after this long (doubling up to BULK_CREDIT_REPEAT_MAX_MS): a lost credit must not stall the stream, in ms. */

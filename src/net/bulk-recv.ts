@@ -1,6 +1,7 @@
 import {
   BULK_ACK_CREDITS_MAX,
   BULK_ACK_DELAY_MS,
+  BULK_ACK_EVERY_BYTES,
   BULK_ACK_EVERY_PACKETS,
   BULK_CREDIT_REPEAT_MAX_MS,
   BULK_CREDIT_REPEAT_MS,
@@ -24,7 +25,10 @@ import { Reassembly } from './bulk-reassembly.js';
  *                stream's credit; any other stream's is dropped and counted
  *                (it arrived: the packet is acked, the bytes are not ours).
  *  2. ack policy at the end of a receive batch (ackAtBatchEnd): at once
- *                when BULK_ACK_EVERY_PACKETS packets wait, or a credit grew
+ *                when BULK_ACK_EVERY_PACKETS packets wait, or one datagram
+ *                of BULK_ACK_EVERY_BYTES (a large path MTU: waiting for a
+ *                second would add its whole serialisation time to every
+ *                round trip the sender measures), or a credit grew
  *                by BULK_CREDIT_UPDATE_FRACTION of the window, or a stream
  *                was opened; else BULK_ACK_DELAY_MS after the first packet
  *                waiting (tick). While a stream is owed data and nothing
@@ -52,6 +56,7 @@ export class BulkReceiver {
   private readonly streams = new Map<number, RecvStream>();
   /** Bulk packets (new or repeated) since the last bulk-ack. */
   private unacked = 0;
+  private unackedBytes = 0;
   private ackAt: number | null = null;
   /** A credit grew enough, or a stream opened: ack at the end of this batch. */
   private creditNews = false;
@@ -99,6 +104,7 @@ export class BulkReceiver {
     this.streams.clear();
     this.pns.reset();
     this.unacked = 0;
+    this.unackedBytes = 0;
     this.ackAt = null;
     this.creditNews = false;
     this.repeatAt = null;
@@ -108,6 +114,7 @@ export class BulkReceiver {
   chunk(c: BulkChunk, now: number): void {
     this.pns.add(c.pn);
     this.unacked += 1;
+    this.unackedBytes += c.data.length;
     this.ackAt ??= now + BULK_ACK_DELAY_MS;
     this.repeatAt = null;
     this.repeatMs = BULK_CREDIT_REPEAT_MS;
@@ -123,7 +130,7 @@ export class BulkReceiver {
   // 2 --------------------------------------------------------------------
   /** End of a receive batch: should a bulk-ack go now? */
   ackAtBatchEnd(): boolean {
-    return this.unacked >= BULK_ACK_EVERY_PACKETS || this.creditNews;
+    return this.unacked >= BULK_ACK_EVERY_PACKETS || this.unackedBytes >= BULK_ACK_EVERY_BYTES || this.creditNews;
   }
 
   /** tick: the delayed ack or a credit repeat is due. */
@@ -141,6 +148,7 @@ export class BulkReceiver {
   takeAck(now: number): BulkAck {
     const repeating = this.repeatAt !== null && now >= this.repeatAt;
     this.unacked = 0;
+    this.unackedBytes = 0;
     this.ackAt = null;
     this.creditNews = false;
     const credits = this.pickCredits();

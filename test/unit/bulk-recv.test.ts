@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BULK_ACK_DELAY_MS, BULK_ACK_RANGES_MAX, BULK_CREDIT_REPEAT_MS } from '../../src/constants.js';
+import { BULK_ACK_DELAY_MS, BULK_ACK_EVERY_BYTES, BULK_ACK_RANGES_MAX, BULK_CREDIT_REPEAT_MS } from '../../src/constants.js';
 import { PnRanges } from '../../src/net/bulk-ranges.js';
 import { Reassembly } from '../../src/net/bulk-reassembly.js';
 import { BulkReceiver } from '../../src/net/bulk-recv.js';
@@ -126,6 +126,9 @@ test('BulkReceiver ack policy: at the batch end after two packets, else after th
   assert.equal(r.ackAtBatchEnd(), true, '20 of 100: past 1/8');
   assert.deepEqual(r.takeAck(1001).credits, [{ stream: 1, max: 120 }]);
   assert.throws(() => r.consumed(1, 21), TypeError, 'beyond what was handed up');
+  r.takeAck(1002);
+  r.chunk({ pn: 2, stream: 9, offset: 0, data: Buffer.alloc(BULK_ACK_EVERY_BYTES) }, 1003);
+  assert.equal(r.ackAtBatchEnd(), true, 'one datagram of a large path MTU is acked at once');
 });
 
 test('BulkReceiver: a stream owed data repeats its credit, backing off, until data comes', () => {
