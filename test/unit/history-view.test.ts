@@ -24,7 +24,8 @@ function history(restored: HistoryRecord[], notes: string[] = []): TuiHistory {
 
 describe('showHistory', () => {
   it('puts the records, oldest first, then the marker; a peer nick that reads as ours is marked', () => {
-    const pane = new ChatPane(screen.screen, { capacity: 300, seconds: false, colors: 256 });
+    // The pane's clock is the records' day: the marker carries no day line of its own, whatever today is.
+    const pane = new ChatPane(screen.screen, { capacity: 300, seconds: false, colors: 256, clock: { now: () => T + 60_000 } });
     showHistory(pane, {
       opts: opts('alice'),
       history: history([
