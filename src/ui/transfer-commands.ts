@@ -26,7 +26,7 @@ export const TRANSFER_COMMANDS: ReadonlyArray<{ name: TransferCommand['name']; u
   { name: 'send', usage: '/send PATH', help: 'offer a file to the peer (Tab completes the path; ~ is your home)' },
   { name: 'accept', usage: '/accept [N]', help: 'accept offer N (default: the oldest waiting); it is saved in the download directory' },
   { name: 'decline', usage: '/decline [N]', help: 'decline offer N (default: the oldest waiting)' },
-  { name: 'cancel', usage: '/cancel N', help: 'stop transfer N, either direction (what arrived is kept for a resume)' },
+  { name: 'cancel', usage: '/cancel N', help: 'stop transfer N, either direction (the receiver deletes the partial file)' },
   { name: 'transfers', usage: '/transfers', help: 'list the transfers: number, direction, name, size, state, percent' },
 ];
 
