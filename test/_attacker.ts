@@ -12,7 +12,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Fernet } from '../src/crypto/fernet.js';
-import { decodeFrame, encodeFrame, encodeRotationPayload, newSessionId, NO_SESSION, type Frame, type FrameType, type SessionId } from '../src/net/frame.js';
+import {
+  decodeFrame,
+  encodeFrame,
+  encodeRotationPayload,
+  mayExceedBaseSize,
+  newSessionId,
+  NO_SESSION,
+  type Frame,
+  type FrameType,
+  type SessionId,
+} from '../src/net/frame.js';
 import { decodePack, encodePack } from '../src/net/pack.js';
 import type { Address } from '../src/address/address.js';
 import { sameAddress } from '../src/address/address.js';
@@ -111,7 +121,7 @@ export class Attacker {
   /** The plaintext of a token under the attacker's key, or null (another key, or garbage). No TTL check: a thief keeps what it reads. */
   open(token: Buffer): Buffer | null {
     try {
-      return this.fernet.decrypt(token);
+      return this.fernet.decrypt(token, { binary: true });
     } catch {
       return null;
     }
@@ -162,10 +172,16 @@ export class Attacker {
     return this.fernet.encrypt(plain, Math.floor(this.clock.now() / 1000));
   }
 
-  /** A frame, sealed. Defaults make a valid frame of the given type. */
+  /** A token's binary form (bulk and probe frames travel so), under the attacker's key. */
+  sealBinary(plain: Buffer): Buffer {
+    return this.fernet.encryptBinary(plain, Math.floor(this.clock.now() / 1000));
+  }
+
+  /** A frame, sealed in the form a real sender uses for its type (binary for bulk and probe). Defaults make a valid frame of the given type. */
   frame(f: FrameFields): Buffer {
     const isData = f.type === 'data';
-    return this.seal(
+    const seal = mayExceedBaseSize(f.type) ? (p: Buffer) => this.sealBinary(p) : (p: Buffer) => this.seal(p);
+    return seal(
       encodeFrame({
         type: f.type,
         sender: f.sender ?? this.session,

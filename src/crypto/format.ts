@@ -5,7 +5,9 @@
  *
  *   version 1 ‖ timestamp 8 ‖ IV 16 ‖ ciphertext 16·n ‖ HMAC-SHA256 32
  *
- * all as padded base64url text.
+ * all as padded base64url text — or, where a protocol says so (fernchat's
+ * bulk frames), as those bytes themselves: the binary form, whose first byte
+ * 0x80 no token text starts with.
  */
 
 /** Token version byte. */
@@ -40,4 +42,14 @@ export function maxFernetPlaintext(tokenBytes: number): number {
   const rawMax = Math.floor(tokenBytes / 4) * 3;
   const ciphertextMax = Math.floor((rawMax - FERNET_OVERHEAD_BYTES) / FERNET_BLOCK_BYTES) * FERNET_BLOCK_BYTES;
   return ciphertextMax - 1;
+}
+
+/** Length of the binary form of a token of a plaintext of `plainBytes` (no base64: 57 + the padded ciphertext). */
+export function fernetBinaryTokenLength(plainBytes: number): number {
+  return FERNET_OVERHEAD_BYTES + FERNET_BLOCK_BYTES * (Math.floor(plainBytes / FERNET_BLOCK_BYTES) + 1);
+}
+
+/** Largest plaintext whose binary token is at most `tokenBytes` long. */
+export function maxFernetBinaryPlaintext(tokenBytes: number): number {
+  return Math.floor((tokenBytes - FERNET_OVERHEAD_BYTES) / FERNET_BLOCK_BYTES) * FERNET_BLOCK_BYTES - 1;
 }

@@ -5,7 +5,7 @@ import {
   MAX_ACCEPTED_DATAGRAM_BYTES,
   MAX_DATAGRAM_BYTES,
 } from '../constants.js';
-import { maxFernetPlaintext } from '../crypto/format.js';
+import { maxFernetBinaryPlaintext } from '../crypto/format.js';
 import type { BusEvents } from '../bus.js';
 import type { ActionQueue } from './actions.js';
 import { BULK_CHUNK_HEAD, decodeBulk, decodeBulkAck, decodeProbeId, encodeBulk, encodeBulkAck, encodeProbe, encodeProbeAck } from './bulk-codec.js';
@@ -164,7 +164,7 @@ export class BulkPath {
     this.checkPath();
     if (this.sender.openStreams > 0) this.probe(now);
     const size = this.pmtu.size;
-    const maxChunk = maxFernetPlaintext(size) - frameOverhead(this.link.sackCount()) - BULK_CHUNK_HEAD;
+    const maxChunk = maxFernetBinaryPlaintext(size) - frameOverhead(this.link.sackCount()) - BULK_CHUNK_HEAD;
     for (let i = 0; i < BULK_DATAGRAMS_PER_PUMP; i++) {
       const n = this.sender.next(now, size, maxChunk);
       if (n === null) return;
@@ -178,7 +178,7 @@ export class BulkPath {
   private probe(now: number): void {
     const p = this.pmtu.probe(now, this.rto.srtt);
     if (p === null) return;
-    this.link.send('probe', encodeProbe(p.id, maxFernetPlaintext(p.size) - frameOverhead(this.link.sackCount())), now);
+    this.link.send('probe', encodeProbe(p.id, maxFernetBinaryPlaintext(p.size) - frameOverhead(this.link.sackCount())), now);
   }
 
   // 4 --------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { MAX_ACCEPTED_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES, MAX_SACK_RANGES } from '../constants.js';
-import { maxFernetPlaintext } from '../crypto/format.js';
+import { maxFernetBinaryPlaintext, maxFernetPlaintext } from '../crypto/format.js';
 import { ROTATION_PUBLIC_KEY_BYTES } from '../crypto/rotation-kdf.js';
 import { SESSION_ID_BYTES } from './session-id.js';
 
@@ -122,8 +122,8 @@ export function frameOverhead(sackCount: number): number {
 /** Largest frame plaintext whose token fits in MAX_DATAGRAM_BYTES (831 for 1200). */
 export const MAX_FRAME_PLAINTEXT = maxFernetPlaintext(MAX_DATAGRAM_BYTES);
 
-/** Largest frame plaintext of a bulk or probe frame: its token fits the largest datagram accepted. */
-export const MAX_LARGE_FRAME_PLAINTEXT = maxFernetPlaintext(MAX_ACCEPTED_DATAGRAM_BYTES);
+/** Largest frame plaintext of a bulk or probe frame: its binary token fits the largest datagram accepted. */
+export const MAX_LARGE_FRAME_PLAINTEXT = maxFernetBinaryPlaintext(MAX_ACCEPTED_DATAGRAM_BYTES);
 
 /** Largest plaintext a frame of `type` may have. */
 export function maxFramePlaintext(type: FrameType): number {

@@ -56,6 +56,8 @@ export interface KeyringDecryptOptions {
   ttlS: number;
   /** Allowed future skew of token timestamps, in seconds. */
   clockSkewS: number;
+  /** Take binary tokens too (the reliable wire's bulk and probe frames; PROTOCOL.md, "Token forms"). */
+  binary: boolean;
 }
 
 /** The order decrypt tries them in. */
@@ -82,7 +84,7 @@ export class Keyring {
   private installedAt: number;
   /** When the previous key stops being accepted; null while the peer has not yet proven it holds current. */
   private previousExpiresAt: number | null = null;
-  private readonly fernetOpts = { ttlS: 0, clockSkewS: 0, nowS: 0 };
+  private readonly fernetOpts = { ttlS: 0, clockSkewS: 0, nowS: 0, binary: false };
   /** The accept a restored next answered (opaque here; the Rotation resumes with it), until next changes. */
   private restored: Buffer | null = null;
 
@@ -134,9 +136,10 @@ export class Keyring {
     return null;
   }
 
-  /** Encrypt under current, with the Fernet timestamp from the clock. */
-  encrypt(plain: Buffer): Buffer {
-    return this.current.fernet.encrypt(plain, Math.floor(this.clock.now() / 1000));
+  /** Encrypt under current, with the Fernet timestamp from the clock; `binary`: the token's binary form (bulk and probe frames). */
+  encrypt(plain: Buffer, binary = false): Buffer {
+    const nowS = Math.floor(this.clock.now() / 1000);
+    return binary ? this.current.fernet.encryptBinary(plain, nowS) : this.current.fernet.encrypt(plain, nowS);
   }
 
   /**
@@ -150,6 +153,7 @@ export class Keyring {
     const fernetOpts = this.fernetOpts;
     fernetOpts.ttlS = opts.ttlS;
     fernetOpts.clockSkewS = opts.clockSkewS;
+    fernetOpts.binary = opts.binary;
     fernetOpts.nowS = Math.floor(this.clock.now() / 1000);
     let first: unknown = null;
     for (let i = 0; i < SLOTS.length; i++) {

@@ -2,11 +2,12 @@ import type { Address } from '../address/address.js';
 import { errorMessage, type WireMode } from '../bus.js';
 import { FRAME_VERSION, MAX_ACCEPTED_DATAGRAM_BYTES } from '../constants.js';
 import { FernetError } from '../crypto/errors.js';
+import { FERNET_VERSION } from '../crypto/format.js';
 import type { ActionQueue } from './actions.js';
 import { AuthFailures } from './auth-failures.js';
 import { DatagramError, type DropReason } from './errors.js';
 import type { FrameReceiver } from './frame-receive.js';
-import { claimsFrame, FrameCodec, FRAME_OFFSET, frameVersion, type SessionId } from './frame.js';
+import { claimsFrame, FrameCodec, FRAME_OFFSET, frameVersion, mayExceedBaseSize, type SessionId } from './frame.js';
 import type { Keyring, KeySlot } from './keyring.js';
 import type { PeerState } from './peer-state.js';
 import type { RawReceiver } from './raw-receive.js';
@@ -48,7 +49,7 @@ export class ReceivePath {
     private readonly o: {
       wire: WireMode;
       keyring: Keyring;
-      decrypt: { ttlS: number; clockSkewS: number };
+      decrypt: { ttlS: number; clockSkewS: number; binary: boolean };
       peer: PeerState;
       frames: FrameReceiver;
       raw: RawReceiver;
@@ -95,6 +96,9 @@ export class ReceivePath {
     const { peer, counters } = this.o;
     this.authFailures.authenticated(from, peer.address);
     try {
+      // A binary token (first byte 0x80; token text starts with 'g') carries a bulk or probe frame, nothing else.
+      const binary = datagram[0] === FERNET_VERSION;
+      if (binary && !claimsFrame(plaintext)) return counters.drop('malformed');
       // 0xFC never starts UTF-8 text, so whatever starts with it is a frame or garbage, never a message.
       if (!claimsFrame(plaintext)) return this.o.raw.receive(datagram, plaintext, slot, from, now, closing);
       if (this.o.wire === 'raw') {
@@ -113,7 +117,9 @@ export class ReceivePath {
           `the peer speaks fernchat wire v${version}, this side v${FRAME_VERSION}: run the same fernchat release on both sides (or --wire raw on both)`,
         );
       }
-      this.o.frames.receive(this.codec.decode(plaintext), slot, from, now, closing);
+      const frame = this.codec.decode(plaintext);
+      if (binary !== mayExceedBaseSize(frame.type)) return counters.drop('malformed');
+      this.o.frames.receive(frame, slot, from, now, closing);
     } catch (err) {
       if (err instanceof DatagramError) return counters.drop(err.reason);
       counters.drop('malformed');

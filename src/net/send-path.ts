@@ -3,7 +3,7 @@ import type { MessageKind, WireMode } from '../bus.js';
 import { ACK_DELAY_MS, ACK_EVERY_DATA_FRAMES, MAX_ACCEPTED_DATAGRAM_BYTES, MAX_DATAGRAM_BYTES, MAX_MESSAGE_BYTES, MAX_NICK_BYTES } from '../constants.js';
 import type { ActionQueue } from './actions.js';
 import { fragment } from './fragment.js';
-import { FrameCodec, frameOverhead, MAX_DATA_PAYLOAD, MAX_FRAME_PLAINTEXT, NO_SESSION, type FrameType, type SessionId } from './frame.js';
+import { FrameCodec, frameOverhead, MAX_DATA_PAYLOAD, MAX_FRAME_PLAINTEXT, mayExceedBaseSize, NO_SESSION, type FrameType, type SessionId } from './frame.js';
 import type { Keyring } from './keyring.js';
 import { MessageEncoder, utf8Truncate } from './message.js';
 import { DatagramPacker, encodePack } from './pack.js';
@@ -242,7 +242,8 @@ export class SendPath {
       this.ackDueAt = null;
       this.unackedData = 0;
     }
-    const token = this.keyring.encrypt(plain);
+    // Bulk and probe frames go as the token's binary form (PROTOCOL.md, "Token forms"), the rest as token text.
+    const token = this.keyring.encrypt(plain, mayExceedBaseSize(type));
     this.transmit(token, type);
     return token.length;
   }

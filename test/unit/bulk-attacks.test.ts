@@ -80,3 +80,61 @@ test('a forged bulk-ack under the previous key (every packet acked, huge credit)
   p.advance(3_000);
   assert.equal(p.a.facts('bulk:acked').at(-1)?.offset, 100_000);
 });
+
+/*
+ * Token forms (PROTOCOL.md): bulk and probe frames travel as the token's
+ * binary form, every other frame as token text; a frame in the other form,
+ * or raw text in a binary token, is dropped as malformed and changes nothing.
+ */
+test('token forms: bulk and probe datagrams are binary tokens (first byte 0x80), every other datagram is token text', () => {
+  const p = new ConnPair();
+  p.b.conn.bulk('bulk:open-recv', { stream: 1, offset: 0 }, p.now);
+  p.a.conn.bulk('bulk:open-send', { stream: 1, offset: 0 }, p.now);
+  p.a.conn.bulk('bulk:write', { stream: 1, data: randomBytes(200_000) }, p.now);
+  p.a.conn.send('m', 'chat meanwhile', p.now);
+  p.pump();
+  p.advance(3_000);
+  assert.equal(p.a.facts('bulk:acked').at(-1)?.offset, 200_000);
+  const kinds = new Set(p.tap.map((w) => w.what));
+  for (const k of ['bulk', 'bulk-ack', 'data', 'probe'] as const) assert.ok(kinds.has(k), `a ${k} datagram was sent`);
+  for (const w of p.tap) {
+    const binary = w.what === 'bulk' || w.what === 'probe';
+    assert.equal(w.datagram[0], binary ? 0x80 : 'g'.charCodeAt(0), `${w.what} datagram in ${binary ? 'binary' : 'text'} form`);
+  }
+});
+
+test('token forms: a chat frame in a binary token, a bulk frame in token text, raw text in a binary token: dropped as malformed, nothing delivered', () => {
+  const p = new ConnPair();
+  p.b.conn.bulk('bulk:open-recv', { stream: 2, offset: 0 }, p.now);
+  p.pump();
+  const peer = new Attacker(p.key, { now: () => p.now });
+  const base = { sender: p.a.conn.sessionId, receiver: p.b.conn.sessionId };
+  const bulkFrame = peer.frame({ ...base, type: 'bulk', packet: 900, payload: encodeBulk(0, 2, 0, [Buffer.from('bytes')]) });
+  const opened = peer.open(bulkFrame)!;
+  const malformed = p.b.conn.dropCounts().malformed;
+  // The same bulk frame as token text; a data frame as a binary token; raw UTF-8 text as a binary token.
+  p.inject(p.a.addr, p.b.addr, peer.seal(opened));
+  const dataFrame = peer.open(peer.frame({ ...base, type: 'data', packet: 901, seq: 0, payload: Buffer.from('\u0000hello') }))!;
+  p.inject(p.a.addr, p.b.addr, peer.sealBinary(dataFrame));
+  p.inject(p.a.addr, p.b.addr, peer.sealBinary(Buffer.from('raw text', 'utf8')));
+  assert.equal(p.b.conn.dropCounts().malformed, malformed + 3);
+  assert.deepEqual(p.b.facts('bulk:data'), []);
+  assert.deepEqual(p.b.facts('message:received'), []);
+  // The real form goes through.
+  p.inject(p.a.addr, p.b.addr, bulkFrame);
+  assert.deepEqual(
+    p.b.facts('bulk:data').map((d) => d.data.toString()),
+    ['bytes'],
+  );
+});
+
+test('token forms: the raw wire takes no binary token (it is not the Python app’s format)', () => {
+  const p = new ConnPair({ wire: 'raw' });
+  const peer = new Attacker(p.key, { now: () => p.now });
+  const before = p.b.conn.dropCounts().unauthenticated;
+  p.inject(p.a.addr, p.b.addr, peer.sealBinary(Buffer.from('hi', 'utf8')));
+  assert.equal(p.b.conn.dropCounts().unauthenticated, before + 1);
+  assert.deepEqual(p.b.facts('message:received'), []);
+  p.inject(p.a.addr, p.b.addr, peer.seal(Buffer.from('hi', 'utf8')));
+  assert.equal(p.b.facts('message:received').length, 1);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BULK_ACK_CREDITS_MAX, BULK_ACK_RANGES_MAX, MAX_ACCEPTED_DATAGRAM_BYTES } from '../../src/constants.js';
-import { maxFernetPlaintext } from '../../src/crypto/format.js';
+import { maxFernetBinaryPlaintext } from '../../src/crypto/format.js';
 import { BULK_CHUNK_HEAD, decodeBulk, decodeBulkAck, decodeProbeId, encodeBulk, encodeBulkAck, encodeProbe, encodeProbeAck } from '../../src/net/bulk-codec.js';
 import { FrameError } from '../../src/net/errors.js';
 import { decodeFrame, encodeFrame, MAX_FRAME_PLAINTEXT, type Frame } from '../../src/net/frame.js';
@@ -90,13 +90,13 @@ test('probe / probe-ack: the id, then padding', () => {
 });
 
 test('frames 13..16: bulk and probe may exceed the chat size, up to the largest datagram accepted; the others may not', () => {
-  const big = maxFernetPlaintext(MAX_ACCEPTED_DATAGRAM_BYTES) - 100;
+  const big = maxFernetBinaryPlaintext(MAX_ACCEPTED_DATAGRAM_BYTES) - 100;
   const bulk = encodeFrame(frame({ type: 'bulk', payload: encodeBulk(0, 1, 0, [Buffer.alloc(big)]) }));
   assert.equal(decodeFrame(bulk).type, 'bulk');
   assert.equal(bulk[3], 13);
   const probe = encodeFrame(frame({ type: 'probe', payload: encodeProbe(1, big) }));
   assert.equal(probe[3], 15);
-  assert.throws(() => encodeFrame(frame({ type: 'bulk', payload: Buffer.alloc(maxFernetPlaintext(MAX_ACCEPTED_DATAGRAM_BYTES)) })), TypeError);
+  assert.throws(() => encodeFrame(frame({ type: 'bulk', payload: Buffer.alloc(maxFernetBinaryPlaintext(MAX_ACCEPTED_DATAGRAM_BYTES)) })), TypeError);
   assert.throws(() => encodeFrame(frame({ type: 'bulk-ack', payload: Buffer.alloc(MAX_FRAME_PLAINTEXT) })), TypeError);
   assert.equal(encodeFrame(frame({ type: 'bulk-ack', payload: encodeBulkAck({ ranges: [[0, 1]], credits: [] }) }))[3], 14);
   assert.equal(encodeFrame(frame({ type: 'probe-ack', payload: encodeProbeAck(1) }))[3], 16);

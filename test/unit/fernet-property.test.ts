@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
@@ -147,4 +147,30 @@ test('time window: a token is accepted exactly when ts + ttl >= now and now + sk
     ),
     { numRuns: 300 },
   );
+});
+
+describe('binary form', () => {
+  const f = new Fernet(randomBytes(32));
+  it('is the bytes the token text encodes, and decrypts only with binary: true', () => {
+    const iv = randomBytes(16);
+    const plain = randomBytes(1000);
+    const bin = f.encryptBinary(plain, 1_700_000_000, iv);
+    const text = f.encrypt(plain, 1_700_000_000, iv);
+    assert.deepEqual(Buffer.from(text.toString('latin1'), 'base64url'), bin);
+    assert.equal(bin[0], 0x80);
+    assert.deepEqual(f.decrypt(bin, { binary: true, nowS: 1_700_000_000 }), plain);
+    assert.deepEqual(f.decrypt(text, { binary: true, nowS: 1_700_000_000 }), plain, 'text still decrypts');
+    assert.throws(() => f.decrypt(bin, { nowS: 1_700_000_000 }), /base64/i, 'not without binary: true');
+  });
+  it('a flipped bit anywhere fails the signature, and the token is not changed by decrypting it', () => {
+    const bin = f.encryptBinary(Buffer.from('bulk bytes'), 1_700_000_000);
+    const copy = Buffer.from(bin);
+    f.decrypt(bin, { binary: true, nowS: 1_700_000_000 });
+    assert.deepEqual(bin, copy);
+    for (let i = 1; i < bin.length; i += 7) {
+      const bad = Buffer.from(bin);
+      bad[i]! ^= 0x01;
+      assert.throws(() => f.decrypt(bad, { binary: true, nowS: 1_700_000_000 }));
+    }
+  });
 });
