@@ -8,6 +8,7 @@
  *   paused         ← report.pdf 5.4 MiB of 12.0 MiB  45%  paused: the peer is away, resumes when it is back
  *   verifying      ← report.pdf 12.0 MiB  100%  checking sha256…
  *   done           ✓ saved to ~/Downloads/report.pdf (12.0 MiB, sha256 verified)
+ *   done, resumed  ✓ sent report.pdf (12.0 MiB, sha256 verified by the peer; resumed at 5.4 MiB, 6.6 MiB moved this time)
  *   failed …       ✗ report.pdf: reason
  *
  * The pane keeps one line per transfer and rewrites it as updates arrive
@@ -65,10 +66,13 @@ export function transferLine(v: TransferView, home: string | null): TransferLine
         kind: 'system',
         text: `${arrow(v)} ${v.name} ${size}  100%  ${v.direction === 'in' ? 'checking sha256…' : 'sent, the peer is checking sha256…'}`,
       };
-    case 'done':
+    case 'done': {
+      // After a resume, how much this run moved: what a restart saved is visible.
+      const moved = v.resumedFrom > 0 ? `; resumed at ${formatFileSize(v.resumedFrom)}, ${formatFileSize(v.size - v.resumedFrom)} moved this time` : '';
       return v.direction === 'in'
-        ? { kind: 'system', text: `✓ saved to ${tildePath(v.path, home)} (${size}, sha256 verified)` }
-        : { kind: 'system', text: `✓ sent ${v.name} (${size}, sha256 verified by the peer)` };
+        ? { kind: 'system', text: `✓ saved to ${tildePath(v.path, home)} (${size}, sha256 verified${moved})` }
+        : { kind: 'system', text: `✓ sent ${v.name} (${size}, sha256 verified by the peer${moved})` };
+    }
     case 'failed':
     case 'declined':
     case 'cancelled':

@@ -38,6 +38,13 @@ describe('transferLine: one line per state', () => {
     assert.deepEqual(line, { kind: 'system', text: '✓ saved to ~/Downloads/report.pdf (12.0 MiB, sha256 verified)' });
     assert.equal(transferLine(tv({ state: 'done', bytes: 12 * MiB }), HOME).text, '✓ sent report.pdf (12.0 MiB, sha256 verified by the peer)');
   });
+
+  test('done after a resume: says where it resumed and how much moved this time', () => {
+    assert.equal(
+      transferLine(tv({ state: 'done', bytes: 12 * MiB, resumedFrom: 4 * MiB }), HOME).text,
+      '✓ sent report.pdf (12.0 MiB, sha256 verified by the peer; resumed at 4.0 MiB, 8.0 MiB moved this time)',
+    );
+  });
   test('ended badly: an error line with ✗, the name and why', () => {
     assert.deepEqual(transferLine(tv({ state: 'failed', reason: 'sha256 mismatch' }), HOME), { kind: 'error', text: '✗ report.pdf: sha256 mismatch' });
     assert.equal(transferLine(tv({ state: 'failed', reason: 'disk full', endedBy: 'peer' }), HOME).text, '✗ report.pdf: disk full (on the peer’s side)');
