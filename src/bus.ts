@@ -136,7 +136,7 @@ export interface BusEvents {
 
   /** The user sends a file (/send PATH, fernchat send). `path` as typed: `~` is expanded by the transfer service. */
   'transfer:send': { path: string };
-  /** The user accepts an incoming offer (/accept [N]; no n: the oldest offer waiting). `dir`: save there instead of the profile's download directory. */
+  /** The user accepts an incoming offer (/accept [N] [DIR]; no n: the oldest offer waiting). `dir`: save there instead of the profile's download directory. */
   'transfer:accept': { n?: number; dir?: string };
   /** The user declines an incoming offer (/decline [N]). */
   'transfer:decline': { n?: number };

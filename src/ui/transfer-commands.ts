@@ -1,5 +1,5 @@
 /**
- * The file-transfer slash commands: /send PATH, /accept [N], /decline [N],
+ * The file-transfer slash commands: /send PATH, /accept [N] [DIR], /decline [N],
  * /cancel N, /transfers. Parsing (pure, from commands.ts's parseInput) and
  * running (checks N against the transfers the UI knows of, then emits the
  * transfer:* request on the bus; the transfer service does the rest and
@@ -17,14 +17,15 @@ import type { TransferList } from './transfer-list.js';
 export type TransferCommand =
   /** Offer the file at PATH (as typed: the transfer service expands `~`). */
   | { name: 'send'; path: string }
-  /** Answer an incoming offer; null: the oldest offer waiting. */
-  | { name: 'accept' | 'decline'; n: number | null }
+  /** Answer an incoming offer; null: the oldest offer waiting. `dir` (accept only): save there, as typed (`~` expanded by the service). */
+  | { name: 'accept'; n: number | null; dir?: string }
+  | { name: 'decline'; n: number | null }
   | { name: 'cancel'; n: number }
   | { name: 'transfers' };
 
 export const TRANSFER_COMMANDS: ReadonlyArray<{ name: TransferCommand['name']; usage: string; help: string }> = [
   { name: 'send', usage: '/send PATH', help: 'offer a file to the peer (Tab completes the path; ~ is your home)' },
-  { name: 'accept', usage: '/accept [N]', help: 'accept offer N (default: the oldest waiting); it is saved in the download directory' },
+  { name: 'accept', usage: '/accept [N] [DIR]', help: 'accept offer N (default: the oldest waiting); saved in DIR, else the download directory' },
   { name: 'decline', usage: '/decline [N]', help: 'decline offer N (default: the oldest waiting)' },
   { name: 'cancel', usage: '/cancel N', help: 'stop transfer N, either direction (the receiver deletes the partial file)' },
   { name: 'transfers', usage: '/transfers', help: 'list the transfers: number, direction, name, size, state, percent' },
@@ -43,7 +44,20 @@ export function parseTransferCommand(name: string, arg: string): Parsed | null {
       if (path === '') return { ok: false, error: 'usage: /send PATH — e.g. /send ~/report.pdf (Tab completes the path)' };
       return { ok: true, command: { name, path } };
     }
-    case 'accept':
+    case 'accept': {
+      // `/accept`, `/accept 2`, `/accept 2 ~/inbox`, `/accept ~/inbox` (a directory called 2 is ./2).
+      const m = /^(#?\d+)(?:\s+(.*))?$/s.exec(arg);
+      const n = m === null ? null : transferNumber(m[1]!);
+      if (m !== null && n === null)
+        return { ok: false, error: `/accept: N must be a transfer number (1, 2, …), got ${shown(m[1]!)} — usage: /accept [N] [DIR]` };
+      const dir = unquote((m === null ? arg : (m[2] ?? '')).trim());
+      if (dir === '') return { ok: true, command: { name, n } };
+      // A directory is typed as a path (`~/in`, `./in`, `/tmp`): a bare word is more likely a mistyped N.
+      if (!/[/~]|^\./.test(dir)) {
+        return { ok: false, error: `/accept: N must be a transfer number (1, 2, …), got ${shown(dir)} — usage: /accept [N] [DIR], DIR as a path (./${dir})` };
+      }
+      return { ok: true, command: { name, n, dir } };
+    }
     case 'decline': {
       if (arg === '') return { ok: true, command: { name, n: null } };
       const n = transferNumber(arg);
@@ -92,7 +106,7 @@ export function runTransferCommand(host: TransferCommandHost, c: TransferCommand
       if (v === undefined) return error(`no transfer ${n} — /transfers lists them`);
       if (v.direction !== 'in') return error(`transfer ${n} is one you are sending: only the peer can ${c.name} it (/cancel ${n} stops it)`);
       if (v.state !== 'offered') return error(`transfer ${n} is not waiting for an answer (it is ${v.state})`);
-      if (c.name === 'accept') bus.emit('transfer:accept', { n });
+      if (c.name === 'accept') bus.emit('transfer:accept', c.dir === undefined ? { n } : { n, dir: c.dir });
       else bus.emit('transfer:decline', { n });
       return;
     }

@@ -35,6 +35,14 @@ describe('parsing', () => {
     assert.match(err('/accept two'), /^\/accept: N must be a transfer number \(1, 2, …\), got "two"/);
     assert.match(err('/decline 0'), /N must be a transfer number/);
   });
+  test('/accept [N] [DIR]: a directory typed as a path, quotes as in a shell', () => {
+    assert.deepEqual(ok('/accept 2 ~/inbox'), { name: 'accept', n: 2, dir: '~/inbox' });
+    assert.deepEqual(ok('/accept ./in'), { name: 'accept', n: null, dir: './in' });
+    assert.deepEqual(ok("/accept #4 '/tmp/my files'"), { name: 'accept', n: 4, dir: '/tmp/my files' });
+    assert.match(err('/accept 2 inbox'), /DIR as a path \(\.\/inbox\)/);
+    assert.match(err('/accept 0 ~/in'), /N must be a transfer number/);
+    assert.match(err('/decline 2 ~/in'), /N must be a transfer number/);
+  });
   test('/cancel N: N required and a number', () => {
     assert.deepEqual(ok('/cancel 7'), { name: 'cancel', n: 7 });
     assert.match(err('/cancel'), /^usage: \/cancel N/);
@@ -59,7 +67,7 @@ describe('parsing', () => {
         name,
       );
     const help = helpLines(100).join('\n');
-    for (const usage of ['/send PATH', '/accept [N]', '/decline [N]', '/cancel N', '/transfers']) assert.ok(help.includes(usage), usage);
+    for (const usage of ['/send PATH', '/accept [N] [DIR]', '/decline [N]', '/cancel N', '/transfers']) assert.ok(help.includes(usage), usage);
   });
 });
 
@@ -111,9 +119,11 @@ describe('running', () => {
     h.list.apply(tv({ n: 5, state: 'offered', direction: 'out' }));
     h.run({ name: 'accept', n: null });
     h.run({ name: 'decline', n: 4 });
+    h.run({ name: 'accept', n: null, dir: '~/inbox' });
     assert.deepEqual(h.reqs, [
       { name: 'transfer:accept', payload: { n: 3 } },
       { name: 'transfer:decline', payload: { n: 4 } },
+      { name: 'transfer:accept', payload: { n: 3, dir: '~/inbox' } },
     ]);
     h.run({ name: 'accept', n: 9 });
     h.run({ name: 'accept', n: 1 });
@@ -126,7 +136,7 @@ describe('running', () => {
         'transfer 5 is one you are sending: only the peer can decline it (/cancel 5 stops it)',
       ],
     );
-    assert.equal(h.reqs.length, 2);
+    assert.equal(h.reqs.length, 3);
   });
 
   test('/cancel N: either direction while not ended; unknown and ended N say so', () => {
