@@ -301,3 +301,9 @@ export const PMTU_RAISE_INTERVAL_MS = 600_000;
 export const PATH_COMPLETE_LISTED = 50;
 /** A directory listed for Tab completion is read up to this many entries (a huge directory must not stall a keystroke). */
 export const PATH_COMPLETE_MAX_ENTRIES = 10_000;
+
+// ------------------------------------------------------------ rooms (#15)
+/** Members in a room at most, this process included: the 17th is refused. */
+export const ROOM_MEMBERS_MAX = 16;
+/** Tombstones (kicked or departed members) a member list keeps, the newest; older ones are forgotten. */
+export const ROOM_TOMBSTONES_MAX = 256;
