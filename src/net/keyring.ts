@@ -56,8 +56,8 @@ export interface KeyringDecryptOptions {
   ttlS: number;
   /** Allowed future skew of token timestamps, in seconds. */
   clockSkewS: number;
-  /** Take binary tokens too (the reliable wire's bulk and probe frames; PROTOCOL.md, "Token forms"). */
-  binary: boolean;
+  /** Take binary tokens too (the reliable wire's bulk and probe frames; PROTOCOL.md, "Token forms"). Default false. */
+  binary?: boolean;
 }
 
 /** The order decrypt tries them in. */
@@ -153,7 +153,7 @@ export class Keyring {
     const fernetOpts = this.fernetOpts;
     fernetOpts.ttlS = opts.ttlS;
     fernetOpts.clockSkewS = opts.clockSkewS;
-    fernetOpts.binary = opts.binary;
+    fernetOpts.binary = opts.binary === true;
     fernetOpts.nowS = Math.floor(this.clock.now() / 1000);
     let first: unknown = null;
     for (let i = 0; i < SLOTS.length; i++) {
