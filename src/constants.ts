@@ -307,3 +307,7 @@ export const PATH_COMPLETE_MAX_ENTRIES = 10_000;
 export const ROOM_MEMBERS_MAX = 16;
 /** Tombstones (kicked or departed members) a member list keeps, the newest; older ones are forgotten. */
 export const ROOM_TOMBSTONES_MAX = 256;
+/** A room rotation's leader commits to the members ready by then (the rest missed it), in ms. */
+export const ROOM_ROTATION_TIMEOUT_MS = 10_000;
+/** A follower gives up on a rotation this long after its offer: past the leader's deadline plus the commit's way to us, in ms. */
+export const ROOM_ROTATION_FOLLOWER_TIMEOUT_MS = 2 * ROOM_ROTATION_TIMEOUT_MS;
