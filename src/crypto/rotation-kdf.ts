@@ -47,6 +47,15 @@ export function generateRotationKeyPair(): RotationKeyPair {
  * (a reflected offer), or is a low-order point (all-zero shared secret).
  */
 export function deriveRotatedKey(own: RotationKeyPair, peerPublic: Buffer, currentKey: Buffer): Buffer {
+  return derivePairKey(own, peerPublic, currentKey, INFO_PREFIX);
+}
+
+/**
+ * deriveRotatedKey with another HKDF info label (and context bytes after it):
+ * the same checks, the same shape, a key of its own domain — a room's key
+ * wrap (room-wrap.ts) must never equal a 1:1 rotation's key.
+ */
+export function derivePairKey(own: RotationKeyPair, peerPublic: Buffer, currentKey: Buffer, label: Buffer, context: Buffer = Buffer.alloc(0)): Buffer {
   if (
     own === null ||
     typeof own !== 'object' ||
@@ -70,7 +79,7 @@ export function deriveRotatedKey(own: RotationKeyPair, peerPublic: Buffer, curre
 
   const shared = x25519(own.privateKey, peerPublic);
   const [low, high] = Buffer.compare(own.publicKey, peerPublic) < 0 ? [own.publicKey, peerPublic] : [peerPublic, own.publicKey];
-  const info = Buffer.concat([INFO_PREFIX, low, high]);
+  const info = Buffer.concat([label, context, low, high]);
   return Buffer.from(hkdfSync('sha256', shared, currentKey, info, FERNET_KEY_BYTES));
 }
 
