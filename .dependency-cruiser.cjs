@@ -3,7 +3,8 @@
  * test/integration/lint-rules.test.ts plants a violation of each rule and
  * checks that it fails.
  *
- *   cli.ts → commands → app → ui, net, config, history → crypto, address, text
+ *   cli.ts → commands → app → ui, net, config, history, transfer → crypto, address, text
+ *   room: pure (constants, text, address, crypto)
  *   bus.ts, clock.ts, constants.ts, errors.ts: shared leaves
  */
 const layer = (name) => `^src/${name}/`;
@@ -68,6 +69,24 @@ module.exports = {
         path: '^src/',
         pathNot: [layer('history'), layer('text'), '^src/(constants|errors)\\.ts$', '^src/config/(paths|fs)\\.ts$'],
       },
+    },
+    {
+      name: 'transfer-below-app',
+      severity: 'error',
+      comment:
+        'The transfer service (src/transfer) talks to the transport and the UI only through the bus: it may use the shared leaves, the text rules and the config fs helpers (private files), never net/, ui/, the runners or commands.',
+      from: { path: layer('transfer') },
+      to: {
+        path: '^src/',
+        pathNot: [layer('transfer'), layer('text'), '^src/(bus|clock|constants|errors)\\.ts$', '^src/config/(paths|fs)\\.ts$'],
+      },
+    },
+    {
+      name: 'room-is-pure',
+      severity: 'error',
+      comment: 'Rooms (src/room) are replicated state and a rotation state machine: pure logic over the constants, the text rules, addresses and crypto.',
+      from: { path: layer('room') },
+      to: { path: '^src/', pathNot: [layer('room'), layer('text'), layer('address'), layer('crypto'), '^src/constants\\.ts$'] },
     },
     {
       name: 'app-below-commands',

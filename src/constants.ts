@@ -261,6 +261,20 @@ export const RECV_QUEUE_MAX_BYTES = 32 * 1024 * 1024;
 // -- transfer service (src/transfer/)
 /** `transfer:update` progress events come at most this often per transfer, in ms (state changes always come at once). */
 export const TRANSFER_PROGRESS_INTERVAL_MS = 250;
+/** Offers larger than this are declined at once unless the profile says otherwise (files.maxFileSize, --max-file-size), in bytes. */
+export const DEFAULT_TRANSFER_MAX_FILE_BYTES = 16 * 1024 ** 3;
+/** The sender reads the file in pieces of this size (each one bulk:write), in bytes. */
+export const TRANSFER_READ_CHUNK_BYTES = 256 * 1024;
+/** The receiver writes what arrived in batches of at most this size (one write call), in bytes. */
+export const TRANSFER_WRITE_BATCH_BYTES = 1024 * 1024;
+/** Most transfers a process keeps that have not ended (both directions); an offer past it is declined. */
+export const TRANSFER_ACTIVE_MAX = 32;
+/** The rate shown is over this trailing window, in ms. */
+export const TRANSFER_RATE_WINDOW_MS = 4_000;
+/** The longest file name the receiver keeps, in UTF-8 bytes (a longer one is cut, keeping its extension): most file systems allow 255, and `.part` and ` (99)` must fit. */
+export const TRANSFER_NAME_MAX_BYTES = 200;
+/** The longest control message the service accepts (an offer with a 200-byte name is far below), in characters. */
+export const TRANSFER_CONTROL_MAX_CHARS = 2_048;
 
 // -- net: congestion control, pacing, path MTU (src/net/congestion.ts, pacer.ts, pmtu.ts; RFC 9002 §7, RFC 8899)
 /** NewReno's initial window, in datagrams of the current size (RFC 9002 §7.2: min(10·size, max(14720, 2·size))). */

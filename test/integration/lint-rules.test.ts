@@ -79,6 +79,18 @@ const PLANTS: Plant[] = [
     expect: /history-below-app: src\/history\/h\.ts → src\/ui\/u\.ts/,
   },
   {
+    name: 'src/transfer reaches the transport past the bus',
+    files: { 'src/transfer/x.ts': "import { n } from '../net/n.js';\n\nexport const x = n;\n" },
+    step: 'depcruise',
+    expect: /transfer-below-app: src\/transfer\/x\.ts → src\/net\/n\.ts/,
+  },
+  {
+    name: 'src/room imports the bus',
+    files: { 'src/room/r.ts': "import type { Bus } from '../bus.js';\n\nexport const r = (b: Bus): void => b.emit('x');\n" },
+    step: 'depcruise',
+    expect: /room-is-pure: src\/room\/r\.ts → src\/bus\.ts/,
+  },
+  {
     name: 'src imports test/',
     files: { 'src/config/k.ts': "import { t } from '../../test/t.test.js';\n\nexport const k = t;\n" },
     step: 'depcruise',
