@@ -93,6 +93,22 @@ export class TransferLab {
     return next;
   }
 
+  /**
+   * Cuts the link (every datagram lost) as soon as `who` has received `bytes` of bulk data: synchronously,
+   * from its bulk:data event — the in-memory network moves megabytes between two steps of a test, and
+   * progress events are paced by the (manual) clock. `cut.done` says when it happened.
+   */
+  cutLinkAfter(who: 'a' | 'b', bytes: number): { done: boolean } {
+    const cut = { done: false };
+    const off = this[who].peer.bus.on('bulk:data', ({ offset, data }) => {
+      if (offset + data.length < bytes) return;
+      off();
+      this.lab.net.setConditions({ loss: 1 });
+      cut.done = true;
+    });
+    return cut;
+  }
+
   /** Advance until cond() or the bound; also gives file I/O its turns. */
   async until(cond: () => boolean, ms = 60_000, step = 20): Promise<boolean> {
     for (let t = 0; t <= ms; t += step) {
