@@ -119,10 +119,13 @@ export class TransferLab {
     return cond();
   }
 
+  /** Closes everything; throws if either side ever reported an internal error (a handler threw). */
   async close(): Promise<void> {
+    const internal = [...this.a.lines, ...this.b.lines].filter((l) => l.startsWith('internal error'));
     await this.a.service.close();
     await this.b.service.close();
     await this.lab.closeAll();
     rmSync(this.root, { recursive: true, force: true });
+    if (internal.length > 0) throw new Error(`internal errors: ${internal.slice(0, 3).join(' | ')}`);
   }
 }

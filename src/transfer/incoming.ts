@@ -148,7 +148,7 @@ export class Incoming extends Transfer {
     this.resumedFrom = offset;
     this.bytes = offset;
     this.progress.restart(this.host.now(), offset);
-    this.to('resume');
+    if (!this.to('resume')) this.host.changed(this, true); // the run's start (and resumedFrom) is news either way
     if (offset === this.size) void this.finish(this.run);
   }
 

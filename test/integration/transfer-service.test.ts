@@ -150,7 +150,7 @@ test('the receiver is killed half way and restarted: the .part stays, the sender
     t.lab.net.setConditions({});
     const held = statSync(path.join(b2.dir, 'half.bin.part')).size;
     assert.ok(held >= 8 * 1024 * 1024);
-    assert.ok(await t.until(() => b2.latest()[0]?.state === 'done'), JSON.stringify(b2.latest()));
+    assert.ok(await t.until(() => b2.latest()[0]?.state === 'done'), JSON.stringify([b2.latest(), t.a.latest(), b2.lines, t.a.lines]));
     assert.equal(b2.latest()[0]!.resumedFrom, held);
     assert.ok(await t.until(() => t.a.latest()[0]?.state === 'done'));
     assert.equal(sha(readFileSync(path.join(b2.dir, 'half.bin'))), sha(f.data));
@@ -174,7 +174,7 @@ test('a .part that does not match the file (prefix hash differs) is started over
     const held = readFileSync(part);
     held[10] = held[10]! ^ 0xff;
     writeFileSync(part, held);
-    assert.ok(await t.until(() => b2.latest()[0]?.state === 'done'), JSON.stringify(b2.latest()));
+    assert.ok(await t.until(() => b2.latest()[0]?.state === 'done'), JSON.stringify([b2.latest(), t.a.latest(), b2.lines, t.a.lines]));
     assert.equal(b2.latest()[0]!.resumedFrom, 0, 'started over');
     assert.equal(sha(readFileSync(path.join(b2.dir, 'x.bin'))), sha(f.data));
   } finally {
@@ -197,6 +197,66 @@ test('a link that drops for minutes: the transfer pauses and finishes when it is
     t.lab.net.setConditions({ delayMs: 10 });
     assert.ok(await t.until(() => t.a.latest()[0]?.state === 'done', 120_000), JSON.stringify(t.a.latest()[0]));
     assert.equal(sha(readFileSync(path.join(t.b.dir, 'slow.bin'))), sha(f.data));
+  } finally {
+    await t.close();
+  }
+});
+
+test('several transfers at once in both directions, chat lines during them', async () => {
+  const t = new TransferLab({ a: { acceptDir: '~/alice' }, b: { acceptDir: '~/bob' }, conditions: { loss: 0.02, delayMs: 5 } });
+  try {
+    const ab = [file(t, 'ab1.bin', 3 * 1024 * 1024), file(t, 'ab2.bin', 2 * 1024 * 1024)];
+    const ba = [file(t, 'ba1.bin', 2 * 1024 * 1024 + 3)];
+    for (const f of ab) t.a.peer.bus.emit('transfer:send', { path: f.path });
+    for (const f of ba) t.b.peer.bus.emit('transfer:send', { path: f.path });
+    for (let i = 0; i < 10; i++) t.a.peer.send(`line ${i}`);
+    const outDone = (s: typeof t.a): number => s.latest().filter((v) => v.direction === 'out' && v.state === 'done').length;
+    assert.ok(await t.until(() => outDone(t.a) === 2 && outDone(t.b) === 1, 120_000), JSON.stringify([t.a.latest(), t.b.latest()]));
+    for (const f of ab) assert.equal(sha(readFileSync(path.join(t.b.dir, path.basename(f.path)))), sha(f.data));
+    for (const f of ba) assert.equal(sha(readFileSync(path.join(t.a.dir, path.basename(f.path)))), sha(f.data));
+    assert.ok(await t.until(() => t.b.peer.texts().length === 10));
+    assert.deepEqual(
+      t.b.peer.texts(),
+      Array.from({ length: 10 }, (_, i) => `line ${i}`),
+    );
+  } finally {
+    await t.close();
+  }
+});
+
+test('/send refuses with one line: no such file, a directory, the same file twice at once', async () => {
+  const t = new TransferLab();
+  try {
+    t.a.peer.bus.emit('transfer:send', { path: '~/nope.txt' });
+    t.a.peer.bus.emit('transfer:send', { path: '~/alice' });
+    const f = file(t, 'twice.bin', 1000);
+    t.a.peer.bus.emit('transfer:send', { path: f.path });
+    assert.ok(await t.until(() => t.a.latest().length === 1));
+    t.a.peer.bus.emit('transfer:send', { path: f.path });
+    assert.ok(await t.until(() => t.a.lines.length >= 3));
+    assert.match(t.a.lines.join('\n'), /cannot send \S*nope\.txt: no such file/);
+    assert.match(t.a.lines.join('\n'), /cannot send \S*alice: it is a directory/);
+    assert.match(t.a.lines.join('\n'), /twice\.bin is already being sent \(transfer 1\)/);
+    assert.equal(t.a.latest().length, 1);
+  } finally {
+    await t.close();
+  }
+});
+
+test('/accept into a directory that does not exist: one line, the offer still waits; then into one that does', async () => {
+  const t = new TransferLab();
+  try {
+    const f = file(t, 'a.txt', 100);
+    t.a.peer.bus.emit('transfer:send', { path: f.path });
+    assert.ok(await t.until(() => t.b.latest()[0]?.state === 'offered'));
+    const n = t.b.latest()[0]!.n;
+    t.b.peer.bus.emit('transfer:accept', { n, dir: '~/missing' });
+    assert.ok(await t.until(() => t.b.lines.length > 0));
+    assert.match(t.b.lines[0]!, /cannot accept a\.txt: \S*missing: no such directory/);
+    assert.equal(t.b.view(n)!.state, 'offered');
+    t.b.peer.bus.emit('transfer:accept', { n, dir: '~/alice' });
+    assert.ok(await t.until(() => t.b.view(n)?.state === 'done'));
+    assert.equal(readFileSync(path.join(t.root, 'alice', 'a.txt'), 'utf8'), f.data.toString('utf8'));
   } finally {
     await t.close();
   }
