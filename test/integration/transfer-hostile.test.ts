@@ -145,3 +145,20 @@ test(`an offer flood: past ${TRANSFER_ACTIVE_MAX} transfers at once the rest are
     await t.close();
   }
 });
+
+test('a receiver that claims done before the bytes were acknowledged: the sender fails the transfer, it does not report success', async () => {
+  const t = new TransferLab({ b: { acceptDir: '~/bob' } });
+  try {
+    const p = path.join(t.root, 'big.bin');
+    writeFileSync(p, randomBytes(16 * 1024 * 1024));
+    const cut = t.cutLinkAfter('b', 1024 * 1024);
+    t.a.peer.bus.emit('transfer:send', { path: p });
+    assert.ok(await t.until(() => cut.done));
+    say(t.b, { t: 'done', id: t.a.latest()[0]!.id });
+    t.lab.net.setConditions({});
+    assert.ok(await t.until(() => t.a.latest()[0]?.state === 'failed'), JSON.stringify(t.a.latest()));
+    assert.match(t.a.latest()[0]!.reason ?? '', /the peer said it has the whole file after only \d+ of 16777216 bytes/);
+  } finally {
+    await t.close();
+  }
+});
