@@ -1,8 +1,16 @@
 /**
- * A chat session: the socket, the bus and the transport, wired the same way
- * for the headless mode, the TUI and the demo.
+ * A chat session: the socket, the bus, the transport and the transfer
+ * service, wired the same way for the headless mode, the TUI, `fernchat
+ * send` and the demo.
+ *
+ * The transfer service starts before the transport (it must hear the
+ * transport's first peer:state to re-offer unfinished transfers) and closes
+ * before it (its files closed with what arrived; unfinished transfers stay
+ * in the state file for the next start). On the raw wire it is there too:
+ * it answers a transfer request with the raw-wire refusal.
  */
 import { isIP } from 'node:net';
+import os from 'node:os';
 import { Bus, errorMessage, type PersistedKeys } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
@@ -13,10 +21,17 @@ import type { DatagramPort } from '../net/port.js';
 import { Transport } from '../net/transport.js';
 import { resolvePeer } from '../address/resolve.js';
 import { bindUdp } from '../net/udp.js';
+import { MAX_DATAGRAM_BYTES } from '../constants.js';
+import { defaultDownloadDir } from '../config/files.js';
+import { DEFAULT_FILES } from '../config/schema.js';
+import { transfersStateFile } from '../transfer/records.js';
+import { TransferService } from '../transfer/service.js';
 
 export interface ChatSession {
   bus: Bus;
   transport: Transport;
+  /** The file transfers (requests and facts go through the bus; views() lists them). */
+  transfers: TransferService;
   /** The bound local address. */
   listen: Address;
   /** Starts the transport (only needed with deps.start = false). Idempotent. */
@@ -74,6 +89,20 @@ export async function openSession(opts: ChatOptions & SessionKeys, deps: Session
     peer: opts.peer,
     clockSkewS: opts.clockSkewS,
     tokenTtlS: opts.tokenTtlS,
+    ...(opts.pmtuProbe === false ? { maxBulkDatagramBytes: MAX_DATAGRAM_BYTES } : {}),
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+  const files = opts.files ?? {
+    downloadDir: defaultDownloadDir(os.homedir(), process.cwd()),
+    acceptDir: null,
+    maxFileBytes: DEFAULT_FILES.maxFileSize,
+  };
+  const configDir = opts.configDir ?? null;
+  const transfers = new TransferService({
+    bus,
+    wire: opts.wire,
+    stateFile: configDir !== null && opts.profileName !== null ? transfersStateFile(configDir, opts.profileName) : null,
+    ...files,
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   let closing: Promise<void> | null = null;
@@ -81,17 +110,23 @@ export async function openSession(opts: ChatOptions & SessionKeys, deps: Session
   const session: ChatSession = {
     bus,
     transport,
+    transfers,
     listen: port.address(),
     start: () => {
       if (started) return;
       started = true;
       if (widened) bus.emit('error', { severity: 'info', message: `listening on [::]:${session.listen.port} (IPv4 and IPv6) to reach the IPv6 peer` });
+      transfers.start();
       transport.start();
     },
     close: () => {
-      closing ??= transport.close().finally(() => {
-        for (const off of offs) off();
-      });
+      closing ??= transfers
+        .close()
+        .catch((err: unknown) => bus.emit('error', { severity: 'warning', message: `file transfers: ${errorMessage(err)}` }))
+        .then(() => transport.close())
+        .finally(() => {
+          for (const off of offs) off();
+        });
       return closing;
     },
     keys: () => saver.keys(),

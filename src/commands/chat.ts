@@ -12,7 +12,7 @@ import type { ResolveInput } from '../config/resolve.js';
 import type { SessionKeys } from '../app/session.js';
 import { DEFAULT_UI } from '../config/schema.js';
 import { historyDir, loadProfile, loginNick } from './common.js';
-import { CHAT_ONLY_FLAGS, defineCommand, FLAGS, flag } from './flags.js';
+import { CHAT_ONLY_FLAGS, defineCommand, FILE_FLAGS, FLAGS, flag, PMTU_FLAG } from './flags.js';
 
 export const chatCommand = defineCommand({
   command: ['chat', '$0'],
@@ -31,11 +31,14 @@ export const chatCommand = defineCommand({
         'clock-skew': FLAGS['clock-skew'],
         term: FLAGS.term,
         mouse: FLAGS.mouse,
+        ...FILE_FLAGS,
+        ...PMTU_FLAG,
       })
       .example('$0', 'chat using the default profile')
       .example('$0 chat --profile bob', 'chat using profile bob')
       .example('$0 chat --port 7001 --peer 127.0.0.1:7002 --key-file ~/.fernchat-key', 'no profile: the key from a 0600 file')
-      .example('echo hi | $0 chat --headless --profile bob', 'send one line from a script'),
+      .example('echo hi | $0 chat --headless --profile bob', 'send one line from a script')
+      .example('$0 chat --headless --accept-files ~/inbox', 'receive every file offered into ~/inbox'),
   handler: async (a) => {
     const [{ explicitKey }, { keyCameFromProfile, resolveChatOptions }, { saveNewProfile, saveProfileSession }] = await Promise.all([
       import('../config/key-file.js'),
@@ -67,6 +70,7 @@ export const chatCommand = defineCommand({
     }
     if (chosen !== null) {
       const name = chosen.name;
+      opts.configDir = store.dir;
       opts.saveSession = (s) => saveProfileSession(store, name, s);
       // A chat without a profile (a key given alone) keeps no history: there is no conversation to file it under.
       if (chosen.profile.history.enabled) opts.history = { dir: historyDir(a), profile: name, maxBytes: chosen.profile.history.maxBytes };

@@ -42,6 +42,18 @@ export function flag<K extends keyof Flags>(name: K, note: string): Omit<Flags[K
   return { ...FLAGS[name], describe: `${FLAGS[name].describe}${note}` };
 }
 
+/** File transfer flags: `chat` and `send` take them for one run, `profile add|set` keep them (profiles.NAME.files). */
+export const FILE_FLAGS = {
+  'download-dir': { type: 'string', describe: 'where accepted files are saved (default ~/Downloads if it exists, else the current directory)' },
+  'accept-files': { type: 'string', describe: 'accept every file offer into DIR without asking (within --max-file-size)' },
+  'max-file-size': { type: 'string', describe: 'decline offers larger than this: bytes, or 500K, 200M, 2G (binary; default 16G)' },
+} as const satisfies Record<string, Options>;
+
+/** Turns the path MTU search of file transfers off (chat, send). */
+export const PMTU_FLAG = {
+  'pmtu-probe': { type: 'boolean', describe: 'file transfers: search for larger datagrams than 1200 bytes (--no-pmtu-probe keeps them at 1200)' },
+} as const satisfies Record<string, Options>;
+
 /** The flags of `chat` beside the profile's fields. */
 export const CHAT_ONLY_FLAGS = {
   headless: { type: 'boolean', describe: 'no UI: lines on stdin are sent, messages printed on stdout' },

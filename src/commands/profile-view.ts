@@ -52,6 +52,9 @@ export function formatProfile(name: string, p: Profile, opts: { isDefault: boole
     ['seconds', onOff(p.ui.seconds)],
     ['term', p.ui.term ?? '($TERM)'],
     ['history', `${onOff(p.history.enabled)} (cap ${formatSize(p.history.maxBytes)})`],
+    ['download dir', p.files.downloadDir ?? '(~/Downloads, else the current directory)'],
+    ['accept files', p.files.acceptDir ?? '(ask)'],
+    ['max file size', formatSize(p.files.maxFileSize)],
   ];
   return pad(rows);
 }

@@ -9,7 +9,7 @@ import { parseProfileName } from '../config/flags.js';
 import { fingerprint, generateKey, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { historyDir, loginNick, note, openStore, out } from './common.js';
-import { defineCommand, FLAGS, flag, PROFILE_ONLY_FLAGS, requiredPositional } from './flags.js';
+import { defineCommand, FILE_FLAGS, FLAGS, flag, PROFILE_ONLY_FLAGS, requiredPositional } from './flags.js';
 
 const profileOps = () => import('../config/profiles.js');
 const profileView = () => import('./profile-view.js');
@@ -34,6 +34,9 @@ function profileFlags(key: { type: 'string'; describe: string }) {
     seconds: PROFILE_ONLY_FLAGS.seconds,
     history: PROFILE_ONLY_FLAGS.history,
     'history-max': PROFILE_ONLY_FLAGS['history-max'],
+    'download-dir': { ...FILE_FLAGS['download-dir'], describe: `${FILE_FLAGS['download-dir'].describe}, or none` },
+    'accept-files': { ...FILE_FLAGS['accept-files'], describe: `${FILE_FLAGS['accept-files'].describe}, or none to ask` },
+    'max-file-size': FILE_FLAGS['max-file-size'],
   };
 }
 
@@ -44,6 +47,9 @@ async function withKeyFile<T extends { key?: string; keyFile?: string }>(a: T): 
   const { readKeyFile } = await import('../config/key-file.js');
   return { ...a, key: readKeyFile(a.keyFile) };
 }
+
+/** profiles.NAME.files fields → the flags that set them, for `profile set`'s note. */
+const FILE_FIELD_FLAGS: Record<string, string> = { downloadDir: 'download-dir', acceptDir: 'accept-files', maxFileSize: 'max-file-size' };
 
 const nameArg = <T>(y: Argv<T>, describe: string) => requiredPositional(y, 'name', describe);
 
@@ -121,7 +127,9 @@ const set = defineCommand({
         ? Object.keys(patch.ui ?? {})
         : k === 'history'
           ? Object.keys(patch.history ?? {}).map((h) => (h === 'enabled' ? 'history' : 'history-max'))
-          : [k],
+          : k === 'files'
+            ? Object.keys(patch.files ?? {}).map((f) => FILE_FIELD_FLAGS[f] ?? f)
+            : [k],
     );
     if (changed.length === 0) throw new UsageError('nothing to change: give at least one field flag (see fernchat profile set --help)');
     (await openStore(a)).update((cfg) => setProfile(cfg, a.name, patch));

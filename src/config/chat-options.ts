@@ -1,5 +1,6 @@
 import type { PendingKeySlot, PersistedKeys, WireMode } from '../bus.js';
 import type { Address } from '../address/address.js';
+import type { TransferSettings } from '../transfer/api.js';
 
 /**
  * Everything a chat needs, resolved from the profile and the command-line
@@ -29,6 +30,12 @@ export interface ChatOptions {
   lingerS: number;
   /** Print stack traces. */
   debug: boolean;
+  /** File transfer settings (config/files.ts), directories absolute and checked; absent: the defaults (app/session.ts). */
+  files?: TransferSettings;
+  /** The config directory: with a profile, unfinished transfers are kept in <configDir>/<profile>.transfers.json (transfer/records.ts); absent or null keeps them in memory only. */
+  configDir?: string | null;
+  /** False (--no-pmtu-probe): bulk datagrams stay at MAX_DATAGRAM_BYTES (1200), no path MTU search. Default true. */
+  pmtuProbe?: boolean;
   /** Called with the new key (urlsafe base64) once this side uses it, to persist it (without saveKeys). Errors are reported, not thrown. */
   saveKey?: (key: string) => void;
   /** The profile's pendingKey (a rotation the last process did not finish), put back into the keyring (net/PROTOCOL.md, "Key rotation"). */

@@ -21,7 +21,7 @@ import { UsageError } from '../errors.js';
 import { quoteValue } from '../text/quote.js';
 import * as address from '../address/parse.js';
 import type { Address } from '../address/address.js';
-import { checkHost, checkKey, checkNick, checkProfileName, checkTerm, checkWire, SchemaError } from './schema.js';
+import { checkDir, checkHost, checkKey, checkNick, checkProfileName, checkTerm, checkWire, MAX_FILE_SIZE_LIMIT, SchemaError } from './schema.js';
 
 /** Run a schema check on a flag value; its SchemaError becomes a UsageError. */
 function asFlag<T>(check: () => T): T {
@@ -170,4 +170,20 @@ export function formatSize(bytes: number): string {
 
 export function parseHistoryMax(text: string): number {
   return parseSize(text, '--history-max', MIN_HISTORY_MAX_BYTES, MAX_HISTORY_MAX_BYTES);
+}
+
+/** --max-file-size: bytes, or 500K, 200M, 2G (binary units). */
+export function parseMaxFileSize(text: string, flag = '--max-file-size'): number {
+  try {
+    return parseSize(text, flag, 1, MAX_FILE_SIZE_LIMIT);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    throw new UsageError(`${flag} must be a size in bytes or with K, M or G (binary: 500K, 200M, 2G), got ${shown(text)}`);
+  }
+}
+
+/** A directory flag of a profile (--download-dir, --accept-files): as typed, "none" (or "") for the default. */
+export function parseDirSetting(text: string, flag: string): string | null {
+  if (text === '' || text === 'none') return null;
+  return asFlag(() => checkDir(text, flag));
 }

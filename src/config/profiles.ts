@@ -15,7 +15,9 @@ import { quoteValue } from '../text/quote.js';
 import type { Address } from '../address/address.js';
 import {
   parseClockSkew,
+  parseDirSetting,
   parseHistoryMax,
+  parseMaxFileSize,
   parseHost,
   parseHostPort,
   parseKeyFlag,
@@ -27,7 +29,16 @@ import {
   parseTokenTtl,
   parseWire,
 } from './flags.js';
-import { type ConfigFile, DEFAULT_HISTORY, DEFAULT_UI, type HistorySettings, type Profile, profileNameProblem } from './schema.js';
+import {
+  type ConfigFile,
+  DEFAULT_FILES,
+  DEFAULT_HISTORY,
+  DEFAULT_UI,
+  type FileSettings,
+  type HistorySettings,
+  type Profile,
+  profileNameProblem,
+} from './schema.js';
 import type { ProfileStore } from './store.js';
 
 /** Profile flags as yargs gives them (strings and booleans, all optional). */
@@ -52,6 +63,12 @@ export interface ProfileFlags {
   history?: string;
   /** A size: "10MiB", "512KiB", "1048576". */
   historyMax?: string;
+  /** A directory, or "none" for the default. */
+  downloadDir?: string;
+  /** A directory, or "none" to ask. */
+  acceptFiles?: string;
+  /** A size: "500K", "2G", "1048576". */
+  maxFileSize?: string;
 }
 
 /** Parsed, validated changes to a profile; absent fields stay as they are. */
@@ -66,6 +83,7 @@ export interface ProfilePatch {
   tokenTtlS?: number;
   ui?: Partial<UiPreferences>;
   history?: Partial<HistorySettings>;
+  files?: Partial<FileSettings>;
 }
 
 export function parseProfilePatch(f: ProfileFlags): ProfilePatch {
@@ -90,6 +108,11 @@ export function parseProfilePatch(f: ProfileFlags): ProfilePatch {
   if (f.history !== undefined) history.enabled = parseOnOff(f.history, '--history');
   if (f.historyMax !== undefined) history.maxBytes = parseHistoryMax(f.historyMax);
   if (Object.keys(history).length > 0) p.history = history;
+  const files: Partial<FileSettings> = {};
+  if (f.downloadDir !== undefined) files.downloadDir = parseDirSetting(f.downloadDir, '--download-dir');
+  if (f.acceptFiles !== undefined) files.acceptDir = parseDirSetting(f.acceptFiles, '--accept-files');
+  if (f.maxFileSize !== undefined) files.maxFileSize = parseMaxFileSize(f.maxFileSize);
+  if (Object.keys(files).length > 0) p.files = files;
   return p;
 }
 
@@ -105,6 +128,7 @@ export function newProfile(patch: ProfilePatch & { nick: string; key: string }):
     tokenTtlS: DEFAULT_TOKEN_TTL_S,
     ui: { ...DEFAULT_UI },
     history: { ...DEFAULT_HISTORY },
+    files: { ...DEFAULT_FILES },
   };
   return applyPatch(base, patch);
 }
@@ -121,6 +145,7 @@ export function applyPatch(p: Profile, patch: ProfilePatch): Profile {
     tokenTtlS: patch.tokenTtlS ?? p.tokenTtlS,
     ui: { ...p.ui, ...patch.ui },
     history: { ...p.history, ...patch.history },
+    files: { ...p.files, ...patch.files },
   };
 }
 

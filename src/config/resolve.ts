@@ -2,11 +2,16 @@
  * Profile + command-line flags → ChatOptions, flags winning. Pure: the
  * profile was read and the default nick looked up by the caller.
  *
+ * The file settings' directories are checked here (config/files.ts: the
+ * one part that looks at the disk).
+ *
  * Every bad value is a UsageError with one line naming the flag; a missing
  * key says how to get one. The key Buffer is parsed here, once, so a chat
  * never starts with a key it cannot use.
  */
+import os from 'node:os';
 import type { ChatOptions } from './chat-options.js';
+import { resolveFiles, type FileFlags } from './files.js';
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { parseKey } from '../crypto/keys.js';
 import { UsageError } from '../errors.js';
@@ -14,7 +19,7 @@ import { parseClockSkew, parseHost, parseHostPort, parseKeyFlag, parseLinger, pa
 import { DEFAULT_UI, type Profile } from './schema.js';
 
 /** The `chat` command's flags as yargs gives them. */
-export interface ChatFlags {
+export interface ChatFlags extends FileFlags {
   host?: string;
   port?: string;
   peer?: string;
@@ -30,6 +35,8 @@ export interface ChatFlags {
   term?: string;
   mouse?: boolean;
   debug?: boolean;
+  /** --no-pmtu-probe gives false. */
+  pmtuProbe?: boolean;
 }
 
 export interface ResolveInput {
@@ -39,13 +46,16 @@ export interface ResolveInput {
   flags: ChatFlags;
   /** Nick when neither the flags nor a profile give one (the login name). */
   defaultNick: string;
+  /** For `~` and relative directories; default os.homedir() and process.cwd(). */
+  home?: string;
+  cwd?: string;
 }
 
 export const NO_PROFILE_HINT =
   'no key: create a profile (fernchat profile add NAME --peer HOST:PORT, or fernchat join -), ' +
   'or give one with --key-file FILE or $FERNCHAT_KEY (and --peer HOST:PORT)';
 
-export function resolveChatOptions({ profileName, profile, flags, defaultNick }: ResolveInput): ChatOptions {
+export function resolveChatOptions({ profileName, profile, flags, defaultNick, home, cwd }: ResolveInput): ChatOptions {
   if ((profile === null) !== (profileName === null)) throw new TypeError('resolveChatOptions: profile and profileName go together');
   const p = profile;
 
@@ -74,6 +84,8 @@ export function resolveChatOptions({ profileName, profile, flags, defaultNick }:
     json: flags.json ?? false,
     lingerS: flags.linger !== undefined ? parseLinger(flags.linger) : DEFAULT_LINGER_S,
     debug: flags.debug ?? false,
+    files: resolveFiles(p?.files ?? null, flags, { home: home ?? os.homedir(), cwd: cwd ?? process.cwd(), profileName }),
+    pmtuProbe: flags.pmtuProbe ?? true,
   };
 }
 

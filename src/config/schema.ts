@@ -23,6 +23,7 @@ import {
   DEFAULT_PORT,
   DEFAULT_SCROLLBACK_LINES,
   DEFAULT_TOKEN_TTL_S,
+  DEFAULT_TRANSFER_MAX_FILE_BYTES,
   MAX_CLOCK_SKEW_S,
   MAX_HISTORY_MAX_BYTES,
   MAX_NICK_CHARS,
@@ -56,6 +57,20 @@ export interface Profile {
   tokenTtlS: number;
   ui: UiPreferences;
   history: HistorySettings;
+  files: FileSettings;
+}
+
+/**
+ * File transfer (README, "File transfer"). Directories as written (`~` is
+ * expanded when a chat starts, config/files.ts), checked then.
+ */
+export interface FileSettings {
+  /** Where /accept saves; null: ~/Downloads if it exists, else the directory fernchat was started in. */
+  downloadDir: string | null;
+  /** Accept every offer into this directory without asking; null: ask. */
+  acceptDir: string | null;
+  /** Offers larger than this are declined at once, in bytes. */
+  maxFileSize: number;
 }
 
 /** Whether the conversation is kept on disk (src/history), and the file's cap. */
@@ -85,6 +100,12 @@ export const DEFAULT_UI: Readonly<UiPreferences> = Object.freeze({
 
 /** History settings of a profile that does not set them. */
 export const DEFAULT_HISTORY: Readonly<HistorySettings> = Object.freeze({ enabled: false, maxBytes: DEFAULT_HISTORY_MAX_BYTES });
+
+/** File settings of a profile that does not set them. */
+export const DEFAULT_FILES: Readonly<FileSettings> = Object.freeze({ downloadDir: null, acceptDir: null, maxFileSize: DEFAULT_TRANSFER_MAX_FILE_BYTES });
+
+/** Largest --max-file-size / files.maxFileSize: 2^53 − 1 bytes (a number stays exact up to there). */
+export const MAX_FILE_SIZE_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** A field of the file (or a flag) is wrong. `path` is "profiles.alice.listen.port" or "--port". */
 export class SchemaError extends Error {
@@ -249,6 +270,33 @@ export function checkHistory(v: unknown, path: string): HistorySettings {
   };
 }
 
+/** Longest directory setting, in characters. */
+const DIR_MAX_CHARS = 4096;
+
+/** A directory as written (absolute, relative or ~/…), or null. Existence is checked when a chat starts. */
+export function checkDir(v: unknown, path: string): string | null {
+  if (v === null) return null;
+  if (typeof v !== 'string' || v.trim() === '' || v.length > DIR_MAX_CHARS || /[\u0000-\u001f\u007f]/.test(v)) {
+    throw new SchemaError(path, `must be a directory path (at most ${DIR_MAX_CHARS} characters, no control characters), or null`);
+  }
+  return v;
+}
+
+/** A file size limit in whole bytes, at least 1. */
+export function checkMaxFileSize(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new SchemaError(path, 'must be a whole number of bytes, at least 1');
+  return v;
+}
+
+export function checkFiles(v: unknown, path: string): FileSettings {
+  const o = checkObject(v, path, Object.keys(DEFAULT_FILES));
+  return {
+    downloadDir: opt(o, 'downloadDir', DEFAULT_FILES.downloadDir, (x) => checkDir(x, `${path}.downloadDir`)),
+    acceptDir: opt(o, 'acceptDir', DEFAULT_FILES.acceptDir, (x) => checkDir(x, `${path}.acceptDir`)),
+    maxFileSize: opt(o, 'maxFileSize', DEFAULT_FILES.maxFileSize, (x) => checkMaxFileSize(x, `${path}.maxFileSize`)),
+  };
+}
+
 const PENDING_SLOTS: readonly PendingKeySlot[] = ['next', 'previous'];
 
 /** Bytes of a rot-accept payload (rotation id 8 ‖ X25519 public key 32), kept with a pending next key. */
@@ -272,7 +320,7 @@ export function checkPendingKey(v: unknown, path: string): { key: string; slot: 
   return { key, slot, accept };
 }
 
-const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'pendingKey', 'wire', 'clockSkewS', 'tokenTtlS', 'ui', 'history'] as const;
+const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'pendingKey', 'wire', 'clockSkewS', 'tokenTtlS', 'ui', 'history', 'files'] as const;
 
 /** A validated profile with every default filled in. */
 export function checkProfile(v: unknown, path: string): Profile {
@@ -289,6 +337,7 @@ export function checkProfile(v: unknown, path: string): Profile {
     tokenTtlS: opt(o, 'tokenTtlS', DEFAULT_TOKEN_TTL_S, (x) => checkSeconds(x, `${path}.tokenTtlS`, 1, MAX_TOKEN_TTL_S)),
     ui: opt(o, 'ui', { ...DEFAULT_UI }, (x) => checkUi(x, `${path}.ui`)),
     history: opt(o, 'history', { ...DEFAULT_HISTORY }, (x) => checkHistory(x, `${path}.history`)),
+    files: opt(o, 'files', { ...DEFAULT_FILES }, (x) => checkFiles(x, `${path}.files`)),
   };
   // Absent unless a rotation is unfinished: a profile without one reads back exactly as before.
   if (o.pendingKey !== undefined) profile.pendingKey = checkPendingKey(o.pendingKey, `${path}.pendingKey`);

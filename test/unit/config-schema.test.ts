@@ -19,6 +19,7 @@ function goodProfile(): Record<string, unknown> {
     tokenTtlS: 90,
     ui: { scrollback: 500, bell: true, title: false, mouse: true, term: 'xterm', seconds: true },
     history: { enabled: true, maxBytes: 1048576 },
+    files: { downloadDir: '~/dl', acceptDir: null, maxFileSize: 1024 },
   };
 }
 
@@ -63,6 +64,7 @@ describe('config schema', () => {
       tokenTtlS: DEFAULT_TOKEN_TTL_S,
       ui: { ...DEFAULT_UI },
       history: { enabled: false, maxBytes: 10 * 1024 * 1024 },
+      files: { downloadDir: null, acceptDir: null, maxFileSize: 16 * 1024 ** 3 },
     });
     assert.deepEqual(validateConfig({}), { defaultProfile: null, profiles: {} });
   });
