@@ -19,6 +19,7 @@ import type { BusEvents, MessageKind } from '../bus.js';
 import { senderNick } from '../text/nick.js';
 import { sanitizeInline } from '../text/sanitize.js';
 import { parseSlashLine } from '../text/slash.js';
+import { parseTransferCommand, type TransferCommand } from '../ui/transfer-commands.js';
 
 /** A parsed input line. */
 export type InputLine =
@@ -27,9 +28,11 @@ export type InputLine =
   | { kind: 'send'; text: string; action?: true }
   | { kind: 'command'; name: 'rotate' | 'quit' }
   | { kind: 'save'; what: 'profile' | 'key-file'; arg: string }
+  /** /send PATH, /accept [N] [DIR], /decline [N], /cancel N, /transfers (ui/transfer-commands.ts parses them, as in the UI). */
+  | { kind: 'transfer'; command: TransferCommand }
   | { kind: 'unknown'; message: string };
 
-export const HEADLESS_COMMANDS = '/me ACTION /rotate /quit /save-profile NAME /save-key FILE';
+export const HEADLESS_COMMANDS = '/me ACTION /rotate /quit /save-profile NAME /save-key FILE /send PATH /accept [N] [DIR] /decline [N] /cancel N /transfers';
 
 /** `//x` sends `/x`; `/me ACTION` sends an action; `/rotate`, `/quit` are commands (trailing blanks allowed); other `/…` is an error; empty lines are not sent. */
 export function parseInputLine(line: string): InputLine {
@@ -46,6 +49,8 @@ export function parseInputLine(line: string): InputLine {
     if (parsed.args === '') return { kind: 'unknown', message: `usage: /${parsed.name} ${what === 'profile' ? 'NAME' : 'FILE'}` };
     return { kind: 'save', what, arg: parsed.args };
   }
+  const transfer = parseTransferCommand(parsed.name.toLowerCase(), parsed.args);
+  if (transfer !== null) return transfer.ok ? { kind: 'transfer', command: transfer.command } : { kind: 'unknown', message: transfer.error };
   const name = sanitizeInline(`/${parsed.name}`).slice(0, 40);
   return { kind: 'unknown', message: `unknown command ${name} (commands: ${HEADLESS_COMMANDS}; // sends a literal slash)` };
 }

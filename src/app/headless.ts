@@ -7,6 +7,8 @@
  *     (deferred until the peer is online); `/quit` → like end of input
  *     (stdin is let go: the process must not wait for the writer to close it);
  *     `/save-profile NAME`, `/save-key FILE` keep the key in use (save-as.ts);
+ *     `/send PATH`, `/accept [N] [DIR]`, `/decline [N]`, `/cancel N`,
+ *     `/transfers` → the transfer service (headless-transfers.ts);
  *     other `/…` → one error line; anything else → one message. Flow
  *     control: at most HEADLESS_IN_FLIGHT_MAX messages are handed to the
  *     transport at once (its queue is bounded); later lines wait in a
@@ -19,18 +21,25 @@
  *  4. end of input: a rotation still running finishes or fails (bounded by
  *     ROTATION_TIMEOUT_MS), then, reliable wire, wait until every message
  *     sent is acknowledged (bounded by --linger); exit 0 only if all were
- *     delivered, else 1 with a line saying how many were not
+ *     delivered, else 1 with a line saying how many were not. File
+ *     transfers still running (ours, or offers we accepted) keep the process
+ *     until they end, within the same --linger; exit 1 too when one failed
+ *     or is left unfinished (it resumes at the next start with the profile;
+ *     declined and cancelled ones are answers, not failures)
  *  5. SIGINT / SIGTERM: stop at once (no linger), close cleanly, same exit rule
  */
+import os from 'node:os';
 import { createInterface } from 'node:readline';
 import { errorMessage, newMessageId, type MessageKind } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS, ROTATION_TIMEOUT_MS } from '../constants.js';
 import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
 import { formatAddress } from '../address/address.js';
+import { sanitizeInline } from '../text/sanitize.js';
 import { BindError } from '../net/udp.js';
 import { PeerLookupError } from '../address/resolve.js';
 import { keepHistory } from './history-keeper.js';
+import { HeadlessTransfers } from './headless-transfers.js';
 import { saveAs } from './save-as.js';
 import { openSession, type ChatSession, type SessionDeps } from './session.js';
 
@@ -163,6 +172,17 @@ export async function runHeadless(
     bus.on('key:rotated', () => ((rotating = false), poke())),
     bus.on('key:rotation-failed', () => ((rotating = false), poke())),
   );
+  const transfers = new HeadlessTransfers({
+    bus,
+    wire: opts.wire,
+    json: opts.json,
+    acceptDir: opts.files?.acceptDir ?? null,
+    home: os.homedir(),
+    out,
+    err,
+    now: () => Date.now(),
+    changed: poke,
+  });
   err(`listening on ${formatAddress(session.listen)} (key ${transport.fingerprint()}, wire ${opts.wire})`);
   // Subscribed first: the facts start() emits (peer address, raw-wire info) are printed too.
   if (opts.peer === null) err('no peer address: waiting for the peer to write first');
@@ -202,6 +222,8 @@ export async function runHeadless(
       } catch (e) {
         err(`fernchat: ${errorMessage(e)}`);
       }
+    } else if (input.kind === 'transfer') {
+      transfers.run(input.command);
     } else if (input.kind === 'command' && input.name === 'quit') {
       quit = true;
       rl.close();
@@ -227,6 +249,8 @@ export async function runHeadless(
     // A signal ends the wait; closing the session below settles the flush (and clears its timer).
     if (opts.wire === 'reliable' && !signalled) {
       await Promise.race([transport.flush(Math.max(0, lingerUntil - Date.now())), interrupted]);
+      // Files still moving: they end (done, failed…) within the same linger.
+      await until(() => transfers.running().length === 0 || signalled, Math.max(0, lingerUntil - Date.now()), wake);
     }
   }
   if (rotateWanted) err('key rotation failed: the peer never came online; the old key is still in use');
@@ -234,18 +258,37 @@ export async function runHeadless(
   const unsent = backlog.length - head;
   sent += unsent;
   const undelivered = transport.pendingCount() + failed + unsent;
+  const { failed: failedFiles, running: unfinishedFiles } = transfers.unfinished();
   for (const off of offs) off();
+  transfers.close();
   flushOut();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   await session.close();
   history?.close();
   io.stdout.off('error', onOutputError);
+  let code = 0;
   if (undelivered > 0) {
     err(`${undelivered} of ${sent} message${sent === 1 ? '' : 's'} not delivered`);
-    return 1;
+    code = 1;
   }
-  return 0;
+  if (unfinishedFiles.length > 0) {
+    const names = unfinishedFiles.map((v) => `${v.n} ${sanitizeInline(v.name)}`).join(', ');
+    err(`${unfinishedFiles.length} file transfer${unfinishedFiles.length === 1 ? '' : 's'} not finished (${names}): ${resumeHint(opts)}`);
+    code = 1;
+  }
+  if (failedFiles.length > 0) {
+    err(`${failedFiles.length} file transfer${failedFiles.length === 1 ? '' : 's'} failed`);
+    code = 1;
+  }
+  return code;
+}
+
+/** What happens to an unfinished transfer after this process. */
+function resumeHint(opts: ChatOptions): string {
+  return opts.profileName !== null && opts.configDir != null
+    ? `kept for resume — they continue the next time this profile chats with the peer`
+    : 'without a profile nothing is kept: they start over when sent again';
 }
 
 /** Stop reading `stdin` and let the event loop end without it (a process.stdin pipe or TTY keeps it alive otherwise). */

@@ -18,7 +18,8 @@ test('input lines: messages, the // escape, commands, unknown commands, empty li
   assert.deepEqual(parseInputLine(' '), { kind: 'send', text: ' ' }, 'only truly empty lines are skipped');
   assert.deepEqual(parseInputLine('/foo bar'), {
     kind: 'unknown',
-    message: 'unknown command /foo (commands: /me ACTION /rotate /quit /save-profile NAME /save-key FILE; // sends a literal slash)',
+    message:
+      'unknown command /foo (commands: /me ACTION /rotate /quit /save-profile NAME /save-key FILE /send PATH /accept [N] [DIR] /decline [N] /cancel N /transfers; // sends a literal slash)',
   });
   const evil = parseInputLine('/\x1b[2Jx');
   assert.equal(evil.kind, 'unknown');
