@@ -25,6 +25,7 @@ import { historyCommand } from './commands/history.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
 import { fingerprintCommand, keygenCommand } from './commands/keys.js';
 import { profileCommand } from './commands/profile.js';
+import { sendCommand } from './commands/send.js';
 import { errorLine, EXIT_OK, exitCodeFor, UsageError } from './errors.js';
 import { HIDDEN_VALUE, looksSecret, redactSecrets } from './text/quote.js';
 
@@ -38,7 +39,23 @@ function packageVersion(): string {
 }
 
 /** Every command word, to point a usage error at the right --help. */
-const COMMAND_WORDS = new Set(['chat', 'demo', 'keygen', 'fingerprint', 'profile', 'list', 'show', 'add', 'set', 'rm', 'use', 'invite', 'join', 'history']);
+const COMMAND_WORDS = new Set([
+  'chat',
+  'demo',
+  'keygen',
+  'fingerprint',
+  'profile',
+  'list',
+  'show',
+  'add',
+  'set',
+  'rm',
+  'use',
+  'invite',
+  'join',
+  'history',
+  'send',
+]);
 
 /** "fernchat profile add --help" for `fernchat --config-dir x profile add --bad`. */
 function helpHint(args: string[]): string {
@@ -96,6 +113,7 @@ function buildParser(args: string[]): Argv {
     .command(inviteCommand)
     .command(joinCommand)
     .command(historyCommand)
+    .command(sendCommand)
     .example('$0 demo', 'try the UI against a built-in peer')
     .example('$0 invite', 'print a code for your peer (then on their machine: fernchat join CODE)')
     .strict()

@@ -7,11 +7,9 @@
  * which only `chat` uses: cli.ts loads this file for every command.
  */
 import { parseNick, parseTerm } from '../config/flags.js';
-import type { ChatOptions } from '../config/chat-options.js';
-import type { ResolveInput } from '../config/resolve.js';
-import type { SessionKeys } from '../app/session.js';
 import { DEFAULT_UI } from '../config/schema.js';
-import { historyDir, loadProfile, loginNick } from './common.js';
+import { loadProfile, loginNick } from './common.js';
+import { sessionOptions } from './session-options.js';
 import { CHAT_ONLY_FLAGS, defineCommand, FILE_FLAGS, FLAGS, flag, PMTU_FLAG } from './flags.js';
 
 export const chatCommand = defineCommand({
@@ -40,42 +38,7 @@ export const chatCommand = defineCommand({
       .example('echo hi | $0 chat --headless --profile bob', 'send one line from a script')
       .example('$0 chat --headless --accept-files ~/inbox', 'receive every file offered into ~/inbox'),
   handler: async (a) => {
-    const [{ explicitKey }, { keyCameFromProfile, resolveChatOptions }, { saveNewProfile, saveProfileSession }] = await Promise.all([
-      import('../config/key-file.js'),
-      import('../config/resolve.js'),
-      import('../config/profiles.js'),
-    ]);
-    const given = explicitKey(a, process.env);
-    const { store, chosen: fromConfig } = await loadProfile(a);
-    // A key given without --profile is a different conversation: the default profile stays out of it.
-    const chosen = given !== null && a.profile === undefined ? null : fromConfig;
-    const input: ResolveInput = {
-      profileName: chosen?.name ?? null,
-      profile: chosen?.profile ?? null,
-      flags: given === null ? a : { ...a, key: given.text, keyLabel: given.label },
-      defaultNick: loginNick(),
-    };
-    const opts: ChatOptions & SessionKeys = resolveChatOptions(input);
-    if (given?.file != null) {
-      // The key file is the profile of a key-file session: every key:persist writes the current key back to it.
-      const file = given.file;
-      const { writeKeyFile } = await import('../config/key-file.js');
-      opts.keyFile = file;
-      opts.pendingKey = given.pendingKey;
-      opts.saveKeys = (keys) => writeKeyFile(file, keys, { replace: true });
-    } else if (chosen !== null && keyCameFromProfile(input)) {
-      const name = chosen.name;
-      opts.pendingKey = chosen.profile.pendingKey ?? null;
-      opts.saveKeys = (keys) => store.saveKeys(name, keys);
-    }
-    if (chosen !== null) {
-      const name = chosen.name;
-      opts.configDir = store.dir;
-      opts.saveSession = (s) => saveProfileSession(store, name, s);
-      // A chat without a profile (a key given alone) keeps no history: there is no conversation to file it under.
-      if (chosen.profile.history.enabled) opts.history = { dir: historyDir(a), profile: name, maxBytes: chosen.profile.history.maxBytes };
-    }
-    opts.saveAsProfile = (name, s) => saveNewProfile(store, name, { ...s, listenHost: opts.listen.host, wire: opts.wire });
+    const opts = await sessionOptions(a, { saveAs: true });
     const { runChat } = await import('../app/run-chat.js');
     process.exitCode = await runChat(opts);
   },
