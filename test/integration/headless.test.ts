@@ -53,7 +53,9 @@ test('two headless processes chat both ways and rotate; both profiles end with t
   assert.match(a.out[0]!, /^\d\d:\d\d:\d\d <bob> hello alice, with red escapes$/, 'escapes are stripped on display');
   assert.ok(
     a.err.some((l) =>
-      /^unknown command \/nosuch \(commands: \/me ACTION \/rotate \/quit \/save-profile NAME \/save-key FILE; \/\/ sends a literal slash\)$/.test(l),
+      /^unknown command \/nosuch \(commands: \/me ACTION \/rotate \/quit \/save-profile NAME \/save-key FILE \/send PATH \/accept \[N\] \[DIR\] \/decline \[N\] \/cancel N \/transfers; \/\/ sends a literal slash\)$/.test(
+        l,
+      ),
     ),
   );
 
