@@ -38,9 +38,9 @@ describe('fernchat send', { concurrency: true }, () => {
     const [ps, pr] = await freeUdpPorts(2);
     const inbox = dir('inbox-ok');
     const f = file('ok.bin', 200 * 1024 + 3);
-    const rx = headless(t, ['--config-dir', dir('cfg-rx-ok'), `--key=${KEY}`, ...loopbackFlags(pr, ps), '--accept-files', inbox]);
+    const rx = headless(t, ['--config-dir', box.configDir(), `--key=${KEY}`, ...loopbackFlags(pr, ps), '--accept-files', inbox]);
     await rx.waitLine('err', /^listening on/, WAIT_MS);
-    const r = await box.runAsync(['send', f.path, `--key=${KEY}`, ...loopbackFlags(ps, pr)], { configDir: dir('cfg-tx-ok') });
+    const r = await box.runAsync(['send', f.path, `--key=${KEY}`, ...loopbackFlags(ps, pr)], { configDir: box.configDir() });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(fs.readFileSync(path.join(inbox, 'ok.bin')), f.data);
     assert.match(r.stderr, /^transfer 1: ✓ sent ok\.bin/m);
@@ -50,9 +50,9 @@ describe('fernchat send', { concurrency: true }, () => {
   test('exit 1 with the reason when the receiver types /decline', { timeout: 60_000 }, async (t) => {
     const [ps, pr] = await freeUdpPorts(2);
     const f = file('no.bin', 4096);
-    const rx = headless(t, ['--config-dir', dir('cfg-rx-no'), `--key=${KEY}`, ...loopbackFlags(pr, ps)]);
+    const rx = headless(t, ['--config-dir', box.configDir(), `--key=${KEY}`, ...loopbackFlags(pr, ps)]);
     await rx.waitLine('err', /^listening on/, WAIT_MS);
-    const sending = box.runAsync(['send', f.path, `--key=${KEY}`, ...loopbackFlags(ps, pr)], { configDir: dir('cfg-tx-no') });
+    const sending = box.runAsync(['send', f.path, `--key=${KEY}`, ...loopbackFlags(ps, pr)], { configDir: box.configDir() });
     await rx.waitLine('err', /^transfer 1: offered: no\.bin \(4\.0 KiB, sha256 [0-9a-f]{12}\) — \/accept 1 or \/decline 1$/, WAIT_MS);
     rx.write('/decline');
     const r = await sending;
@@ -63,7 +63,7 @@ describe('fernchat send', { concurrency: true }, () => {
   test('--timeout: exit 1 and the offer withdrawn when nobody answers', { timeout: 30_000 }, async () => {
     const [ps, pr] = await freeUdpPorts(2);
     const f = file('late.bin', 100);
-    const r = await box.runAsync(['send', f.path, `--key=${KEY}`, ...loopbackFlags(ps, pr), '--timeout', '1'], { configDir: dir('cfg-tx-late') });
+    const r = await box.runAsync(['send', f.path, `--key=${KEY}`, ...loopbackFlags(ps, pr), '--timeout', '1'], { configDir: box.configDir() });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^fernchat: no answer from the peer within 1 s; the offer is withdrawn$/m);
   });
@@ -71,7 +71,7 @@ describe('fernchat send', { concurrency: true }, () => {
   test('SIGINT: exit 130 with a line saying the same command resumes', { timeout: 30_000 }, async (t) => {
     const [ps, pr] = await freeUdpPorts(2);
     const f = file('stop.bin', 100);
-    const p = new HeadlessProc(['--config-dir', dir('cfg-tx-int'), 'send', f.path, `--key=${KEY}`, ...loopbackFlags(ps, pr)]);
+    const p = new HeadlessProc(['--config-dir', box.configDir(), 'send', f.path, `--key=${KEY}`, ...loopbackFlags(ps, pr)]);
     t.after(() => p.kill());
     await p.waitLine('err', /^transfer 1: → stop\.bin .*offered, waiting for the peer/, WAIT_MS);
     p.child.kill('SIGINT');
@@ -88,5 +88,25 @@ describe('fernchat send', { concurrency: true }, () => {
     assertUsageFailure(missing, /cannot send .*absent\.bin: no such file$/);
     assertUsageFailure(isDir, /it is a directory/);
     assertUsageFailure(badTimeout, /--timeout must be a number of seconds/);
+  });
+
+  test('file settings: profile add/set keep them, profile show shows them, bad values are one line', async () => {
+    const cfg = box.configDir();
+    const inbox = dir('inbox-settings');
+    const add = await box.runAsync(['profile', 'add', 'p', '--download-dir', inbox, '--max-file-size', '200M'], { configDir: cfg });
+    assert.equal(add.code, 0, add.stderr);
+    const set = await box.runAsync(['profile', 'set', 'p', '--accept-files', inbox], { configDir: cfg });
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stderr, /updated profile p: accept-files$/m);
+    const shown = await box.runAsync(['profile', 'show', 'p', '--json'], { configDir: cfg });
+    assert.deepEqual((JSON.parse(shown.stdout) as { files: unknown }).files, { downloadDir: inbox, acceptDir: inbox, maxFileSize: 200 * 1024 ** 2 });
+    const [badSize, badDir, badProfileSize] = await Promise.all([
+      box.runAsync(['chat', '--headless', `--key=${KEY}`, '--max-file-size', '2X'], { configDir: cfg }),
+      box.runAsync(['chat', '--headless', `--key=${KEY}`, '--download-dir', path.join(inbox, 'nope')], { configDir: cfg }),
+      box.runAsync(['profile', 'set', 'p', '--max-file-size', 'lots'], { configDir: cfg }),
+    ]);
+    assertUsageFailure(badSize, /--max-file-size must be a size in bytes or with K, M or G/);
+    assertUsageFailure(badDir, /--download-dir: .*nope does not exist$/);
+    assertUsageFailure(badProfileSize, /--max-file-size must be a size/);
   });
 });
