@@ -36,6 +36,9 @@ test('headless /send → headless --accept-files: the file arrives byte for byte
   a.write(`/send ${file}`);
   await b.waitLine('err', new RegExp(`^transfer \\d+: ✓ saved to ${inbox.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/data\\.bin`), WAIT_MS);
   await a.waitLine('err', /^transfer 1: ✓ sent data\.bin/, WAIT_MS);
+  // stdout is written once per event-loop turn, stderr at once: wait for the JSON line too.
+  await a.waitLine('out', /"type":"transfer","event":"done"/, WAIT_MS);
+  await b.waitLine('out', /"type":"transfer","event":"done"/, WAIT_MS);
   assert.deepEqual(fs.readFileSync(path.join(inbox, 'data.bin')), data);
   assert.deepEqual(fs.readdirSync(inbox), ['data.bin'], 'no .part left');
   const events = (lines: string[]) =>
