@@ -26,7 +26,7 @@ import { formatEta, formatFileSize, formatPercent, formatRate } from '../text/un
 import { isEnded } from '../ui/transfer-line.js';
 import { transferEvent, transferStatusLine } from './headless-transfers.js';
 import { statusLine } from './headless-format.js';
-import { openSession, type SessionDeps } from './session.js';
+import { openSession, type ChatSession, type SessionDeps } from './session.js';
 
 /** Least time between two redraws of the progress line, in ms (4 a second). */
 export const SEND_PROGRESS_INTERVAL_MS = 250;
@@ -82,7 +82,7 @@ export async function runSendFile(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
-  let session;
+  let session: ChatSession;
   try {
     session = await openSession(opts, { ...deps, start: false });
   } catch (e) {
