@@ -70,7 +70,11 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   });
 }
 
-/** The demo peer's behaviour: greet once the link is up, then echo in upper case (an action as an action). */
+/**
+ * The demo peer's behaviour: greet once the link is up, then echo in upper
+ * case (an action as an action). A file offered to it is declined, with a
+ * line saying why: the demo saves nothing.
+ */
 function runEchoBot(bus: Bus): () => void {
   let greeted = false;
   const say = (text: string, kind: MessageKind = 'message'): void => bus.emit('send', { id: newMessageId(), text, kind });
@@ -86,6 +90,12 @@ function runEchoBot(bus: Bus): () => void {
     }),
     bus.on('key:rotated', ({ newFingerprint }) => {
       say(`Key rotated: my fingerprint is now ${newFingerprint}. Same as yours?`);
+    }),
+    bus.on('transfer:update', ({ n, direction, state, name }) => {
+      if (direction !== 'in' || state !== 'offered') return;
+      say(`Thanks for offering ${name}, but a demo keeps no files: declined. Between two real peers it would arrive.`);
+      // After this update has reached every listener: the service is still emitting it.
+      setImmediate(() => bus.emit('transfer:decline', { n }));
     }),
   ];
   return () => {
