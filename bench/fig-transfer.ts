@@ -1,0 +1,229 @@
+/**
+ * Figure 10: file transfer (issue #14). Each side of a transfer is a process
+ * of its own (xfer-child.ts: socket, bus, transport, the transfer service;
+ * the receiver accepts into a temp directory by itself), as two users' apps
+ * are. Measured, in this order:
+ *
+ *   1. loopback: a 256 MB file with path MTU probing, then with bulk
+ *      datagrams held at 1200 bytes; the rate is the file's size over the
+ *      receiver's time from its first byte to `done` (every byte written and
+ *      the SHA-256 matched), and the copy is checked here byte for byte
+ *      (SHA-256). Anchor: the seed-style Python pair (xfer-anchor.ts) on the
+ *      same file, fire-and-forget — its rate counts only what arrived, and
+ *      its detail says how much it lost.
+ *   2. bottleneck: through the chaos proxy as a 10 MB/s link each way with a
+ *      queue of one BDP (400 kB), 20 ms each way, 1 % loss each way: the chat
+ *      round trip idle (the anchor), then a 48 MB file while the sender runs
+ *      chat ping-pongs to the receiver (which echoes) the whole time; then
+ *      two 32 MB files at once, each one's share of the bytes over the
+ *      interval both were moving.
+ *   3. memory: a 2 GiB file on loopback; the peak resident set (VmHWM) of
+ *      each process, the larger one reported.
+ *
+ * Files are made in a temp directory (one random 1 MiB block repeated) and
+ * removed at the end; a quick run uses sizes of a few MB.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChaosOptions } from '../src/testing/chaos-proxy.js';
+import { errorMessage } from '../src/bus.js';
+import { BenchTimeoutError, Deadline } from './budget.js';
+import type { FigureContext } from './figure-api.js';
+import { PYTHON_SKIP, pythonInfo } from './python.js';
+import type { Measurement } from './rows.js';
+import { percentile } from './stats.js';
+import { pythonFileAnchor, type AnchorResult } from './xfer-anchor.js';
+import { fairShares } from './xfer-fair.js';
+import { makeFile, verifyCopy, type BenchFile } from './xfer-files.js';
+import { openXferPair, transfer, type PairOptions, type Received } from './xfer-pair.js';
+
+const MiB = 1024 * 1024;
+const FULL = { loopback: 256 * MiB, bottleneck: 48 * MiB, fair: 32 * MiB, big: 2048 * MiB, idlePings: 50 };
+const QUICK = { loopback: 4 * MiB, bottleneck: 1 * MiB, fair: 1 * MiB, big: 8 * MiB, idlePings: 10 };
+/** The bottleneck of the issue: 10 MB/s, 40 ms round trip, 1 % loss, a queue of one BDP (10 MB/s × 40 ms). */
+const BOTTLENECK: ChaosOptions = { loss: 0.01, duplicate: 0, reorder: 0, delayMs: 20, rateBytesPerS: 10e6, queueBytes: 400_000, seed: 14 };
+const OPEN_MS = 10_000;
+const PING_WARMUP = 5;
+
+type Plan = typeof FULL;
+
+const mbs = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
+const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`;
+const fixed = (x: number | null | undefined, d = 1): string => (x === null || x === undefined ? '?' : x.toFixed(d));
+
+/** The rows a failed stage could not measure: TIMEOUT when it ran out of time, else ERROR, with the reason. */
+function failed(ids: string[], err: unknown): Measurement[] {
+  const status = err instanceof BenchTimeoutError ? ('TIMEOUT' as const) : ('ERROR' as const);
+  return ids.map((id) => ({ id, value: null, anchor: null, status, note: errorMessage(err) }));
+}
+
+/** One file from a fresh pair of processes to the other; checked byte for byte. */
+async function oneTransfer(o: PairOptions, f: BenchFile, ms: number): Promise<{ r: Received; pmtu: number; hwm: [number, number]; readyHwm: number | null }> {
+  const pair = await openXferPair(o);
+  try {
+    const [r] = await transfer(pair, [f], ms);
+    if (r!.view.state !== 'done') throw new Error(`the transfer ended ${r!.view.state}: ${r!.view.reason ?? ''}`);
+    const [s, rcv] = await Promise.all([pair.sender.report(OPEN_MS), pair.receiver.report(OPEN_MS)]);
+    const wrong = await verifyCopy(f, r!.view.path);
+    if (wrong !== null) throw new Error(`the received copy is wrong: ${wrong}`);
+    rmSync(r!.view.path, { force: true });
+    const ready = [s.readyHwmMB, rcv.readyHwmMB].filter((x): x is number => x !== null);
+    return { r: r!, pmtu: s.pmtu, hwm: [s.hwmMB ?? s.rssMaxMB, rcv.hwmMB ?? rcv.rssMaxMB], readyHwm: ready.length > 0 ? Math.max(...ready) : null };
+  } finally {
+    await pair.close();
+  }
+}
+
+async function loopback(ctx: FigureContext, plan: Plan, dir: string, total: Deadline): Promise<void> {
+  const f = await makeFile(dir, 'loopback.bin', plan.loopback);
+  let anchor: AnchorResult | null = null;
+  let why: string | null = pythonInfo() === null ? PYTHON_SKIP : null;
+  if (why === null) {
+    try {
+      anchor = await pythonFileAnchor(f, dir, total.remaining() * 0.25);
+      ctx.log(`transfer anchor: python got ${mb(anchor.receivedBytes)} of ${mb(f.size)} at ${anchor.rateMBs.toFixed(1)} MB/s (lost ${mb(anchor.lostBytes)})`);
+    } catch (err) {
+      why = `skipped: the Python anchor failed (${errorMessage(err)})`;
+    }
+    rmSync(path.join(dir, 'anchor.bin'), { force: true });
+  }
+  const anchorPart: Partial<Measurement> = anchor
+    ? {
+        anchor: anchor.rateMBs,
+        anchorDetail: `got ${mb(anchor.receivedBytes)} of ${mb(f.size)}, lost ${mb(anchor.lostBytes)} (${((100 * anchor.lostBytes) / f.size).toFixed(1)} %)`,
+      }
+    : { anchor: null, note: why ?? 'skipped: no Python run' };
+  for (const [id, maxBulk, share] of [
+    ['xfer-loopback-pmtu', undefined, 0.45],
+    ['xfer-loopback-1200', 1200, 0.9],
+  ] as const) {
+    const recvDir = path.join(dir, id);
+    mkdirSync(recvDir);
+    try {
+      const { r, pmtu } = await oneTransfer(
+        { dir: recvDir, timeoutMs: OPEN_MS, ...(maxBulk === undefined ? {} : { maxBulkDatagramBytes: maxBulk }) },
+        f,
+        total.remaining() * share,
+      );
+      const rate = mbs(f.size, r.endT - r.startT);
+      ctx.log(`transfer ${id}: ${mb(f.size)} in ${((r.endT - r.startT) / 1000).toFixed(1)} s = ${rate.toFixed(1)} MB/s, bulk datagrams ${pmtu} B`);
+      ctx.report({
+        id,
+        value: rate,
+        detail: `${mb(f.size)} in ${((r.endT - r.startT) / 1000).toFixed(1)} s, SHA-256 checked; bulk datagrams ${pmtu} B`,
+        ...anchorPart,
+        anchor: anchorPart.anchor ?? null,
+      });
+    } catch (err) {
+      ctx.report({ ...failed([id], err)[0]!, ...(anchor ? { anchor: anchor.rateMBs } : {}) });
+    }
+  }
+  rmSync(f.path, { force: true });
+}
+
+async function bottleneck(ctx: FigureContext, plan: Plan, dir: string, total: Deadline): Promise<void> {
+  const recvDir = path.join(dir, 'bottleneck');
+  mkdirSync(recvDir);
+  const f = await makeFile(dir, 'bottleneck.bin', plan.bottleneck);
+  const fair = [await makeFile(dir, 'fair-a.bin', plan.fair), await makeFile(dir, 'fair-b.bin', plan.fair)];
+  let pair: Awaited<ReturnType<typeof openXferPair>> | null = null;
+  try {
+    pair = await openXferPair({ dir: recvDir, chaos: BOTTLENECK, timeoutMs: OPEN_MS });
+    const { sender } = pair;
+    sender.send({ type: 'rtt', count: plan.idlePings, warmup: PING_WARMUP, maxMs: 20_000 });
+    const idle = await sender.next('rtt', 25_000);
+    const idleP90 = idle.samples.length > 0 ? percentile(idle.samples, 90) : null;
+    ctx.log(`transfer: idle chat RTT through the proxy p90 ${fixed(idleP90)} ms (${idle.samples.length} round trips)`);
+    // The ping-pong runs for as long as the transfer does; the transfer's time bounds it.
+    const slot = total.remaining() * 0.5;
+    sender.send({ type: 'rtt', count: 1_000_000, warmup: 0, maxMs: slot });
+    let r: Received;
+    try {
+      [r] = (await transfer(pair, [f], slot)) as [Received];
+    } finally {
+      sender.send({ type: 'rtt-stop' });
+    }
+    const busy = await sender.next('rtt', 10_000);
+    if (r.view.state !== 'done') throw new Error(`the transfer ended ${r.view.state}: ${r.view.reason ?? ''}`);
+    const wrong = await verifyCopy(f, r.view.path);
+    if (wrong !== null) throw new Error(`the received copy is wrong: ${wrong}`);
+    const rate = mbs(f.size, r.endT - r.startT);
+    const st = pair.proxy!.stats.aToB;
+    ctx.log(`transfer through the bottleneck: ${rate.toFixed(2)} MB/s; chat RTT p90 ${fixed(busy.samples.length ? percentile(busy.samples, 90) : null)} ms`);
+    ctx.report({
+      id: 'xfer-bottleneck',
+      value: rate,
+      anchor: null,
+      detail: `${mb(f.size)} in ${((r.endT - r.startT) / 1000).toFixed(1)} s, SHA-256 checked; proxy A→B: ${st.dropped} lost, ${st.queueDropped} queue drops of ${st.received}`,
+    });
+    const busyP90 = busy.samples.length > 0 ? percentile(busy.samples, 90) : null;
+    ctx.report({
+      id: 'xfer-chat-rtt',
+      value: busyP90,
+      anchor: idleP90,
+      detail: `p50 ${fixed(busy.samples.length ? percentile(busy.samples, 50) : null)} ms, max ${fixed(busy.samples.length ? Math.max(...busy.samples) : null)} ms; ${busy.samples.length} round trips`,
+      anchorDetail: `${idle.samples.length} round trips`,
+      ...(busy.stopped === 'stall' ? { note: 'an echo did not come back within 5 s during the transfer' } : {}),
+    });
+  } catch (err) {
+    for (const m of failed(['xfer-bottleneck', 'xfer-chat-rtt', 'xfer-fairness'], err)) ctx.report(m);
+    await pair?.close();
+    return;
+  }
+  try {
+    const got = await transfer(pair, fair, total.remaining() * 0.4);
+    for (const g of got) if (g.view.state !== 'done') throw new Error(`${g.name} ended ${g.view.state}: ${g.view.reason ?? ''}`);
+    const rep = await pair.receiver.report(OPEN_MS);
+    const tracks = fair.map((x) => rep.tracks.find((t) => t.name === path.basename(x.path)));
+    if (tracks.some((t) => t === undefined)) throw new Error('the receiver has no progress record of one of the transfers');
+    const s = fairShares(tracks[0]!.points, tracks[1]!.points, plan.fair);
+    if (s === null) throw new Error('the two transfers never moved bytes at the same time');
+    ctx.log(`transfer fairness: ${fixed(s.shareA * 100)} % / ${fixed(s.shareB * 100)} % over ${fixed(s.ms / 1000)} s`);
+    ctx.report({
+      id: 'xfer-fairness',
+      value: 100 * Math.min(s.shareA, s.shareB),
+      anchor: null,
+      detail: `${fixed(s.shareA * 100)} % / ${fixed(s.shareB * 100)} % of ${mb(s.bytes)} over the ${fixed(s.ms / 1000)} s both moved; 2 × ${mb(plan.fair)}`,
+    });
+  } catch (err) {
+    ctx.report(failed(['xfer-fairness'], err)[0]!);
+  } finally {
+    await pair.close();
+  }
+}
+
+async function memory(ctx: FigureContext, plan: Plan, dir: string, total: Deadline): Promise<void> {
+  const recvDir = path.join(dir, 'big');
+  mkdirSync(recvDir);
+  try {
+    const f = await makeFile(dir, 'big.bin', plan.big);
+    const { r, hwm, readyHwm } = await oneTransfer({ dir: recvDir, timeoutMs: OPEN_MS }, f, total.remaining() * 0.9);
+    rmSync(f.path, { force: true });
+    const [s, rcv] = hwm;
+    ctx.log(`transfer ${mb(f.size)}: peak RSS sender ${fixed(s)} MB, receiver ${fixed(rcv)} MB`);
+    ctx.report({
+      id: 'xfer-rss-2g',
+      value: Math.max(s, rcv),
+      anchor: readyHwm,
+      anchorDetail: 'the larger side, once its socket was open',
+      detail: `sender ${fixed(s)} MB, receiver ${fixed(rcv)} MB (VmHWM); ${mb(f.size)} at ${mbs(f.size, r.endT - r.startT).toFixed(1)} MB/s, SHA-256 checked`,
+    });
+  } catch (err) {
+    ctx.report(failed(['xfer-rss-2g'], err)[0]!);
+  }
+}
+
+export async function run(ctx: FigureContext): Promise<void> {
+  const plan = ctx.quick ? QUICK : FULL;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fernchat-bench-xfer-'));
+  // One clock: each stage gets a share of what is left, so a slow one cannot starve the rest.
+  const total = new Deadline(ctx.budgetMs * 0.92);
+  try {
+    await loopback(ctx, plan, dir, total.sub(total.remaining() * 0.35));
+    await bottleneck(ctx, plan, dir, total.sub(total.remaining() * 0.5));
+    await memory(ctx, plan, dir, total);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
