@@ -49,7 +49,8 @@ const PING_WARMUP = 5;
 type Plan = typeof FULL;
 
 const mbs = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
-const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`;
+/** Sizes in MiB (the files are made in MiB), rates in MB/s (1e6 bytes). */
+const mb = (bytes: number): string => `${(bytes / MiB).toFixed(bytes < 10 * MiB ? 1 : 0)} MiB`;
 const fixed = (x: number | null | undefined, d = 1): string => (x === null || x === undefined ? '?' : x.toFixed(d));
 
 /** The rows a failed stage could not measure: TIMEOUT when it ran out of time, else ERROR, with the reason. */

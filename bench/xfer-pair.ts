@@ -24,8 +24,11 @@ export class XferSide {
   private stderr = '';
 
   constructor(readonly name: string) {
+    // FERNCHAT_BENCH_CPU_PROF=DIR: each child writes a V8 profile there (read it with profile-summary.ts).
+    const profDir = process.env.FERNCHAT_BENCH_CPU_PROF;
+    const prof = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
     this.child = fork(fileURLToPath(new URL('./xfer-child.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...prof, '--import', 'tsx'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.child.stderr?.setEncoding('utf8');
