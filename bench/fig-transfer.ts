@@ -4,13 +4,9 @@
  * the receiver accepts into a temp directory by itself), as two users' apps
  * are. Measured, in this order:
  *
- *   1. loopback: a 256 MB file with path MTU probing, then with bulk
- *      datagrams held at 1200 bytes; the rate is the file's size over the
- *      receiver's time from its first byte to `done` (every byte written and
- *      the SHA-256 matched), and the copy is checked here byte for byte
- *      (SHA-256). Anchor: the seed-style Python pair (xfer-anchor.ts) on the
- *      same file, fire-and-forget — its rate counts only what arrived, and
- *      its detail says how much it lost.
+ *   1. loopback (xfer-loopback.ts): a 256 MiB file with path MTU probing,
+ *      then with bulk datagrams held at 1200 bytes, against the seed-style
+ *      Python pair (xfer-anchor.ts) on the same file; twice, alternating.
  *   2. bottleneck: through the chaos proxy as a 10 MB/s link each way with a
  *      queue of one BDP (400 kB), 20 ms each way, 1 % loss each way: the chat
  *      round trip idle (the anchor), then a 48 MB file while the sender runs
@@ -28,100 +24,22 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChaosOptions } from '../src/testing/chaos-proxy.js';
 import { errorMessage } from '../src/bus.js';
-import { BenchTimeoutError, Deadline } from './budget.js';
+import { Deadline } from './budget.js';
 import type { FigureContext } from './figure-api.js';
-import { PYTHON_SKIP, pythonInfo } from './python.js';
-import type { Measurement } from './rows.js';
 import { percentile } from './stats.js';
-import { pythonFileAnchor, type AnchorResult } from './xfer-anchor.js';
 import { fairShares } from './xfer-fair.js';
 import { makeFile, verifyCopy, type BenchFile } from './xfer-files.js';
-import { openXferPair, transfer, type PairOptions, type Received } from './xfer-pair.js';
+import { loopback } from './xfer-loopback.js';
+import { openXferPair, transfer, type Received } from './xfer-pair.js';
+import { MiB, OPEN_MS, failed, fixed, mb, mbs, oneTransfer } from './xfer-run.js';
 
-const MiB = 1024 * 1024;
-const FULL = { loopback: 256 * MiB, bottleneck: 48 * MiB, fair: 32 * MiB, big: 2048 * MiB, idlePings: 50, smallWindowMs: 8_000 };
-const QUICK = { loopback: 4 * MiB, bottleneck: 1 * MiB, fair: 1 * MiB, big: 8 * MiB, idlePings: 10, smallWindowMs: 1_000 };
+const FULL = { loopback: 256 * MiB, loopbackReps: 2, bottleneck: 48 * MiB, fair: 32 * MiB, big: 2048 * MiB, idlePings: 50, smallWindowMs: 8_000 };
+const QUICK = { loopback: 4 * MiB, loopbackReps: 1, bottleneck: 1 * MiB, fair: 1 * MiB, big: 8 * MiB, idlePings: 10, smallWindowMs: 1_000 };
 /** The bottleneck of the issue: 10 MB/s, 40 ms round trip, 1 % loss, a queue of one BDP (10 MB/s × 40 ms). */
 const BOTTLENECK: ChaosOptions = { loss: 0.01, duplicate: 0, reorder: 0, delayMs: 20, rateBytesPerS: 10e6, queueBytes: 400_000, seed: 14 };
-const OPEN_MS = 10_000;
 const PING_WARMUP = 5;
 
 type Plan = typeof FULL;
-
-const mbs = (bytes: number, ms: number): number => bytes / 1e6 / (ms / 1000);
-/** Sizes in MiB (the files are made in MiB), rates in MB/s (1e6 bytes). */
-const mb = (bytes: number): string => `${(bytes / MiB).toFixed(bytes < 10 * MiB ? 1 : 0)} MiB`;
-const fixed = (x: number | null | undefined, d = 1): string => (x === null || x === undefined ? '?' : x.toFixed(d));
-
-/** The rows a failed stage could not measure: TIMEOUT when it ran out of time, else ERROR, with the reason. */
-function failed(ids: string[], err: unknown): Measurement[] {
-  const status = err instanceof BenchTimeoutError ? ('TIMEOUT' as const) : ('ERROR' as const);
-  return ids.map((id) => ({ id, value: null, anchor: null, status, note: errorMessage(err) }));
-}
-
-/** One file from a fresh pair of processes to the other; checked byte for byte. */
-async function oneTransfer(o: PairOptions, f: BenchFile, ms: number): Promise<{ r: Received; pmtu: number; hwm: [number, number]; readyHwm: number | null }> {
-  const pair = await openXferPair(o);
-  try {
-    const [r] = await transfer(pair, [f], ms);
-    if (r!.view.state !== 'done') throw new Error(`the transfer ended ${r!.view.state}: ${r!.view.reason ?? ''}`);
-    const [s, rcv] = await Promise.all([pair.sender.report(OPEN_MS), pair.receiver.report(OPEN_MS)]);
-    const wrong = await verifyCopy(f, r!.view.path);
-    if (wrong !== null) throw new Error(`the received copy is wrong: ${wrong}`);
-    rmSync(r!.view.path, { force: true });
-    const ready = [s.readyHwmMB, rcv.readyHwmMB].filter((x): x is number => x !== null);
-    return { r: r!, pmtu: s.pmtu, hwm: [s.hwmMB ?? s.rssMaxMB, rcv.hwmMB ?? rcv.rssMaxMB], readyHwm: ready.length > 0 ? Math.max(...ready) : null };
-  } finally {
-    await pair.close();
-  }
-}
-
-async function loopback(ctx: FigureContext, plan: Plan, dir: string, total: Deadline): Promise<void> {
-  const f = await makeFile(dir, 'loopback.bin', plan.loopback);
-  let anchor: AnchorResult | null = null;
-  let why: string | null = pythonInfo() === null ? PYTHON_SKIP : null;
-  if (why === null) {
-    try {
-      anchor = await pythonFileAnchor(f, dir, total.remaining() * 0.25);
-      ctx.log(`transfer anchor: python got ${mb(anchor.receivedBytes)} of ${mb(f.size)} at ${anchor.rateMBs.toFixed(1)} MB/s (lost ${mb(anchor.lostBytes)})`);
-    } catch (err) {
-      why = `skipped: the Python anchor failed (${errorMessage(err)})`;
-    }
-    rmSync(path.join(dir, 'anchor.bin'), { force: true });
-  }
-  const anchorPart: Partial<Measurement> = anchor
-    ? {
-        anchor: anchor.rateMBs,
-        anchorDetail: `got ${mb(anchor.receivedBytes)} of ${mb(f.size)}, lost ${mb(anchor.lostBytes)} (${((100 * anchor.lostBytes) / f.size).toFixed(1)} %)`,
-      }
-    : { anchor: null, note: why ?? 'skipped: no Python run' };
-  for (const [id, maxBulk, share] of [
-    ['xfer-loopback-pmtu', undefined, 0.45],
-    ['xfer-loopback-1200', 1200, 0.9],
-  ] as const) {
-    const recvDir = path.join(dir, id);
-    mkdirSync(recvDir);
-    try {
-      const { r, pmtu } = await oneTransfer(
-        { dir: recvDir, timeoutMs: OPEN_MS, ...(maxBulk === undefined ? {} : { maxBulkDatagramBytes: maxBulk }) },
-        f,
-        total.remaining() * share,
-      );
-      const rate = mbs(f.size, r.endT - r.startT);
-      ctx.log(`transfer ${id}: ${mb(f.size)} in ${((r.endT - r.startT) / 1000).toFixed(1)} s = ${rate.toFixed(1)} MB/s, bulk datagrams ${pmtu} B`);
-      ctx.report({
-        id,
-        value: rate,
-        detail: `${mb(f.size)} in ${((r.endT - r.startT) / 1000).toFixed(1)} s, SHA-256 checked; bulk datagrams ${pmtu} B`,
-        ...anchorPart,
-        anchor: anchorPart.anchor ?? null,
-      });
-    } catch (err) {
-      ctx.report({ ...failed([id], err)[0]!, ...(anchor ? { anchor: anchor.rateMBs } : {}) });
-    }
-  }
-  rmSync(f.path, { force: true });
-}
 
 /**
  * The bottleneck's rate with bulk datagrams held at 1200 bytes, over a
@@ -259,7 +177,7 @@ export async function run(ctx: FigureContext): Promise<void> {
   // One clock: each stage gets a share of what is left, so a slow one cannot starve the rest.
   const total = new Deadline(ctx.budgetMs * 0.92);
   try {
-    await loopback(ctx, plan, dir, total.sub(total.remaining() * 0.35));
+    await loopback(ctx, plan.loopback, plan.loopbackReps, dir, total.sub(total.remaining() * 0.4));
     await bottleneck(ctx, plan, dir, total.sub(total.remaining() * 0.5));
     await memory(ctx, plan, dir, total);
   } finally {

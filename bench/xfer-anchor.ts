@@ -3,7 +3,8 @@
  * (bench/python/file_send.py → file_recv.py): one Fernet token per datagram
  * of at most 1200 bytes, sent as fast as the sender can, no acks, no
  * retransmission. Its rate is what the receiver got per second (first to
- * last datagram); what it lost is the file size minus what it got.
+ * last datagram); what it lost is what it sent minus what it got (and
+ * the sender may stop at its time limit before the end of the file: unsent).
  */
 import path from 'node:path';
 import { encodeKey, generateKey, parseKey } from '../src/crypto/keys.js';
@@ -14,8 +15,11 @@ export interface AnchorResult {
   /** What the receiver wrote, per second, in MB/s (1e6 bytes). */
   rateMBs: number;
   receivedBytes: number;
+  /** Sent and never received. */
   lostBytes: number;
   sentBytes: number;
+  /** Never sent: the sender stopped at its time limit. */
+  unsentBytes: number;
   seconds: number;
 }
 
@@ -39,8 +43,9 @@ export async function pythonFileAnchor(f: BenchFile, dir: string, budgetMs: numb
     return {
       rateMBs: got.received_bytes / got.seconds / 1e6,
       receivedBytes: got.received_bytes,
-      lostBytes: f.size - got.received_bytes,
+      lostBytes: sent.sent_bytes - got.received_bytes,
       sentBytes: sent.sent_bytes,
+      unsentBytes: f.size - sent.sent_bytes,
       seconds: got.seconds,
     };
   } finally {
