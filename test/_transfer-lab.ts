@@ -93,6 +93,22 @@ export class TransferLab {
     return next;
   }
 
+  /**
+   * Cuts the link (every datagram lost) as soon as `who` has received `bytes` of bulk data: synchronously,
+   * from its bulk:data event — the in-memory network moves megabytes between two steps of a test, and
+   * progress events are paced by the (manual) clock. `cut.done` says when it happened.
+   */
+  cutLinkAfter(who: 'a' | 'b', bytes: number): { done: boolean } {
+    const cut = { done: false };
+    const off = this[who].peer.bus.on('bulk:data', ({ offset, data }) => {
+      if (offset + data.length < bytes) return;
+      off();
+      this.lab.net.setConditions({ loss: 1 });
+      cut.done = true;
+    });
+    return cut;
+  }
+
   /** Advance until cond() or the bound; also gives file I/O its turns. */
   async until(cond: () => boolean, ms = 60_000, step = 20): Promise<boolean> {
     for (let t = 0; t <= ms; t += step) {
@@ -103,10 +119,13 @@ export class TransferLab {
     return cond();
   }
 
+  /** Closes everything; throws if either side ever reported an internal error (a handler threw). */
   async close(): Promise<void> {
+    const internal = [...this.a.lines, ...this.b.lines].filter((l) => l.startsWith('internal error'));
     await this.a.service.close();
     await this.b.service.close();
     await this.lab.closeAll();
     rmSync(this.root, { recursive: true, force: true });
+    if (internal.length > 0) throw new Error(`internal errors: ${internal.slice(0, 3).join(' | ')}`);
   }
 }

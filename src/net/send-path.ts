@@ -327,7 +327,7 @@ export class SendPath {
   }
 }
 
-/** ms mod 2^32, never 0 (0 means "nothing to echo"). */
+/** Whole ms mod 2^32, never 0 (0 means "nothing to echo"). A clock may give fractions (a pacer's deadline): they are dropped. */
 export function ts32(now: number): number {
-  return now % 0x1_0000_0000 || 1;
+  return Math.floor(now) % 0x1_0000_0000 || 1;
 }

@@ -148,7 +148,7 @@ export class Incoming extends Transfer {
     this.resumedFrom = offset;
     this.bytes = offset;
     this.progress.restart(this.host.now(), offset);
-    this.to('resume');
+    if (!this.to('resume')) this.host.changed(this, true); // the run's start (and resumedFrom) is news either way
     if (offset === this.size) void this.finish(this.run);
   }
 
@@ -235,6 +235,8 @@ export class Incoming extends Transfer {
   }
 
   private async drain(run: number): Promise<void> {
+    // Never finish synchronously: the caller stores this promise in this.writing, and this function clears it.
+    await Promise.resolve();
     try {
       while (this.pending.length > 0 && run === this.run && this.fh !== null) {
         let take = 0;
@@ -281,10 +283,17 @@ export class Incoming extends Transfer {
       await this.end(false);
       return;
     }
+    // A cancel may come while we sync and link: each await is followed by a look at the run.
+    const fh = this.fh;
     try {
-      await this.fh.sync();
+      await fh.sync();
+      if (run !== this.run) return;
       await this.closeFile();
       const final = await linkUnique(this.where, path.dirname(this.where), this.name);
+      if (run !== this.run) {
+        await fs.unlink(final).catch(() => undefined);
+        return;
+      }
       await fs.unlink(this.where).catch(() => undefined);
       this.where = final;
     } catch (err) {

@@ -15,6 +15,7 @@
  * SHA-256 of the whole file matches the offer.
  */
 import { randomInt } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,8 @@ export class TransferService {
   /** Control message id → the transfer it belongs to (for xfer:control-failed). */
   private readonly sentControls = new Map<string, Transfer>();
   private nextN = 1;
+  /** Restored outgoing transfers whose re-offer waits for the transport to start (its first peer:state). */
+  private readonly unsent: Outgoing[] = [];
   private offs: Array<() => void> = [];
   private readonly host: Host;
 
@@ -87,7 +90,11 @@ export class TransferService {
       bus.on('bulk:data', ({ stream, offset, data }) => this.recvStreams.get(stream)?.data(offset, data)),
       bus.on('bulk:acked', ({ stream, offset }) => this.sendStream(stream)?.ackedTo(offset)),
       bus.on('peer:restarted', () => this.peerRestarted()),
-      bus.on('peer:state', ({ state }) => this.linkState(state === 'online')),
+      bus.on('peer:state', ({ state }) => {
+        // The transport's first fact (it says its state when it starts): it listens now, the restored offers can go.
+        for (const t of this.unsent.splice(0)) t.offer();
+        this.linkState(state === 'online');
+      }),
     ];
     if (this.o.wire === 'raw') return;
     this.records = this.store.load();
@@ -262,15 +269,16 @@ export class TransferService {
         () => t.restoredBytes(0),
       );
     }
-    const outs = this.records.out;
-    for (const r of outs) {
-      void fs.stat(r.path).then(
-        (st) => {
-          if (st.size === r.size && st.mtimeMs === r.mtimeMs) this.addOut(r).offer();
-          else this.dropOut(r, `${r.path} changed since it was offered`);
-        },
-        (err: unknown) => this.dropOut(r, `${r.path}: ${codeOf(err) === 'ENOENT' ? 'no such file' : describeFsError(err)}`),
-      );
+    for (const r of [...this.records.out]) {
+      let why: string | null = null;
+      try {
+        const st = fsSync.statSync(r.path);
+        if (st.size !== r.size || st.mtimeMs !== r.mtimeMs) why = `${r.path} changed since it was offered`;
+      } catch (err) {
+        why = `${r.path}: ${codeOf(err) === 'ENOENT' ? 'no such file' : describeFsError(err)}`;
+      }
+      if (why === null) this.unsent.push(this.addOut(r));
+      else this.dropOut(r, why);
     }
   }
 

@@ -47,7 +47,8 @@ export function next(state: TransferState, event: TransferEvent): TransferState 
     case 'all-held':
       return state === 'transferring' || state === 'paused' ? 'verifying' : null;
     case 'done':
-      return state === 'verifying' ? 'done' : null;
+      // offered / paused: the receiver finished it before a restart here, and says so again.
+      return state === 'verifying' || state === 'offered' || state === 'paused' ? 'done' : null;
     case 'decline':
       return state === 'offered' ? 'declined' : null;
     case 'fail':

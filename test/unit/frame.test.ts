@@ -326,3 +326,11 @@ function encodeRaw(o: {
   head.writeUInt16BE(o.fragCount ?? 1, at + 6);
   return Buffer.concat([head, o.payload ?? Buffer.from('x')]);
 }
+
+test('ts32: whole ms mod 2^32, never 0 — a fractional clock (a pacer deadline) still gives a u32 timestamp', async () => {
+  const { ts32 } = await import('../../src/net/send-path.js');
+  assert.equal(ts32(1_700_000_000_000.179), 3_487_918_080);
+  assert.equal(ts32(2 ** 32), 1);
+  assert.equal(ts32(5.9), 5);
+  fc.assert(fc.property(fc.double({ min: 0, max: 2 ** 52, noNaN: true }), (now) => Number.isInteger(ts32(now)) && ts32(now) >= 1 && ts32(now) < 2 ** 32));
+});
