@@ -177,7 +177,7 @@ export async function run(ctx: FigureContext): Promise<void> {
   // One clock: each stage gets a share of what is left, so a slow one cannot starve the rest.
   const total = new Deadline(ctx.budgetMs * 0.92);
   try {
-    await loopback(ctx, plan.loopback, plan.loopbackReps, dir, total.sub(total.remaining() * 0.4));
+    await loopback(ctx, plan.loopback, plan.loopbackReps, dir, total.sub(total.remaining() * 0.45));
     await bottleneck(ctx, plan, dir, total.sub(total.remaining() * 0.5));
     await memory(ctx, plan, dir, total);
   } finally {

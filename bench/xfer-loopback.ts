@@ -44,7 +44,7 @@ export async function loopback(ctx: FigureContext, size: number, reps: number, d
     const slot = total.sub(total.remaining() / (reps - rep));
     if (why === null) {
       try {
-        const a = await pythonFileAnchor(f, dir, slot.remaining() * 0.3);
+        const a = await pythonFileAnchor(f, dir, slot.remaining() * 0.45);
         py.push(a);
         ctx.log(`transfer anchor run ${rep + 1}: python got ${mb(a.receivedBytes)} of ${mb(f.size)} at ${a.rateMBs.toFixed(1)} MB/s (lost ${mb(a.lostBytes)})`);
       } catch (err) {
