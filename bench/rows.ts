@@ -9,12 +9,17 @@
 
 export type Status = 'PASS' | 'MISS' | 'INFO' | 'SKIP' | 'TIMEOUT' | 'ERROR';
 
-export interface Goal {
-  /** What the goal looks at: the ratio to the anchor, or the measured value itself. */
-  on: 'ratio' | 'value';
+export interface Check {
+  /** What the check looks at: the ratio to the anchor, the measured value itself, or how far the value is above the anchor (value − anchor). */
+  on: 'ratio' | 'value' | 'excess';
   op: '>=' | '<=';
   target: number;
+}
+
+export interface Goal extends Check {
   text: string;
+  /** Further checks that must hold as well (a goal of the form "≥ 50 MB/s and ≥ 1×"). */
+  and?: readonly Check[];
 }
 
 export interface RowSpec {
@@ -52,6 +57,14 @@ export interface Row extends RowSpec {
 
 const ratioGoal = (op: Goal['op'], target: number): Goal => ({ on: 'ratio', op, target, text: `${op === '>=' ? '≥' : '≤'} ${target}×` });
 const valueGoal = (op: Goal['op'], target: number, text: string): Goal => ({ on: 'value', op, target, text });
+/** "≥ N unit and ≥ K×": both the value and the ratio to the anchor. */
+const valueAndRatioGoal = (target: number, unit: string, ratio: number): Goal => ({
+  on: 'value',
+  op: '>=',
+  target,
+  text: `≥ ${target} ${unit} and ≥ ${ratio}×`,
+  and: [{ on: 'ratio', op: '>=', target: ratio }],
+});
 
 function fernetRows(size: string): RowSpec[] {
   return [
@@ -113,6 +126,54 @@ export const ROW_SPECS: readonly RowSpec[] = [
     anchorName: 'cursor at the end',
     goal: valueGoal('<=', 10, '≤ 10 ms'),
   },
+  {
+    id: 'xfer-loopback-pmtu',
+    figure: 10,
+    what: 'File transfer, loopback, path MTU probing',
+    unit: 'MB/s',
+    anchorName: 'Python seed-style, 1200 B, no acks',
+    goal: valueAndRatioGoal(50, 'MB/s', 1),
+  },
+  {
+    id: 'xfer-loopback-1200',
+    figure: 10,
+    what: 'File transfer, loopback, 1200 B datagrams',
+    unit: 'MB/s',
+    anchorName: 'Python seed-style, 1200 B, no acks',
+    goal: valueAndRatioGoal(25, 'MB/s', 1),
+  },
+  {
+    id: 'xfer-bottleneck',
+    figure: 10,
+    what: 'File transfer, 10 MB/s bottleneck, 40 ms RTT, 1% loss',
+    unit: 'MB/s',
+    anchorName: '—',
+    goal: valueGoal('>=', 7, '≥ 7 MB/s'),
+  },
+  {
+    id: 'xfer-chat-rtt',
+    figure: 10,
+    what: 'Chat RTT p90 during that transfer',
+    unit: 'ms',
+    anchorName: 'idle, same proxy',
+    goal: { on: 'excess', op: '<=', target: 100, text: '≤ idle + 100 ms' },
+  },
+  {
+    id: 'xfer-fairness',
+    figure: 10,
+    what: 'Two transfers through the bottleneck: smaller share',
+    unit: '%',
+    anchorName: '—',
+    goal: valueGoal('>=', 40, '40–60 % each'),
+  },
+  {
+    id: 'xfer-rss-2g',
+    figure: 10,
+    what: 'Peak RSS moving 2 GiB on loopback (larger side)',
+    unit: 'MB',
+    anchorName: 'peak RSS before the transfer',
+    goal: valueGoal('<=', 200, '≤ 200 MB'),
+  },
 ];
 
 /** The row ids of one figure, in table order. */
@@ -133,9 +194,13 @@ export function verdict(spec: RowSpec, m: Measurement): Row {
   if (m.status) status = m.status;
   else if (spec.goal === null) status = m.value === null ? 'ERROR' : 'INFO';
   else {
-    const x = spec.goal.on === 'ratio' ? r : m.value;
-    if (x === null || !Number.isFinite(x)) status = spec.goal.on === 'ratio' && m.value !== null ? 'SKIP' : 'ERROR';
-    else status = (spec.goal.op === '>=' ? x >= spec.goal.target : x <= spec.goal.target) ? 'PASS' : 'MISS';
+    // Every check must hold; a check that cannot be made decides first (a missing anchor of a ratio: SKIP, anything else missing: ERROR).
+    const checks = [spec.goal, ...(spec.goal.and ?? [])];
+    const excess = m.value !== null && m.anchor !== null ? m.value - m.anchor : null;
+    const looked = checks.map((c) => ({ c, x: c.on === 'ratio' ? r : c.on === 'excess' ? excess : m.value }));
+    const unknown = looked.filter(({ x }) => x === null || !Number.isFinite(x));
+    if (unknown.length > 0) status = m.value !== null && unknown.every(({ c }) => c.on === 'ratio') ? 'SKIP' : 'ERROR';
+    else status = looked.every(({ c, x }) => (c.op === '>=' ? x! >= c.target : x! <= c.target)) ? 'PASS' : 'MISS';
   }
   return {
     ...spec,

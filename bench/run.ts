@@ -2,7 +2,8 @@
  * `npm run bench` (issue #7): every figure beside its anchor, measured in the
  * same run, printed as one table and written to bench/results.json.
  *
- *   npm run bench                  full run (under 3 minutes on 2 cores)
+ *   npm run bench                  full run (under 3 minutes on 2 cores, plus
+ *                                  about 2-2.5 for figure 10, file transfer)
  *   npm run bench -- --quick       tiny counts, one repetition, seconds;
  *                                  results to a temp file (never results.json)
  *   options: --out=PATH  --only=fernet,rtt,…
@@ -24,8 +25,12 @@ import { machineInfo } from './machine.js';
 import { completeFigure, type Measurement, type Row } from './rows.js';
 import { renderTable } from './table.js';
 
-/** The whole bench stops starting figures past this, in ms (the build before it takes the rest of 3 minutes). */
-const TOTAL_BUDGET_MS = { full: 150_000, quick: 90_000 };
+/**
+ * The whole bench stops starting figures past this, in ms: figures 1–9 fit 150 s (the build before them takes
+ * the rest of 3 minutes); figure 10 (file transfer: 256 MiB twice, 2 GiB once, a bottleneck at 10 MB/s) adds
+ * up to 4.3 minutes of its own (typically 2-2.5).
+ */
+const TOTAL_BUDGET_MS = { full: 150_000 + 260_000, quick: 90_000 + 30_000 };
 /** A figure's child is killed this long after its budget (it should have stopped itself), in ms. */
 const KILL_GRACE_MS = 5_000;
 

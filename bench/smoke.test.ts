@@ -12,13 +12,14 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROW_SPECS, completeFigure, specFor, verdict, type Row } from './rows.js';
+import { ROW_SPECS, completeFigure, rowIds, specFor, verdict, type Measurement, type Row } from './rows.js';
 import { median, percentile } from './stats.js';
 import { formatValue, renderTable, type MachineInfo } from './table.js';
+import { bytesAt, fairShares } from './xfer-fair.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The quick bench takes seconds; this only stops a broken one from hanging the runner, in ms. */
-const RUN_LIMIT_MS = 150_000;
+const RUN_LIMIT_MS = 180_000;
 
 describe('npm run bench -- --quick', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fernchat-bench-smoke-'));
@@ -70,6 +71,47 @@ describe('npm run bench -- --quick', () => {
   });
 });
 
+describe('figure 10 (file transfer) alone, quick', () => {
+  /** A few MB per transfer: seconds; this only stops a stuck one from hanging the runner, in ms. */
+  const LIMIT_MS = 60_000;
+  let child: ChildProcess | null = null;
+  after(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  test('every row has a figure (files delivered whole, SHA-256 checked) or a reason', { timeout: LIMIT_MS + 10_000 }, async () => {
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      let stdout = '';
+      let stderr = '';
+      child = spawn(process.execPath, ['--import', 'tsx', 'bench/figure.ts', 'transfer', '--quick', '--budget=40000'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => child?.kill('SIGKILL'), LIMIT_MS);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+    assert.equal(run.code, 0, `the figure failed:\n${run.stderr}`);
+    const reported = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Measurement);
+    assert.deepEqual(reported.map((m) => m.id).sort(), rowIds(10).sort(), 'every row of figure 10, once');
+    for (const row of reported.map((m) => verdict(specFor(m.id), m))) {
+      if (row.status === 'SKIP') {
+        assert.match(row.note, /\S/, `${row.id} skipped without a reason`);
+        continue;
+      }
+      assert.ok(['PASS', 'MISS', 'INFO'].includes(row.status), `${row.id}: ${row.status} — ${row.note}`);
+      assert.ok(Number.isFinite(row.value), `${row.id}: figure ${row.value}`);
+    }
+  });
+});
+
 describe('bench helpers', () => {
   test('percentile is nearest-rank: always a measured sample', () => {
     const xs = [5, 1, 4, 2, 3];
@@ -99,6 +141,53 @@ describe('bench helpers', () => {
     });
     assert.equal(skipped.status, 'SKIP');
     assert.equal(skipped.ratio, null);
+  });
+
+  test('verdict: a goal of two checks needs both; an excess goal looks at value − anchor', () => {
+    const pmtu = (value: number, anchor: number | null): string => verdict(specFor('xfer-loopback-pmtu'), { id: 'xfer-loopback-pmtu', value, anchor }).status;
+    assert.equal(pmtu(60, 50), 'PASS');
+    assert.equal(pmtu(60, 70), 'MISS'); // fast enough, but below the anchor
+    assert.equal(pmtu(40, 20), 'MISS'); // above the anchor, but under 50 MB/s
+    assert.equal(pmtu(60, null), 'SKIP'); // no anchor: the ratio cannot be checked
+    const rtt = (value: number, anchor: number): string => verdict(specFor('xfer-chat-rtt'), { id: 'xfer-chat-rtt', value, anchor }).status;
+    assert.equal(rtt(140, 40), 'PASS');
+    assert.equal(rtt(141, 40), 'MISS');
+    assert.equal(verdict(specFor('xfer-chat-rtt'), { id: 'xfer-chat-rtt', value: 50, anchor: null }).status, 'ERROR');
+  });
+
+  test('fair shares: bytes of each over the interval both moved, interpolated between samples', () => {
+    const a: Array<[number, number]> = [
+      [0, 0],
+      [100, 100],
+      [200, 200],
+      [300, 300],
+    ];
+    const b: Array<[number, number]> = [
+      [100, 0],
+      [200, 50],
+      [300, 100],
+      [400, 300],
+    ];
+    assert.equal(bytesAt(a, 150), 150);
+    assert.equal(bytesAt(a, -5), 0);
+    assert.equal(bytesAt(a, 999), 300);
+    // Both moved from 100 (b's start) to 300 (a held all 300): a 200 bytes, b 100.
+    const s = fairShares(a, b, 300)!;
+    assert.equal(s.ms, 200);
+    assert.equal(s.bytes, 300);
+    assert.ok(Math.abs(s.shareA - 2 / 3) < 1e-9);
+    assert.equal(
+      fairShares(
+        a,
+        [
+          [400, 0],
+          [500, 300],
+        ],
+        300,
+      ),
+      null,
+      'never moved at the same time',
+    );
   });
 
   test('a figure that never reported a row gets it as TIMEOUT with the reason', () => {
