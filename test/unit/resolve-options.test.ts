@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { newProfile } from '../../src/config/profiles.js';
 import { type ChatFlags, keyCameFromProfile, NO_PROFILE_HINT, resolveChatOptions } from '../../src/config/resolve.js';
 import { DEFAULT_UI, type Profile } from '../../src/config/schema.js';
-import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_TOKEN_TTL_S } from '../../src/constants.js';
+import { DEFAULT_CLOCK_SKEW_S, DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_TOKEN_TTL_S, DEFAULT_TRANSFER_MAX_FILE_BYTES } from '../../src/constants.js';
 import { parseKey } from '../../src/crypto/keys.js';
 import { UsageError } from '../../src/errors.js';
 
@@ -29,7 +30,11 @@ const withProfile = (flags: ChatFlags) => resolveChatOptions({ profileName: 'bob
 
 describe('resolveChatOptions', () => {
   it('flags only: defaults for everything not given', () => {
-    const o = flagsOnly({ key: KEY_A, headless: true, port: '7001', peer: '127.0.0.1:7002' });
+    const { files, ...o } = flagsOnly({ key: KEY_A, headless: true, port: '7001', peer: '127.0.0.1:7002' });
+    // The download directory's default depends on the machine (~/Downloads if it exists, else the current one).
+    assert.equal(files?.acceptDir, null);
+    assert.equal(files?.maxFileBytes, DEFAULT_TRANSFER_MAX_FILE_BYTES);
+    assert.ok(files !== undefined && path.isAbsolute(files.downloadDir));
     assert.deepEqual(o, {
       profileName: null,
       nick: 'login',
@@ -44,6 +49,7 @@ describe('resolveChatOptions', () => {
       json: false,
       lingerS: DEFAULT_LINGER_S,
       debug: false,
+      pmtuProbe: true,
     });
   });
 
