@@ -219,7 +219,7 @@ export class SendPath {
     let echoDelay = 0;
     if (this.echo !== null) {
       echoTs = this.echo.ts;
-      echoDelay = Math.min(0xffff, Math.max(0, now - this.echo.at));
+      echoDelay = Math.min(0xffff, Math.max(0, Math.floor(now - this.echo.at)));
       this.echo = null;
     }
     this.packet += 1;

@@ -99,12 +99,15 @@ export class Outgoing extends Transfer {
   /** The receiver holds the whole file and its hash matched. */
   done(): void {
     if (this.ended) return;
-    // In a run of this process every byte must have been acknowledged first; after a restart here
-    // (offered, paused) the receiver may have finished it before, and says so again.
-    if (this.state === 'transferring' && this.acked < this.size) {
+    // In a run of this process every byte must have been handed to the stream first (its last acks may
+    // still be on the way: `done` rides the chat stream, the bulk-ack its own frame); after a restart here
+    // (offered, paused without a stream) the receiver may have finished it before, and says so again.
+    if (this.stream !== null && this.written < this.size) {
       return this.fail(`the peer said it has the whole file after only ${this.acked} of ${this.size} bytes`, true);
     }
-    if (this.state !== 'verifying') this.bytes = this.size;
+    this.bytes = this.size;
+    this.acked = this.size;
+    this.to('all-held');
     this.to('done', undefined, 'peer');
     this.finish();
   }
