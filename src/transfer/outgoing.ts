@@ -12,6 +12,9 @@ import { hashPrefix, ShortFileError } from './hash.js';
 import type { OutRecord } from './records.js';
 import { Transfer, type Host } from './transfer.js';
 
+/** The reason of a `done` that moved nothing: the peer held the verified file from an earlier run. */
+const ALREADY_HELD = 'the peer already has it';
+
 export class Outgoing extends Transfer {
   readonly direction = 'out' as const;
   private fh: fs.FileHandle | null = null;
@@ -105,10 +108,12 @@ export class Outgoing extends Transfer {
     if (this.stream !== null && this.written < this.size) {
       return this.fail(`the peer said it has the whole file after only ${this.acked} of ${this.size} bytes`, true);
     }
+    // No stream in this run: the receiver answered the offer from its list of files it already holds.
+    const already = this.stream === null && this.resumedFrom === 0 ? ALREADY_HELD : undefined;
     this.bytes = this.size;
     this.acked = this.size;
     this.to('all-held');
-    this.to('done', undefined, 'peer');
+    this.to('done', already, 'peer');
     this.finish();
   }
 

@@ -23,6 +23,7 @@ import { newMessageId, type BusEvents, type TransferView } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
 import { TRANSFER_ACTIVE_MAX } from '../constants.js';
 import { codeOf, describeFsError } from '../config/fs.js';
+import { tildePath } from '../text/tilde.js';
 import { formatFileSize } from '../text/units.js';
 import type { TransferServiceOptions } from './api.js';
 import { encodeControl, parseControl, type Control } from './control.js';
@@ -217,8 +218,12 @@ export class TransferService {
       // We finished it and the peer missed our answer (it restarted): say so again.
       void fs.stat(done.path).then(
         (st) => {
-          if (st.size === c.size) this.controlOf(null, { t: 'done', id: c.id });
-          else this.forgetDone(c);
+          if (st.size !== c.size) return this.forgetDone(c);
+          this.controlOf(null, { t: 'done', id: c.id });
+          this.say(
+            'info',
+            `${sanitiseName(c.name)} was offered again: you already have it (${tildePath(done.path, this.home)}, sha256 verified), nothing to transfer`,
+          );
         },
         () => this.forgetDone(c),
       );

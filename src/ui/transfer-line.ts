@@ -16,6 +16,7 @@
  * and reasons come from the peer).
  */
 import type { TransferState, TransferView } from '../bus.js';
+import { tildePath } from '../text/tilde.js';
 import { formatEta, formatFileSize, formatPercent, formatRate } from '../text/units.js';
 import { sanitizeInline } from '../text/sanitize.js';
 import { stringWidth, truncate } from '../text/width.js';
@@ -36,14 +37,6 @@ export function isEnded(v: Pick<TransferView, 'state'>): boolean {
 /** `→` outgoing, `←` incoming. */
 export function arrow(v: Pick<TransferView, 'direction'>): string {
   return v.direction === 'out' ? '→' : '←';
-}
-
-/** A path with the home directory shown as `~`. */
-export function tildePath(path: string, home: string | null): string {
-  if (home === null || home === '' || home === '/') return path;
-  const h = home.endsWith('/') ? home.slice(0, -1) : home;
-  if (path === h) return '~';
-  return path.startsWith(`${h}/`) ? `~${path.slice(h.length)}` : path;
 }
 
 export function transferLine(v: TransferView, home: string | null): TransferLine {
@@ -71,7 +64,10 @@ export function transferLine(v: TransferView, home: string | null): TransferLine
       const moved = v.resumedFrom > 0 ? `; resumed at ${formatFileSize(v.resumedFrom)}, ${formatFileSize(v.size - v.resumedFrom)} moved this time` : '';
       return v.direction === 'in'
         ? { kind: 'system', text: `✓ saved to ${tildePath(v.path, home)} (${size}, sha256 verified${moved})` }
-        : { kind: 'system', text: `✓ sent ${v.name} (${size}, sha256 verified by the peer${moved})` };
+        : v.reason !== undefined && v.reason !== ''
+          ? // Nothing moved: the peer answered the offer from the files it holds (a re-send, or a missed answer).
+            { kind: 'system', text: `✓ ${v.name}: ${v.reason} (${size}, sha256 verified by the peer)` }
+          : { kind: 'system', text: `✓ sent ${v.name} (${size}, sha256 verified by the peer${moved})` };
     }
     case 'failed':
     case 'declined':
@@ -82,7 +78,7 @@ export function transferLine(v: TransferView, home: string | null): TransferLine
 
 /** Why a transfer ended, one phrase: who ended it and the reason given. */
 function endedWhy(v: TransferView): string {
-  const reason = v.reason !== undefined && v.reason.trim() !== '' ? v.reason.trim() : null;
+  const reason = extraReason(v.reason);
   const peer = v.endedBy === 'peer';
   switch (v.state) {
     case 'declined':
@@ -93,6 +89,22 @@ function endedWhy(v: TransferView): string {
       return `${reason ?? 'failed'}${peer ? ' (on the peer’s side)' : ''}`;
   }
 }
+
+/**
+ * What a reason adds to the state's own words, or null. The transfer service
+ * words a reason for every end ("cancelled here", "declined by the peer:
+ * too large"; --json carries them as they are); the line already says who
+ * ended it, so only what follows such a lead is shown.
+ */
+function extraReason(reason: string | undefined): string | null {
+  let r = reason?.trim() ?? '';
+  const lead = ENDED_LEADS.find((l) => r === l || r.startsWith(`${l}:`));
+  if (lead !== undefined) r = r.slice(lead.length).replace(/^:\s*/, '');
+  return r === '' ? null : r;
+}
+
+/** The service's own words for an end (src/transfer), longest first. */
+const ENDED_LEADS = ['cancelled by the peer', 'declined by the peer', 'cancelled here', 'declined here', 'cancelled', 'declined'];
 
 /** A state as /transfers says it. */
 function stateWord(v: TransferView): string {

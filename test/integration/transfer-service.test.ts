@@ -45,6 +45,31 @@ test('/send, /accept: the receiver gets the file byte for byte under its name; b
   }
 });
 
+test('the same file sent again after it arrived: nothing moves, both sides say the receiver already has it', async () => {
+  const t = new TransferLab();
+  try {
+    const f = file(t, 'again.bin', 256 * 1024);
+    t.a.peer.bus.emit('transfer:send', { path: f.path });
+    assert.ok(await t.until(() => t.b.latest().some((v) => v.state === 'offered')));
+    t.b.peer.bus.emit('transfer:accept', { n: t.b.latest()[0]!.n });
+    assert.ok(await t.until(() => t.a.latest()[0]?.state === 'done'));
+    const saved = t.b.latest()[0]!.path;
+    const inUpdates = t.b.updates.length;
+    t.a.peer.bus.emit('transfer:send', { path: f.path });
+    assert.ok(await t.until(() => t.a.latest().filter((v) => v.state === 'done').length === 2), 'the second send ends done');
+    const second = t.a.latest()[1]!;
+    assert.equal(second.reason, 'the peer already has it');
+    assert.equal(t.b.updates.length, inUpdates, 'no new transfer on the receiving side');
+    assert.ok(
+      t.b.lines.some((l) => l.includes('again.bin was offered again: you already have it') && l.includes(path.basename(saved))),
+      `the receiver is told: ${JSON.stringify(t.b.lines)}`,
+    );
+    assert.deepEqual(readdirSync(t.b.dir), ['again.bin'], 'no second copy, no .part');
+  } finally {
+    await t.close();
+  }
+});
+
 test('auto-accept into a directory; a name that exists gets " (1)"; the .part is 0600 while it arrives', async () => {
   const t = new TransferLab({ b: { acceptDir: '~/bob' } });
   try {

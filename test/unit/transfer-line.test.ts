@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arrow, isEnded, tildePath, transferLine, transferTable } from '../../src/ui/transfer-line.js';
+import { tildePath } from '../../src/text/tilde.js';
+import { arrow, isEnded, transferLine, transferTable } from '../../src/ui/transfer-line.js';
 import { MiB, transferView as tv } from '../_transfer-view.js';
 
 const HOME = '/home/bob';
@@ -52,6 +53,22 @@ describe('transferLine: one line per state', () => {
     assert.equal(transferLine(tv({ state: 'cancelled', endedBy: 'peer' }), HOME).text, '✗ report.pdf: cancelled by the peer');
     assert.equal(transferLine(tv({ state: 'cancelled', endedBy: 'local' }), HOME).text, '✗ report.pdf: cancelled');
     assert.equal(transferLine(tv({ state: 'declined', endedBy: 'peer', reason: 'too big' }), HOME).text, '✗ report.pdf: the peer declined it (too big)');
+    assert.equal(
+      transferLine(tv({ state: 'done', direction: 'out', endedBy: 'peer', reason: 'the peer already has it', bytes: 12 * 1024 * 1024 }), HOME).text,
+      '✓ report.pdf: the peer already has it (12.0 MiB, sha256 verified by the peer)',
+    );
+    // The service's own words for an end are not repeated in brackets; what follows them is kept.
+    assert.equal(transferLine(tv({ state: 'cancelled', endedBy: 'peer', reason: 'cancelled by the peer' }), HOME).text, '✗ report.pdf: cancelled by the peer');
+    assert.equal(transferLine(tv({ state: 'cancelled', endedBy: 'local', reason: 'cancelled here' }), HOME).text, '✗ report.pdf: cancelled');
+    assert.equal(transferLine(tv({ state: 'declined', endedBy: 'local', reason: 'declined here' }), HOME).text, '✗ report.pdf: declined');
+    assert.equal(
+      transferLine(tv({ state: 'declined', endedBy: 'peer', reason: 'declined by the peer: larger than 2 GiB' }), HOME).text,
+      '✗ report.pdf: the peer declined it (larger than 2 GiB)',
+    );
+    assert.equal(
+      transferLine(tv({ state: 'declined', endedBy: 'local', reason: 'declined: too many offers' }), HOME).text,
+      '✗ report.pdf: declined (too many offers)',
+    );
   });
 });
 
