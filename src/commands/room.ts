@@ -19,6 +19,8 @@ const create = defineCommand({
   describe: 'make a room profile with a new room key (then: fernchat invite --profile NAME)',
   builder: (y) =>
     requiredPositional(y, 'name', 'the room and its profile name (A-Z a-z 0-9 _ . -)')
+      // The new profile is named by NAME: --profile does nothing here.
+      .hide('profile')
       .options({ host: FLAGS.host, port: FLAGS.port, nick: flag('nick', ' (default: your login name)') })
       .example('$0 room create club --port 7760', 'a room profile "club" listening on 0.0.0.0:7760'),
   handler: async (a) => {
