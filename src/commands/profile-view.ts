@@ -7,18 +7,13 @@ import { fingerprint, parseKey } from '../crypto/keys.js';
 import { formatAddress } from '../address/address.js';
 import { formatSize } from '../config/flags.js';
 import type { ConfigFile, Profile } from '../config/schema.js';
-import type { RoomSettings } from '../config/room.js';
+import { formatExpiry, type RoomSettings } from '../config/room.js';
 
 /** Nothing of the key is shown: the fingerprint beside it already tells keys apart. */
 const MASKED_KEY = '(masked: --reveal shows it)';
 
 function peerText(p: Profile): string {
   return p.peer === null ? '(none: learned from the first message)' : formatAddress(p.peer);
-}
-
-/** An expiry as the list says it: minutes precision, UTC. */
-function when(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** The rows a room profile shows in place of the peer; `now` decides which invites still count. */
@@ -31,7 +26,7 @@ function roomRows(r: RoomSettings, now: number): string[][] {
     ['member id', r.memberId],
     ['members', '(known once room chat runs: not in this version yet)'],
     ['contacts', r.contacts.length === 0 ? '(none: the room was made here)' : r.contacts.map(formatAddress).join(', ')],
-    ['invites', live.length === 0 ? '(none valid)' : `${live.length} valid, the last until ${when(last)}`],
+    ['invites', live.length === 0 ? '(none valid)' : `${live.length} valid, the last until ${formatExpiry(last)}`],
     ['joined with', r.joinedWith === null ? '(created here)' : `invite ${r.joinedWith.invite} from member ${r.joinedWith.inviter}`],
   ];
 }

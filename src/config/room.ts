@@ -95,6 +95,13 @@ export function liveInvites(invites: readonly IssuedInvite[], now: number): Issu
   return invites.filter((i) => i.expires > now);
 }
 
+/** Drops every room profile's expired invites (ProfileStore.update does, at every write). */
+export function dropExpiredInvites(cfg: { profiles: Record<string, { room?: RoomSettings }> }, now: number): void {
+  for (const p of Object.values(cfg.profiles)) {
+    if (p.room !== undefined && p.room.invites.some((i) => i.expires <= now)) p.room = { ...p.room, invites: liveInvites(p.room.invites, now) };
+  }
+}
+
 /**
  * The room with `invite` added and the expired ones dropped; null when
  * ROOM_INVITES_MAX invites are still valid (the caller says so: dropping a

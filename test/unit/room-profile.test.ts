@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { roomRefusal } from '../../src/commands/chat.js';
 import { formatProfile, formatProfileList, profileJson } from '../../src/commands/profile-view.js';
@@ -8,6 +10,7 @@ import { resolveChatOptions } from '../../src/config/resolve.js';
 import { formatLifetime, newRoom, parseLifetime, randomId, roomNameProblem, type RoomSettings, withInvite } from '../../src/config/room.js';
 import { getRoomProfile, newRoomProfile, recordRoomInvite } from '../../src/config/room-profiles.js';
 import { type ConfigFile, SchemaError, validateConfig } from '../../src/config/schema.js';
+import { ProfileStore } from '../../src/config/store.js';
 import { MAX_ROOM_INVITE_S, ROOM_CONTACTS_MAX, ROOM_INVITES_MAX } from '../../src/constants.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 
@@ -207,6 +210,31 @@ describe('issued invites: bounded, expired ones dropped on write', () => {
     recordRoomInvite(cfg, 'club', { id: 'f'.repeat(16), expires: NOW + 1e6 }, NOW + 60_000);
     assert.equal(getRoomProfile(cfg, 'club').room.invites.length, ROOM_INVITES_MAX);
     validateConfig(cfg);
+  });
+
+  it('every write of the file drops the expired invites of every room profile, and nothing else', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fernchat-room-store-'));
+    try {
+      let now = NOW;
+      const store = new ProfileStore({ dir, env: {}, warn: () => {}, now: () => now });
+      const invites = [
+        { id: '1'.repeat(16), expires: NOW + 10 },
+        { id: '2'.repeat(16), expires: NOW + 20 },
+      ];
+      store.update((cfg) => {
+        cfg.profiles.club = newRoomProfile({ nick: 'a', key: KEY, room: room(invites) });
+        cfg.profiles.bob = newProfile({ nick: 'b', key: KEY });
+      });
+      assert.deepEqual(store.read().profiles.club?.room?.invites, invites);
+      now = NOW + 10;
+      store.update((cfg) => setProfile(cfg, 'bob', { nick: 'bobby' }));
+      const cfg = store.read();
+      assert.deepEqual(cfg.profiles.club?.room?.invites, [invites[1]]);
+      assert.equal(cfg.profiles.bob?.nick, 'bobby');
+      assert.equal(cfg.profiles.club?.room?.name, 'club');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('invites only into a room profile', () => {
