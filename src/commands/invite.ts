@@ -7,7 +7,7 @@
  *
  * A room profile's invite is a room code (config/room-invite.ts): several
  * people may join with it until it expires (--expires), and `join` turns it
- * into a room profile whose contact is the inviter (room-join.ts).
+ * into a room profile whose contact is the inviter (room-invite.ts).
  *
  * The code format and the profile operations are imported by the handlers:
  * cli.ts loads this file for every command.
@@ -24,7 +24,7 @@ import type { Profile } from '../config/schema.js';
 import { STDIN_ARG } from './argv.js';
 import { loadProfile, loginNick, note, openStore, out } from './common.js';
 import { defineCommand, FLAGS, flag, requiredPositional } from './flags.js';
-import { inviteToRoom, joinRoom } from './room-invite.js';
+import { inviteLifetime, inviteToRoom, joinRoom } from './room-invite.js';
 
 export const inviteCommand = defineCommand({
   command: 'invite',
@@ -46,7 +46,9 @@ export const inviteCommand = defineCommand({
     }
     const p = chosen.profile;
     if (p.room !== undefined) {
-      await inviteToRoom(store, chosen.name, await inviteHost(a.host, chosen.name, p), a.expires);
+      // --expires first: a bad one is the only line, without the note on the address guessed.
+      const lifetimeS = await inviteLifetime(a.expires);
+      await inviteToRoom(store, chosen.name, await inviteHost(a.host, chosen.name, p), lifetimeS);
       return;
     }
     if (a.expires !== undefined) {

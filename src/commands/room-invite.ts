@@ -23,7 +23,7 @@ import { quoteValue } from '../text/quote.js';
 import { loginNick, note, out } from './common.js';
 
 /** The --expires value in seconds; absent: DEFAULT_ROOM_INVITE_S. */
-async function inviteLifetime(text: string | undefined): Promise<number> {
+export async function inviteLifetime(text: string | undefined): Promise<number> {
   if (text === undefined) return DEFAULT_ROOM_INVITE_S;
   const { parseLifetime } = await import('../config/room.js');
   const s = parseLifetime(text);
@@ -35,9 +35,8 @@ async function inviteLifetime(text: string | undefined): Promise<number> {
   return s;
 }
 
-/** `fernchat invite` on room profile `name`: record a new invite, then print its code. */
-export async function inviteToRoom(store: ProfileStore, name: string, host: string, expiresFlag: string | undefined, now = Date.now()): Promise<void> {
-  const lifetimeS = await inviteLifetime(expiresFlag);
+/** `fernchat invite` on room profile `name`: record a new invite valid for `lifetimeS` seconds, then print its code. */
+export async function inviteToRoom(store: ProfileStore, name: string, host: string, lifetimeS: number, now = Date.now()): Promise<void> {
   const [{ encodeRoomInvite }, { formatExpiry, formatLifetime, randomId }, { getRoomProfile, recordRoomInvite }] = await Promise.all([
     import('../config/room-invite.js'),
     import('../config/room.js'),

@@ -141,6 +141,10 @@ describe('room invite and join', () => {
     }
     assert.equal(readConfig(dir), before);
     ok(box.run(['invite', '--expires', '30d'], { configDir: dir }));
+    // Listening on 0.0.0.0, the address is guessed with a note: a bad --expires is refused first, alone.
+    const wild = box.configDir();
+    ok(box.run(['room', 'create', 'open'], { configDir: wild }));
+    assertUsageFailure(box.run(['invite', '--expires', 'soon'], { configDir: wild }), /--expires must be a duration/);
   });
 
   it('--expires on a 1:1 profile is refused', () => {
