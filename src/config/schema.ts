@@ -13,6 +13,10 @@
  *
  * The field checkers are exported for resolve.ts, so flags and the file
  * agree on what a valid port, host or key is.
+ *
+ * A profile with a `room` block is a room profile (#15, config/room.ts):
+ * the block is checked here with the rest (checkRoom), its lists bounded,
+ * and a profile without it reads back exactly as before rooms.
  */
 import type { PendingKeySlot, WireMode } from '../bus.js';
 import type { UiPreferences } from './chat-options.js';
