@@ -13,8 +13,9 @@ import { judgeStranger } from './trust.js';
  * One socket's view of its peers (quinn-proto's Endpoint): up to
  * ENDPOINT_CONNECTIONS_MAX connections share one UDP port, and each datagram
  * is routed to one of them. Without I/O, as the connections are: the shell
- * (transport.ts) feeds it datagrams and times and carries out what poll()
- * returns. The 1:1 chat is an endpoint with one connection.
+ * (mesh.ts) feeds it datagrams and times and carries out what poll()
+ * returns. The 1:1 chat (transport.ts) is an endpoint with one connection;
+ * a room, one with a connection per member.
  *
  * Demultiplexing. A Fernet token carries nothing in the clear — no key id,
  * no connection id — so routing has to open it:

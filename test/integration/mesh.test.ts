@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { formatAddress, sameAddress, type Address } from '../../src/address/address.js';
 import { Bus } from '../../src/bus.js';
+import { ENDPOINT_CONNECTIONS_MAX } from '../../src/constants.js';
 import { Mesh } from '../../src/net/mesh.js';
 import type { MeshMember } from '../../src/net/mesh-member.js';
 import type { DatagramPort } from '../../src/net/port.js';
@@ -235,3 +236,36 @@ test('the accept policy refuses: nothing is seated, the drop is counted on the m
   assert.ok(asked.length >= 1);
   assert.equal(closed.orphanDrops().refused, asked.length);
 });
+
+test(
+  'add() and remove(): at most ENDPOINT_CONNECTIONS_MAX members, a member added to a started mesh starts, remove is idempotent, nothing after close',
+  { timeout: 30_000 },
+  async () => {
+    const lab = new Lab({ seed: 8 });
+    const key = randomBytes(32);
+    const mesh = new Mesh({ port: lab.net.port(addr(0).host, addr(0).port), clock: lab.clock, autoTick: false, byeLingerMs: 0 });
+    const options = { key, nick: 'me', wire: 'reliable' as const };
+    const members = Array.from({ length: ENDPOINT_CONNECTIONS_MAX }, (_, i) => mesh.add(new Bus(), { ...options, peer: addr(i + 1) }));
+    assert.throws(() => mesh.add(new Bus(), { ...options, peer: null }), TypeError);
+    const seen: Address[] = [];
+    lab.net.capture((_from, to) => void seen.push(to));
+    mesh.start();
+    assert.equal(seen.length, ENDPOINT_CONNECTIONS_MAX, 'each started member says hello');
+    const first = members[0]!;
+    const a = mesh.remove(first);
+    assert.equal(mesh.remove(first), a, 'the same removal');
+    await a;
+    await mesh.remove(first);
+    assert.equal(mesh.members.length, ENDPOINT_CONNECTIONS_MAX - 1);
+    const late = mesh.add(new Bus(), { ...options, peer: addr(40) });
+    assert.ok(
+      seen.some((to) => sameAddress(to, addr(40))),
+      'a member added to a started mesh starts at once',
+    );
+    assert.equal(mesh.members.at(-1), late);
+    await mesh.close();
+    assert.throws(() => mesh.add(new Bus(), { ...options, peer: null }), TypeError);
+    assert.equal(await late.flush(10), true);
+    lab.net.close();
+  },
+);
