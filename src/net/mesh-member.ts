@@ -126,6 +126,7 @@ export class MeshMember {
 
   /** @internal The member ends (removed, or the mesh closes): the connection starts closing, the bus is let go, flushes settle. */
   end(): void {
+    if (this.ended) return;
     this.ended = true;
     this.host.guard(() => this.connection.close(this.host.clock.now()), this.bus);
     for (const off of this.unsubscribe.splice(0)) off();

@@ -148,7 +148,8 @@ export class Mesh {
     const members = this.members;
     for (const m of members) m.end();
     this.timer.clear();
-    if (this.started) await Promise.all(members.map((m) => this.sayBye(m)));
+    // A member being removed says its bye already (and leaves the rest to this).
+    if (this.started) await Promise.all(members.map((m) => m.removing ?? this.sayBye(m)));
     for (const off of this.unsubscribePort.splice(0)) off();
     this.queue.close();
     // dgram resolves the destination before it sends, a tick later: closing now would swallow the bye (and a raw message just sent).
