@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { TransferView } from '../src/bus.js';
 import type { Address } from '../src/address/address.js';
 import type { LinkConditions } from '../src/net/memory.js';
+import type { ReceiverFs } from '../src/transfer/api.js';
 import { TransferService } from '../src/transfer/service.js';
 import { Lab, type Peer } from './_transport-pair.js';
 
@@ -35,6 +36,8 @@ export interface Side {
 export interface SideOptions {
   acceptDir?: string | null;
   maxFileBytes?: number;
+  /** What saves received files (a full disk); default node:fs/promises. */
+  fs?: ReceiverFs;
 }
 
 export class TransferLab {
@@ -68,6 +71,7 @@ export class TransferLab {
       maxFileBytes: o.maxFileBytes ?? 1024 ** 4,
       clock: this.lab.clock,
       home: this.root,
+      ...(o.fs ? { fs: o.fs } : {}),
     });
     const updates: TransferView[] = [];
     const lines: string[] = [];

@@ -8,7 +8,7 @@
  *    is being saved, with --accept-files); done with the path; failed,
  *    declined, cancelled with the reason
  *  - --json stdout: `{"type":"transfer","event":…, n, id, direction, name,
- *    size, bytes, path, reason?, time}`; event is the new state's
+ *    size, bytes, resumedFrom, path, reason?, time}`; event is the new state's
  *    (offer, offered, accepted, resumed, paused, verifying, done, failed,
  *    declined, cancelled) or `progress`, at most every
  *    HEADLESS_PROGRESS_INTERVAL_MS per transfer
@@ -57,6 +57,7 @@ export function transferJson(event: string, v: TransferView, nowMs: number): str
     name: v.name,
     size: v.size,
     bytes: v.bytes,
+    resumedFrom: v.resumedFrom,
     sha256Prefix: v.sha256Prefix,
     path: v.path,
     ...(v.reason !== undefined ? { reason: v.reason } : {}),

@@ -41,6 +41,7 @@ import { PeerLookupError } from '../address/resolve.js';
 import { keepHistory } from './history-keeper.js';
 import { HeadlessTransfers } from './headless-transfers.js';
 import { saveAs } from './save-as.js';
+import { catchStop } from './signals.js';
 import { openSession, type ChatSession, type SessionDeps } from './session.js';
 
 /** Buffered stdout text is written at once past this many characters, without waiting for the end of the turn. */
@@ -88,25 +89,17 @@ export async function runHeadless(
   };
   const err = (line: string): void => void io.stderr.write(`${line}\n`);
   // Signals first: one arriving while we start up must still end in a clean close.
-  let signalled = false;
   let stopReading = (): void => {};
-  let interrupt = (): void => {};
-  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
   const wake = new Set<() => void>();
-  const onSignal = (): void => {
-    signalled = true;
-    interrupt();
+  const stop = catchStop(() => {
     for (const w of [...wake]) w();
     stopReading();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  });
   let session: ChatSession;
   try {
     session = await openSession(opts, { ...deps, start: false });
   } catch (e) {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.release();
     if (e instanceof BindError || e instanceof PeerLookupError) {
       err(`fernchat: ${e.message}`);
       return 1;
@@ -197,7 +190,7 @@ export async function runHeadless(
   stopReading = () => rl.close();
   pauseInput = () => rl.pause();
   resumeInput = () => rl.resume();
-  if (signalled) rl.close();
+  if (stop.signalled) rl.close();
   const onOutputError = (): void => rl.close(); // the reader went away (EPIPE): stop reading
   io.stdout.on('error', onOutputError);
   rl.on('line', (line) => {
@@ -241,16 +234,16 @@ export async function runHeadless(
   if (quit) releaseInput(io.stdin);
 
   // 4 ----------------------------------------------------------------
-  if (!signalled) {
+  if (!stop.signalled) {
     const lingerUntil = Date.now() + opts.lingerS * 1000;
     // What waits in the backlog goes out as acks free the transport's queue, within the linger.
-    await until(() => head === backlog.length || signalled, opts.lingerS * 1000, wake);
-    await until(() => !rotating || signalled, ROTATION_TIMEOUT_MS + 2 * ROTATION_RETRY_MS, wake);
+    await until(() => head === backlog.length || stop.signalled, opts.lingerS * 1000, wake);
+    await until(() => !rotating || stop.signalled, ROTATION_TIMEOUT_MS + 2 * ROTATION_RETRY_MS, wake);
     // A signal ends the wait; closing the session below settles the flush (and clears its timer).
-    if (opts.wire === 'reliable' && !signalled) {
-      await Promise.race([transport.flush(Math.max(0, lingerUntil - Date.now())), interrupted]);
+    if (opts.wire === 'reliable' && !stop.signalled) {
+      await Promise.race([transport.flush(Math.max(0, lingerUntil - Date.now())), stop.stopped]);
       // Files still moving: they end (done, failed…) within the same linger.
-      await until(() => transfers.running().length === 0 || signalled, Math.max(0, lingerUntil - Date.now()), wake);
+      await until(() => transfers.running().length === 0 || stop.signalled, Math.max(0, lingerUntil - Date.now()), wake);
     }
   }
   if (rotateWanted) err('key rotation failed: the peer never came online; the old key is still in use');
@@ -262,8 +255,7 @@ export async function runHeadless(
   for (const off of offs) off();
   transfers.close();
   flushOut();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  stop.release();
   await session.close();
   history?.close();
   io.stdout.off('error', onOutputError);

@@ -27,6 +27,7 @@ import { isEnded } from '../ui/transfer-line.js';
 import { transferEvent, transferStatusLine } from './headless-transfers.js';
 import { statusLine } from './headless-format.js';
 import { openSession, type ChatSession, type SessionDeps } from './session.js';
+import { catchStop } from './signals.js';
 
 /** Least time between two redraws of the progress line, in ms (4 a second). */
 export const SEND_PROGRESS_INTERVAL_MS = 250;
@@ -71,22 +72,12 @@ export async function runSendFile(
     io.stderr.write(`${line}\n`);
   };
   let wake = (): void => {};
-  let signalled = false;
-  const onSignal = (): void => {
-    signalled = true;
-    wake();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const unhook = (): void => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
+  const stop = catchStop(() => wake());
   let session: ChatSession;
   try {
     session = await openSession(opts, { ...deps, start: false });
   } catch (e) {
-    unhook();
+    stop.release();
     if (e instanceof BindError || e instanceof PeerLookupError) {
       err(`fernchat: ${e.message}`);
       return 1;
@@ -132,7 +123,7 @@ export async function runSendFile(
   const answered = (): boolean => mine !== null && mine.state !== 'offered';
   await new Promise<void>((resolve) => {
     const check = (): void => {
-      if (signalled || refused !== null || (mine !== null && isEnded(mine)) || (deadline !== null && !answered() && Date.now() >= deadline)) {
+      if (stop.signalled || refused !== null || (mine !== null && isEnded(mine)) || (deadline !== null && !answered() && Date.now() >= deadline)) {
         clearTimeout(timer);
         resolve();
       }
@@ -144,7 +135,7 @@ export async function runSendFile(
 
   let code: number;
   const m = mine as TransferView | null;
-  if (signalled) {
+  if (stop.signalled) {
     err(`fernchat: interrupted; running the same command again resumes ${m === null ? 'the transfer' : sanitizeInline(m.name)} where it stopped`);
     code = EXIT_INTERRUPTED;
   } else if (refused !== null) {
@@ -172,7 +163,7 @@ export async function runSendFile(
   }
   clearBar();
   for (const off of offs) off();
-  unhook();
+  stop.release();
   await session.close();
   return code;
 }

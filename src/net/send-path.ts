@@ -52,7 +52,7 @@ import type { LinkCounters } from './stats.js';
  * Streams: data and pack frames carry no stream id: they are CHAT_STREAM's.
  */
 
-/** Why a transfer control message cannot go on the raw wire (PROTOCOL.md, design of #14). */
+/** Why a transfer control message cannot go on the raw wire (PROTOCOL.md, design of #14); text/raw-wire.ts holds the same words for the UI (test/unit/raw-wire.test.ts). */
 export const RAW_WIRE_CONTROL_REASON = 'file transfer needs the reliable wire (this chat uses --wire raw)';
 
 /** A message stream of one connection. 0 is the chat stream, the only one (bulk streams are bulk-path.ts's, with ids of their own). */

@@ -4,6 +4,7 @@
  * this: it talks to the service through the bus (transfer:* requests,
  * transfer:update facts).
  */
+import type * as FsPromises from 'node:fs/promises';
 import type { Bus, WireMode } from '../bus.js';
 import type { Clock } from '../clock.js';
 
@@ -17,6 +18,13 @@ export interface TransferSettings {
   maxFileBytes: number;
 }
 
+/**
+ * The file-system calls that save a received file (incoming.ts: the .part,
+ * its writes, the final name): node:fs/promises, or a stand-in in a test
+ * (a disk that fills up half way).
+ */
+export type ReceiverFs = Pick<typeof FsPromises, 'open' | 'stat' | 'statfs' | 'link' | 'rename' | 'unlink'>;
+
 export interface TransferServiceOptions extends TransferSettings {
   bus: Bus;
   wire: WireMode;
@@ -29,4 +37,6 @@ export interface TransferServiceOptions extends TransferSettings {
   clock?: Clock;
   /** For `~` in paths; default os.homedir(). */
   home?: string;
+  /** What saves received files; default node:fs/promises. */
+  fs?: ReceiverFs;
 }

@@ -9,15 +9,18 @@
  * Resume: the .part file holds a verified-later prefix; an accept says how
  * long it is and its SHA-256, and the sender starts there (or at 0 if the
  * prefixes differ, and the .part is truncated).
+ *
+ * Every file-system call goes through the host's `fs` (node:fs/promises, or
+ * a test's full disk).
  */
 import { createHash, type Hash } from 'node:crypto';
-import fsSync from 'node:fs';
-import fs from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { TRANSFER_WRITE_BATCH_BYTES } from '../constants.js';
 import { codeOf, describeFsError } from '../config/fs.js';
+import type { ReceiverFs } from './api.js';
 import { hashPrefix } from './hash.js';
-import { insideDir, numberedName, UNIQUE_NAME_TRIES } from './names.js';
+import { insideDir, uniqueName, UNIQUE_NAME_TRIES } from './names.js';
 import { DONE_RECORDS_MAX, type InRecord } from './records.js';
 import { Transfer, type Host } from './transfer.js';
 
@@ -28,7 +31,7 @@ export class Incoming extends Transfer {
   readonly direction = 'in' as const;
   /** The .part file once accepted; the final file once done. */
   private where: string;
-  private fh: fs.FileHandle | null = null;
+  private fh: FileHandle | null = null;
   private hash: Hash | null = null;
   /** The stream bytes arrive on, or null. */
   private stream: number | null = null;
@@ -82,16 +85,17 @@ export class Incoming extends Transfer {
     const run = ++this.run;
     await this.settle();
     if (run !== this.run || this.ended) return false;
+    const fs = this.host.fs;
     try {
       if (this.fh === null) {
         const reuse = this.record !== null && (dir === null || path.dirname(this.record.part) === path.resolve(dir)) ? this.record.part : null;
-        if (reuse !== null && fsSync.existsSync(reuse)) {
+        if (reuse !== null && (await exists(fs, reuse))) {
           this.fh = await fs.open(reuse, 'r+');
           this.where = reuse;
         } else {
           if (dir === null) throw new Error('no directory to save into');
-          await checkRoom(dir, this.size);
-          const { fh, part } = await openNewPart(dir, this.name);
+          await checkRoom(fs, dir, this.size);
+          const { fh, part } = await openNewPart(fs, dir, this.name);
           this.fh = fh;
           this.where = part;
         }
@@ -289,12 +293,12 @@ export class Incoming extends Transfer {
       await fh.sync();
       if (run !== this.run) return;
       await this.closeFile();
-      const final = await linkUnique(this.where, path.dirname(this.where), this.name);
+      const final = await linkUnique(this.host.fs, this.where, path.dirname(this.where), this.name);
       if (run !== this.run) {
-        await fs.unlink(final).catch(() => undefined);
+        await this.host.fs.unlink(final).catch(() => undefined);
         return;
       }
-      await fs.unlink(this.where).catch(() => undefined);
+      await this.host.fs.unlink(this.where).catch(() => undefined);
       this.where = final;
     } catch (err) {
       if (run === this.run) this.fail(`cannot save ${this.name}: ${describeFsError(err)}`, true);
@@ -319,7 +323,7 @@ export class Incoming extends Transfer {
     await this.closeFile();
     if (keep && this.where !== '') this.keepRecord(false);
     else {
-      if (this.where !== '' && this.state !== 'done') await fs.unlink(this.where).catch(() => undefined);
+      if (this.where !== '' && this.state !== 'done') await this.host.fs.unlink(this.where).catch(() => undefined);
       const r = this.host.records;
       r.in = r.in.filter((x) => x.id !== this.id);
       this.host.saveRecords();
@@ -348,8 +352,16 @@ export class Incoming extends Transfer {
   }
 }
 
+/** A file is there (any error but "no such file" counts as there: opening it will say what is wrong). */
+async function exists(fs: ReceiverFs, file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    (err: unknown) => codeOf(err) !== 'ENOENT',
+  );
+}
+
 /** Refuses a directory that is missing, not a directory, or has less free space than `size`. */
-async function checkRoom(dir: string, size: number): Promise<void> {
+async function checkRoom(fs: ReceiverFs, dir: string, size: number): Promise<void> {
   const st = await fs.stat(dir).catch((err: unknown) => {
     throw new Error(`${dir}: ${codeOf(err) === 'ENOENT' ? 'no such directory' : describeFsError(err)}`);
   });
@@ -361,35 +373,38 @@ async function checkRoom(dir: string, size: number): Promise<void> {
   }
 }
 
-/** Creates `NAME.part` (or `NAME (1).part`, …) in `dir`, 0600, never an existing file. */
-async function openNewPart(dir: string, name: string): Promise<{ fh: fs.FileHandle; part: string }> {
-  for (let n = 0; n <= UNIQUE_NAME_TRIES; n++) {
-    const part = insideDir(dir, `${numberedName(name, n)}.part`);
+/** Creates `NAME.part` (or `NAME (1).part`, …) in `dir`, 0600, never an existing file (O_EXCL). */
+async function openNewPart(fs: ReceiverFs, dir: string, name: string): Promise<{ fh: FileHandle; part: string }> {
+  const got = await uniqueName(name, async (candidate) => {
+    const part = insideDir(dir, `${candidate}.part`);
     try {
       return { fh: await fs.open(part, 'wx+', PART_FILE_MODE), part };
     } catch (err) {
-      if (codeOf(err) !== 'EEXIST') throw err;
+      if (codeOf(err) === 'EEXIST') return null;
+      throw err;
     }
-  }
-  throw new Error(`${dir} has ${UNIQUE_NAME_TRIES} partial files named like ${name}`);
+  });
+  if (got === null) throw new Error(`${dir} has ${UNIQUE_NAME_TRIES} partial files named like ${name}`);
+  return got;
 }
 
 /** Gives `part` the name `NAME`, or `NAME (1)`, … in `dir` — a hard link fails rather than replace a file. */
-async function linkUnique(part: string, dir: string, name: string): Promise<string> {
-  for (let n = 0; n <= UNIQUE_NAME_TRIES; n++) {
-    const final = insideDir(dir, numberedName(name, n));
+async function linkUnique(fs: ReceiverFs, part: string, dir: string, name: string): Promise<string> {
+  const final = await uniqueName(name, async (candidate) => {
+    const full = insideDir(dir, candidate);
     try {
-      await fs.link(part, final);
-      return final;
+      await fs.link(part, full);
+      return full;
     } catch (err) {
       const code = codeOf(err);
-      if (code === 'EEXIST') continue;
+      if (code === 'EEXIST') return null;
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw err;
       // A file system without hard links: rename, after checking (a small window, but never over a file we saw).
-      if (fsSync.existsSync(final)) continue;
-      await fs.rename(part, final);
-      return final;
+      if (await exists(fs, full)) return null;
+      await fs.rename(part, full);
+      return full;
     }
-  }
-  throw new Error(`${dir} already has ${UNIQUE_NAME_TRIES} files named like ${name}`);
+  });
+  if (final === null) throw new Error(`${dir} already has ${UNIQUE_NAME_TRIES} files named like ${name}`);
+  return final;
 }

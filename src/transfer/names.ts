@@ -4,7 +4,7 @@
  * A name offered by the peer is never a path: sanitiseName keeps one safe
  * file name (no separators, no `.`/`..`, no control, bidi or invisible
  * characters, at most TRANSFER_NAME_MAX_BYTES of UTF-8, its extension kept
- * when cut). `uniqueName` picks `NAME (1).ext`, `NAME (2).ext`, … when the
+ * when cut). `uniqueName` takes `NAME (1).ext`, `NAME (2).ext`, … when the
  * name is taken: a received file never overwrites one.
  */
 import path from 'node:path';
@@ -48,11 +48,17 @@ export function numberedName(name: string, n: number): string {
   return `${stem} (${n})${ext}`;
 }
 
-/** The first of name, `name (1)`, … for which `taken` is false; null after UNIQUE_NAME_TRIES. */
-export function uniqueName(name: string, taken: (candidate: string) => boolean): string | null {
+/**
+ * Claims the first free one of `name`, `name (1)`, …: `claim` takes a
+ * candidate in one atomic step (an O_EXCL open, a hard link) and returns
+ * what it got, or null when the name is taken. Null after
+ * UNIQUE_NAME_TRIES; whatever `claim` throws passes through. Never a check
+ * followed by a use: another process may take a name in between.
+ */
+export async function uniqueName<T>(name: string, claim: (candidate: string) => Promise<T | null>): Promise<T | null> {
   for (let n = 0; n <= UNIQUE_NAME_TRIES; n++) {
-    const candidate = numberedName(name, n);
-    if (!taken(candidate)) return candidate;
+    const got = await claim(numberedName(name, n));
+    if (got !== null) return got;
   }
   return null;
 }

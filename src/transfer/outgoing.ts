@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs/promises';
 import { BULK_SEND_BUFFER_BYTES, TRANSFER_READ_CHUNK_BYTES } from '../constants.js';
-import { describeFsError } from '../config/fs.js';
+import { codeOf, describeFsError } from '../config/fs.js';
 import { hashPrefix, ShortFileError } from './hash.js';
 import type { OutRecord } from './records.js';
 import { Transfer, type Host } from './transfer.js';
@@ -72,7 +72,8 @@ export class Outgoing extends Transfer {
       }
       if (offset > 0 && (await hashPrefix(this.fh, offset)).digest('hex') !== prefix) from = 0;
     } catch (err) {
-      return this.fail(`cannot read ${this.record.path}: ${describeFsError(err)}`, true);
+      const why = codeOf(err) === 'ENOENT' ? 'it is gone (moved or deleted since it was offered; send it again)' : describeFsError(err);
+      return this.fail(`cannot read ${this.record.path}: ${why}`, true);
     }
     if (run !== this.run || this.ended) return;
     if (this.stream !== null) this.host.bus.emit('bulk:close', { stream: this.stream, direction: 'send' });

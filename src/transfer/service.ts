@@ -23,6 +23,7 @@ import { newMessageId, type BusEvents, type TransferView } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
 import { TRANSFER_ACTIVE_MAX } from '../constants.js';
 import { codeOf, describeFsError } from '../config/fs.js';
+import { RAW_WIRE_REFUSAL } from '../text/raw-wire.js';
 import { tildePath } from '../text/tilde.js';
 import { formatFileSize } from '../text/units.js';
 import type { TransferServiceOptions } from './api.js';
@@ -34,8 +35,6 @@ import { Outgoing } from './outgoing.js';
 import { RecordStore, type OutRecord, type Records } from './records.js';
 import type { Host, Transfer } from './transfer.js';
 
-/** Why there are no transfers on the raw wire (the UI and the transport say the same). */
-export const RAW_WIRE_REFUSAL = 'file transfer needs the reliable wire (this chat uses --wire raw)';
 /** Files at least this large get a line while they are hashed before the offer. */
 const HASH_NOTICE_BYTES = 64 * 1024 * 1024;
 
@@ -64,6 +63,7 @@ export class TransferService {
     const records = (): Records => this.records;
     this.host = {
       bus: o.bus,
+      fs: o.fs ?? fs,
       now: () => this.clock.now(),
       control: (t, c) => this.controlOf(t, c),
       changed: (t, state) => this.changed(t, state),

@@ -4,6 +4,7 @@
  * the host — the service, seen from one transfer.
  */
 import type { Bus, TransferDirection, TransferState, TransferView } from '../bus.js';
+import type { ReceiverFs } from './api.js';
 import type { Control } from './control.js';
 import { Progress } from './progress.js';
 import { isEnded, next, type TransferEvent } from './state.js';
@@ -12,6 +13,8 @@ import type { Records } from './records.js';
 /** The service, as one transfer sees it. */
 export interface Host {
   readonly bus: Bus;
+  /** The file-system calls of the receiving side (TransferServiceOptions.fs). */
+  readonly fs: ReceiverFs;
   now(): number;
   /** A control message to the peer (reliable, in order) about `t`. */
   control(t: Transfer, c: Control): void;

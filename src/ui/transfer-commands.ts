@@ -10,6 +10,7 @@
  */
 import type { Bus, WireMode } from '../bus.js';
 import { quoteValue } from '../text/quote.js';
+import { RAW_WIRE_REFUSAL } from '../text/raw-wire.js';
 import { sanitizeInline } from '../text/sanitize.js';
 import { isEnded, transferTable } from './transfer-line.js';
 import type { TransferList } from './transfer-list.js';
@@ -30,9 +31,6 @@ export const TRANSFER_COMMANDS: ReadonlyArray<{ name: TransferCommand['name']; u
   { name: 'cancel', usage: '/cancel N', help: 'stop transfer N, either direction (the receiver deletes the partial file)' },
   { name: 'transfers', usage: '/transfers', help: 'list the transfers: number, direction, name, size, state, percent' },
 ];
-
-/** Why there are no transfers on the raw wire (the transport says the same for a control message). */
-export const RAW_WIRE_REFUSAL = 'file transfer needs the reliable wire (this chat uses --wire raw)';
 
 type Parsed = { ok: true; command: TransferCommand } | { ok: false; error: string };
 

@@ -17,7 +17,7 @@ const ZERO_KEY = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 const KEY_B = 'ERERERERERERERERERERERERERERERERERERERERERE=';
 const isRoot = process.getuid?.() === 0;
 
-describe('broken configuration', () => {
+describe('broken configuration', { concurrency: 4 }, () => {
   const cases: Array<[string, string, RegExp]> = [
     ['garbage', 'this is {not json', /not valid JSON/],
     ['an empty file', '', /the file is empty/],
@@ -28,13 +28,14 @@ describe('broken configuration', () => {
     ],
   ];
   for (const [what, bytes, re] of cases) {
-    it(`${what}: exit 2, one line naming the file, file bytes unchanged`, () => {
+    it(`${what}: exit 2, one line naming the file, file bytes unchanged`, async () => {
       const dir = box.configDir();
       fs.mkdirSync(dir, { mode: 0o700 });
       const file = path.join(dir, 'config.json');
       fs.writeFileSync(file, bytes, { mode: 0o600 });
-      for (const args of [['profile', 'list'], ['profile', 'add', 'x'], ['profile', 'use', 'alice'], ['fingerprint'], ['invite'], ['chat', '--headless']]) {
-        const r = box.run(args, { configDir: dir });
+      const argLists = [['profile', 'list'], ['profile', 'add', 'x'], ['profile', 'use', 'alice'], ['fingerprint'], ['invite'], ['chat', '--headless']];
+      const results = await Promise.all(argLists.map((args) => box.runAsync(args, { configDir: dir })));
+      for (const r of results) {
         assertUsageFailure(r, re);
         assert.ok(r.errLines[0]!.includes(file), `names the file: ${r.errLines[0]}`);
         assert.match(r.errLines[0]!, /fix or move the file; it was not changed$/);
@@ -44,29 +45,29 @@ describe('broken configuration', () => {
     });
   }
 
-  it('an uncreatable config dir (a path below a regular file): exit 2, one line, the file intact', () => {
+  it('an uncreatable config dir (a path below a regular file): exit 2, one line, the file intact', async () => {
     const dir = box.configDir();
     fs.mkdirSync(dir);
     const blocker = path.join(dir, 'file');
     fs.writeFileSync(blocker, 'keep');
     assertUsageFailure(
-      box.run(['profile', 'add', 'x'], { configDir: path.join(blocker, 'sub') }),
+      await box.runAsync(['profile', 'add', 'x'], { configDir: path.join(blocker, 'sub') }),
       /cannot write to the config directory .*nothing was changed/,
     );
     assert.equal(fs.readFileSync(blocker, 'utf8'), 'keep');
   });
 
-  it('a config dir under /proc: exit 2 at once, one line naming the directory that cannot be made', (t) => {
+  it('a config dir under /proc: exit 2 at once, one line naming the directory that cannot be made', async (t) => {
     if (!fs.existsSync('/proc/self')) return t.skip('no /proc here');
     const t0 = Date.now();
     assertUsageFailure(
-      box.run(['profile', 'add', 'x'], { configDir: '/proc/fernchat-test/x' }),
+      await box.runAsync(['profile', 'add', 'x'], { configDir: '/proc/fernchat-test/x' }),
       /config directory \/proc\/fernchat-test\/x: \/proc does not take new directories/,
     );
     assert.ok(Date.now() - t0 < 10_000, 'no mkdir loop');
   });
 
-  it('a read-only config dir (chmod 500): exit 2, one line, other profiles intact', (t) => {
+  it('a read-only config dir (chmod 500): exit 2, one line, other profiles intact', async (t) => {
     if (isRoot) {
       const reason = 'running as root: directory permissions do not bind (the test above covers an unwritable dir for root)';
       console.log(`skip: ${reason}`);
@@ -74,25 +75,25 @@ describe('broken configuration', () => {
       return;
     }
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'alice', '--key', ZERO_KEY], { configDir: dir }));
+    ok(await box.runAsync(['profile', 'add', 'alice', '--key', ZERO_KEY], { configDir: dir }));
     const before = readConfig(dir);
     fs.chmodSync(dir, 0o500);
     try {
-      assertUsageFailure(box.run(['profile', 'add', 'bob'], { configDir: dir }), /cannot write to the config directory .*permission denied/);
+      assertUsageFailure(await box.runAsync(['profile', 'add', 'bob'], { configDir: dir }), /cannot write to the config directory .*permission denied/);
       assert.equal(readConfig(dir), before);
-      assert.match(ok(box.run(['profile', 'list'], { configDir: dir })).stdout, /alice/);
+      assert.match(ok(await box.runAsync(['profile', 'list'], { configDir: dir })).stdout, /alice/);
     } finally {
       fs.chmodSync(dir, 0o700);
     }
   });
 });
 
-describe('invite and join', () => {
-  it('invite → join creates the matching profile on the other side', () => {
+describe('invite and join', { concurrency: 4 }, () => {
+  it('invite → join creates the matching profile on the other side', async () => {
     const inviter = box.configDir();
     const joiner = box.configDir();
-    ok(box.run(['profile', 'add', 'home', '--nick', 'alice', '--port', '7001', '--key', KEY_B], { configDir: inviter }));
-    const inv = ok(box.run(['invite', '--host', '127.0.0.1'], { configDir: inviter }));
+    ok(await box.runAsync(['profile', 'add', 'home', '--nick', 'alice', '--port', '7001', '--key', KEY_B], { configDir: inviter }));
+    const inv = ok(await box.runAsync(['invite', '--host', '127.0.0.1'], { configDir: inviter }));
     const lines = inv.stdout.split('\n').filter(Boolean);
     assert.equal(lines.length, 1, 'the code alone on stdout');
     const code = lines[0]!;
@@ -100,42 +101,42 @@ describe('invite and join', () => {
     assert.match(inv.stderr, /on their machine: fernchat join - --name alice/);
     assert.ok(!inv.stderr.includes(code.slice(4, 20)), 'no copy of the code on stderr (it often ends in logs)');
 
-    const joined = ok(box.run(['join', code, '--name', 'alice', '--port', '7002', '--nick', 'bob'], { configDir: joiner }));
+    const joined = ok(await box.runAsync(['join', code, '--name', 'alice', '--port', '7002', '--nick', 'bob'], { configDir: joiner }));
     assert.match(joined.stderr, /created profile alice \(now the default\)/);
-    const p = JSON.parse(ok(box.run(['profile', 'show', 'alice', '--json', '--reveal'], { configDir: joiner })).stdout) as Record<string, unknown>;
+    const p = JSON.parse(ok(await box.runAsync(['profile', 'show', 'alice', '--json', '--reveal'], { configDir: joiner })).stdout) as Record<string, unknown>;
     assert.deepEqual(p.peer, { host: '127.0.0.1', port: 7001 });
     assert.deepEqual(p.listen, { host: '0.0.0.0', port: 7002 });
     assert.equal(p.key, KEY_B);
     assert.equal(p.nick, 'bob');
     assert.equal(p.default, true);
-    assert.equal(ok(box.run(['fingerprint'], { configDir: joiner })).stdout, ok(box.run(['fingerprint'], { configDir: inviter })).stdout);
+    assert.equal(ok(await box.runAsync(['fingerprint'], { configDir: joiner })).stdout, ok(await box.runAsync(['fingerprint'], { configDir: inviter })).stdout);
 
     const before = readConfig(joiner);
-    assertUsageFailure(box.run(['join', code, '--name', 'alice'], { configDir: joiner }), /profile "alice" already exists: pass --force/);
+    assertUsageFailure(await box.runAsync(['join', code, '--name', 'alice'], { configDir: joiner }), /profile "alice" already exists: pass --force/);
     assert.equal(readConfig(joiner), before);
-    ok(box.run(['join', code, '--name', 'alice', '--port', '7003', '--force'], { configDir: joiner }));
+    ok(await box.runAsync(['join', code, '--name', 'alice', '--port', '7003', '--force'], { configDir: joiner }));
     assert.match(readConfig(joiner), /"port": 7003/);
   });
 
-  it('invite uses a non-wildcard listen host as is, without a note', () => {
+  it('invite uses a non-wildcard listen host as is, without a note', async () => {
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'p', '--host', '127.0.0.1', '--port', '7009'], { configDir: dir }));
-    const r = ok(box.run(['invite'], { configDir: dir }));
+    ok(await box.runAsync(['profile', 'add', 'p', '--host', '127.0.0.1', '--port', '7009'], { configDir: dir }));
+    const r = ok(await box.runAsync(['invite'], { configDir: dir }));
     assert.equal(r.errLines.length, 1, r.stderr);
     assert.match(r.errLines[0]!, /on their machine: fernchat join -/);
   });
 
-  it('a truncated or mangled code: exit 2, one clear line, nothing created', () => {
+  it('a truncated or mangled code: exit 2, one clear line, nothing created', async () => {
     const inviter = box.configDir();
-    ok(box.run(['profile', 'add', 'home', '--key', KEY_B], { configDir: inviter }));
-    const code = ok(box.run(['invite', '--host', '10.0.0.1'], { configDir: inviter })).stdout.trim();
+    ok(await box.runAsync(['profile', 'add', 'home', '--key', KEY_B], { configDir: inviter }));
+    const code = ok(await box.runAsync(['invite', '--host', '10.0.0.1'], { configDir: inviter })).stdout.trim();
     const joiner = box.configDir();
     assertUsageFailure(
-      box.run(['join', code.slice(0, -2), '--name', 'x'], { configDir: joiner }),
+      await box.runAsync(['join', code.slice(0, -2), '--name', 'x'], { configDir: joiner }),
       /^fernchat: invite code is truncated or damaged \(checksum mismatch\) — copy the whole line$/,
     );
     const flipped = code.slice(0, 10) + (code[10] === 'A' ? 'B' : 'A') + code.slice(11);
-    assertUsageFailure(box.run(['join', flipped, '--name', 'x'], { configDir: joiner }), /truncated or damaged/);
+    assertUsageFailure(await box.runAsync(['join', flipped, '--name', 'x'], { configDir: joiner }), /truncated or damaged/);
     assert.equal(fs.existsSync(path.join(joiner, 'config.json')), false);
   });
 });

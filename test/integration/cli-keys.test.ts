@@ -40,9 +40,9 @@ describe('no error message echoes a key or an invite code', { concurrency: 4 }, 
   const dir = box.configDir();
   // One invite code serves every case (each run of `invite` costs a process start).
   let invite = '';
-  before(() => {
-    ok(box.run(['profile', 'add', 'work', '--port', '7002'], { configDir: dir }));
-    invite = ok(box.run(['invite', '--profile', 'work', '--host', '127.0.0.1'], { configDir: dir })).stdout.trim();
+  before(async () => {
+    ok(await box.runAsync(['profile', 'add', 'work', '--port', '7002'], { configDir: dir }));
+    invite = ok(await box.runAsync(['invite', '--profile', 'work', '--host', '127.0.0.1'], { configDir: dir })).stdout.trim();
   });
   const code = (): string => invite;
 
@@ -85,96 +85,118 @@ describe('no error message echoes a key or an invite code', { concurrency: 4 }, 
     });
   }
 
-  it('an ordinary wrong value is still quoted', () => {
-    const r = box.run(['profile', 'show', 'nosuch'], { configDir: dir });
+  it('an ordinary wrong value is still quoted', async () => {
+    const r = await box.runAsync(['profile', 'show', 'nosuch'], { configDir: dir });
     assertOneLineNoSecret(r, 2, KEY, /no profile named "nosuch"/);
-    assert.match(box.run(['profile', 'set', 'work', '--port', 'abc'], { configDir: dir }).stderr, /got "abc"/);
+    assert.match((await box.runAsync(['profile', 'set', 'work', '--port', 'abc'], { configDir: dir })).stderr, /got "abc"/);
   });
 });
 
-describe('key strictness', () => {
-  it("a 43-character key without its '=' is refused as Python refuses it: one line, exit 2", () => {
-    assertOneLineNoSecret(box.run(['fingerprint', '--key', KEY.slice(0, 43)]), 2, KEY, /lacks its final '='/);
-    ok(box.run(['fingerprint', '--key', KEY]));
+describe('key strictness', { concurrency: 4 }, () => {
+  it("a 43-character key without its '=' is refused as Python refuses it: one line, exit 2", async () => {
+    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key', KEY.slice(0, 43)]), 2, KEY, /lacks its final '='/);
+    ok(await box.runAsync(['fingerprint', '--key', KEY]));
   });
 });
 
-describe('keys off the command line', () => {
+describe('keys off the command line', { concurrency: 4 }, () => {
   const keyFile = (mode: number, text = `${KEY}\n`): string => {
     const f = path.join(box.root, `key-${Math.random().toString(36).slice(2)}`);
     fs.writeFileSync(f, text, { mode });
     fs.chmodSync(f, mode);
     return f;
   };
-  const fp = ok(box.run(['fingerprint', '--key', KEY])).stdout;
-
-  it('--key-file, FERNCHAT_KEY and --key give the same key', () => {
-    assert.equal(ok(box.run(['fingerprint', '--key-file', keyFile(0o600)])).stdout, fp);
-    assert.equal(ok(box.run(['fingerprint', '--key-file', keyFile(0o400, KEY)])).stdout, fp);
-    assert.equal(ok(box.run(['fingerprint'], { env: { FERNCHAT_KEY: KEY } })).stdout, fp);
+  let fp = '';
+  before(async () => {
+    fp = ok(await box.runAsync(['fingerprint', '--key', KEY])).stdout;
   });
 
-  it('precedence: --key > --key-file > --profile NAME > FERNCHAT_KEY > the default profile', () => {
+  it('--key-file, FERNCHAT_KEY and --key give the same key', async () => {
+    assert.equal(ok(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600)])).stdout, fp);
+    assert.equal(ok(await box.runAsync(['fingerprint', '--key-file', keyFile(0o400, KEY)])).stdout, fp);
+    assert.equal(ok(await box.runAsync(['fingerprint'], { env: { FERNCHAT_KEY: KEY } })).stdout, fp);
+  });
+
+  it('precedence: --key > --key-file > --profile NAME > FERNCHAT_KEY > the default profile', async () => {
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'p'], { configDir: dir }));
-    const profileFp = ok(box.run(['fingerprint'], { configDir: dir })).stdout;
+    ok(await box.runAsync(['profile', 'add', 'p'], { configDir: dir }));
+    const profileFp = ok(await box.runAsync(['fingerprint'], { configDir: dir })).stdout;
     assert.notEqual(profileFp, fp);
     const env = { FERNCHAT_KEY: KEY };
-    assert.equal(ok(box.run(['fingerprint'], { configDir: dir, env })).stdout, fp, 'the variable wins over the default profile');
-    assert.equal(ok(box.run(['fingerprint', '--profile', 'p'], { configDir: dir, env })).stdout, profileFp, 'a named profile wins over the variable');
-    const other = ok(box.run(['keygen'])).stdout.trim();
-    const otherFp = ok(box.run(['fingerprint', '--key', other])).stdout;
-    assert.equal(ok(box.run(['fingerprint', '--key-file', keyFile(0o600, other)], { configDir: dir, env })).stdout, otherFp);
-    assertOneLineNoSecret(box.run(['fingerprint', '--key', KEY, '--key-file', keyFile(0o600)]), 2, KEY, /give --key or --key-file, not both/);
+    assert.equal(ok(await box.runAsync(['fingerprint'], { configDir: dir, env })).stdout, fp, 'the variable wins over the default profile');
+    assert.equal(
+      ok(await box.runAsync(['fingerprint', '--profile', 'p'], { configDir: dir, env })).stdout,
+      profileFp,
+      'a named profile wins over the variable',
+    );
+    const other = ok(await box.runAsync(['keygen'])).stdout.trim();
+    const otherFp = ok(await box.runAsync(['fingerprint', '--key', other])).stdout;
+    assert.equal(ok(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, other)], { configDir: dir, env })).stdout, otherFp);
+    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key', KEY, '--key-file', keyFile(0o600)]), 2, KEY, /give --key or --key-file, not both/);
   });
 
-  it('a key file others can read is refused as ssh refuses it: one line naming the file and chmod 600', () => {
+  it('a key file others can read is refused as ssh refuses it: one line naming the file and chmod 600', async () => {
     for (const mode of [0o644, 0o640, 0o604, 0o660]) {
       const f = keyFile(mode);
-      assertOneLineNoSecret(box.run(['fingerprint', '--key-file', f]), 2, KEY, new RegExp(`key file ${f} is accessible by other users .*chmod 600 ${f}$`));
+      assertOneLineNoSecret(
+        await box.runAsync(['fingerprint', '--key-file', f]),
+        2,
+        KEY,
+        new RegExp(`key file ${f} is accessible by other users .*chmod 600 ${f}$`),
+      );
     }
   });
 
-  it('a missing, unreadable, empty, oversized or malformed key file: one line, exit 2, never the content', (t) => {
+  it('a missing, unreadable, empty, oversized or malformed key file: one line, exit 2, never the content', async (t) => {
     const missing = path.join(box.root, 'nope');
-    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', missing]), 2, KEY, /cannot read key file .*nope: no such file/);
-    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', box.root]), 2, KEY, /is not a regular file/);
-    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o600, '\n')]), 2, KEY, /is empty/);
-    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o600, KEY.repeat(200))]), 2, KEY, /is not a key file/);
-    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 43))]), 2, KEY, /does not hold a valid Fernet key: key lacks/);
-    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 30))]), 2, KEY, /does not hold a valid Fernet key/);
-    assertOneLineNoSecret(box.run(['fingerprint'], { env: { FERNCHAT_KEY: KEY.slice(0, 43) } }), 2, KEY, /^fernchat: FERNCHAT_KEY is not a valid Fernet key/);
+    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', missing]), 2, KEY, /cannot read key file .*nope: no such file/);
+    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', box.root]), 2, KEY, /is not a regular file/);
+    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, '\n')]), 2, KEY, /is empty/);
+    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, KEY.repeat(200))]), 2, KEY, /is not a key file/);
+    assertOneLineNoSecret(
+      await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 43))]),
+      2,
+      KEY,
+      /does not hold a valid Fernet key: key lacks/,
+    );
+    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 30))]), 2, KEY, /does not hold a valid Fernet key/);
+    assertOneLineNoSecret(
+      await box.runAsync(['fingerprint'], { env: { FERNCHAT_KEY: KEY.slice(0, 43) } }),
+      2,
+      KEY,
+      /^fernchat: FERNCHAT_KEY is not a valid Fernet key/,
+    );
     if (process.getuid?.() === 0) t.diagnostic('root reads a 000 file: the unreadable case is skipped');
-    else assertOneLineNoSecret(box.run(['fingerprint', '--key-file', keyFile(0o000)]), 2, KEY, /cannot read key file .*: permission denied/);
+    else assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', keyFile(0o000)]), 2, KEY, /cannot read key file .*: permission denied/);
   });
 
-  it('profile add and set take --key-file; a bad one leaves the profiles untouched', () => {
+  it('profile add and set take --key-file; a bad one leaves the profiles untouched', async () => {
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'p', '--key-file', keyFile(0o600)], { configDir: dir }));
-    assert.equal(ok(box.run(['fingerprint', '--profile', 'p'], { configDir: dir })).stdout, fp);
+    ok(await box.runAsync(['profile', 'add', 'p', '--key-file', keyFile(0o600)], { configDir: dir }));
+    assert.equal(ok(await box.runAsync(['fingerprint', '--profile', 'p'], { configDir: dir })).stdout, fp);
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
-    assertOneLineNoSecret(box.run(['profile', 'set', 'p', '--key-file', keyFile(0o644)], { configDir: dir }), 2, KEY, /chmod 600/);
-    assertOneLineNoSecret(box.run(['profile', 'add', 'q', '--key-file', path.join(box.root, 'nope')], { configDir: dir }), 2, KEY, /no such file/);
+    assertOneLineNoSecret(await box.runAsync(['profile', 'set', 'p', '--key-file', keyFile(0o644)], { configDir: dir }), 2, KEY, /chmod 600/);
+    assertOneLineNoSecret(await box.runAsync(['profile', 'add', 'q', '--key-file', path.join(box.root, 'nope')], { configDir: dir }), 2, KEY, /no such file/);
     assert.equal(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'), before);
   });
 
-  it('invite prints the code on stdout only; join - reads it from stdin', () => {
+  it('invite prints the code on stdout only; join - reads it from stdin', async () => {
     const inviter = box.configDir();
-    ok(box.run(['profile', 'add', 'home', '--nick', 'alice', '--key', KEY], { configDir: inviter }));
-    const inv = ok(box.run(['invite', '--host', '127.0.0.1'], { configDir: inviter }));
+    ok(await box.runAsync(['profile', 'add', 'home', '--nick', 'alice', '--key', KEY], { configDir: inviter }));
+    const inv = ok(await box.runAsync(['invite', '--host', '127.0.0.1'], { configDir: inviter }));
     const code = inv.stdout.trim();
     assertNoPart(inv.stderr, code);
     assertNoPart(inv.stderr, KEY);
     const joiner = box.configDir();
-    const joined = ok(box.run(['join', '-', '--nick', 'bob'], { configDir: joiner, input: `\n${code}\n` }));
+    const joined = ok(await box.runAsync(['join', '-', '--nick', 'bob'], { configDir: joiner, input: `\n${code}\n` }));
     assertNoPart(joined.stdout + joined.stderr, code);
-    assert.equal(ok(box.run(['fingerprint'], { configDir: joiner })).stdout, fp);
-    assertOneLineNoSecret(box.run(['join', '-'], { configDir: box.configDir(), input: '' }), 2, KEY, /invite code is empty/);
-    assertOneLineNoSecret(box.run(['join', '-'], { configDir: box.configDir(), input: code.slice(0, -3) }), 2, code, /truncated or damaged/);
+    assert.equal(ok(await box.runAsync(['fingerprint'], { configDir: joiner })).stdout, fp);
+    assertOneLineNoSecret(await box.runAsync(['join', '-'], { configDir: box.configDir(), input: '' }), 2, KEY, /invite code is empty/);
+    assertOneLineNoSecret(await box.runAsync(['join', '-'], { configDir: box.configDir(), input: code.slice(0, -3) }), 2, code, /truncated or damaged/);
   });
 });
 
-describe('a chat with its key off the command line', () => {
+describe('a chat with its key off the command line', { concurrency: 4 }, () => {
   it('FERNCHAT_KEY on one side, --key-file on the other: a line each way, and no key in either /proc/PID/cmdline', async (t) => {
     const [pa, pb] = await freeUdpPorts(2);
     const file = path.join(box.root, 'chat.key');
@@ -203,11 +225,11 @@ describe('a chat with its key off the command line', () => {
   });
 });
 
-describe('invite --host', () => {
-  it('an IPv6 --host for a profile listening on 0.0.0.0 is refused with one line saying why and what to do; --host :: fixes it', () => {
+describe('invite --host', { concurrency: 4 }, () => {
+  it('an IPv6 --host for a profile listening on 0.0.0.0 is refused with one line saying why and what to do; --host :: fixes it', async () => {
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'p'], { configDir: dir }));
-    const r = box.run(['invite', '--host', '::1'], { configDir: dir });
+    ok(await box.runAsync(['profile', 'add', 'p'], { configDir: dir }));
+    const r = await box.runAsync(['invite', '--host', '::1'], { configDir: dir });
     assertOneLineNoSecret(
       r,
       2,
@@ -215,26 +237,26 @@ describe('invite --host', () => {
       /listens on 0\.0\.0\.0 \(IPv4 only\).*IPv6 address ::1: pass an IPv4 --host, or listen on both with fernchat profile set p --host ::$/,
     );
     assert.equal(r.stdout, '', 'no code');
-    ok(box.run(['profile', 'set', 'p', '--host', '::'], { configDir: dir }));
-    assert.match(ok(box.run(['invite', '--host', '::1'], { configDir: dir })).stdout, /^fc1\./);
+    ok(await box.runAsync(['profile', 'set', 'p', '--host', '::'], { configDir: dir }));
+    assert.match(ok(await box.runAsync(['invite', '--host', '::1'], { configDir: dir })).stdout, /^fc1\./);
   });
 });
 
-describe('a key file keeps an unfinished rotation, as a profile does', () => {
-  it('writeKeyFile → readKeyFileKeys round-trips the pending key; mode 600; no overwrite unless asked; a damaged pending line is one line', () => {
+describe('a key file keeps an unfinished rotation, as a profile does', { concurrency: 4 }, () => {
+  it('writeKeyFile → readKeyFileKeys round-trips the pending key; mode 600; no overwrite unless asked; a damaged pending line is one line', async () => {
     const file = path.join(box.root, 'rot.key');
-    const other = ok(box.run(['keygen'])).stdout.trim();
+    const other = ok(await box.runAsync(['keygen'])).stdout.trim();
     const keys = { key: KEY, pendingKey: { key: other, slot: 'previous' as const } };
     writeKeyFile(file, keys, { replace: false });
     assert.equal((fs.statSync(file).mode & 0o777).toString(8), '600');
     assert.deepEqual(readKeyFileKeys(file), keys);
     assert.throws(() => writeKeyFile(file, { key: other, pendingKey: null }, { replace: false }), /it already exists/);
-    assert.equal(ok(box.run(['fingerprint', '--key-file', file])).stdout, ok(box.run(['fingerprint', '--key', KEY])).stdout);
+    assert.equal(ok(await box.runAsync(['fingerprint', '--key-file', file])).stdout, ok(await box.runAsync(['fingerprint', '--key', KEY])).stdout);
     writeKeyFile(file, { key: other, pendingKey: null }, { replace: true });
     assert.deepEqual(readKeyFileKeys(file), { key: other, pendingKey: null });
     assert.equal(fs.readFileSync(file, 'utf8'), `${other}\n`, 'one line again once the rotation is done');
     fs.writeFileSync(file, `${KEY}\n# fernchat pending-key {"key":"${other.slice(0, 30)}","slot":"next"}\n`, { mode: 0o600 });
-    assertOneLineNoSecret(box.run(['fingerprint', '--key-file', file]), 2, other, /its pending-key line is damaged; fix or remove that line$/);
-    assertNoPart(box.run(['fingerprint', '--key-file', file]).stderr, KEY);
+    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', file]), 2, other, /its pending-key line is damaged; fix or remove that line$/);
+    assertNoPart((await box.runAsync(['fingerprint', '--key-file', file])).stderr, KEY);
   });
 });

@@ -16,88 +16,88 @@ after(() => box.cleanup());
 const ZERO_KEY = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 const KEY_B = 'ERERERERERERERERERERERERERERERERERERERERERE=';
 
-describe('keys', () => {
-  it('keygen prints one line holding a key parseKey accepts, new each time', () => {
-    const a = ok(box.run(['keygen']));
-    const b = ok(box.run(['keygen']));
+describe('keys', { concurrency: 4 }, () => {
+  it('keygen prints one line holding a key parseKey accepts, new each time', async () => {
+    const a = ok(await box.runAsync(['keygen']));
+    const b = ok(await box.runAsync(['keygen']));
     assert.match(a.stdout, /^[A-Za-z0-9_-]{43}=\n$/);
     assert.equal(parseKey(a.stdout).length, 32);
     assert.notEqual(a.stdout, b.stdout);
   });
 
-  it('fingerprint with --key and with --profile agree, and match the library', () => {
+  it('fingerprint with --key and with --profile agree, and match the library', async () => {
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'bob', '--key', KEY_B], { configDir: dir }));
-    const byKey = ok(box.run(['fingerprint', '--key', KEY_B], { configDir: dir })).stdout.trim();
-    const byProfile = ok(box.run(['fingerprint', '--profile', 'bob'], { configDir: dir })).stdout.trim();
-    const byDefault = ok(box.run(['fingerprint'], { configDir: dir })).stdout.trim();
+    ok(await box.runAsync(['profile', 'add', 'bob', '--key', KEY_B], { configDir: dir }));
+    const byKey = ok(await box.runAsync(['fingerprint', '--key', KEY_B], { configDir: dir })).stdout.trim();
+    const byProfile = ok(await box.runAsync(['fingerprint', '--profile', 'bob'], { configDir: dir })).stdout.trim();
+    const byDefault = ok(await box.runAsync(['fingerprint'], { configDir: dir })).stdout.trim();
     assert.equal(byKey, fingerprint(parseKey(KEY_B)));
     assert.equal(byProfile, byKey);
     assert.equal(byDefault, byKey);
   });
 
-  it('a wrong key is one line naming the problem, exit 2, never the key', () => {
+  it('a wrong key is one line naming the problem, exit 2, never the key', async () => {
     const bad = 'SECRETSECRETSECRETSECRETSECRETSECRET';
-    const r = box.run(['fingerprint', '--key', bad]);
+    const r = await box.runAsync(['fingerprint', '--key', bad]);
     assertUsageFailure(r, /--key is not a valid Fernet key: key decodes to 27 bytes/);
     assert.ok(!r.stderr.includes('SECRETSECRET'));
-    assertUsageFailure(box.run(['fingerprint', '--key', 'ab\u00e9c']), /key contains U\+00E9 at position 3/);
+    assertUsageFailure(await box.runAsync(['fingerprint', '--key', 'ab\u00e9c']), /key contains U\+00E9 at position 3/);
   });
 
-  it('--debug adds the stack trace', () => {
-    const r = box.run(['fingerprint', '--key', 'nope', '--debug']);
+  it('--debug adds the stack trace', async () => {
+    const r = await box.runAsync(['fingerprint', '--key', 'nope', '--debug']);
     assert.equal(r.code, 2);
     assert.match(r.errLines[0]!, /^fernchat: --key is not a valid Fernet key/);
     assert.match(r.stderr, /^\s+at /m);
   });
 });
 
-describe('profiles', () => {
-  it('add, list, show (masked), show --reveal, set, use, rm', () => {
+describe('profiles', { concurrency: 4 }, () => {
+  it('add, list, show (masked), show --reveal, set, use, rm', async () => {
     const dir = box.configDir();
-    const added = ok(box.run(['profile', 'add', 'alice', '--port', '7001', '--peer', '127.0.0.1:7002', '--nick', 'al'], { configDir: dir }));
+    const added = ok(await box.runAsync(['profile', 'add', 'alice', '--port', '7001', '--peer', '127.0.0.1:7002', '--nick', 'al'], { configDir: dir }));
     assert.match(added.stderr, /added profile alice \(now the default\)/);
     assert.match(added.stderr, /generated a new key/);
-    ok(box.run(['profile', 'add', 'bob', '--key', KEY_B, '--peer', '[::1]:7755'], { configDir: dir }));
+    ok(await box.runAsync(['profile', 'add', 'bob', '--key', KEY_B, '--peer', '[::1]:7755'], { configDir: dir }));
 
-    const list = ok(box.run(['profile', 'list'], { configDir: dir }))
+    const list = ok(await box.runAsync(['profile', 'list'], { configDir: dir }))
       .stdout.trim()
       .split('\n');
     assert.equal(list.length, 2);
     assert.match(list[0]!, /^\*\s+alice\s+peer 127\.0\.0\.1:7002/);
     assert.match(list[1]!, /^\s+bob\s+peer \[::1\]:7755/);
 
-    const shown = ok(box.run(['profile', 'show', 'bob'], { configDir: dir })).stdout;
+    const shown = ok(await box.runAsync(['profile', 'show', 'bob'], { configDir: dir })).stdout;
     assert.match(shown, /^key\s+\(masked: --reveal shows it\)$/m);
     assert.ok(!shown.includes(KEY_B));
     assert.match(shown, new RegExp(`^fingerprint\\s+${fingerprint(parseKey(KEY_B))}$`, 'm'));
-    const revealed = ok(box.run(['profile', 'show', 'bob', '--reveal'], { configDir: dir })).stdout;
+    const revealed = ok(await box.runAsync(['profile', 'show', 'bob', '--reveal'], { configDir: dir })).stdout;
     assert.match(revealed, new RegExp(`^key\\s+${KEY_B}$`, 'm'));
-    const json = JSON.parse(ok(box.run(['profile', 'show', 'bob', '--json'], { configDir: dir })).stdout) as Record<string, unknown>;
+    const json = JSON.parse(ok(await box.runAsync(['profile', 'show', 'bob', '--json'], { configDir: dir })).stdout) as Record<string, unknown>;
     assert.equal(json.key, '(masked: --reveal shows it)');
 
     const before = JSON.parse(readConfig(dir)) as { profiles: Record<string, Record<string, unknown>> };
-    ok(box.run(['profile', 'set', 'bob', '--port', '7100', '--mouse'], { configDir: dir }));
+    ok(await box.runAsync(['profile', 'set', 'bob', '--port', '7100', '--mouse'], { configDir: dir }));
     const afterSet = JSON.parse(readConfig(dir)) as typeof before;
     assert.deepEqual(afterSet.profiles.bob!.listen, { host: '0.0.0.0', port: 7100 });
     assert.equal((afterSet.profiles.bob!.ui as Record<string, unknown>).mouse, true);
     assert.equal(afterSet.profiles.bob!.key, KEY_B);
     assert.deepEqual(afterSet.profiles.alice, before.profiles.alice);
 
-    ok(box.run(['profile', 'use', 'bob'], { configDir: dir }));
-    assert.match(ok(box.run(['profile', 'list'], { configDir: dir })).stdout, /^\*\s+bob/m);
-    const rm = ok(box.run(['profile', 'rm', 'bob'], { configDir: dir }));
+    ok(await box.runAsync(['profile', 'use', 'bob'], { configDir: dir }));
+    assert.match(ok(await box.runAsync(['profile', 'list'], { configDir: dir })).stdout, /^\*\s+bob/m);
+    const rm = ok(await box.runAsync(['profile', 'rm', 'bob'], { configDir: dir }));
     assert.match(rm.stderr, /it was the default/);
     const cfg = JSON.parse(readConfig(dir)) as { defaultProfile: unknown; profiles: object };
     assert.equal(cfg.defaultProfile, null);
     assert.deepEqual(Object.keys(cfg.profiles), ['alice']);
   });
 
-  it('add refuses an existing name; a missing profile is one line listing the known ones', () => {
+  it('add refuses an existing name; a missing profile is one line listing the known ones', async () => {
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'alice'], { configDir: dir }));
+    ok(await box.runAsync(['profile', 'add', 'alice'], { configDir: dir }));
     const before = readConfig(dir);
-    assertUsageFailure(box.run(['profile', 'add', 'alice', '--key', KEY_B], { configDir: dir }), /profile "alice" already exists/);
+    assertUsageFailure(await box.runAsync(['profile', 'add', 'alice', '--key', KEY_B], { configDir: dir }), /profile "alice" already exists/);
     assert.equal(readConfig(dir), before);
     for (const args of [
       ['profile', 'show', 'zed'],
@@ -105,63 +105,69 @@ describe('profiles', () => {
       ['chat', '--profile', 'zed'],
       ['profile', 'rm', 'zed'],
     ]) {
-      assertUsageFailure(box.run(args, { configDir: dir }), /^fernchat: no profile named "zed" \(known profiles: alice\)$/);
+      // One at a time: a failing `profile rm` must not race the others.
+      assertUsageFailure(await box.runAsync(args, { configDir: dir }), /^fernchat: no profile named "zed" \(known profiles: alice\)$/);
     }
     assert.equal(readConfig(dir), before);
   });
 
-  it('FERNCHAT_CONFIG_DIR is used when --config-dir is not given', () => {
+  it('FERNCHAT_CONFIG_DIR is used when --config-dir is not given', async () => {
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'envy', '--key', ZERO_KEY], { env: { FERNCHAT_CONFIG_DIR: dir } }));
+    ok(await box.runAsync(['profile', 'add', 'envy', '--key', ZERO_KEY], { env: { FERNCHAT_CONFIG_DIR: dir } }));
     assert.match(readConfig(dir), /"envy"/);
   });
 
-  it('a fresh directory is 0700 and the file 0600', () => {
+  it('a fresh directory is 0700 and the file 0600', async () => {
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'a'], { configDir: dir }));
+    ok(await box.runAsync(['profile', 'add', 'a'], { configDir: dir }));
     assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
     assert.equal(fs.statSync(path.join(dir, 'config.json')).mode & 0o777, 0o600);
   });
 
-  it('a file readable by others gets one warning line, and the command still works', () => {
+  it('a file readable by others gets one warning line, and the command still works', async () => {
     const dir = box.configDir();
-    ok(box.run(['profile', 'add', 'a', '--key', ZERO_KEY], { configDir: dir }));
+    ok(await box.runAsync(['profile', 'add', 'a', '--key', ZERO_KEY], { configDir: dir }));
     fs.chmodSync(path.join(dir, 'config.json'), 0o644);
-    const r = ok(box.run(['profile', 'list'], { configDir: dir }));
+    const r = ok(await box.runAsync(['profile', 'list'], { configDir: dir }));
     assert.equal(r.errLines.length, 1);
     assert.match(r.errLines[0]!, /^fernchat: warning: .*config\.json is readable by other users \(mode 0644\); run: chmod 600 /);
     assert.match(r.stdout, /^\*\s+a\s/);
   });
 });
 
-describe('command line', () => {
-  it('unknown flags and commands are usage errors', () => {
-    assertUsageFailure(box.run(['keygen', '--frobnicate']), /Unknown argument: frobnicate/);
-    assertUsageFailure(box.run(['frobnicate']), /frobnicate/);
-    assertUsageFailure(box.run(['profile', 'add']), /missing argument \(see fernchat profile add --help\)/);
+describe('command line', { concurrency: 4 }, () => {
+  it('unknown flags and commands are usage errors', async () => {
+    assertUsageFailure(await box.runAsync(['keygen', '--frobnicate']), /Unknown argument: frobnicate/);
+    assertUsageFailure(await box.runAsync(['frobnicate']), /frobnicate/);
+    assertUsageFailure(await box.runAsync(['profile', 'add']), /missing argument \(see fernchat profile add --help\)/);
   });
 
-  it('a key or invite code pasted without its flag is never echoed back', () => {
-    const key = box.run(['keygen']).stdout.trim();
+  it('a key or invite code pasted without its flag is never echoed back', async () => {
+    const key = (await box.runAsync(['keygen'])).stdout.trim();
     const dashed = `-${key.slice(1)}`; // one key in 64 starts with '-': yargs would read it as short flags
-    for (const args of [['chat', key], ['keygen', key], [key], ['chat', dashed], [dashed]]) {
-      const r = box.run(args);
+    const argLists = [['chat', key], ['keygen', key], [key], ['chat', dashed], [dashed]];
+    const results = await Promise.all(argLists.map((args) => box.runAsync(args)));
+    for (const [i, args] of argLists.entries()) {
+      const r = results[i]!;
       assertUsageFailure(r, /hidden: looks like a key or invite code.*a key goes after --key/);
       assert.ok(!r.stderr.includes(key.slice(1, 21)), `${args.join(' ').length} chars of args: the key leaked: ${r.stderr}`);
       assert.ok(r.stderr.split(',').length < 5, `no letter-by-letter echo: ${r.stderr}`);
     }
   });
 
-  it('chat without a profile or a key says how to create one', () => {
+  it('chat without a profile or a key says how to create one', async () => {
     assertUsageFailure(
-      box.run(['chat', '--headless'], { configDir: box.configDir() }),
+      await box.runAsync(['chat', '--headless'], { configDir: box.configDir() }),
       /fernchat profile add NAME --peer HOST:PORT.*fernchat join -.*--key-file FILE/,
     );
     assertUsageFailure(
-      box.run(['chat', '--headless', '--key', ZERO_KEY, '--port', '70000'], { configDir: box.configDir() }),
+      await box.runAsync(['chat', '--headless', '--key', ZERO_KEY, '--port', '70000'], { configDir: box.configDir() }),
       /--port must be an integer 1-65535/,
     );
-    assertUsageFailure(box.run(['--headless', '--key', ZERO_KEY, '--peer', '127.0.0.1'], { configDir: box.configDir() }), /--peer must be HOST:PORT/);
+    assertUsageFailure(
+      await box.runAsync(['--headless', '--key', ZERO_KEY, '--peer', '127.0.0.1'], { configDir: box.configDir() }),
+      /--peer must be HOST:PORT/,
+    );
   });
 
   const commands = [
@@ -180,43 +186,45 @@ describe('command line', () => {
     ['invite'],
     ['join'],
   ];
-  it('--help works for every command, exits 0 and shows an example', () => {
-    for (const c of commands) {
-      const r = box.run([...c, '--help']);
+  it('--help works for every command, exits 0 and shows an example', async () => {
+    const results = await Promise.all(commands.map((c) => box.runAsync([...c, '--help'])));
+    for (const [i, c] of commands.entries()) {
+      const r = results[i]!;
       assert.equal(r.code, 0, `${c.join(' ')} --help: ${r.stderr}`);
       assert.match(r.stdout, /Examples:\n\s+fernchat/, `${c.join(' ')} --help shows an example`);
     }
   });
 
-  it('an unknown dashed flag is named once, as typed', () => {
-    assertUsageFailure(box.run(['keygen', '--bogus-flag']), /: Unknown argument: bogus-flag \(see fernchat keygen --help\)$/);
-    const r = box.run(['keygen', '--bogus-flag', '--other-one', '-x']);
+  it('an unknown dashed flag is named once, as typed', async () => {
+    assertUsageFailure(await box.runAsync(['keygen', '--bogus-flag']), /: Unknown argument: bogus-flag \(see fernchat keygen --help\)$/);
+    const r = await box.runAsync(['keygen', '--bogus-flag', '--other-one', '-x']);
     assertUsageFailure(r, /: Unknown arguments: bogus-flag, other-one, x \(see fernchat keygen --help\)$/);
     assert.doesNotMatch(r.stderr, /bogusFlag|otherOne/);
   });
 
-  it('--help lists only the options that do something there', () => {
-    const keygen = ok(box.run(['keygen', '--help'])).stdout;
+  it('--help lists only the options that do something there', async () => {
+    const keygen = ok(await box.runAsync(['keygen', '--help'])).stdout;
     assert.doesNotMatch(keygen, /--profile|--config-dir/, 'keygen reads no profile');
     assert.match(keygen, /--debug/);
-    const list = ok(box.run(['profile', 'list', '--help'])).stdout;
+    const list = ok(await box.runAsync(['profile', 'list', '--help'])).stdout;
     assert.doesNotMatch(list, /--profile/, 'profile list lists every profile');
     assert.match(list, /--config-dir/);
     // Still there where they count.
-    assert.match(ok(box.run(['profile', 'show', '--help'])).stdout, /--profile/);
+    assert.match(ok(await box.runAsync(['profile', 'show', '--help'])).stdout, /--profile/);
   });
 
-  it('--key is described for what it does in profile add and in profile set', () => {
-    const helpLine = (args: string[]): string =>
-      ok(box.run([...args, '--help']))
+  it('--key is described for what it does in profile add and in profile set', async () => {
+    const helpLine = async (args: string[]): Promise<string> =>
+      ok(await box.runAsync([...args, '--help']))
         .stdout.split('\n')
         .find((l) => l.includes('--key')) ?? '';
-    assert.match(helpLine(['profile', 'add']), /generated/);
-    assert.doesNotMatch(helpLine(['profile', 'set']), /generated/);
-    assert.match(helpLine(['profile', 'set']), /Fernet key/);
+    const [add, set] = await Promise.all([helpLine(['profile', 'add']), helpLine(['profile', 'set'])]);
+    assert.match(add, /generated/);
+    assert.doesNotMatch(set, /generated/);
+    assert.match(set, /Fernet key/);
   });
 
-  it('--version prints the package version', () => {
-    assert.equal(ok(box.run(['--version'])).stdout.trim(), PACKAGE_VERSION);
+  it('--version prints the package version', async () => {
+    assert.equal(ok(await box.runAsync(['--version'])).stdout.trim(), PACKAGE_VERSION);
   });
 });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Bus, type BusEvents } from '../../src/bus.js';
 import { COMMANDS, parseInput } from '../../src/ui/commands.js';
 import { helpLines } from '../../src/ui/help-overlay.js';
-import { parseTransferCommand, RAW_WIRE_REFUSAL, runTransferCommand, type TransferCommand } from '../../src/ui/transfer-commands.js';
+import { RAW_WIRE_REFUSAL } from '../../src/text/raw-wire.js';
+import { parseTransferCommand, runTransferCommand, type TransferCommand } from '../../src/ui/transfer-commands.js';
 import { TransferList } from '../../src/ui/transfer-list.js';
 import { transferView as tv } from '../_transfer-view.js';
 

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TransferState } from '../../src/bus.js';
 import { TRANSFER_NAME_MAX_BYTES, TRANSFER_PROGRESS_INTERVAL_MS } from '../../src/constants.js';
 import { encodeControl, parseControl, type Control } from '../../src/transfer/control.js';
 import { EMPTY_SHA256, fileId } from '../../src/transfer/hash.js';
-import { expandPath, insideDir, numberedName, sanitiseName, uniqueName } from '../../src/transfer/names.js';
+import { expandPath, insideDir, numberedName, sanitiseName, uniqueName, UNIQUE_NAME_TRIES } from '../../src/transfer/names.js';
 import { Progress } from '../../src/transfer/progress.js';
 import { parseRecords, RecordStore, transfersStateFile } from '../../src/transfer/records.js';
 import { isEnded, next, type TransferEvent } from '../../src/transfer/state.js';
@@ -35,20 +36,51 @@ test('sanitiseName: one flat, visible name; never a path, never . or ..', () => 
   assert.ok(long.endsWith('.gz'));
 });
 
-test('numberedName and uniqueName: "NAME (n).ext", the first free one', () => {
+test('numberedName and uniqueName: "NAME (n).ext", the first one the claim takes', async () => {
   assert.equal(numberedName('a.txt', 0), 'a.txt');
   assert.equal(numberedName('a.txt', 2), 'a (2).txt');
   assert.equal(numberedName('.bashrc', 1), '.bashrc (1)');
   assert.equal(numberedName('archive.tar.gz', 1), 'archive.tar (1).gz');
   const taken = new Set(['a.txt', 'a (1).txt']);
-  assert.equal(
-    uniqueName('a.txt', (n) => taken.has(n)),
-    'a (2).txt',
+  const tried: string[] = [];
+  const claim = async (n: string): Promise<string | null> => {
+    tried.push(n);
+    return taken.has(n) ? null : `claimed ${n}`;
+  };
+  assert.equal(await uniqueName('a.txt', claim), 'claimed a (2).txt');
+  assert.deepEqual(tried, ['a.txt', 'a (1).txt', 'a (2).txt'], 'in order, and no further');
+  tried.length = 0;
+  assert.equal(await uniqueName('a.txt', async (n) => (tried.push(n), null)), null);
+  assert.equal(tried.length, UNIQUE_NAME_TRIES + 1);
+  assert.equal(tried.at(-1), `a (${UNIQUE_NAME_TRIES}).txt`);
+  await assert.rejects(
+    uniqueName('a.txt', async () => {
+      throw new Error('EACCES');
+    }),
+    /EACCES/,
+    'what the claim throws passes through',
   );
-  assert.equal(
-    uniqueName('a.txt', () => true),
-    null,
-  );
+});
+
+test('uniqueName on a real directory: O_EXCL claims never replace a file, even when several run at once', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'fernchat-unique-'));
+  try {
+    writeFileSync(path.join(dir, 'r.txt'), 'mine');
+    const claim = async (n: string): Promise<string | null> => {
+      try {
+        await writeFile(path.join(dir, n), n, { flag: 'wx' });
+        return n;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return null;
+        throw err;
+      }
+    };
+    const got = await Promise.all(Array.from({ length: 5 }, () => uniqueName('r.txt', claim)));
+    assert.deepEqual([...got].sort(), ['r (1).txt', 'r (2).txt', 'r (3).txt', 'r (4).txt', 'r (5).txt']);
+    assert.equal(readFileSync(path.join(dir, 'r.txt'), 'utf8'), 'mine');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('insideDir refuses anything that leaves the directory; expandPath knows ~', () => {
