@@ -12,14 +12,14 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ROW_SPECS, completeFigure, rowIds, specFor, verdict, type Measurement, type Row } from './rows.js';
+import { ROW_SPECS, completeFigure, specFor, verdict, type Row } from './rows.js';
 import { median, percentile } from './stats.js';
 import { formatValue, renderTable, type MachineInfo } from './table.js';
 import { bytesAt, fairShares } from './xfer-fair.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The quick bench takes seconds; this only stops a broken one from hanging the runner, in ms. */
-const RUN_LIMIT_MS = 180_000;
+const RUN_LIMIT_MS = 210_000;
 
 describe('npm run bench -- --quick', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'fernchat-bench-smoke-'));
@@ -66,47 +66,6 @@ describe('npm run bench -- --quick', () => {
       }
       assert.ok(['PASS', 'MISS', 'INFO'].includes(row.status), `${row.id}: ${row.status} — ${row.note}`);
       assert.equal(typeof row.value, 'number', `${row.id} has no figure`);
-      assert.ok(Number.isFinite(row.value), `${row.id}: figure ${row.value}`);
-    }
-  });
-});
-
-describe('figure 10 (file transfer) alone, quick', () => {
-  /** A few MB per transfer: seconds; this only stops a stuck one from hanging the runner, in ms. */
-  const LIMIT_MS = 60_000;
-  let child: ChildProcess | null = null;
-  after(() => {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-  });
-
-  test('every row has a figure (files delivered whole, SHA-256 checked) or a reason', { timeout: LIMIT_MS + 10_000 }, async () => {
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      let stdout = '';
-      let stderr = '';
-      child = spawn(process.execPath, ['--import', 'tsx', 'bench/figure.ts', 'transfer', '--quick', '--budget=40000'], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child?.kill('SIGKILL'), LIMIT_MS);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
-    assert.equal(run.code, 0, `the figure failed:\n${run.stderr}`);
-    const reported = run.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Measurement);
-    assert.deepEqual(reported.map((m) => m.id).sort(), rowIds(10).sort(), 'every row of figure 10, once');
-    for (const row of reported.map((m) => verdict(specFor(m.id), m))) {
-      if (row.status === 'SKIP') {
-        assert.match(row.note, /\S/, `${row.id} skipped without a reason`);
-        continue;
-      }
-      assert.ok(['PASS', 'MISS', 'INFO'].includes(row.status), `${row.id}: ${row.status} — ${row.note}`);
       assert.ok(Number.isFinite(row.value), `${row.id}: figure ${row.value}`);
     }
   });
