@@ -88,7 +88,14 @@ export class RoomNet {
 
   /** A new member with an invite of `inviter`'s. */
   join(nick: string, inviter: Node, invite = INVITE, id = this.newId()): Node {
-    return this.boot({ id, nick, address: this.newAddress(), members: EMPTY_MEMBERS, invites: [{ id: INVITE, expires: FAR }], join: { invite, address: inviter.address } });
+    return this.boot({
+      id,
+      nick,
+      address: this.newAddress(),
+      members: EMPTY_MEMBERS,
+      invites: [{ id: INVITE, expires: FAR }],
+      join: { invite, address: inviter.address },
+    });
   }
 
   /** Quits `node` (shutdown) and starts it again with its saved list, at a new address if asked. */
@@ -146,9 +153,29 @@ export class RoomNet {
     return `10.0.${Math.floor(this.nodes.length / 200)}.${(this.nodes.length % 200) + 1}:${7000 + this.nodes.length}`;
   }
 
-  private boot(o: { id: MemberId; nick: string; address: string; members: MemberSet; invites: Invite[]; join: { invite: string; address: string } | null }, prev?: Node): Node {
-    const core = new RoomCore({ self: { id: o.id, nick: o.nick, address: o.address }, room: this.room, members: o.members, invites: o.invites, join: o.join, now: this.now });
-    const node: Node = { id: o.id, nick: o.nick, address: o.address, core, alive: true, incarnation: (prev?.incarnation ?? 0) + 1, saved: o.members, facts: prev?.facts ?? [], links: new Map() };
+  private boot(
+    o: { id: MemberId; nick: string; address: string; members: MemberSet; invites: Invite[]; join: { invite: string; address: string } | null },
+    prev?: Node,
+  ): Node {
+    const core = new RoomCore({
+      self: { id: o.id, nick: o.nick, address: o.address },
+      room: this.room,
+      members: o.members,
+      invites: o.invites,
+      join: o.join,
+      now: this.now,
+    });
+    const node: Node = {
+      id: o.id,
+      nick: o.nick,
+      address: o.address,
+      core,
+      alive: true,
+      incarnation: (prev?.incarnation ?? 0) + 1,
+      saved: o.members,
+      facts: prev?.facts ?? [],
+      links: new Map(),
+    };
     this.nodes.push(node);
     this.input(node, { kind: 'start' });
     return node;
@@ -238,7 +265,9 @@ export class RoomNet {
   private dial(node: Node, address: string): void {
     const target = this.nodes.find((n) => n.alive && n.address === address);
     if (target === undefined || target === node || this.blocked.has(pair(node.address, address))) return;
-    const exists = this.links.some((l) => l.up && new Set([l.sides[0].node, l.sides[1].node]).has(node) && new Set([l.sides[0].node, l.sides[1].node]).has(target));
+    const exists = this.links.some(
+      (l) => l.up && new Set([l.sides[0].node, l.sides[1].node]).has(node) && new Set([l.sides[0].node, l.sides[1].node]).has(target),
+    );
     if (exists) return;
     const n = ++this.linkCount;
     const a: Side = { node, link: `L${n}a`, ready: false, queue: [] };

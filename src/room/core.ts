@@ -177,7 +177,6 @@ export class RoomCore {
     if (this.links.has(link)) return this.error(`link ${link} came up twice (a wiring bug): ignored`);
     const l: Link = { address, member: null, stalled: false, closing: false, sent: this.list, heard: null };
     this.links.set(link, l);
-    if (isFinal(this.state)) return this.close(link, 'not in the room');
     const invite = this.state.kind === 'joining' && this.join !== null ? this.join.invite : null;
     this.sendControl(link, {
       t: 'room:hello',
@@ -188,6 +187,8 @@ export class RoomCore {
       members: this.list,
       invite,
     });
+    // Out of the room: the hello still carries our tombstone (or the one we were given), so a member who missed it learns it now.
+    if (isFinal(this.state)) this.close(link, 'not in the room');
   }
 
   private linkDown(link: LinkId): void {
@@ -228,7 +229,12 @@ export class RoomCore {
       h,
     );
     if (a.listError !== null) this.error(`${this.named(h.id, h.nick)}: member list refused: ${a.listError}`);
-    if (!a.ok) return this.refuse(link, l, a.why, h.id, h.nick);
+    if (!a.ok) {
+      this.refuse(link, l, a.why, h.id, h.nick);
+      // A tombstone is final and harmless to learn: a member who missed a leave or a kick learns it from the one refused.
+      if (a.merged !== undefined) this.adopt(a.merged);
+      return;
+    }
     if (a.listError === null) l.heard = h.members;
     const old = this.bound.get(h.id);
     if (old !== undefined && old !== link) {

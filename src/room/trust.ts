@@ -64,7 +64,10 @@ export interface AdmitContext {
   now: number;
 }
 
-export type Admission = { ok: true; members: MemberSet; added: boolean; listError: string | null } | { ok: false; why: RefusalWhy; listError: string | null };
+export type Admission =
+  | { ok: true; members: MemberSet; added: boolean; listError: string | null }
+  /** `merged`: for a tombstoned id, our list merged with its (a tombstone is worth learning); absent otherwise. */
+  | { ok: false; why: RefusalWhy; listError: string | null; merged?: MemberSet };
 
 /**
  * Whether a hello binds its link (PROTOCOL.md, the admission table):
@@ -89,7 +92,7 @@ export function admit(c: AdmitContext, h: Extract<RoomControl, { t: 'room:hello'
   const merged = mergeMembers(c.members, listError === null ? h.members : EMPTY_MEMBERS);
   const e = merged.get(h.id);
   if (e !== undefined) {
-    if (e.removed) return { ok: false, why: e.by === e.id ? 'left' : 'removed', listError };
+    if (e.removed) return { ok: false, why: e.by === e.id ? 'left' : 'removed', listError, merged };
     if (!seating(merged).seated.some((s) => s.id === h.id)) return { ok: false, why: 'full', listError };
     return { ok: true, members: merged, added: false, listError };
   }

@@ -38,7 +38,11 @@ describe('room simulation: scenarios', () => {
       net.run();
     }
     assertMesh(net, nodes);
-    for (const n of nodes.slice(1)) assert.ok(facts(n, 'joined').some((f) => f.self), `${n.nick} was never told it joined`);
+    for (const n of nodes.slice(1))
+      assert.ok(
+        facts(n, 'joined').some((f) => f.self),
+        `${n.nick} was never told it joined`,
+      );
     assert.ok(facts(alice, 'joined').filter((f) => !f.self).length >= 7);
   });
 
@@ -170,8 +174,17 @@ interface Sent {
   to: MemberId[];
 }
 
+interface Stats {
+  members: number;
+  sent: number;
+  missed: number;
+  refused: number;
+  restarts: number;
+  kicks: number;
+}
+
 /** One random history; returns a failure message, or null. */
-function history(seed: number, steps: number): string | null {
+function history(seed: number, steps: number, stats: Stats): string | null {
   const rng = mulberry32(seed);
   const net = new RoomNet(rng);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rng() * xs.length)]!;
@@ -189,6 +202,7 @@ function history(seed: number, steps: number): string | null {
       const kicker = pick(live);
       const victim = pick(live.filter((n) => n !== kicker));
       net.input(kicker, { kind: 'kick', member: victim.id });
+      stats.kicks++;
     } else if (r < 0.32 && live.length > 1) {
       const cut = live.filter(() => rng() < 0.5);
       net.partition(
@@ -200,6 +214,7 @@ function history(seed: number, steps: number): string | null {
     } else if (r < 0.42 && live.length > 0) {
       const old = pick(live);
       const fresh = net.restart(old, rng() < 0.5);
+      stats.restarts++;
       nodes = nodes.map((n) => (n === old ? fresh : n));
     } else if (r < 0.75 && live.length > 0) {
       const from = pick(live);
@@ -218,6 +233,10 @@ function history(seed: number, steps: number): string | null {
   net.settle(ROOM_REDIAL_MS, 8);
 
   const members = nodes.filter((n) => n.alive && n.core.status.kind === 'member');
+  stats.members = Math.max(stats.members, members.length);
+  stats.sent += sent.length;
+  for (const n of net.missed.values()) stats.missed += n;
+  stats.refused += nodes.filter((n) => n.alive && n.core.status.kind === 'refused').length;
   if (members.length === 0) return null;
   const list = members[0]!.core.members;
   for (const n of members) {
@@ -225,7 +244,14 @@ function history(seed: number, steps: number): string | null {
     for (const o of members) if (o !== n && n.core.linkOf(o.id) === undefined) return `${n.nick} has no link to ${o.nick}`;
   }
   const seated = new Set(seating(list).seated.map((e) => e.id));
-  if (seated.size !== members.length) return `${seated.size} seated, ${members.length} members online`;
+  if (seated.size !== members.length) {
+    const absent = [...seated].filter((id) => !members.some((n) => n.id === id));
+    const said = absent.map((id) => {
+      const n = nodes.find((x) => x.id === id);
+      return n === undefined ? id : `${n.nick} (${n.alive ? n.core.status.kind : 'dead'})`;
+    });
+    return `${seated.size} seated, ${members.length} members online; seated but not online: ${said.join(', ')}`;
+  }
   // Per sender and receiver: exactly once, in order; what never arrived is counted as missed.
   for (const to of members) {
     const got = net.received.get(to.id) ?? [];
@@ -248,10 +274,14 @@ describe('room simulation: random joins, leaves, kicks, partitions and restarts'
   it('every online member ends with the same list and a full mesh; every message arrives once, in order, or is counted as missed', () => {
     const base = Number(process.env['ROOM_SIM_SEED'] ?? Date.now() % 1_000_000);
     const runs = Number(process.env['ROOM_SIM_RUNS'] ?? 40);
+    const stats: Stats = { members: 0, sent: 0, missed: 0, refused: 0, restarts: 0, kicks: 0 };
     for (let i = 0; i < runs; i++) {
       const seed = base + i;
-      const problem = history(seed, 120);
+      const problem = history(seed, 120, stats);
       assert.equal(problem, null, `seed ${seed} (ROOM_SIM_SEED=${seed} ROOM_SIM_RUNS=1 to replay): ${problem}`);
     }
+    if (process.env['ROOM_SIM_STATS'] !== undefined) console.log(stats);
+    // Not vacuous: rooms grew, lines went, members restarted and were kicked.
+    if (runs >= 20) assert.ok(stats.members >= 8 && stats.sent > 100 && stats.restarts > 0 && stats.kicks > 0, JSON.stringify(stats));
   });
 });
