@@ -185,6 +185,17 @@ describe('room core: links', () => {
     assert.match((facts(out)[0] as { line: string }).line, /^n2: room control: room:members: member list: no members array$/);
   });
 
+  it('a second hello on a link bound to the same id merges its list and keeps the binding', () => {
+    const c = core(A, room(A, B));
+    bind(c, 'l1', B, room(A, B));
+    const more = addMember(room(A, B), { id: C, nick: 'c', address: addr(3) }, B);
+    const out = c.handle({ kind: 'control', link: 'l1', body: encodeRoomControl(hello(B, more)) }, 0);
+    assert.equal(c.linkOf(B), 'l1');
+    assert.ok(c.members.has(C));
+    assert.ok(!factKinds(out).includes('online'));
+    assert.equal(of(out, 'close').length, 0);
+  });
+
   it('a hello with another id on a bound link: refused other-id, closed', () => {
     const c = core(A, room(A, B, C));
     bind(c, 'l1', B, room(A, B, C));

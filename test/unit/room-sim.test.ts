@@ -97,6 +97,31 @@ describe('room simulation: scenarios', () => {
     assertMesh(net, nodes, '(after the refusal)');
   });
 
+  it('two inviters fill the last seat at once, apart: when they meet, the later seat is refused everywhere, with one line for it', () => {
+    const net = new RoomNet(mulberry32(9));
+    const alice = net.found('alice');
+    const nodes = [alice];
+    for (let i = 1; i < ROOM_MEMBERS_MAX - 1; i++) nodes.push(net.join(`m${i}`, alice));
+    net.run();
+    assertMesh(net, nodes);
+    const [i1, i2] = [nodes[1]!, nodes[2]!];
+    const half1 = nodes.filter((_, i) => i % 2 === 1);
+    const half2 = nodes.filter((_, i) => i % 2 === 0);
+    const j1 = net.join('j1', i1);
+    const j2 = net.join('j2', i2);
+    net.partition([...half1, j1], [...half2, j2]);
+    net.run();
+    assert.equal(j1.core.status.kind, 'member');
+    assert.equal(j2.core.status.kind, 'member');
+    net.heal();
+    net.settle(ROOM_REDIAL_MS);
+    const [winner, loser] = i1.id < i2.id ? [j1, j2] : [j2, j1];
+    assert.deepEqual(loser.core.status, { kind: 'refused', why: 'full' });
+    assert.equal(facts(loser, 'refused').filter((f) => f.self).length, 1);
+    assertMesh(net, [...nodes, winner]);
+    assert.ok(facts(alice, 'left').some((f) => f.member === loser.id && f.how === 'refused'));
+  });
+
   it('a partition heals: what was queued for the other side arrives after link-up, in order', () => {
     const net = new RoomNet(mulberry32(5));
     const alice = net.found('alice');
