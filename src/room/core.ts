@@ -46,6 +46,8 @@ export class RoomCore {
   private readonly links = new LinkTable();
   private readonly outbox = new Outbox();
   private readonly dials = new DialPlan();
+  /** We left and some member has had our hello since (it carries our tombstone): no more dialling. */
+  private leaveTold = false;
   private now: number;
   private out: RoomAction[] = [];
 
@@ -157,6 +159,7 @@ export class RoomCore {
       this.dialInviter();
     } else if (isFinal(this.state)) {
       this.fact({ kind: 'status', status: this.state });
+      this.dialMissing();
     }
   }
 
@@ -173,7 +176,10 @@ export class RoomCore {
       invite,
     });
     // Out of the room: the hello still carries our tombstone (or the one we were given), so a member who missed it learns it now.
-    if (isFinal(this.state)) this.close(link, 'not in the room');
+    if (isFinal(this.state)) {
+      this.close(link, 'not in the room');
+      if (this.state.kind === 'left') this.leaveTold = true;
+    }
   }
 
   private linkDown(link: LinkId): void {
@@ -299,6 +305,7 @@ export class RoomCore {
 
   private leave(): void {
     if (this.state.kind !== 'member') return this.error('not in the room: nothing to leave');
+    this.leaveTold = this.links.boundMembers().length > 0; // they get our tombstone now
     this.adopt(removeMember(this.list, this.self.id, this.self.id));
   }
 
@@ -380,7 +387,8 @@ export class RoomCore {
 
   /** Dial seated members with an address and no link: new ones and changed addresses at once, the others every ROOM_REDIAL_MS. */
   private dialMissing(): void {
-    if (this.state.kind !== 'member') return;
+    // A member who left alone (no link) dials on until one member has its tombstone: else nobody would ever learn it left.
+    if (this.state.kind !== 'member' && !(this.state.kind === 'left' && !this.leaveTold)) return;
     for (const e of seating(this.list).seated) {
       if (e.id === this.self.id || e.address === null || this.links.linkOf(e.id) !== undefined) continue;
       if (this.dials.due(e.id, e.address, this.now)) this.emit({ kind: 'dial', address: e.address, member: e.id });
