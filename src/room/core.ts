@@ -48,8 +48,13 @@ export class RoomCore {
   private readonly links = new LinkTable();
   private readonly fanout = new Fanout(this.links);
   private readonly dials = new DialPlan();
-  /** We left and some member has had our hello since (it carries our tombstone): no more dialling. */
-  private leaveTold = false;
+  /**
+   * Out of the room (left or removed), addresses that have had our list since
+   * (a hello, or the gossip when we left). We dial the seated members of our
+   * list until each has: our tombstone, and entries only we know (members we
+   * let in), must not die with us.
+   */
+  private readonly told = new Set<string>();
   private now: number;
   private out: RoomAction[] = [];
 
@@ -180,7 +185,7 @@ export class RoomCore {
     // Out of the room: the hello still carries our tombstone (or the one we were given), so a member who missed it learns it now.
     if (isFinal(this.state)) {
       this.close(link, 'not in the room');
-      if (this.state.kind === 'left') this.leaveTold = true;
+      if (address !== null) this.told.add(address);
     }
   }
 
@@ -283,7 +288,6 @@ export class RoomCore {
 
   private leave(): void {
     if (this.state.kind !== 'member') return this.error('not in the room: nothing to leave');
-    this.leaveTold = this.links.boundMembers().length > 0; // they get our tombstone now
     this.adopt(removeMember(this.list, this.self.id, this.self.id));
   }
 
@@ -322,7 +326,12 @@ export class RoomCore {
     this.fact({ kind: 'members-changed', roster: roster(next, this.self.id, (id) => this.links.linkOf(id) !== undefined) });
     this.gossip();
     const out: LinkId[] = [];
-    for (const [member, link] of this.links.boundMembers()) if (isFinal(this.state) || !this.isSeated(member)) out.push(link);
+    for (const [member, link] of this.links.boundMembers()) {
+      if (!isFinal(this.state) && this.isSeated(member)) continue;
+      out.push(link);
+      const address = this.list.get(member)?.address;
+      if (isFinal(this.state) && address != null) this.told.add(address); // the gossip above told it
+    }
     for (const link of out) {
       this.close(link, isFinal(this.state) ? 'not in the room any more' : 'no longer a member');
       this.unbindLink(link, true);
@@ -365,10 +374,11 @@ export class RoomCore {
 
   /** Dial seated members with an address and no link: new ones and changed addresses at once, the others every ROOM_REDIAL_MS. */
   private dialMissing(): void {
-    // A member who left alone (no link) dials on until one member has its tombstone: else nobody would ever learn it left.
-    if (this.state.kind !== 'member' && !(this.state.kind === 'left' && !this.leaveTold)) return;
+    const out = this.state.kind === 'left' || this.state.kind === 'removed';
+    if (this.state.kind !== 'member' && !out) return;
     for (const e of seating(this.list).seated) {
       if (e.id === this.self.id || e.address === null || this.links.linkOf(e.id) !== undefined) continue;
+      if (out && this.told.has(e.address)) continue;
       if (this.dials.due(e.id, e.address, this.now)) this.emit({ kind: 'dial', address: e.address, member: e.id });
     }
   }
