@@ -57,6 +57,11 @@ export class Fanout {
     return this.flush(f.member, names);
   }
 
+  /** Whether a link is stalled (the next tick tries it again). */
+  stalled(): boolean {
+    return this.links.all().some(([, l]) => l.stalled);
+  }
+
   /** Every stalled link is tried again (the clock ticked). */
   retryStalled(names: Names): RoomAction[] {
     const out: RoomAction[] = [];

@@ -268,6 +268,18 @@ describe('room core: gossip and dials', () => {
     assert.deepEqual(of(c.handle({ kind: 'tick' }, 10 * ROOM_REDIAL_MS), 'dial'), []);
   });
 
+  it('nextDeadline: the next redial while a member has no link, none once every member is bound', () => {
+    const c = core(A, room(A, B));
+    assert.equal(c.nextDeadline(), 0); // never dialled: at once
+    c.handle({ kind: 'start' }, 100);
+    assert.equal(c.nextDeadline(), 100 + ROOM_REDIAL_MS);
+    bind(c, 'l1', B, room(A, B), 200);
+    assert.equal(c.nextDeadline(), null);
+    const j = core(C, EMPTY_MEMBERS, { join: { invite: 'inv', address: addr(1) } });
+    j.handle({ kind: 'start' }, 50);
+    assert.equal(j.nextDeadline(), 50 + ROOM_REDIAL_MS);
+  });
+
   it('a joiner whose inviter does not answer dials it again every ROOM_REDIAL_MS until a link binds', () => {
     const j = core(C, EMPTY_MEMBERS, { join: { invite: 'inv', address: addr(1) } });
     assert.equal(of(j.handle({ kind: 'start' }, 0), 'dial').length, 1);
