@@ -345,6 +345,32 @@ describe('room core: messages', () => {
     );
   });
 
+  it('lines wait while an old link has not answered for its copies: a copy it gives back still goes first (seed 40379)', () => {
+    const c = core(A, room(A, B));
+    bind(c, 'l1', B, room(A, B));
+    const [d1] = of(c.handle({ kind: 'send', text: 'one' }, 0), 'deliver');
+    c.handle({ kind: 'link-down', link: 'l1' }, 0);
+    bind(c, 'l2', B, room(A, B));
+    assert.deepEqual(of(c.handle({ kind: 'send', text: 'two' }, 0), 'deliver'), []);
+    assert.deepEqual(
+      of(c.handle({ kind: 'failed', link: 'l1', ref: d1!.ref }, 0), 'deliver').map((d) => [d.link, d.text]),
+      [
+        ['l2', 'one'],
+        ['l2', 'two'],
+      ],
+    );
+    // Answered as delivered instead: the waiting line goes on.
+    const c2 = core(A, room(A, B));
+    bind(c2, 'l1', B, room(A, B));
+    const [e1] = of(c2.handle({ kind: 'send', text: 'one' }, 0), 'deliver');
+    bind(c2, 'l2', B, room(A, B)); // re-bound while l1 still holds 'one'
+    c2.handle({ kind: 'send', text: 'two' }, 0);
+    assert.deepEqual(
+      of(c2.handle({ kind: 'delivered', link: 'l1', ref: e1!.ref }, 0), 'deliver').map((d) => [d.link, d.text]),
+      [['l2', 'two']],
+    );
+  });
+
   it('queue-full: kept, and nothing more on that link until a delivered there', () => {
     const c = core(A, room(A, B));
     bind(c, 'l1', B, room(A, B));
