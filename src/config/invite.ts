@@ -26,6 +26,7 @@ import { FERNET_KEY_BYTES } from '../crypto/format.js';
 import { UsageError } from '../errors.js';
 import type { Address } from '../address/address.js';
 import { checkHost, checkNick, checkPort } from './schema.js';
+import { PayloadReader } from './payload-reader.js';
 
 export const INVITE_PREFIX = 'fc1.';
 const CHECK_BYTES = 4;
@@ -97,18 +98,12 @@ export function decodeInvite(code: string): Invite {
 
 function parsePayload(p: Buffer): Invite {
   const bad = (what: string): InviteCodeError => new InviteCodeError(`${DAMAGED} (${what}) — ${COPY}`);
-  let off = 0;
-  const take = (n: number, what: string): Buffer => {
-    if (off + n > p.length) throw bad(`${what} is cut short`);
-    const b = p.subarray(off, off + n);
-    off += n;
-    return b;
-  };
-  const key = Buffer.from(take(FERNET_KEY_BYTES, 'key'));
-  const port = take(2, 'port').readUInt16BE(0);
-  const host = take(take(1, 'host length').readUInt8(0), 'host').toString('utf8');
-  const nick = take(take(1, 'nick length').readUInt8(0), 'nick').toString('utf8');
-  if (off !== p.length) throw bad('extra bytes after the nick');
+  const r = new PayloadReader(p, bad);
+  const key = Buffer.from(r.take(FERNET_KEY_BYTES, 'key'));
+  const port = r.take(2, 'port').readUInt16BE(0);
+  const host = r.text('host');
+  const nick = r.text('nick');
+  r.end('nick');
   try {
     return { address: { host: checkHost(host, 'host'), port: checkPort(port, 'port') }, key, nick: checkNick(nick, 'nick') };
   } catch (err) {

@@ -23,6 +23,7 @@ import type { Address } from '../address/address.js';
 import { checksum, decodeInvite, type Invite, InviteCodeError, strictBase64Url } from './invite.js';
 import { formatExpiry, isInviteId, isMemberId, type MemberId, roomNameProblem } from './room.js';
 import { checkHost, checkNick, checkPort } from './schema.js';
+import { PayloadReader } from './payload-reader.js';
 
 export const ROOM_INVITE_PREFIX = 'fc2.';
 const ID_BYTES = 8;
@@ -106,28 +107,16 @@ export function decodeAnyInvite(code: string): AnyInvite {
 
 function parsePayload(p: Buffer): RoomInvite {
   const bad = (what: string): InviteCodeError => new InviteCodeError(`${DAMAGED} (${what}) — ${COPY}`);
-  let off = 0;
-  const take = (n: number, what: string): Buffer => {
-    if (off + n > p.length) throw bad(`${what} is cut short`);
-    const b = p.subarray(off, off + n);
-    off += n;
-    return b;
-  };
-  const text = (what: string): string => {
-    const b = take(take(1, `${what} length`).readUInt8(0), what);
-    const s = b.toString('utf8');
-    if (!Buffer.from(s, 'utf8').equals(b)) throw bad(`its ${what} is not UTF-8`);
-    return s;
-  };
-  const key = Buffer.from(take(FERNET_KEY_BYTES, 'key'));
-  const inviteId = take(ID_BYTES, 'invite id').toString('hex');
-  const inviter = take(ID_BYTES, 'inviter id').toString('hex');
-  const expires = take(8, 'expiry').readBigUInt64BE(0);
-  const port = take(2, 'port').readUInt16BE(0);
-  const host = text('host');
-  const room = text('room name');
-  const nick = text('nick');
-  if (off !== p.length) throw bad('extra bytes after the nick');
+  const r = new PayloadReader(p, bad);
+  const key = Buffer.from(r.take(FERNET_KEY_BYTES, 'key'));
+  const inviteId = r.take(ID_BYTES, 'invite id').toString('hex');
+  const inviter = r.take(ID_BYTES, 'inviter id').toString('hex');
+  const expires = r.take(8, 'expiry').readBigUInt64BE(0);
+  const port = r.take(2, 'port').readUInt16BE(0);
+  const host = r.text('host');
+  const room = r.text('room name');
+  const nick = r.text('nick');
+  r.end('nick');
   if (expires > BigInt(Number.MAX_SAFE_INTEGER)) throw bad('its expiry is not a date');
   const problem = roomNameProblem(room);
   if (problem !== null) throw bad(`its room name ${problem}`);

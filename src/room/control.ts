@@ -15,6 +15,7 @@
  * problem — never a throw. The member list inside is checked entry by entry
  * (members-codec.ts); what the list may *change* is trust.ts' business.
  */
+import { parseEnvelope } from '../text/json-envelope.js';
 import { ROOM_CONTROL_MAX_CHARS, ROOM_INVITE_ID_MAX_CHARS, ROOM_MEMBERS_MAX } from '../constants.js';
 import { parseHostPort } from '../address/parse.js';
 import { nickProblem } from '../text/nick.js';
@@ -89,23 +90,9 @@ export function encodeRoomControl(c: RoomControl): string {
 export type ParsedRoomControl = { ok: true; control: RoomControl } | { ok: false; reason: string };
 
 export function parseRoomControl(body: string): ParsedRoomControl {
-  if (typeof body !== 'string') return bad('not text');
-  if (body.length > ROOM_CONTROL_MAX_CHARS) return bad(`longer than ${ROOM_CONTROL_MAX_CHARS} characters`);
-  let o: unknown;
-  try {
-    o = JSON.parse(body);
-  } catch {
-    return bad('not JSON');
-  }
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return bad('not an object');
-  const r = o as Record<string, unknown>;
-  if (r['v'] !== ROOM_CONTROL_VERSION) return bad(`version ${JSON.stringify(r['v'])} (this fernchat speaks ${ROOM_CONTROL_VERSION})`);
-  const t = r['t'];
-  if (typeof t !== 'string' || !Object.hasOwn(REQUIRED, t)) return bad(`unknown type ${JSON.stringify(t)}`);
-  const type = t as RoomControlType;
-  const allowed = new Set(['v', 't', ...REQUIRED[type], ...OPTIONAL[type]]);
-  for (const k of Object.keys(r)) if (!allowed.has(k)) return bad(`${type}: unexpected field ${JSON.stringify(k)}`);
-  for (const k of REQUIRED[type]) if (!Object.hasOwn(r, k)) return bad(`${type}: missing ${k}`);
+  const e = parseEnvelope(body, { version: ROOM_CONTROL_VERSION, maxChars: ROOM_CONTROL_MAX_CHARS, required: REQUIRED, optional: OPTIONAL });
+  if (!e.ok) return bad(e.reason);
+  const { type, fields: r } = e;
   switch (type) {
     case 'room:hello': {
       const { room, id, nick } = r;

@@ -13,6 +13,7 @@
  *   done    receiver → sender  {id}                    the whole file is held and its SHA-256 matched
  */
 import { TRANSFER_CONTROL_MAX_CHARS } from '../constants.js';
+import { parseEnvelope } from '../text/json-envelope.js';
 
 export const CONTROL_VERSION = 1;
 
@@ -37,14 +38,15 @@ export const MAX_REASON_CHARS = 200;
 /** Longest name in an offer, in characters (the receiver cuts it further, by bytes). */
 export const MAX_OFFER_NAME_CHARS = 1024;
 
+/** Every field of each type besides `v` and `t` (all required). */
 const FIELDS: Record<ControlType, readonly string[]> = {
-  offer: ['name', 'size', 'sha256'],
-  accept: ['offset', 'prefix'],
-  start: ['stream', 'offset'],
-  decline: ['reason'],
-  cancel: ['by'],
-  fail: ['by', 'reason'],
-  done: [],
+  offer: ['id', 'name', 'size', 'sha256'],
+  accept: ['id', 'offset', 'prefix'],
+  start: ['id', 'stream', 'offset'],
+  decline: ['id', 'reason'],
+  cancel: ['id', 'by'],
+  fail: ['id', 'by', 'reason'],
+  done: ['id'],
 };
 
 export function encodeControl(c: Control): string {
@@ -57,22 +59,9 @@ const HEX32 = /^[0-9a-f]{32}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 
 export function parseControl(body: string): Parsed {
-  if (typeof body !== 'string' || body.length > TRANSFER_CONTROL_MAX_CHARS) return bad(`longer than ${TRANSFER_CONTROL_MAX_CHARS} characters`);
-  let o: unknown;
-  try {
-    o = JSON.parse(body);
-  } catch {
-    return bad('not JSON');
-  }
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) return bad('not an object');
-  const r = o as Record<string, unknown>;
-  if (r['v'] !== CONTROL_VERSION) return bad(`version ${JSON.stringify(r['v'])} (this fernchat speaks ${CONTROL_VERSION})`);
-  const t = r['t'];
-  if (typeof t !== 'string' || !Object.hasOwn(FIELDS, t)) return bad(`unknown type ${JSON.stringify(t)}`);
-  const type = t as ControlType;
-  const allowed = new Set(['v', 't', 'id', ...FIELDS[type]]);
-  for (const k of Object.keys(r)) if (!allowed.has(k)) return bad(`${type}: unexpected field ${JSON.stringify(k)}`);
-  for (const k of allowed) if (!Object.hasOwn(r, k)) return bad(`${type}: missing ${k}`);
+  const e = parseEnvelope(body, { version: CONTROL_VERSION, maxChars: TRANSFER_CONTROL_MAX_CHARS, required: FIELDS });
+  if (!e.ok) return bad(e.reason);
+  const { type, fields: r } = e;
   const id = r['id'];
   if (typeof id !== 'string' || !HEX32.test(id)) return bad(`${type}: id must be 32 hex digits`);
   switch (type) {
