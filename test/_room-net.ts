@@ -61,6 +61,8 @@ export class RoomNet {
   private linkCount = 0;
   private msgCount = 0;
   now = 0;
+  /** Cores made so far: each one's incarnation. */
+  private starts = 0;
   /** Every message fact, by receiver id, across incarnations. */
   readonly received = new Map<MemberId, Array<{ from: MemberId; text: string }>>();
   /** Missed counts by sender → receiver. */
@@ -171,6 +173,8 @@ export class RoomNet {
       invites: o.invites,
       join: o.join,
       now: this.now,
+      // Every start its own (line.ts): the simulated clock may not move between a shutdown and a restart.
+      incarnation: (this.starts += 1),
     });
     const node: Node = {
       id: o.id,

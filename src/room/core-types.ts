@@ -102,4 +102,6 @@ export interface RoomCoreOptions {
   /** Joining with an invite code: its id and the inviter's address. */
   join?: { invite: string; address: string } | null;
   now: number;
+  /** This process's start (ms), in every line's header so receivers drop copies (line.ts); default `now`. A restart must bring another one. */
+  incarnation?: number;
 }

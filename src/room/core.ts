@@ -34,6 +34,7 @@ import { listFacts, roster } from './facts.js';
 import { isMemberId, mergeMembers, removeMember, sameMembers, seating, updateMember, type MemberId, type MemberSet } from './members.js';
 import { DialPlan } from './dials.js';
 import { LinkTable, type Link } from './links.js';
+import { decodeRoomLine, LineDedupe, ROOM_LINE_HEADER_MAX_BYTES } from './line.js';
 import { Fanout } from './fanout.js';
 import { isFinal, nextStatus, type RoomStatus, type StatusEvent } from './status.js';
 import { admit, listProblem, wouldOverflow, type Invite } from './trust.js';
@@ -46,7 +47,8 @@ export class RoomCore {
   private readonly join: { invite: string; address: string } | null;
   private state: RoomStatus;
   private readonly links = new LinkTable();
-  private readonly fanout = new Fanout(this.links);
+  private readonly fanout: Fanout;
+  private readonly seen = new LineDedupe();
   private readonly dials = new DialPlan();
   /**
    * Out of the room (left or removed), addresses that have had our list since
@@ -66,6 +68,7 @@ export class RoomCore {
     this.invites = o.invites ?? [];
     this.join = o.join ?? null;
     this.now = o.now;
+    this.fanout = new Fanout(this.links, o.incarnation ?? o.now);
     const me = o.members.get(o.self.id);
     if (me === undefined) this.state = { kind: 'joining' };
     else if (me.removed) this.state = me.by === me.id ? { kind: 'left' } : { kind: 'removed', by: me.by };
@@ -264,15 +267,19 @@ export class RoomCore {
     const l = this.links.get(link);
     if (l === undefined || l.closing || isFinal(this.state)) return;
     if (l.member === null) return this.error(`${this.who(l)}: a message before room:hello: dropped`);
+    const line = decodeRoomLine(text);
+    // A line without the header is shown as it came (never lost), but cannot be told from a copy.
+    if (line !== null && !this.seen.accept(l.member, line)) return;
     const e = this.list.get(l.member);
     const nick = e === undefined ? '?' : remoteNick(e.nick);
-    this.fact({ kind: 'message', from: l.member, nick, display: displayName(this.list, l.member), text, id });
+    this.fact({ kind: 'message', from: l.member, nick, display: displayName(this.list, l.member), text: line?.text ?? text, id });
   }
 
   private send(text: string): void {
     if (this.state.kind !== 'member')
       return this.error(this.state.kind === 'joining' ? 'not in the room yet: nothing sent' : 'not in the room any more: nothing sent');
-    if (Buffer.byteLength(text, 'utf8') > MAX_MESSAGE_BYTES) return this.error(`a message has at most ${MAX_MESSAGE_BYTES} bytes: nothing sent`);
+    const max = MAX_MESSAGE_BYTES - ROOM_LINE_HEADER_MAX_BYTES;
+    if (Buffer.byteLength(text, 'utf8') > max) return this.error(`a message in a room has at most ${max} bytes: nothing sent`);
     const to = seating(this.list)
       .seated.map((e) => e.id)
       .filter((id) => id !== this.self.id);

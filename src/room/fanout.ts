@@ -14,6 +14,7 @@
 import type { LinkId, RoomAction } from './core-types.js';
 import type { LinkTable } from './links.js';
 import type { MemberId } from './members.js';
+import { encodeRoomLine } from './line.js';
 import { Outbox } from './outbox.js';
 
 /** How the core names a member in a fact (display.ts, over its current list). */
@@ -22,7 +23,11 @@ export type Names = (id: MemberId) => string;
 export class Fanout {
   private readonly outbox = new Outbox();
 
-  constructor(private readonly links: LinkTable) {}
+  constructor(
+    private readonly links: LinkTable,
+    /** This process's start time (ms): the incarnation in every line's header (line.ts). */
+    private readonly incarnation: number,
+  ) {}
 
   /** Lines waiting for `member`. */
   queued(member: MemberId): number {
@@ -82,7 +87,7 @@ export class Fanout {
     const out: RoomAction[] = [];
     const missed = this.outbox.takeMissed(member);
     if (missed > 0) out.push({ kind: 'fact', fact: { kind: 'missed', member, display: names(member), count: missed } });
-    for (const f of this.outbox.takeAll(member, link)) out.push({ kind: 'deliver', link, ref: f.ref, text: f.text });
+    for (const f of this.outbox.takeAll(member, link)) out.push({ kind: 'deliver', link, ref: f.ref, text: encodeRoomLine(this.incarnation, f.seq, f.text) });
     return out;
   }
 

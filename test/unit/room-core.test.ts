@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOM_MEMBERS_MAX, ROOM_QUEUE_MAX, ROOM_REDIAL_MS } from '../../src/constants.js';
 import { encodeRoomControl, parseRoomControl, type RoomControl } from '../../src/room/control.js';
+import { decodeRoomLine, encodeRoomLine } from '../../src/room/line.js';
 import { RoomCore } from '../../src/room/core.js';
 import type { RoomAction, RoomFact } from '../../src/room/core-types.js';
 import { displayName } from '../../src/room/display.js';
@@ -37,6 +38,12 @@ function core(self: MemberId, members: MemberSet, o: Partial<ConstructorParamete
   return new RoomCore({ self: { id: self, nick: e?.nick ?? 'me', address: e?.address ?? null }, room: 'ops', members, now: 0, ...o });
 }
 
+/** What a deliver's text says, past its header (line.ts); a deliver without one fails the test. */
+const said = (t: string): string => {
+  const l = decodeRoomLine(t);
+  assert.ok(l !== null, `a deliver without the line header: ${JSON.stringify(t)}`);
+  return l.text;
+};
 const facts = (as: RoomAction[]): RoomFact[] => as.flatMap((a) => (a.kind === 'fact' ? [a.fact] : []));
 const factKinds = (as: RoomAction[]): string[] => facts(as).map((f) => f.kind);
 const of = <K extends RoomAction['kind']>(as: RoomAction[], kind: K): Array<Extract<RoomAction, { kind: K }>> =>
@@ -166,6 +173,35 @@ describe('room core: links', () => {
     assert.equal(c.linkOf(B), 'l1');
     const [m] = facts(c.handle({ kind: 'message', link: 'l1', id: 'x1', text: '<n3> hi' }, 0));
     assert.deepEqual(m, { kind: 'message', from: B, nick: 'n2', display: 'n2', text: '<n3> hi', id: 'x1' });
+  });
+
+  it('each line is shown once: a copy of one already shown (a deliver given back as failed though it arrived) is dropped, on any link', () => {
+    const c = core(A, room(A, B));
+    bind(c, 'l1', B, room(A, B));
+    const texts = (as: RoomAction[]): string[] => facts(as).flatMap((f) => (f.kind === 'message' ? [f.text] : []));
+    assert.deepEqual(texts(c.handle({ kind: 'message', link: 'l1', id: 'x1', text: encodeRoomLine(7, 1, 'one') }, 0)), ['one']);
+    assert.deepEqual(texts(c.handle({ kind: 'message', link: 'l1', id: 'x2', text: encodeRoomLine(7, 1, 'one') }, 0)), [], 'the same line again');
+    c.handle({ kind: 'link-down', link: 'l1' }, 0);
+    bind(c, 'l2', B, room(A, B));
+    assert.deepEqual(texts(c.handle({ kind: 'message', link: 'l2', id: 'y1', text: encodeRoomLine(7, 1, 'one') }, 0)), [], 'its copy on the next link');
+    assert.deepEqual(texts(c.handle({ kind: 'message', link: 'l2', id: 'y2', text: encodeRoomLine(7, 2, 'two') }, 0)), ['two']);
+    // B restarted: another incarnation counts from 1 again, even one that looks older (a clock set back).
+    assert.deepEqual(texts(c.handle({ kind: 'message', link: 'l2', id: 'z1', text: encodeRoomLine(3, 1, 'after a restart') }, 0)), ['after a restart']);
+    // A line without the header cannot be told from a copy: shown as it came, never lost.
+    assert.deepEqual(texts(c.handle({ kind: 'message', link: 'l2', id: 'z2', text: 'bare' }, 0)), ['bare']);
+  });
+
+  it('a restarted core sends under another incarnation: its first line is not taken for a copy of the old first line', () => {
+    const before = core(A, room(A, B), { now: 1000 });
+    bind(before, 'l1', B, room(A, B));
+    const [d1] = of(before.handle({ kind: 'send', text: 'hi' }, 1000), 'deliver');
+    const after = core(A, room(A, B), { now: 2000 });
+    bind(after, 'l1', B, room(A, B), 2000);
+    const [d2] = of(after.handle({ kind: 'send', text: 'hi again' }, 2000), 'deliver');
+    const l1 = decodeRoomLine(d1!.text)!;
+    const l2 = decodeRoomLine(d2!.text)!;
+    assert.equal(l1.seq, l2.seq);
+    assert.notEqual(l1.incarnation, l2.incarnation);
   });
 
   it('a message or a member list before the hello is dropped with one error line', () => {
@@ -305,14 +341,14 @@ describe('room core: messages', () => {
     bind(c, 'l1', B, room(A, B, C));
     const out = c.handle({ kind: 'send', text: 'one' }, 0);
     assert.deepEqual(
-      of(out, 'deliver').map((d) => [d.link, d.text]),
+      of(out, 'deliver').map((d) => [d.link, said(d.text)]),
       [['l1', 'one']],
     );
     c.handle({ kind: 'send', text: 'two' }, 0);
     assert.equal(c.queued(C), 2);
     const flushed = bind(c, 'l2', C, room(A, B, C));
     assert.deepEqual(
-      of(flushed, 'deliver').map((d) => [d.link, d.text]),
+      of(flushed, 'deliver').map((d) => [d.link, said(d.text)]),
       [
         ['l2', 'one'],
         ['l2', 'two'],
@@ -329,7 +365,7 @@ describe('room core: messages', () => {
       facts(out).find((f) => f.kind === 'missed'),
       { kind: 'missed', member: B, display: 'n2', count: 5 },
     );
-    assert.equal(of(out, 'deliver')[0]!.text, 'm5');
+    assert.equal(said(of(out, 'deliver')[0]!.text), 'm5');
   });
 
   it('a failed deliver is queued again before the newer ones and goes on the member’s next link', () => {
@@ -340,7 +376,7 @@ describe('room core: messages', () => {
     c.handle({ kind: 'send', text: 'two' }, 0);
     c.handle({ kind: 'failed', link: 'l1', ref: d1!.ref }, 0);
     assert.deepEqual(
-      of(bind(c, 'l2', B, room(A, B)), 'deliver').map((d) => d.text),
+      of(bind(c, 'l2', B, room(A, B)), 'deliver').map((d) => said(d.text)),
       ['one', 'two'],
     );
   });
@@ -353,7 +389,7 @@ describe('room core: messages', () => {
     bind(c, 'l2', B, room(A, B));
     assert.deepEqual(of(c.handle({ kind: 'send', text: 'two' }, 0), 'deliver'), []);
     assert.deepEqual(
-      of(c.handle({ kind: 'failed', link: 'l1', ref: d1!.ref }, 0), 'deliver').map((d) => [d.link, d.text]),
+      of(c.handle({ kind: 'failed', link: 'l1', ref: d1!.ref }, 0), 'deliver').map((d) => [d.link, said(d.text)]),
       [
         ['l2', 'one'],
         ['l2', 'two'],
@@ -366,7 +402,7 @@ describe('room core: messages', () => {
     bind(c2, 'l2', B, room(A, B)); // re-bound while l1 still holds 'one'
     c2.handle({ kind: 'send', text: 'two' }, 0);
     assert.deepEqual(
-      of(c2.handle({ kind: 'delivered', link: 'l1', ref: e1!.ref }, 0), 'deliver').map((d) => [d.link, d.text]),
+      of(c2.handle({ kind: 'delivered', link: 'l1', ref: e1!.ref }, 0), 'deliver').map((d) => [d.link, said(d.text)]),
       [['l2', 'two']],
     );
   });
@@ -379,7 +415,7 @@ describe('room core: messages', () => {
     assert.deepEqual(of(c.handle({ kind: 'queue-full', link: 'l1', ref: d2!.ref }, 0), 'deliver'), []);
     assert.deepEqual(of(c.handle({ kind: 'send', text: 'three' }, 0), 'deliver'), []);
     assert.deepEqual(
-      of(c.handle({ kind: 'delivered', link: 'l1', ref: d1!.ref }, 0), 'deliver').map((d) => d.text),
+      of(c.handle({ kind: 'delivered', link: 'l1', ref: d1!.ref }, 0), 'deliver').map((d) => said(d.text)),
       ['two', 'three'],
     );
   });

@@ -1,0 +1,60 @@
+/**
+ * A room line on the wire (#15): the text a member typed, behind a small
+ * header that makes each line exactly-once at the receiver, whatever the
+ * connections do with it:
+ *
+ *   U+0001 incarnation "." seq U+0001 text
+ *
+ * `incarnation` is the sender's start time (ms, base 36): a restarted sender
+ * counts from 1 again under another one (only "another" counts, not
+ * "greater": a clock set back between two starts must not silence a member;
+ * copies of an older incarnation cannot come after a newer one's lines,
+ * since the connection of a replaced session drops its frames). `seq` numbers the sender's lines
+ * (every copy of one line, to every member, has the same). A connection
+ * gives a line back as failed when its ack was lost though the line arrived
+ * (PROTOCOL.md, "Rooms"); the sender then sends it again on the member's
+ * next link, and the receiver drops the copy it has seen. Per-sender order
+ * is the sender's to keep (fanout.ts), so a line is new exactly when it is of
+ * another incarnation than the last one shown from that member, or of the
+ * same with a greater seq.
+ */
+import type { MemberId } from './members.js';
+
+const MARK = '\u0001';
+const HEADER = /^\u0001([0-9a-z]{1,11})\.([1-9][0-9]{0,15})\u0001/;
+
+export interface RoomLine {
+  incarnation: number;
+  seq: number;
+  text: string;
+}
+
+export function encodeRoomLine(incarnation: number, seq: number, text: string): string {
+  return `${MARK}${Math.max(0, Math.floor(incarnation)).toString(36)}.${seq}${MARK}${text}`;
+}
+
+/** The line, or null when the header is missing or malformed. */
+export function decodeRoomLine(s: string): RoomLine | null {
+  const m = HEADER.exec(s);
+  if (m === null) return null;
+  const incarnation = parseInt(m[1]!, 36);
+  const seq = Number(m[2]);
+  if (!Number.isSafeInteger(incarnation) || !Number.isSafeInteger(seq)) return null;
+  return { incarnation, seq, text: s.slice(m[0].length) };
+}
+
+/** Bytes the header adds to a line at most (for the message size limit). */
+export const ROOM_LINE_HEADER_MAX_BYTES = 1 + 11 + 1 + 16 + 1;
+
+/** The last line shown from each member: a copy of it or of an older one is a duplicate. */
+export class LineDedupe {
+  private readonly last = new Map<MemberId, { incarnation: number; seq: number }>();
+
+  /** True when the line is new (and remembers it); false for a copy of one already shown. */
+  accept(member: MemberId, line: Pick<RoomLine, 'incarnation' | 'seq'>): boolean {
+    const l = this.last.get(member);
+    if (l !== undefined && line.incarnation === l.incarnation && line.seq <= l.seq) return false;
+    this.last.set(member, { incarnation: line.incarnation, seq: line.seq });
+    return true;
+  }
+}
