@@ -37,7 +37,7 @@ export interface LinkStats {
   datagramsOut: number;
   /** Datagrams dropped: not authenticated, malformed, replayed, reflected, oversized or over the flood limit. */
   dropped: number;
-  /** `dropped` by reason (oversized, unauthenticated, malformed, reflected, replayed, stale-session, old-key, flood). */
+  /** `dropped` by reason (oversized, unauthenticated, malformed, reflected, replayed, stale-session, old-key, flood, refused, no-seat). */
   droppedBy: Readonly<Record<string, number>>;
   /** Data frames sent over the session, first copies and retransmissions. */
   framesSent: number;

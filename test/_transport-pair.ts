@@ -56,11 +56,18 @@ export function record(bus: Bus): Recorded {
   return events;
 }
 
+/** A shell settle() and advance() drive besides the peers' transports: a Mesh (test/integration/mesh.test.ts). */
+export interface Driven {
+  tick(): void;
+  nextDeadline(): number | null;
+}
+
 export class Lab {
   readonly clock = new ManualClock(1_700_000_000_000);
   readonly net: MemoryNetwork;
   readonly key = randomBytes(32);
   readonly peers: Peer[] = [];
+  private readonly driven = new Set<Driven>();
 
   constructor(opts: { seed?: number; conditions?: LinkConditions } = {}) {
     this.net = new MemoryNetwork({ seed: opts.seed ?? 7, manual: true, ...(opts.conditions ? { conditions: opts.conditions } : {}) });
@@ -114,10 +121,10 @@ export class Lab {
       const moved = this.net.flush(20_000);
       await new Promise<void>((r) => setImmediate(r));
       let ticked = false;
-      for (const p of this.live()) {
-        const d = p.transport.nextDeadline();
+      for (const t of this.drivers()) {
+        const d = t.nextDeadline();
         if (d !== null && d <= this.clock.now()) {
-          p.transport.tick();
+          t.tick();
           ticked = true;
         }
       }
@@ -132,8 +139,8 @@ export class Lab {
     await this.settle();
     for (let i = 0; i < maxStops && this.clock.now() < end; i++) {
       let next = end;
-      for (const p of this.live()) {
-        const d = p.transport.nextDeadline();
+      for (const t of this.drivers()) {
+        const d = t.nextDeadline();
         if (d !== null && d < next) next = d;
       }
       this.clock.set(Math.max(this.clock.now() + 1, Math.min(next, end)));
@@ -149,6 +156,15 @@ export class Lab {
       await this.advance(stepMs);
     }
     return cond();
+  }
+
+  /** Drive `shell` too (its timer: autoTick false, the lab's clock). */
+  drive(shell: Driven): void {
+    this.driven.add(shell);
+  }
+
+  private drivers(): Driven[] {
+    return [...this.live().map((p) => p.transport), ...this.driven];
   }
 
   live(): Peer[] {

@@ -5,7 +5,7 @@ import type { FrameType } from './frame.js';
 /**
  * What a Connection (connection.ts) asks its caller to do, drained by
  * poll(): datagrams to put on the wire and facts for the bus. The connection
- * performs no I/O; the shell (transport.ts) executes these in order.
+ * performs no I/O; the shell (mesh.ts) executes these in order.
  */
 
 /** One datagram (a Fernet token) to send to `to`. `what` names its content, for tests and traces. */

@@ -12,9 +12,15 @@
 /**
  * Why a datagram was dropped; the transport keeps one counter per reason.
  * 'old-key': it authenticated under the previous key only, and the trust
- * table (trust.ts) gives such a frame nothing to do.
+ * table (trust.ts) gives such a frame nothing to do. 'refused': a stranger
+ * (a frame of a session and address no connection has) that the endpoint's
+ * accept policy turned away (or raw text from an unknown address that no
+ * connection opened: no session to give a connection to);
+ * 'no-seat': a stranger the endpoint had no room for
+ * (ENDPOINT_CONNECTIONS_MAX connections already).
  */
-export type DropReason = 'oversized' | 'unauthenticated' | 'malformed' | 'reflected' | 'replayed' | 'stale-session' | 'old-key' | 'flood';
+export type DropReason =
+  'oversized' | 'unauthenticated' | 'malformed' | 'reflected' | 'replayed' | 'stale-session' | 'old-key' | 'flood' | 'refused' | 'no-seat';
 
 /** Base of every "drop and count" error. */
 export class DatagramError extends Error {

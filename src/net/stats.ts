@@ -8,7 +8,18 @@ import type { DropReason } from './errors.js';
  * assert on, so every drop goes through drop()).
  */
 
-export const DROP_REASONS: readonly DropReason[] = ['oversized', 'unauthenticated', 'malformed', 'reflected', 'replayed', 'stale-session', 'old-key', 'flood'];
+export const DROP_REASONS: readonly DropReason[] = [
+  'oversized',
+  'unauthenticated',
+  'malformed',
+  'reflected',
+  'replayed',
+  'stale-session',
+  'old-key',
+  'flood',
+  'refused',
+  'no-seat',
+];
 
 export class LinkCounters {
   /** Datagrams received (every one, before any check). */

@@ -167,3 +167,40 @@ export function mayRoamRaw(i: RawRoamInput): boolean {
   if (!i.rawPeer) return false;
   return i.tokenTs > i.startedS && i.tokenTs >= i.newestTs;
 }
+
+export interface StrangerInput {
+  /** The endpoint has an accept policy (a room); without one nothing is a stranger (the 1:1 rules). */
+  policy: boolean;
+  /** The key slot it opened under: a connection's, or current for the policy's own keys (the room key). */
+  slot: KeySlot;
+  /** A frame: the plaintext names a sender session (raw text does not). */
+  frame: boolean;
+  /** A connection talks to its sender session, or the sender is one of our own connections (a reflection). */
+  sessionKnown: boolean;
+  /** A connection's peer is at its source address (a restart there, or a dialed peer answering). */
+  addressKnown: boolean;
+  /** Fewer than ENDPOINT_CONNECTIONS_MAX connections. */
+  seatFree: boolean;
+}
+
+/**
+ * What an endpoint does with an authenticated datagram (endpoint.ts),
+ * before any connection's rules: 'route' it to a connection as ever (by
+ * session, then address, then the one that opened it; that connection's
+ * trust table and session rules then apply); 'ask' the accept policy
+ * whether a new connection takes it; drop it as 'no-seat'; or 'refuse' it
+ * (a stranger's raw text: no session to give a connection to).
+ *
+ * Only a stranger may be asked about: a frame, under a current or next key
+ * (never previous: a thief's old key seats no one), of a session no
+ * connection talks to, from an address no connection's peer has. A known
+ * session, even from a new address, is that connection's (roaming); a known
+ * address with a new session is that connection's (a restart, peer-session.ts).
+ */
+export type StrangerVerdict = 'route' | 'ask' | 'no-seat' | 'refuse';
+
+export function judgeStranger(i: StrangerInput): StrangerVerdict {
+  if (!i.policy || i.sessionKnown || i.addressKnown || i.slot === 'previous') return 'route';
+  if (!i.frame) return 'refuse';
+  return i.seatFree ? 'ask' : 'no-seat';
+}

@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lab, type Peer } from '../_transport-pair.js';
+import { MovingPort } from '../_moving-port.js';
 import { ACK_EVERY_DATA_FRAMES, BYE_ATTEMPTS_MIN, MAX_DATAGRAM_BYTES, PEER_TIMEOUT_MS, SEND_QUEUE_MAX_MESSAGES } from '../../src/constants.js';
 import { byeLinger } from '../../src/net/transport.js';
 import type { Address } from '../../src/address/address.js';
-import type { DatagramPort } from '../../src/net/port.js';
 import { MAX_FRAME_PLAINTEXT } from '../../src/net/frame.js';
 
 const A: Address = { host: '10.0.0.1', port: 7001 };
@@ -198,38 +198,6 @@ test('silence makes the peer offline; when it answers again it is online and wha
   assert.deepEqual(b.texts(), ['are you there?']);
   assert.equal(a.events['peer:restarted'].length, 0);
 });
-
-/** A port whose underlying address can be switched: a laptop moving networks. */
-class MovingPort implements DatagramPort {
-  private handlers = new Set<(d: Buffer, f: Address) => void>();
-  private off: () => void;
-  constructor(private inner: DatagramPort) {
-    this.off = inner.onDatagram((d, f) => this.handlers.forEach((h) => h(d, f)));
-  }
-  move(to: DatagramPort): void {
-    this.off();
-    void this.inner.close();
-    this.inner = to;
-    this.off = to.onDatagram((d, f) => this.handlers.forEach((h) => h(d, f)));
-  }
-  send(data: Buffer, to: Address): void {
-    this.inner.send(data, to);
-  }
-  onDatagram(h: (d: Buffer, f: Address) => void): () => void {
-    this.handlers.add(h);
-    return () => void this.handlers.delete(h);
-  }
-  onError(): () => void {
-    return () => {};
-  }
-  address(): Address {
-    return this.inner.address();
-  }
-  close(): Promise<void> {
-    this.off();
-    return this.inner.close();
-  }
-}
 
 test('roaming: an authenticated datagram from a new address moves the peer, and the chat goes on', { timeout: 30_000 }, async (t) => {
   const lab = new Lab();

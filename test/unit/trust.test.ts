@@ -5,6 +5,7 @@ import type { KeySlot } from '../../src/net/keyring.js';
 import {
   frameKind,
   judge,
+  judgeStranger,
   LEARN_ONLY,
   mayLearn,
   mayRoam,
@@ -14,6 +15,7 @@ import {
   type RawRoamInput,
   type Rights,
   type RoamInput,
+  type StrangerInput,
 } from '../../src/net/trust.js';
 
 /*
@@ -178,4 +180,21 @@ test('mayRoamRaw: first contact; then only raw-speaking peers, tokens made after
     [7, 'as new as the newest', { tokenTs: S + 3 }, true],
   ];
   for (const [n, name, patch, want] of cases) assert.equal(mayRoamRaw({ ...base, ...patch }), want, `${n} ${name}`);
+});
+
+test('judgeStranger (rooms): only a frame of an unknown session from an unknown address under a live key reaches the accept policy', () => {
+  const base: StrangerInput = { policy: true, slot: 'current', frame: true, sessionKnown: false, addressKnown: false, seatFree: true };
+  const cases: Array<[number, string, Partial<StrangerInput>, string]> = [
+    [1, 'a stranger under the room key: the policy is asked', {}, 'ask'],
+    [2, 'under next (a room rotation under way)', { slot: 'next' }, 'ask'],
+    [3, 'every seat taken: dropped unasked', { seatFree: false }, 'no-seat'],
+    [4, 'no policy (the 1:1 chat): routed as ever', { policy: false }, 'route'],
+    [5, 'a known session from a new address: its connection (roaming)', { sessionKnown: true }, 'route'],
+    [6, 'a new session at a known address: that connection (a restart, or a dialed peer answering)', { addressKnown: true }, 'route'],
+    [7, "under the previous key: a thief's key seats no one", { slot: 'previous' }, 'route'],
+    [8, 'raw text from a stranger: no session to seat', { frame: false }, 'refuse'],
+    [9, 'raw text with no policy: routed as ever', { frame: false, policy: false }, 'route'],
+    [10, 'a known session with every seat taken: still its connection', { sessionKnown: true, seatFree: false }, 'route'],
+  ];
+  for (const [n, name, patch, want] of cases) assert.equal(judgeStranger({ ...base, ...patch }), want, `${n} ${name}`);
 });
