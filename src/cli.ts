@@ -25,6 +25,7 @@ import { historyCommand } from './commands/history.js';
 import { inviteCommand, joinCommand } from './commands/invite.js';
 import { fingerprintCommand, keygenCommand } from './commands/keys.js';
 import { profileCommand } from './commands/profile.js';
+import { roomCommand } from './commands/room.js';
 import { sendCommand } from './commands/send.js';
 import { errorLine, EXIT_OK, exitCodeFor, UsageError } from './errors.js';
 import { HIDDEN_VALUE, looksSecret, redactSecrets } from './text/quote.js';
@@ -53,6 +54,8 @@ const COMMAND_WORDS = new Set([
   'use',
   'invite',
   'join',
+  'room',
+  'create',
   'history',
   'send',
 ]);
@@ -112,6 +115,7 @@ function buildParser(args: string[]): Argv {
     .command(profileCommand)
     .command(inviteCommand)
     .command(joinCommand)
+    .command(roomCommand)
     .command(historyCommand)
     .command(sendCommand)
     .example('$0 demo', 'try the UI against a built-in peer')

@@ -195,6 +195,22 @@ export const MAX_NICK_CHARS = 32;
 /** Longest profile name, in characters. */
 export const MAX_PROFILE_NAME_CHARS = 32;
 
+// -- config: room profiles and room invites (#15; src/config/room*.ts, src/commands/room.ts)
+/** Longest room name, in characters (code points); its UTF-8 form must also fit an invite's length byte (255 bytes). */
+export const MAX_ROOM_NAME_CHARS = 64;
+/** A room invite is valid this long unless --expires says otherwise, in seconds (24 h). */
+export const DEFAULT_ROOM_INVITE_S = 86_400;
+/** Shortest --expires, in seconds (a minute: less cannot reach anyone by hand). */
+export const MIN_ROOM_INVITE_S = 60;
+/** Longest --expires, in seconds (30 days: a room code holds the room key; it should not lie around for longer). */
+export const MAX_ROOM_INVITE_S = 30 * 86_400;
+/** A joiner refuses a code whose expiry lies further ahead than MAX_ROOM_INVITE_S plus this (the inviter's clock runs ahead, or the code was forged), in ms. */
+export const ROOM_INVITE_CLOCK_SLACK_MS = 86_400_000;
+/** Unexpired invites a room profile keeps (expired ones are dropped at every new invite); past this, invite refuses. */
+export const ROOM_INVITES_MAX = 64;
+/** Bootstrap contacts a room profile keeps (the inviter's address for a joiner), in addresses. */
+export const ROOM_CONTACTS_MAX = 16;
+
 /** History (src/history): a profile that keeps it caps its file at this size by default, in bytes (--history-max). */
 export const DEFAULT_HISTORY_MAX_BYTES = 10 * 1024 * 1024;
 /** Bounds for a profile's history cap, in bytes. */

@@ -6,8 +6,10 @@
  * pay for (or fail on). Likewise the option resolution and profile savers,
  * which only `chat` uses: cli.ts loads this file for every command.
  */
+import type { ChatOptions } from '../config/chat-options.js';
 import { parseNick, parseTerm } from '../config/flags.js';
 import { DEFAULT_UI } from '../config/schema.js';
+import { UsageError } from '../errors.js';
 import { loadProfile, loginNick } from './common.js';
 import { sessionOptions } from './session-options.js';
 import { CHAT_ONLY_FLAGS, defineCommand, FILE_FLAGS, FLAGS, flag, PMTU_FLAG } from './flags.js';
@@ -39,10 +41,24 @@ export const chatCommand = defineCommand({
       .example('$0 chat --headless --accept-files ~/inbox', 'receive every file offered into ~/inbox'),
   handler: async (a) => {
     const opts = await sessionOptions(a, { saveAs: true });
+    roomRefusal(opts);
     const { runChat } = await import('../app/run-chat.js');
     process.exitCode = await runChat(opts);
   },
 });
+
+/**
+ * The one place that keeps room profiles out of the 1:1 runners (`chat`,
+ * `send`) until a room runner takes `opts.room`: a 1:1 session with the
+ * room key and no peer would only wait. Exit 2, one line.
+ */
+export function roomRefusal(opts: Pick<ChatOptions, 'profileName' | 'room'>): void {
+  if (opts.room === undefined) return;
+  throw new UsageError(
+    `profile ${opts.profileName ?? '?'} is the room ${JSON.stringify(opts.room.name)}, and this version of fernchat cannot chat in rooms yet: ` +
+      'it can create rooms, invite and join (README, "Rooms"); for a 1:1 chat use a 1:1 profile',
+  );
+}
 
 export const demoCommand = defineCommand({
   command: 'demo',

@@ -5,6 +5,10 @@
  * inviter. The inviter needs nothing back: it learns the joiner's address
  * from the joiner's first authenticated datagram.
  *
+ * A room profile's invite is a room code (config/room-invite.ts): several
+ * people may join with it until it expires (--expires), and `join` turns it
+ * into a room profile whose contact is the inviter (room-invite.ts).
+ *
  * The code format and the profile operations are imported by the handlers:
  * cli.ts loads this file for every command.
  */
@@ -16,9 +20,11 @@ import { DEFAULT_PORT, MAX_PROFILE_NAME_CHARS } from '../constants.js';
 import { encodeKey, fingerprint, parseKey } from '../crypto/keys.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { formatAddress } from '../address/address.js';
+import type { Profile } from '../config/schema.js';
 import { STDIN_ARG } from './argv.js';
 import { loadProfile, loginNick, note, openStore, out } from './common.js';
 import { defineCommand, FLAGS, flag, requiredPositional } from './flags.js';
+import { inviteLifetime, inviteToRoom, joinRoom } from './room-invite.js';
 
 export const inviteCommand = defineCommand({
   command: 'invite',
@@ -26,29 +32,30 @@ export const inviteCommand = defineCommand({
   builder: (y) =>
     y
       // Not FLAGS.host: here it is the address the peer dials, not one to listen on.
-      .options({ host: { type: 'string', describe: 'address your peer should use to reach you (default: guessed)' } })
+      .options({
+        host: { type: 'string', describe: 'address your peer should use to reach you (default: guessed)' },
+        expires: { type: 'string', describe: 'room invites: valid for this long, e.g. 30m, 24h, 7d (default 24h, at most 30d)' },
+      })
       .example('$0 invite', 'code for the default profile')
-      .example('$0 invite --profile work --host 203.0.113.5', 'say which address the peer should dial'),
+      .example('$0 invite --profile work --host 203.0.113.5', 'say which address the peer should dial')
+      .example('$0 invite --profile club --expires 7d', 'a room code several people may use for a week'),
   handler: async (a) => {
-    const [{ chosen }, { encodeInvite, inviteHostProblem, pickInviteHost }] = await Promise.all([loadProfile(a), import('../config/invite.js')]);
+    const { chosen, store } = await loadProfile(a);
     if (chosen === null) {
       throw new ConfigError('no profile to invite with: create one first with fernchat profile add NAME (a key is generated), or pass --profile NAME');
     }
     const p = chosen.profile;
-    let host: string;
-    if (a.host !== undefined) {
-      host = parseHost(a.host);
-      const problem = inviteHostProblem(p.listen.host, host);
-      if (problem !== null) {
-        const fix = isIP(host) === 6 ? 'an IPv4 --host' : 'an IPv6 --host';
-        throw new UsageError(`${problem}: pass ${fix}, or listen on both with fernchat profile set ${chosen.name} --host ::`);
-      }
-    } else {
-      const pick = pickInviteHost(p.listen.host, os.networkInterfaces());
-      if (pick === null) throw new UsageError('no network address found to put in the invite: pass --host ADDR (an address your peer can reach)');
-      host = pick.host;
-      if (pick.iface !== null) note(`the invite uses ${host} (interface ${pick.iface}); if your peer reaches you at another address, pass --host ADDR`);
+    if (p.room !== undefined) {
+      // --expires first: a bad one is the only line, without the note on the address guessed.
+      const lifetimeS = await inviteLifetime(a.expires);
+      await inviteToRoom(store, chosen.name, await inviteHost(a.host, chosen.name, p), lifetimeS);
+      return;
     }
+    if (a.expires !== undefined) {
+      throw new UsageError(`--expires is for room invites: profile ${chosen.name} is a 1:1 chat, and its code works as long as its key does`);
+    }
+    const { encodeInvite } = await import('../config/invite.js');
+    const host = await inviteHost(a.host, chosen.name, p);
     const code = encodeInvite({ address: { host, port: p.listen.port }, key: parseKey(p.key), nick: p.nick });
     // The code goes to stdout only: stderr often ends up in logs, and the code holds the key.
     out(code);
@@ -56,9 +63,27 @@ export const inviteCommand = defineCommand({
   },
 });
 
+/** The host to put in a code: --host, checked against what the profile's socket hears, else guessed (with a note). */
+async function inviteHost(flag: string | undefined, name: string, p: Profile): Promise<string> {
+  const { inviteHostProblem, pickInviteHost } = await import('../config/invite.js');
+  if (flag !== undefined) {
+    const host = parseHost(flag);
+    const problem = inviteHostProblem(p.listen.host, host);
+    if (problem !== null) {
+      const fix = isIP(host) === 6 ? 'an IPv4 --host' : 'an IPv6 --host';
+      throw new UsageError(`${problem}: pass ${fix}, or listen on both with fernchat profile set ${name} --host ::`);
+    }
+    return host;
+  }
+  const pick = pickInviteHost(p.listen.host, os.networkInterfaces());
+  if (pick === null) throw new UsageError('no network address found to put in the invite: pass --host ADDR (an address your peer can reach)');
+  if (pick.iface !== null) note(`the invite uses ${pick.host} (interface ${pick.iface}); if your peer reaches you at another address, pass --host ADDR`);
+  return pick.host;
+}
+
 export const joinCommand = defineCommand({
   command: 'join <code>',
-  describe: 'create a profile from an invite code (its peer is the inviter)',
+  describe: 'create a profile from an invite code (its peer is the inviter; a room code makes a room profile)',
   builder: (y) =>
     requiredPositional(y, 'code', 'the line printed by fernchat invite, or - to read it from stdin (keeps it out of ps and shell history)')
       .options({
@@ -71,8 +96,14 @@ export const joinCommand = defineCommand({
       .example('$0 join - --name alice', 'paste the code alice sent you, then Enter')
       .example('$0 join - --name alice --port 7002 < code.txt', 'listen on another port (two peers on one machine)'),
   handler: async (a) => {
-    const [{ decodeInvite }, { addProfile, newProfile }] = await Promise.all([import('../config/invite.js'), import('../config/profiles.js')]);
-    const inv = decodeInvite(a.code === STDIN_ARG ? await readCodeFromStdin() : a.code);
+    const [{ decodeAnyInvite }, { addProfile, newProfile }] = await Promise.all([import('../config/room-invite.js'), import('../config/profiles.js')]);
+    const any = decodeAnyInvite(a.code === STDIN_ARG ? await readCodeFromStdin() : a.code);
+    if (any.kind === 'room') {
+      const name = a.name !== undefined ? parseProfileName(a.name) : nameFromNick(any.invite.room, 'room');
+      await joinRoom(await openStore(a), any.invite, { ...a, name });
+      return;
+    }
+    const inv = any.invite;
     const name = a.name !== undefined ? parseProfileName(a.name) : nameFromNick(inv.nick);
     const profile = newProfile({
       nick: a.nick !== undefined ? parseNick(a.nick) : loginNick(),
@@ -116,8 +147,8 @@ async function readCodeFromStdin(stdin: NodeJS.ReadStream = process.stdin): Prom
   return (text.split('\n').find((l) => l.trim() !== '') ?? '').slice(0, MAX_CODE_INPUT_CHARS);
 }
 
-/** A profile name made from a nick: invalid characters dropped; "peer" when nothing is left. */
-export function nameFromNick(nick: string): string {
+/** A profile name made from a nick (or a room name): invalid characters dropped; `fallback` when nothing is left. */
+export function nameFromNick(nick: string, fallback = 'peer'): string {
   const cleaned = nick.replace(/[^A-Za-z0-9_.-]/g, '').slice(0, MAX_PROFILE_NAME_CHARS);
-  return profileNameProblem(cleaned) === null ? cleaned : 'peer';
+  return profileNameProblem(cleaned) === null ? cleaned : fallback;
 }

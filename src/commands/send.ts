@@ -10,6 +10,7 @@ import { parseDuration } from '../config/flags.js';
 import { UsageError } from '../errors.js';
 import { describeFsError } from '../config/fs.js';
 import { defineCommand, FLAGS, flag, PMTU_FLAG, requiredPositional } from './flags.js';
+import { roomRefusal } from './chat.js';
 import { sessionOptions } from './session-options.js';
 
 /** Longest --timeout, in seconds (a day). */
@@ -54,6 +55,7 @@ export const sendCommand = defineCommand({
     const problem = await fileProblem(a.file);
     if (problem !== null) throw new UsageError(problem);
     const opts = await sessionOptions(a, { saveAs: false });
+    roomRefusal(opts);
     if (opts.wire === 'raw')
       throw new UsageError('file transfer needs the reliable wire (this profile uses --wire raw): fernchat profile set NAME --wire reliable');
     const { runSendFile } = await import('../app/send-file.js');

@@ -1,6 +1,7 @@
 import type { PendingKeySlot, PersistedKeys, WireMode } from '../bus.js';
 import type { Address } from '../address/address.js';
 import type { TransferSettings } from '../transfer/api.js';
+import type { RoomSettings } from './room.js';
 
 /**
  * Everything a chat needs, resolved from the profile and the command-line
@@ -54,6 +55,14 @@ export interface ChatOptions {
   saveSession?: (s: { nick: string; peer: Address | null }) => void;
   /** Where to keep the conversation (app/history-keeper.ts): set only for a profile with history on; absent or null keeps nothing. */
   history?: HistoryTarget | null;
+  /**
+   * Set for a room profile only (#15): the room's name, this member's id,
+   * the contacts to knock on first, the invites this member issued and the
+   * one it joined with (config/room.ts); `key` is then the room key.
+   * Absent: a 1:1 chat. The runners do not run rooms yet: commands/chat.ts
+   * refuses a session that has this field (roomRefusal).
+   */
+  room?: RoomSettings;
 }
 
 /** A profile's history file and its cap (src/history). */

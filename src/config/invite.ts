@@ -14,6 +14,10 @@
  * decode to the same bytes), and the payload must be exactly as long as its
  * fields say. Whitespace is removed first: a terminal may wrap a long line.
  * Pure, no I/O.
+ *
+ * The prefix names the format: fc1 is this 1:1 code, fc2 a room invite
+ * (room-invite.ts, which reads both: decodeAnyInvite). A fernchat that
+ * knows only fc1 answers an fc2 code with "update fernchat".
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -46,7 +50,8 @@ export class InviteCodeError extends UsageError {
 const DAMAGED = 'invite code is truncated or damaged';
 const COPY = 'copy the whole line';
 
-function checksum(text: string): string {
+/** The check part of a code: the first CHECK_BYTES of SHA-256 over everything before it. Shared with room-invite.ts. */
+export function checksum(text: string): string {
   return createHash('sha256').update(text, 'latin1').digest().subarray(0, CHECK_BYTES).toString('base64url');
 }
 
@@ -64,7 +69,7 @@ export function encodeInvite(inv: Invite): string {
 }
 
 /** Strict base64url: only the alphabet, no padding, and the canonical spelling of its bytes. */
-function strictBase64Url(text: string): Buffer | null {
+export function strictBase64Url(text: string): Buffer | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const bytes = Buffer.from(text, 'base64url');
   return bytes.toString('base64url') === text ? bytes : null;

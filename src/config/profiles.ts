@@ -133,9 +133,12 @@ export function newProfile(patch: ProfilePatch & { nick: string; key: string }):
   return applyPatch(base, patch);
 }
 
-/** A copy of `p` with the patch applied. */
+/** A copy of `p` with the patch applied. A room profile stays a room (its block is kept as it is) and takes no peer. */
 export function applyPatch(p: Profile, patch: ProfilePatch): Profile {
-  return {
+  if (p.room !== undefined && patch.peer != null) {
+    throw new ConfigError('a room profile has no peer: its members are reached through the room (a joiner knows the inviter from the code)');
+  }
+  const updated: Profile = {
     nick: patch.nick ?? p.nick,
     listen: { host: patch.listenHost ?? p.listen.host, port: patch.listenPort ?? p.listen.port },
     peer: patch.peer !== undefined ? patch.peer : p.peer,
@@ -147,6 +150,8 @@ export function applyPatch(p: Profile, patch: ProfilePatch): Profile {
     history: { ...p.history, ...patch.history },
     files: { ...p.files, ...patch.files },
   };
+  if (p.room !== undefined) updated.room = p.room;
+  return updated;
 }
 
 export function profileNames(cfg: ConfigFile): string[] {

@@ -67,7 +67,7 @@ export function resolveChatOptions({ profileName, profile, flags, defaultNick, h
   if (flags.term !== undefined) ui.term = parseTerm(flags.term);
   if (flags.mouse !== undefined) ui.mouse = flags.mouse;
 
-  return {
+  const opts: ChatOptions = {
     profileName,
     nick: flags.nick !== undefined ? parseNick(flags.nick) : (p?.nick ?? parseNick(defaultNick, 'default nick')),
     listen: {
@@ -87,6 +87,17 @@ export function resolveChatOptions({ profileName, profile, flags, defaultNick, h
     files: resolveFiles(p?.files ?? null, flags, { home: home ?? os.homedir(), cwd: cwd ?? process.cwd(), profileName }),
     pmtuProbe: flags.pmtuProbe ?? true,
   };
+  // A copy: the runner may change its contacts and invites without touching the profile read.
+  if (p?.room !== undefined) {
+    const r = p.room;
+    opts.room = {
+      ...r,
+      contacts: r.contacts.map((c) => ({ ...c })),
+      invites: r.invites.map((i) => ({ ...i })),
+      joinedWith: r.joinedWith && { ...r.joinedWith },
+    };
+  }
+  return opts;
 }
 
 /**

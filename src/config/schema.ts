@@ -13,6 +13,10 @@
  *
  * The field checkers are exported for resolve.ts, so flags and the file
  * agree on what a valid port, host or key is.
+ *
+ * A profile with a `room` block is a room profile (#15, config/room.ts):
+ * the block is checked here with the rest (checkRoom), its lists bounded,
+ * and a profile without it reads back exactly as before rooms.
  */
 import type { PendingKeySlot, WireMode } from '../bus.js';
 import type { UiPreferences } from './chat-options.js';
@@ -28,15 +32,19 @@ import {
   MAX_HISTORY_MAX_BYTES,
   MAX_NICK_CHARS,
   MAX_PROFILE_NAME_CHARS,
+  MAX_ROOM_NAME_CHARS,
   MAX_SCROLLBACK_LINES,
   MAX_TOKEN_TTL_S,
   MIN_HISTORY_MAX_BYTES,
   MIN_SCROLLBACK_LINES,
+  ROOM_CONTACTS_MAX,
+  ROOM_INVITES_MAX,
 } from '../constants.js';
 import { encodeKey, parseKey } from '../crypto/keys.js';
 import { hostProblem } from '../address/parse.js';
 import type { Address } from '../address/address.js';
 import { nickProblem } from './nick.js';
+import { type IssuedInvite, isInviteId, isMemberId, type JoinedWith, type RoomSettings, roomNameProblem } from './room.js';
 
 export interface Profile {
   nick: string;
@@ -58,6 +66,8 @@ export interface Profile {
   ui: UiPreferences;
   history: HistorySettings;
   files: FileSettings;
+  /** Only in a room profile (config/room.ts): the room, this member's id, contacts and invites. Absent: a 1:1 profile. */
+  room?: RoomSettings;
 }
 
 /**
@@ -320,7 +330,68 @@ export function checkPendingKey(v: unknown, path: string): { key: string; slot: 
   return { key, slot, accept };
 }
 
-const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'pendingKey', 'wire', 'clockSkewS', 'tokenTtlS', 'ui', 'history', 'files'] as const;
+// ------------------------------------------------------------ rooms
+
+/** Latest expiry a file may hold: the year 9999, in ms (a bigger number is a typo, not a date). */
+const MAX_EXPIRY_MS = 253_402_300_799_999;
+
+export function checkRoomName(v: unknown, path: string): string {
+  if (typeof v !== 'string') throw new SchemaError(path, `must be a string of 1-${MAX_ROOM_NAME_CHARS} printable characters`);
+  const problem = roomNameProblem(v);
+  if (problem !== null) throw new SchemaError(path, problem);
+  return v;
+}
+
+function checkHexId(v: unknown, path: string, ok: (x: unknown) => boolean): string {
+  if (!ok(v)) throw new SchemaError(path, 'must be 16 lower-case hex digits');
+  return v as string;
+}
+
+function checkExpiry(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > MAX_EXPIRY_MS) {
+    throw new SchemaError(path, 'must be a time in ms since 1970 (a whole number)');
+  }
+  return v;
+}
+
+function checkList<T>(v: unknown, path: string, max: number, check: (x: unknown, path: string) => T): T[] {
+  if (!Array.isArray(v)) throw new SchemaError(path, 'must be a JSON array');
+  if (v.length > max) throw new SchemaError(path, `must hold at most ${max} entries (it holds ${v.length})`);
+  return v.map((x, i) => check(x, `${path}[${i}]`));
+}
+
+function checkIssuedInvite(v: unknown, path: string): IssuedInvite {
+  const o = checkObject(v, path, ['id', 'expires']);
+  return { id: checkHexId(required(o, 'id', path), `${path}.id`, isInviteId), expires: checkExpiry(required(o, 'expires', path), `${path}.expires`) };
+}
+
+function checkJoinedWith(v: unknown, path: string): JoinedWith | null {
+  if (v === null) return null;
+  const o = checkObject(v, path, ['invite', 'inviter', 'expires']);
+  return {
+    invite: checkHexId(required(o, 'invite', path), `${path}.invite`, isInviteId),
+    inviter: checkHexId(required(o, 'inviter', path), `${path}.inviter`, isMemberId),
+    expires: checkExpiry(required(o, 'expires', path), `${path}.expires`),
+  };
+}
+
+/** A profile's room block; a list past its bound is refused, never cut (the file says what it holds). */
+export function checkRoom(v: unknown, path: string): RoomSettings {
+  const o = checkObject(v, path, ['name', 'memberId', 'contacts', 'invites', 'joinedWith']);
+  const name = checkRoomName(required(o, 'name', path), `${path}.name`);
+  const memberId = checkHexId(required(o, 'memberId', path), `${path}.memberId`, isMemberId);
+  const contacts = opt(o, 'contacts', [], (x) => checkList(x, `${path}.contacts`, ROOM_CONTACTS_MAX, (c, p) => checkAddress(c, p)));
+  const invites = opt(o, 'invites', [], (x) => checkList(x, `${path}.invites`, ROOM_INVITES_MAX, checkIssuedInvite));
+  const ids = new Set<string>();
+  invites.forEach((inv, i) => {
+    if (ids.has(inv.id)) throw new SchemaError(`${path}.invites[${i}].id`, 'is listed twice');
+    ids.add(inv.id);
+  });
+  const joinedWith = opt(o, 'joinedWith', null, (x) => checkJoinedWith(x, `${path}.joinedWith`));
+  return { name, memberId, contacts, invites, joinedWith };
+}
+
+const PROFILE_FIELDS = ['nick', 'listen', 'peer', 'key', 'pendingKey', 'wire', 'clockSkewS', 'tokenTtlS', 'ui', 'history', 'files', 'room'] as const;
 
 /** A validated profile with every default filled in. */
 export function checkProfile(v: unknown, path: string): Profile {
@@ -341,6 +412,11 @@ export function checkProfile(v: unknown, path: string): Profile {
   };
   // Absent unless a rotation is unfinished: a profile without one reads back exactly as before.
   if (o.pendingKey !== undefined) profile.pendingKey = checkPendingKey(o.pendingKey, `${path}.pendingKey`);
+  // Absent in a 1:1 profile, so every file written before rooms reads back unchanged.
+  if (o.room !== undefined) {
+    profile.room = checkRoom(o.room, `${path}.room`);
+    if (profile.peer !== null) throw new SchemaError(`${path}.peer`, 'must be null in a room profile (a room reaches its members through room.contacts)');
+  }
   return profile;
 }
 

@@ -15,7 +15,7 @@
  *     one clear line instead of atomically's retry loop.
  *
  * Update flow: mkdir 0700 → check writable → conf re-reads and validates the
- * file → mutate → validate the result → atomic write. Nothing is written when
+ * file → mutate → drop expired room invites → validate the result → atomic write. Nothing is written when
  * any step fails, and the read is fresh, so a change made meanwhile by
  * another fernchat process to another profile is kept.
  */
@@ -27,6 +27,7 @@ import { ConfigError } from '../errors.js';
 import { codeOf, describeFsError, mkdirSteps, modeOf } from './fs.js';
 import { CONFIG_DIR_MODE, CONFIG_FILE_MODE, CONFIG_FILE_NAME, permissionWarning, resolveConfigDir } from './paths.js';
 import type { PersistedKeys } from '../bus.js';
+import { dropExpiredInvites } from './room.js';
 import { type ConfigFile, checkKey, checkPendingKey, emptyConfig, SchemaError, validateConfig } from './schema.js';
 
 export interface StoreOptions {
@@ -36,6 +37,8 @@ export interface StoreOptions {
   env?: Record<string, string | undefined>;
   /** Receives the permission warning (without the "fernchat: " prefix). Defaults to stderr. */
   warn?: (line: string) => void;
+  /** The clock that decides which room invites have expired (dropped at every write), in ms. Defaults to Date.now. */
+  now?: () => number;
 }
 
 const UNCHANGED = 'fix or move the file; it was not changed';
@@ -44,6 +47,7 @@ export class ProfileStore {
   readonly dir: string;
   readonly path: string;
   private readonly warn: (line: string) => void;
+  private readonly now: () => number;
   private warned = false;
 
   constructor(opts: StoreOptions = {}) {
@@ -51,6 +55,7 @@ export class ProfileStore {
     this.dir = resolveConfigDir(opts.dir, { env, platform: process.platform, homedir: os.homedir() });
     this.path = path.join(this.dir, CONFIG_FILE_NAME);
     this.warn = opts.warn ?? ((line) => process.stderr.write(`fernchat: ${line}\n`));
+    this.now = opts.now ?? Date.now;
   }
 
   /** The validated config, with defaults filled in; empty when there is no file yet. Never writes. */
@@ -70,6 +75,8 @@ export class ProfileStore {
     const conf = this.open();
     const cfg = this.current(conf);
     const result = mutate(cfg);
+    // Expired room invites go at every write: the list stays short without a command to tidy it.
+    dropExpiredInvites(cfg, this.now());
     let checked: ConfigFile;
     try {
       checked = validateConfig(cfg);

@@ -33,9 +33,9 @@ function withField(path: string[], value: unknown): unknown {
 }
 
 describe('config schema', () => {
-  it('accepts config.example.json, with two profiles and the visibly fake all-zero key', () => {
+  it('accepts config.example.json, with two 1:1 profiles, a room profile and the visibly fake all-zero key', () => {
     const cfg = validateConfig(example);
-    assert.deepEqual(Object.keys(cfg.profiles).sort(), ['local-test', 'vm2']);
+    assert.deepEqual(Object.keys(cfg.profiles).sort(), ['book-club', 'local-test', 'vm2']);
     assert.equal(cfg.defaultProfile, 'vm2');
     assert.equal(cfg.profiles.vm2!.key, ZERO_KEY);
     // The second profile sets every field away from its default: prove they are read, not defaulted.
