@@ -341,3 +341,11 @@ export const ROOM_TOMBSTONES_MAX = 256;
 export const ROOM_ROTATION_TIMEOUT_MS = 10_000;
 /** A follower gives up on a rotation this long after its offer: past the leader's deadline plus the commit's way to us, in ms. */
 export const ROOM_ROTATION_FOLLOWER_TIMEOUT_MS = 2 * ROOM_ROTATION_TIMEOUT_MS;
+/** Messages the room core holds for one offline member (no link bound); past it the oldest are dropped and counted as missed. */
+export const ROOM_QUEUE_MAX = 1_000;
+/** The longest room control message (room:hello with a full member list: 288 entries) accepted, in characters. */
+export const ROOM_CONTROL_MAX_CHARS = 96 * 1024;
+/** A seated member with an address and no link is dialled again this often, in ms (the link may have been lost, or never formed). */
+export const ROOM_REDIAL_MS = 5_000;
+/** Longest invite id carried in a room:hello, in characters. */
+export const ROOM_INVITE_ID_MAX_CHARS = 64;

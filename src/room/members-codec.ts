@@ -21,11 +21,15 @@ export const MEMBERS_WIRE_MAX = 2 * ROOM_MEMBERS_MAX + ROOM_TOMBSTONES_MAX;
 /** Longest `host:port` accepted (a bracketed IPv6 address with a zone fits). */
 const ADDRESS_MAX_CHARS = 64;
 
-type WireEntry = [id: string, nick: string, address: string | null, version: number, removed: 0 | 1, by: string, seatAt: number, seatBy: string];
+export type WireEntry = [id: string, nick: string, address: string | null, version: number, removed: 0 | 1, by: string, seatAt: number, seatBy: string];
 
 export function encodeMembers(set: MemberSet): string {
-  const members: WireEntry[] = [...set.values()].map((e) => [e.id, e.nick, e.address, e.version, e.removed ? 1 : 0, e.by, e.seat.at, e.seat.by]);
-  return JSON.stringify({ v: MEMBERS_CODEC_VERSION, members });
+  return JSON.stringify({ v: MEMBERS_CODEC_VERSION, members: memberEntries(set) });
+}
+
+/** The entries alone, as one array per entry (room:hello and room:members carry them; their `v` versions them). */
+export function memberEntries(set: MemberSet): WireEntry[] {
+  return [...set.values()].map((e) => [e.id, e.nick, e.address, e.version, e.removed ? 1 : 0, e.by, e.seat.at, e.seat.by]);
 }
 
 export type DecodedMembers = { ok: true; members: MemberSet } | { ok: false; reason: string };
@@ -40,6 +44,11 @@ export function decodeMembers(text: string): DecodedMembers {
   if (typeof doc !== 'object' || doc === null) return bad('not an object');
   const { v, members } = doc as { v?: unknown; members?: unknown };
   if (v !== MEMBERS_CODEC_VERSION) return bad(`version ${JSON.stringify(v)}, expected ${MEMBERS_CODEC_VERSION}`);
+  return decodeMemberEntries(members);
+}
+
+/** The entries of a gossiped list (the `members` array, already parsed), every field and bound checked. */
+export function decodeMemberEntries(members: unknown): DecodedMembers {
   if (!Array.isArray(members)) return bad('no members array');
   if (members.length > MEMBERS_WIRE_MAX) return bad(`${members.length} entries, at most ${MEMBERS_WIRE_MAX}`);
   const out = new Map<string, MemberEntry>();

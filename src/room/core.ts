@@ -1,0 +1,490 @@
+/**
+ * One member's view of a room (#15), without I/O: which link belongs to
+ * which member, the member list and its gossip, the messages owed to
+ * members without a link, and the facts the UI shows. It owns no socket, no
+ * timer and no clock (every input comes with `now`); the wiring
+ * (src/app/room-session.ts) feeds it inputs and does its actions, in order:
+ *
+ *   const actions = core.handle(input, now);   // RoomInput → RoomAction[]
+ *
+ * A class, as src/net/connection.ts, not a step function as rotation.ts:
+ * its state is maps and queues that change a little on every input, and a
+ * copy per message would cost more than it shows. Its lifecycle is a union
+ * and one transition function (status.ts); its trust rules are one table
+ * (trust.ts); the rest is book-keeping:
+ *
+ *   link-up ──→ room:hello sent ──→ room:hello heard ──admit──→ bound (online)
+ *                                                  └──refuse──→ room:refused, close
+ *   bound ──room:members──→ merge ──changed?──→ facts, save, gossip, dial new
+ *   send ──→ deliver on each bound member's link, queue for the others
+ *   bound (again) ──→ the queue flushed, a missed count first
+ *
+ *   control.ts   the codec        trust.ts    what may change what
+ *   outbox.ts    queues, refs     facts.ts    list diffs as facts
+ *   status.ts    the lifecycle    display.ts  nicks, with an id suffix if shared
+ */
+import { MAX_MESSAGE_BYTES, ROOM_REDIAL_MS } from '../constants.js';
+import { remoteNick } from '../text/nick.js';
+import { encodeRoomControl, parseRoomControl, refusalText, type RefusalWhy, type RoomControl } from './control.js';
+import type { LinkId, RoomAction, RoomCoreOptions, RoomFact, RoomInput } from './core-types.js';
+import { displayName, shortId } from './display.js';
+import { listFacts, roster } from './facts.js';
+import { isMemberId, mergeMembers, removeMember, sameMembers, seating, updateMember, type MemberId, type MemberSet } from './members.js';
+import { Outbox } from './outbox.js';
+import { isFinal, nextStatus, type RoomStatus, type StatusEvent } from './status.js';
+import { admit, listProblem, wouldOverflow, type Invite } from './trust.js';
+
+interface Link {
+  /** Where its datagrams come from, as the wiring said. */
+  address: string | null;
+  /** The member its hello bound it to, or null. */
+  member: MemberId | null;
+  /** A deliver on it failed or found its queue full: nothing more until a delivered, or the next tick. */
+  stalled: boolean;
+  /** We asked the wiring to close it: input on it is ignored until its link-down. */
+  closing: boolean;
+  /** The list we last sent on it, and the last one heard on it: gossip only what differs from both. */
+  sent: MemberSet | null;
+  heard: MemberSet | null;
+}
+
+export class RoomCore {
+  private readonly self: { id: MemberId; nick: string; address: string | null };
+  private readonly room: string;
+  private list: MemberSet;
+  private invites: readonly Invite[];
+  private readonly join: { invite: string; address: string } | null;
+  private state: RoomStatus;
+  private readonly links = new Map<LinkId, Link>();
+  private readonly bound = new Map<MemberId, LinkId>();
+  private readonly outbox = new Outbox();
+  private readonly dialed = new Map<MemberId, { address: string; at: number }>();
+  private now: number;
+  private out: RoomAction[] = [];
+
+  constructor(o: RoomCoreOptions) {
+    if (!isMemberId(o.self.id)) throw new TypeError(`RoomCore: the member id must be 16 hex digits, got ${String(o.self.id)}`);
+    this.self = { ...o.self };
+    this.room = o.room;
+    this.list = o.members;
+    this.invites = o.invites ?? [];
+    this.join = o.join ?? null;
+    this.now = o.now;
+    const me = o.members.get(o.self.id);
+    if (me === undefined) this.state = { kind: 'joining' };
+    else if (me.removed) this.state = me.by === me.id ? { kind: 'left' } : { kind: 'removed', by: me.by };
+    else this.state = seating(o.members).seated.some((e) => e.id === me.id) ? { kind: 'member' } : { kind: 'refused', why: 'full' };
+  }
+
+  // ------------------------------------------------------------ getters
+
+  get id(): MemberId {
+    return this.self.id;
+  }
+
+  get members(): MemberSet {
+    return this.list;
+  }
+
+  get status(): RoomStatus {
+    return this.state;
+  }
+
+  /** The link bound to `member`, or undefined. */
+  linkOf(member: MemberId): LinkId | undefined {
+    return this.bound.get(member);
+  }
+
+  /** Members with a bound link. */
+  online(): MemberId[] {
+    return [...this.bound.keys()];
+  }
+
+  /** Messages waiting for `member` (no link, or a stalled one). */
+  queued(member: MemberId): number {
+    return this.outbox.queued(member);
+  }
+
+  // ------------------------------------------------------------ the one entry
+
+  handle(input: RoomInput, now: number): RoomAction[] {
+    this.now = now;
+    this.out = [];
+    switch (input.kind) {
+      case 'start':
+        this.start();
+        break;
+      case 'link-up':
+        this.linkUp(input.link, input.address);
+        break;
+      case 'link-down':
+        this.linkDown(input.link);
+        break;
+      case 'control':
+        this.control(input.link, input.body);
+        break;
+      case 'message':
+        this.message(input.link, input.id, input.text);
+        break;
+      case 'send':
+        this.send(input.text);
+        break;
+      case 'delivered':
+        this.delivered(input.link, input.ref);
+        break;
+      case 'failed':
+      case 'queue-full':
+        this.failed(input.link, input.ref);
+        break;
+      case 'tick':
+        this.tick();
+        break;
+      case 'invites':
+        this.invites = [...input.invites];
+        break;
+      case 'set-self':
+        this.setSelf(input.nick, input.address);
+        break;
+      case 'leave':
+        this.leave();
+        break;
+      case 'kick':
+        this.kick(input.member);
+        break;
+      case 'shutdown':
+        this.shutdown();
+        break;
+    }
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  // ------------------------------------------------------------ inputs
+
+  private start(): void {
+    if (this.state.kind === 'member') {
+      this.setSelf(this.self.nick, this.self.address);
+      this.dialMissing();
+    } else if (this.state.kind === 'joining' && this.join !== null) {
+      this.emit({ kind: 'dial', address: this.join.address, member: null });
+    } else if (isFinal(this.state)) {
+      this.fact({ kind: 'status', status: this.state });
+    }
+  }
+
+  private linkUp(link: LinkId, address: string | null): void {
+    if (this.links.has(link)) return this.error(`link ${link} came up twice (a wiring bug): ignored`);
+    const l: Link = { address, member: null, stalled: false, closing: false, sent: this.list, heard: null };
+    this.links.set(link, l);
+    const invite = this.state.kind === 'joining' && this.join !== null ? this.join.invite : null;
+    this.sendControl(link, {
+      t: 'room:hello',
+      room: this.room,
+      id: this.self.id,
+      nick: this.self.nick,
+      address: this.self.address,
+      members: this.list,
+      invite,
+    });
+    // Out of the room: the hello still carries our tombstone (or the one we were given), so a member who missed it learns it now.
+    if (isFinal(this.state)) this.close(link, 'not in the room');
+  }
+
+  private linkDown(link: LinkId): void {
+    const l = this.links.get(link);
+    if (l === undefined) return;
+    this.links.delete(link);
+    this.unbind(link, l);
+  }
+
+  private control(link: LinkId, body: string): void {
+    const l = this.links.get(link);
+    if (l === undefined) return this.error(`a room control on unknown link ${link} (a wiring bug): ignored`);
+    if (l.closing || isFinal(this.state)) return;
+    const p = parseRoomControl(body);
+    if (!p.ok) return this.error(`${this.who(l)}: ${p.reason}`);
+    const c = p.control;
+    if (c.t === 'room:hello') return this.hello(link, l, c);
+    if (c.t === 'room:refused') return this.refusedBy(link, l, c.why);
+    if (l.member === null) return this.error(`${this.who(l)}: ${c.t} before room:hello: ignored`);
+    const problem = listProblem(c.members);
+    if (problem !== null) return this.error(`${this.who(l)}: member list refused: ${problem}`);
+    l.heard = c.members;
+    this.adopt(mergeMembers(this.list, c.members));
+  }
+
+  private hello(link: LinkId, l: Link, h: Extract<RoomControl, { t: 'room:hello' }>): void {
+    if (l.member !== null && l.member !== h.id) return this.refuse(link, l, 'other-id', h.id, h.nick);
+    const a = admit(
+      {
+        self: this.self.id,
+        room: this.room,
+        members: this.list,
+        invites: this.invites,
+        seated: this.state.kind === 'member',
+        linkAddress: l.address,
+        now: this.now,
+      },
+      h,
+    );
+    if (a.listError !== null) this.error(`${this.named(h.id, h.nick)}: member list refused: ${a.listError}`);
+    if (!a.ok) {
+      this.refuse(link, l, a.why, h.id, h.nick);
+      // A tombstone is final and harmless to learn: a member who missed a leave or a kick learns it from the one refused.
+      if (a.merged !== undefined) this.adopt(a.merged);
+      return;
+    }
+    if (a.listError === null) l.heard = h.members;
+    const old = this.bound.get(h.id);
+    if (old !== undefined && old !== link) {
+      const ol = this.links.get(old);
+      if (ol !== undefined) {
+        ol.member = null;
+        this.close(old, 'replaced by a newer link (the member restarted or moved)');
+      }
+    }
+    const wasOnline = old !== undefined;
+    l.member = h.id;
+    this.bound.set(h.id, link);
+    this.adopt(a.members);
+    if (this.bound.get(h.id) !== link) return; // its list showed us out of the room: every link is closing
+    if (!wasOnline) this.fact({ kind: 'online', member: h.id, display: displayName(this.list, h.id) });
+    this.gossip();
+    this.flush(h.id);
+  }
+
+  private refusedBy(link: LinkId, l: Link, why: RefusalWhy): void {
+    const display = l.member === null ? null : displayName(this.list, l.member);
+    this.fact({ kind: 'refused', member: l.member, display, why, line: refusalText(why), self: true });
+    this.close(link, `refused: ${refusalText(why)}`);
+    this.unbind(link, l);
+    if (this.state.kind === 'joining' && this.bound.size === 0) this.become({ kind: 'refused', why });
+  }
+
+  private message(link: LinkId, id: string, text: string): void {
+    const l = this.links.get(link);
+    if (l === undefined || l.closing || isFinal(this.state)) return;
+    if (l.member === null) return this.error(`${this.who(l)}: a message before room:hello: dropped`);
+    const e = this.list.get(l.member);
+    const nick = e === undefined ? '?' : remoteNick(e.nick);
+    this.fact({ kind: 'message', from: l.member, nick, display: displayName(this.list, l.member), text, id });
+  }
+
+  private send(text: string): void {
+    if (this.state.kind !== 'member')
+      return this.error(this.state.kind === 'joining' ? 'not in the room yet: nothing sent' : 'not in the room any more: nothing sent');
+    if (Buffer.byteLength(text, 'utf8') > MAX_MESSAGE_BYTES) return this.error(`a message has at most ${MAX_MESSAGE_BYTES} bytes: nothing sent`);
+    const seq = this.outbox.newSeq();
+    for (const e of seating(this.list).seated) {
+      if (e.id === this.self.id) continue;
+      this.outbox.enqueue(e.id, { seq, text });
+      this.flush(e.id);
+    }
+  }
+
+  private delivered(link: LinkId, ref: number): void {
+    this.outbox.settle(ref);
+    const l = this.links.get(link);
+    if (l === undefined || !l.stalled) return;
+    l.stalled = false;
+    if (l.member !== null) this.flush(l.member);
+  }
+
+  private failed(link: LinkId, ref: number): void {
+    const f = this.outbox.settle(ref);
+    if (f === undefined) return;
+    const l = this.links.get(link);
+    if (l !== undefined) l.stalled = true;
+    if (this.state.kind !== 'member' || !this.isSeated(f.member)) return;
+    this.outbox.enqueue(f.member, f);
+    this.flush(f.member);
+  }
+
+  private tick(): void {
+    for (const l of this.links.values()) {
+      if (!l.stalled) continue;
+      l.stalled = false;
+      if (l.member !== null) this.flush(l.member);
+    }
+    this.dialMissing();
+  }
+
+  private setSelf(nick: string | undefined, address: string | null | undefined): void {
+    if (nick !== undefined) this.self.nick = nick;
+    if (address !== undefined) this.self.address = address;
+    const me = this.list.get(this.self.id);
+    if (this.state.kind !== 'member' || me === undefined) return;
+    const change: { nick?: string; address?: string | null } = {};
+    if (me.nick !== this.self.nick) change.nick = this.self.nick;
+    if (me.address !== this.self.address) change.address = this.self.address;
+    if (Object.keys(change).length > 0) this.adopt(updateMember(this.list, this.self.id, change, this.self.id));
+  }
+
+  private leave(): void {
+    if (this.state.kind !== 'member') return this.error('not in the room: nothing to leave');
+    this.adopt(removeMember(this.list, this.self.id, this.self.id));
+  }
+
+  private kick(member: MemberId): void {
+    if (this.state.kind !== 'member') return this.error('not in the room: cannot kick');
+    if (member === this.self.id) return this.error('that is you: /leave leaves the room');
+    const e = this.list.get(member);
+    if (e === undefined || e.removed) return this.error(`no member ${member} in the room`);
+    this.adopt(removeMember(this.list, member, this.self.id));
+    this.emit({ kind: 'rotate-excluding', member });
+  }
+
+  private shutdown(): void {
+    this.reportOwed();
+    for (const link of this.links.keys()) this.close(link, 'quit');
+  }
+
+  // ------------------------------------------------------------ the list
+
+  /**
+   * A new version of the list: seats past the 16th tombstoned, facts,
+   * our own status, links to members no longer seated closed (after the
+   * list that tells them), save, gossip, dial the new ones.
+   */
+  private adopt(next: MemberSet): void {
+    if (next === this.list || sameMembers(next, this.list)) return;
+    const prev = this.list;
+    if (this.state.kind === 'member') {
+      for (const e of seating(next).overflow) if (e.id !== this.self.id) next = removeMember(next, e.id, this.self.id);
+    }
+    this.list = next;
+    const joining = this.state.kind === 'joining';
+    for (const f of listFacts(prev, next, this.self.id)) if (!joining || ('member' in f && f.member === this.self.id)) this.fact(f);
+    this.emit({ kind: 'save', members: next });
+    this.followOwnEntry();
+    this.fact({ kind: 'members-changed', roster: roster(next, this.self.id, (id) => this.bound.has(id)) });
+    this.gossip();
+    const out: LinkId[] = [];
+    for (const [member, link] of this.bound) if (isFinal(this.state) || !this.isSeated(member)) out.push(link);
+    for (const link of out) {
+      const l = this.links.get(link);
+      if (l === undefined) continue;
+      this.close(link, isFinal(this.state) ? 'not in the room any more' : 'no longer a member');
+      this.unbind(link, l, true);
+    }
+    for (const m of this.outbox.owed()) if (!this.isSeated(m) && !isFinal(this.state)) this.outbox.drop(m);
+    this.dialMissing();
+  }
+
+  /** Our own entry in a new list: admitted, left, removed or past the 16th. */
+  private followOwnEntry(): void {
+    const me = this.list.get(this.self.id);
+    if (me === undefined || isFinal(this.state)) return;
+    let e: StatusEvent | null = null;
+    if (me.removed) {
+      if (me.by === me.id) e = { kind: 'leave' };
+      else e = wouldOverflow(this.list, me.id) ? { kind: 'refused', why: 'full' } : { kind: 'removed', by: me.by };
+    } else if (!this.isSeated(me.id)) e = { kind: 'refused', why: 'full' };
+    else if (this.state.kind === 'joining') e = { kind: 'admitted' };
+    if (e === null) return;
+    if (e.kind === 'leave' && this.state.kind === 'joining') e = { kind: 'removed', by: me.by }; // (our tombstone before our seat: another incarnation of us left)
+    if (e.kind === 'refused') this.fact({ kind: 'refused', member: null, display: null, why: e.why, line: refusalText(e.why), self: true });
+    this.become(e);
+    if (isFinal(this.state)) this.reportOwed();
+  }
+
+  private become(e: StatusEvent): void {
+    this.state = nextStatus(this.state, e);
+    this.fact({ kind: 'status', status: this.state });
+  }
+
+  /** room:members on every bound link whose peer may lack our list (not the one last sent there, nor the one last heard). */
+  private gossip(): void {
+    for (const [link, l] of this.links) {
+      if (l.member === null || l.closing || l.sent === this.list) continue;
+      l.sent = this.list;
+      if (l.heard !== null && sameMembers(l.heard, this.list)) continue;
+      this.sendControl(link, { t: 'room:members', members: this.list });
+    }
+  }
+
+  /** Dial seated members with an address and no link: new ones and changed addresses at once, the others every ROOM_REDIAL_MS. */
+  private dialMissing(): void {
+    if (this.state.kind !== 'member') return;
+    for (const e of seating(this.list).seated) {
+      if (e.id === this.self.id || e.address === null || this.bound.has(e.id)) continue;
+      const d = this.dialed.get(e.id);
+      if (d !== undefined && d.address === e.address && this.now - d.at < ROOM_REDIAL_MS) continue;
+      this.dialed.set(e.id, { address: e.address, at: this.now });
+      this.emit({ kind: 'dial', address: e.address, member: e.id });
+    }
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private flush(member: MemberId): void {
+    const link = this.bound.get(member);
+    const l = link === undefined ? undefined : this.links.get(link);
+    if (link === undefined || l === undefined || l.stalled || l.closing) return;
+    const missed = this.outbox.takeMissed(member);
+    if (missed > 0) this.fact({ kind: 'missed', member, display: displayName(this.list, member), count: missed });
+    for (const f of this.outbox.takeAll(member, link)) this.emit({ kind: 'deliver', link, ref: f.ref, text: f.text });
+  }
+
+  private refuse(link: LinkId, l: Link, why: RefusalWhy, id: MemberId, nick: string): void {
+    this.sendControl(link, { t: 'room:refused', why });
+    this.fact({ kind: 'refused', member: id, display: this.named(id, nick), why, line: refusalText(why), self: false });
+    this.close(link, `refused ${this.named(id, nick)}: ${refusalText(why)}`);
+    this.unbind(link, l);
+  }
+
+  /** The link no longer speaks for its member: offline (unless it was already re-bound), redial later. */
+  private unbind(link: LinkId, l: Link, quiet = false): void {
+    const m = l.member;
+    l.member = null;
+    if (m === null || this.bound.get(m) !== link) return;
+    this.bound.delete(m);
+    const e = this.list.get(m);
+    if (e?.address != null) this.dialed.set(m, { address: e.address, at: this.now });
+    if (!quiet && !isFinal(this.state)) this.fact({ kind: 'offline', member: m, display: displayName(this.list, m) });
+  }
+
+  private close(link: LinkId, reason: string): void {
+    const l = this.links.get(link);
+    if (l === undefined || l.closing) return;
+    l.closing = true;
+    this.emit({ kind: 'close', link, reason });
+  }
+
+  /** Every member still owed messages: one missed fact each, and the queues forgotten. */
+  private reportOwed(): void {
+    for (const m of this.outbox.owed()) {
+      const n = this.outbox.drop(m);
+      if (n > 0) this.fact({ kind: 'missed', member: m, display: displayName(this.list, m), count: n });
+    }
+  }
+
+  private isSeated(id: MemberId): boolean {
+    return seating(this.list).seated.some((e) => e.id === id);
+  }
+
+  private who(l: Link): string {
+    return l.member !== null ? displayName(this.list, l.member) : (l.address ?? 'a link');
+  }
+
+  private named(id: MemberId, nick: string): string {
+    return this.list.has(id) ? displayName(this.list, id) : `${remoteNick(nick)}~${shortId(id)}`;
+  }
+
+  private sendControl(link: LinkId, c: RoomControl): void {
+    this.emit({ kind: 'control', link, body: encodeRoomControl(c) });
+  }
+
+  private error(line: string): void {
+    this.fact({ kind: 'error', line });
+  }
+
+  private fact(fact: RoomFact): void {
+    this.out.push({ kind: 'fact', fact });
+  }
+
+  private emit(a: RoomAction): void {
+    this.out.push(a);
+  }
+}
