@@ -150,6 +150,9 @@ export function applyPatch(p: Profile, patch: ProfilePatch): Profile {
     history: { ...p.history, ...patch.history },
     files: { ...p.files, ...patch.files },
   };
+  // An unfinished rotation's key stays (losing it could leave this side on another key than its peer after
+  // a restart), unless the key itself is replaced: then the rotation it belonged to is moot.
+  if (p.pendingKey !== undefined && patch.key === undefined) updated.pendingKey = p.pendingKey;
   if (p.room !== undefined) updated.room = p.room;
   return updated;
 }

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addProfile, chooseProfile, getProfile, newProfile, parseProfilePatch, removeProfile, setProfile, useProfile } from '../../src/config/profiles.js';
+import {
+  addProfile,
+  applyPatch,
+  chooseProfile,
+  getProfile,
+  newProfile,
+  parseProfilePatch,
+  removeProfile,
+  setProfile,
+  useProfile,
+} from '../../src/config/profiles.js';
 import { type ConfigFile, emptyConfig } from '../../src/config/schema.js';
 import { ConfigError, UsageError } from '../../src/errors.js';
 
@@ -159,4 +169,18 @@ describe('parseProfilePatch', () => {
       );
     });
   }
+});
+
+describe('applyPatch and an unfinished rotation', () => {
+  const pending = { key: KEY_B, slot: 'next' as const };
+  it('keeps the pending key when other fields change (profile set --nick during a rotation)', () => {
+    const p = { ...newProfile({ nick: 'a', key: KEY_A }), pendingKey: pending };
+    const q = applyPatch(p, { nick: 'b', listenPort: 7002 });
+    assert.deepEqual(q.pendingKey, pending);
+    assert.equal(q.nick, 'b');
+  });
+  it('drops it when the key itself is replaced (the rotation it belonged to is moot)', () => {
+    const p = { ...newProfile({ nick: 'a', key: KEY_A }), pendingKey: pending };
+    assert.equal(applyPatch(p, { key: KEY_B }).pendingKey, undefined);
+  });
 });
