@@ -23,30 +23,18 @@
  *   outbox.ts    queues, refs     facts.ts    list diffs as facts
  *   status.ts    the lifecycle    display.ts  nicks, with an id suffix if shared
  */
-import { MAX_MESSAGE_BYTES, ROOM_REDIAL_MS } from '../constants.js';
+import { MAX_MESSAGE_BYTES } from '../constants.js';
 import { remoteNick } from '../text/nick.js';
 import { encodeRoomControl, parseRoomControl, refusalText, type RefusalWhy, type RoomControl } from './control.js';
 import type { LinkId, RoomAction, RoomCoreOptions, RoomFact, RoomInput } from './core-types.js';
 import { displayName, shortId } from './display.js';
 import { listFacts, roster } from './facts.js';
 import { isMemberId, mergeMembers, removeMember, sameMembers, seating, updateMember, type MemberId, type MemberSet } from './members.js';
+import { DialPlan } from './dials.js';
+import { LinkTable, type Link } from './links.js';
 import { Outbox } from './outbox.js';
 import { isFinal, nextStatus, type RoomStatus, type StatusEvent } from './status.js';
 import { admit, listProblem, wouldOverflow, type Invite } from './trust.js';
-
-interface Link {
-  /** Where its datagrams come from, as the wiring said. */
-  address: string | null;
-  /** The member its hello bound it to, or null. */
-  member: MemberId | null;
-  /** A deliver on it failed or found its queue full: nothing more until a delivered, or the next tick. */
-  stalled: boolean;
-  /** We asked the wiring to close it: input on it is ignored until its link-down. */
-  closing: boolean;
-  /** The list we last sent on it, and the last one heard on it: gossip only what differs from both. */
-  sent: MemberSet | null;
-  heard: MemberSet | null;
-}
 
 export class RoomCore {
   private readonly self: { id: MemberId; nick: string; address: string | null };
@@ -55,10 +43,11 @@ export class RoomCore {
   private invites: readonly Invite[];
   private readonly join: { invite: string; address: string } | null;
   private state: RoomStatus;
-  private readonly links = new Map<LinkId, Link>();
-  private readonly bound = new Map<MemberId, LinkId>();
+  private readonly links = new LinkTable();
   private readonly outbox = new Outbox();
-  private readonly dialed = new Map<MemberId, { address: string; at: number }>();
+  private readonly dials = new DialPlan();
+  /** We left and some member has had our hello since (it carries our tombstone): no more dialling. */
+  private leaveTold = false;
   private now: number;
   private out: RoomAction[] = [];
 
@@ -92,12 +81,12 @@ export class RoomCore {
 
   /** The link bound to `member`, or undefined. */
   linkOf(member: MemberId): LinkId | undefined {
-    return this.bound.get(member);
+    return this.links.linkOf(member);
   }
 
   /** Members with a bound link. */
   online(): MemberId[] {
-    return [...this.bound.keys()];
+    return this.links.boundMembers().map(([m]) => m);
   }
 
   /** Messages waiting for `member` (no link, or a stalled one). */
@@ -166,17 +155,16 @@ export class RoomCore {
     if (this.state.kind === 'member') {
       this.setSelf(this.self.nick, this.self.address);
       this.dialMissing();
-    } else if (this.state.kind === 'joining' && this.join !== null) {
-      this.emit({ kind: 'dial', address: this.join.address, member: null });
+    } else if (this.state.kind === 'joining') {
+      this.dialInviter();
     } else if (isFinal(this.state)) {
       this.fact({ kind: 'status', status: this.state });
+      this.dialMissing();
     }
   }
 
   private linkUp(link: LinkId, address: string | null): void {
-    if (this.links.has(link)) return this.error(`link ${link} came up twice (a wiring bug): ignored`);
-    const l: Link = { address, member: null, stalled: false, closing: false, sent: this.list, heard: null };
-    this.links.set(link, l);
+    if (this.links.add(link, address, this.list) === null) return this.error(`link ${link} came up twice (a wiring bug): ignored`);
     const invite = this.state.kind === 'joining' && this.join !== null ? this.join.invite : null;
     this.sendControl(link, {
       t: 'room:hello',
@@ -188,14 +176,15 @@ export class RoomCore {
       invite,
     });
     // Out of the room: the hello still carries our tombstone (or the one we were given), so a member who missed it learns it now.
-    if (isFinal(this.state)) this.close(link, 'not in the room');
+    if (isFinal(this.state)) {
+      this.close(link, 'not in the room');
+      if (this.state.kind === 'left') this.leaveTold = true;
+    }
   }
 
   private linkDown(link: LinkId): void {
-    const l = this.links.get(link);
-    if (l === undefined) return;
-    this.links.delete(link);
-    this.unbind(link, l);
+    const gone = this.links.remove(link);
+    if (gone?.was != null) this.wentOffline(gone.was);
   }
 
   private control(link: LinkId, body: string): void {
@@ -236,19 +225,11 @@ export class RoomCore {
       return;
     }
     if (a.listError === null) l.heard = h.members;
-    const old = this.bound.get(h.id);
-    if (old !== undefined && old !== link) {
-      const ol = this.links.get(old);
-      if (ol !== undefined) {
-        ol.member = null;
-        this.close(old, 'replaced by a newer link (the member restarted or moved)');
-      }
-    }
-    const wasOnline = old !== undefined;
-    l.member = h.id;
-    this.bound.set(h.id, link);
+    const wasOnline = this.links.linkOf(h.id) !== undefined;
+    const old = this.links.bind(link, h.id);
+    if (old !== undefined) this.close(old, 'replaced by a newer link (the member restarted or moved)');
     this.adopt(a.members);
-    if (this.bound.get(h.id) !== link) return; // its list showed us out of the room: every link is closing
+    if (this.links.linkOf(h.id) !== link) return; // its list showed us out of the room: every link is closing
     if (!wasOnline) this.fact({ kind: 'online', member: h.id, display: displayName(this.list, h.id) });
     this.gossip();
     this.flush(h.id);
@@ -258,8 +239,8 @@ export class RoomCore {
     const display = l.member === null ? null : displayName(this.list, l.member);
     this.fact({ kind: 'refused', member: l.member, display, why, line: refusalText(why), self: true });
     this.close(link, `refused: ${refusalText(why)}`);
-    this.unbind(link, l);
-    if (this.state.kind === 'joining' && this.bound.size === 0) this.become({ kind: 'refused', why });
+    this.unbindLink(link);
+    if (this.state.kind === 'joining' && this.links.boundMembers().length === 0) this.become({ kind: 'refused', why });
   }
 
   private message(link: LinkId, id: string, text: string): void {
@@ -302,12 +283,13 @@ export class RoomCore {
   }
 
   private tick(): void {
-    for (const l of this.links.values()) {
+    for (const [, l] of this.links.all()) {
       if (!l.stalled) continue;
       l.stalled = false;
       if (l.member !== null) this.flush(l.member);
     }
     this.dialMissing();
+    if (this.state.kind === 'joining' && this.links.boundMembers().length === 0) this.dialInviter();
   }
 
   private setSelf(nick: string | undefined, address: string | null | undefined): void {
@@ -323,6 +305,7 @@ export class RoomCore {
 
   private leave(): void {
     if (this.state.kind !== 'member') return this.error('not in the room: nothing to leave');
+    this.leaveTold = this.links.boundMembers().length > 0; // they get our tombstone now
     this.adopt(removeMember(this.list, this.self.id, this.self.id));
   }
 
@@ -337,7 +320,7 @@ export class RoomCore {
 
   private shutdown(): void {
     this.reportOwed();
-    for (const link of this.links.keys()) this.close(link, 'quit');
+    for (const [link] of this.links.all()) this.close(link, 'quit');
   }
 
   // ------------------------------------------------------------ the list
@@ -358,15 +341,13 @@ export class RoomCore {
     for (const f of listFacts(prev, next, this.self.id)) if (!joining || ('member' in f && f.member === this.self.id)) this.fact(f);
     this.emit({ kind: 'save', members: next });
     this.followOwnEntry();
-    this.fact({ kind: 'members-changed', roster: roster(next, this.self.id, (id) => this.bound.has(id)) });
+    this.fact({ kind: 'members-changed', roster: roster(next, this.self.id, (id) => this.links.linkOf(id) !== undefined) });
     this.gossip();
     const out: LinkId[] = [];
-    for (const [member, link] of this.bound) if (isFinal(this.state) || !this.isSeated(member)) out.push(link);
+    for (const [member, link] of this.links.boundMembers()) if (isFinal(this.state) || !this.isSeated(member)) out.push(link);
     for (const link of out) {
-      const l = this.links.get(link);
-      if (l === undefined) continue;
       this.close(link, isFinal(this.state) ? 'not in the room any more' : 'no longer a member');
-      this.unbind(link, l, true);
+      this.unbindLink(link, true);
     }
     for (const m of this.outbox.owed()) if (!this.isSeated(m) && !isFinal(this.state)) this.outbox.drop(m);
     this.dialMissing();
@@ -396,7 +377,7 @@ export class RoomCore {
 
   /** room:members on every bound link whose peer may lack our list (not the one last sent there, nor the one last heard). */
   private gossip(): void {
-    for (const [link, l] of this.links) {
+    for (const [link, l] of this.links.all()) {
       if (l.member === null || l.closing || l.sent === this.list) continue;
       l.sent = this.list;
       if (l.heard !== null && sameMembers(l.heard, this.list)) continue;
@@ -406,22 +387,24 @@ export class RoomCore {
 
   /** Dial seated members with an address and no link: new ones and changed addresses at once, the others every ROOM_REDIAL_MS. */
   private dialMissing(): void {
-    if (this.state.kind !== 'member') return;
+    // A member who left alone (no link) dials on until one member has its tombstone: else nobody would ever learn it left.
+    if (this.state.kind !== 'member' && !(this.state.kind === 'left' && !this.leaveTold)) return;
     for (const e of seating(this.list).seated) {
-      if (e.id === this.self.id || e.address === null || this.bound.has(e.id)) continue;
-      const d = this.dialed.get(e.id);
-      if (d !== undefined && d.address === e.address && this.now - d.at < ROOM_REDIAL_MS) continue;
-      this.dialed.set(e.id, { address: e.address, at: this.now });
-      this.emit({ kind: 'dial', address: e.address, member: e.id });
+      if (e.id === this.self.id || e.address === null || this.links.linkOf(e.id) !== undefined) continue;
+      if (this.dials.due(e.id, e.address, this.now)) this.emit({ kind: 'dial', address: e.address, member: e.id });
     }
+  }
+
+  /** A joiner with no link yet: its inviter, at once, then every ROOM_REDIAL_MS. */
+  private dialInviter(): void {
+    if (this.join !== null && this.dials.due('inviter', this.join.address, this.now)) this.emit({ kind: 'dial', address: this.join.address, member: null });
   }
 
   // ------------------------------------------------------------ helpers
 
   private flush(member: MemberId): void {
-    const link = this.bound.get(member);
-    const l = link === undefined ? undefined : this.links.get(link);
-    if (link === undefined || l === undefined || l.stalled || l.closing) return;
+    const link = this.links.usable(member);
+    if (link === undefined) return;
     const missed = this.outbox.takeMissed(member);
     if (missed > 0) this.fact({ kind: 'missed', member, display: displayName(this.list, member), count: missed });
     for (const f of this.outbox.takeAll(member, link)) this.emit({ kind: 'deliver', link, ref: f.ref, text: f.text });
@@ -431,17 +414,19 @@ export class RoomCore {
     this.sendControl(link, { t: 'room:refused', why });
     this.fact({ kind: 'refused', member: id, display: this.named(id, nick), why, line: refusalText(why), self: false });
     this.close(link, `refused ${this.named(id, nick)}: ${refusalText(why)}`);
-    this.unbind(link, l);
+    this.unbindLink(link);
   }
 
-  /** The link no longer speaks for its member: offline (unless it was already re-bound), redial later. */
-  private unbind(link: LinkId, l: Link, quiet = false): void {
-    const m = l.member;
-    l.member = null;
-    if (m === null || this.bound.get(m) !== link) return;
-    this.bound.delete(m);
+  /** The link no longer speaks for its member (if it was the member's current link: offline). */
+  private unbindLink(link: LinkId, quiet = false): void {
+    const m = this.links.unbind(link);
+    if (m !== null) this.wentOffline(m, quiet);
+  }
+
+  /** `m` has no link any more: offline, redialled after ROOM_REDIAL_MS. */
+  private wentOffline(m: MemberId, quiet = false): void {
     const e = this.list.get(m);
-    if (e?.address != null) this.dialed.set(m, { address: e.address, at: this.now });
+    if (e !== undefined && e.address !== null) this.dials.lost(m, e.address, this.now);
     if (!quiet && !isFinal(this.state)) this.fact({ kind: 'offline', member: m, display: displayName(this.list, m) });
   }
 

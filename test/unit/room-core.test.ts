@@ -268,6 +268,15 @@ describe('room core: gossip and dials', () => {
     assert.deepEqual(of(c.handle({ kind: 'tick' }, 10 * ROOM_REDIAL_MS), 'dial'), []);
   });
 
+  it('a joiner whose inviter does not answer dials it again every ROOM_REDIAL_MS until a link binds', () => {
+    const j = core(C, EMPTY_MEMBERS, { join: { invite: 'inv', address: addr(1) } });
+    assert.equal(of(j.handle({ kind: 'start' }, 0), 'dial').length, 1);
+    assert.equal(of(j.handle({ kind: 'tick' }, ROOM_REDIAL_MS - 1), 'dial').length, 0);
+    assert.deepEqual(of(j.handle({ kind: 'tick' }, ROOM_REDIAL_MS), 'dial'), [{ kind: 'dial', address: addr(1), member: null }]);
+    bind(j, 'l1', A, room(A, B), ROOM_REDIAL_MS);
+    assert.equal(of(j.handle({ kind: 'tick' }, 10 * ROOM_REDIAL_MS), 'dial').length, 0);
+  });
+
   it('two seated members with look-alike nicks are shown with an id suffix each', () => {
     let s = room(A, B);
     s = updateMember(s, B, { nick: 'Bob' }, B);

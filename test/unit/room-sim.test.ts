@@ -269,13 +269,15 @@ function history(seed: number, steps: number, stats: Stats): string | null {
     for (const o of members) if (o !== n && n.core.linkOf(o.id) === undefined) return `${n.nick} has no link to ${o.nick}`;
   }
   const seated = new Set(seating(list).seated.map((e) => e.id));
-  if (seated.size !== members.length) {
-    const absent = [...seated].filter((id) => !members.some((n) => n.id === id));
-    const said = absent.map((id) => {
-      const n = nodes.find((x) => x.id === id);
-      return n === undefined ? id : `${n.nick} (${n.alive ? n.core.status.kind : 'dead'})`;
-    });
-    return `${seated.size} seated, ${members.length} members online; seated but not online: ${said.join(', ')}`;
+  // Every seat is an online member — unless its member is out of the room and no one can tell: it left (or was
+  // removed) alone, after moving to an address the others never heard of, knowing no one online to tell.
+  for (const id of seated) {
+    if (members.some((n) => n.id === id)) continue;
+    const n = nodes.find((x) => x.alive && x.id === id);
+    if (n === undefined) return `${id} is seated but has no node`;
+    const stale = list.get(id)!.address !== n.address;
+    const knowsNoOne = !seating(n.core.members).seated.some((e) => members.some((m) => m.id === e.id && m.address === e.address));
+    if (n.core.status.kind === 'member' || !stale || !knowsNoOne) return `${n.nick} (${n.core.status.kind}) is seated but not an online member`;
   }
   // Per sender and receiver: exactly once, in order; what never arrived is counted as missed.
   for (const to of members) {
