@@ -1,0 +1,317 @@
+/**
+ * A room session (#15): one socket, one Mesh (net/mesh.ts) with a member —
+ * a (Connection, Bus) pair — per peer, one RoomCore (room/core.ts) that
+ * decides, and this file between them, the way app/session.ts wires a 1:1
+ * chat. The core does no I/O; this file does what it asks:
+ *
+ *   member bus                        core input
+ *   ────────────────────────────────  ─────────────────────────────────────────
+ *   peer:state online                 link-up (a new link id, room-links.ts)
+ *   peer:state offline / left         link-down (the connection lives on)
+ *   peer:restarted                    link-down + link-up (hello again)
+ *   xfer:control {"t":"room:…"}       control
+ *   message:received                  message (held until the link is bound)
+ *   message:delivered / failed        delivered / failed (ids ↔ refs)
+ *
+ *   core action                       done here
+ *   ────────────────────────────────  ─────────────────────────────────────────
+ *   control                           xfer:send-control on the link's bus
+ *   deliver                           send on the link's bus (id → ref kept)
+ *   dial                              mesh.add (one member per address)
+ *   close                             flush, then mesh.remove, then link-down
+ *   save                              <configDir>/<profile>.members.json
+ *   fact                              room:fact on the room bus
+ *   rotate-excluding                  one info line: not wired yet
+ *
+ * Strangers that dial us under the room key are seated by the accept policy
+ * while the mesh has a free connection (ENDPOINT_CONNECTIONS_MAX): fifteen
+ * members and one spare, on which the core tells a 17th it is refused. The
+ * transfer service is not attached to room members: room:* controls are the
+ * only controls on them.
+ */
+import { formatAddress, type Address } from '../address/address.js';
+import { parseHostPort } from '../address/parse.js';
+import { Bus, errorMessage, newMessageId } from '../bus.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { ChatOptions } from '../config/chat-options.js';
+import type { RoomSettings } from '../config/room.js';
+import { ENDPOINT_CONNECTIONS_MAX, ROOM_CLOSE_FLUSH_MS, ROOM_TICK_MS } from '../constants.js';
+import { fingerprint } from '../crypto/keys.js';
+import { Mesh } from '../net/mesh.js';
+import type { MeshMember } from '../net/mesh-member.js';
+import type { DatagramPort } from '../net/port.js';
+import { bindUdp } from '../net/udp.js';
+import { looksLikeRoomControl } from '../room/control.js';
+import type { LinkId, RoomAction, RoomInput, RosterEntry } from '../room/core-types.js';
+import { RoomCore } from '../room/core.js';
+import { roster } from '../room/facts.js';
+import { DeliveryRefs, RoomLinks } from './room-links.js';
+import { MembersFile, membersFile } from './room-members-file.js';
+import { roomStart } from './room-start.js';
+
+export interface RoomSession {
+  /** The room's facts (room:fact) and one-line notes (error). */
+  bus: Bus;
+  core: RoomCore;
+  mesh: Mesh;
+  listen: Address;
+  fingerprint: string;
+  /** The roster as /who shows it. */
+  roster(): RosterEntry[];
+  /** A core input from the user (send, leave, kick). */
+  input(input: RoomInput): void;
+  /** Ticks the mesh and, when due, the core (tests with autoTick false drive this). */
+  tick(): void;
+  nextDeadline(): number | null;
+  /** Messages handed to connections and not acknowledged yet. */
+  inFlight(): number;
+  /** Starts the mesh and the core (only needed with deps.start = false). Idempotent. */
+  start(): void;
+  /** The core's shutdown (what is owed is reported missed), then the mesh's close. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface RoomSessionDeps {
+  /** A port to use instead of binding a UDP socket (tests: net/memory.ts). */
+  port?: DatagramPort;
+  clock?: Clock;
+  /** Default true: one timer each for the mesh and the core's tick. False: the caller calls tick() at nextDeadline(). */
+  autoTick?: boolean;
+  /** The mesh's bye linger, ms (default BYE_LINGER_MS). */
+  byeLingerMs?: number;
+  /** Default true. False: subscribe to the bus first, then start(). */
+  start?: boolean;
+}
+
+export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps = {}): Promise<RoomSession> {
+  const room: RoomSettings | undefined = opts.room;
+  if (room === undefined) throw new TypeError('openRoomSession: the options are not a room profile');
+  const clock = deps.clock ?? systemClock;
+  const autoTick = deps.autoTick ?? true;
+  const port = deps.port ?? (await bindUdp(opts.listen.host, opts.listen.port));
+  const bus = new Bus();
+  const note = (severity: 'info' | 'warning', message: string): void => bus.emit('error', { severity, message });
+  const configDir = opts.configDir ?? null;
+  const file = new MembersFile(configDir !== null && opts.profileName !== null ? membersFile(configDir, opts.profileName) : null, (l) => note('warning', l));
+  const listen = port.address();
+  const start = roomStart({ room, nick: opts.nick, listen: { host: opts.listen.host, port: listen.port }, saved: file.load(), now: clock.now() });
+  const core = new RoomCore(start.core);
+  const links = new RoomLinks<MeshMember>();
+  const refs = new DeliveryRefs();
+  /** Messages that came on a link before its hello bound it (the peer restarted and resent them first). */
+  const held = new Map<LinkId, Array<{ id: string; text: string }>>();
+  const offs = new Map<MeshMember, Array<() => void>>();
+  const memberOptions = {
+    key: opts.key,
+    nick: opts.nick,
+    wire: 'reliable' as const,
+    clockSkewS: opts.clockSkewS,
+    tokenTtlS: opts.tokenTtlS,
+  };
+  let msgCount = 0;
+  let nextCoreTick = clock.now() + ROOM_TICK_MS;
+  let started = false;
+  let closing: Promise<void> | null = null;
+
+  const mesh = new Mesh({
+    port,
+    clock,
+    autoTick,
+    ...(deps.byeLingerMs !== undefined ? { byeLingerMs: deps.byeLingerMs } : {}),
+    accept: {
+      keys: () => [opts.key],
+      // One connection is kept spare: a stranger past the room's capacity still hears its refusal.
+      decide: () => (closing === null && links.size < ENDPOINT_CONNECTIONS_MAX ? { bus: new Bus(), options: memberOptions } : null),
+      accepted: (m) => attach(m, null),
+    },
+  });
+
+  // ------------------------------------------------------------ core in, actions out
+
+  const feed = (input: RoomInput): void => {
+    let actions: RoomAction[];
+    try {
+      actions = core.handle(input, clock.now());
+    } catch (err) {
+      return note('warning', `room: internal error: ${errorMessage(err)}`);
+    }
+    for (const a of actions) act(a);
+    releaseHeld();
+  };
+
+  const act = (a: RoomAction): void => {
+    switch (a.kind) {
+      case 'control': {
+        const m = links.memberOf(a.link);
+        m?.bus.emit('xfer:send-control', { id: newMessageId(), body: a.body });
+        return;
+      }
+      case 'deliver': {
+        const m = links.memberOf(a.link);
+        // The link went down in this very batch: the core hears failed, and queues the message again.
+        if (m === undefined) return queueMicrotask(() => feed({ kind: 'failed', link: a.link, ref: a.ref }));
+        const id = newMessageId();
+        refs.track(id, a.link, a.ref);
+        m.bus.emit('send', { id, text: a.text });
+        return;
+      }
+      case 'dial':
+        return dial(a.address);
+      case 'close': {
+        const m = links.memberOf(a.link);
+        if (m !== undefined) void dismiss(m);
+        return;
+      }
+      case 'save':
+        return file.save(a.members);
+      case 'fact':
+        return bus.emit('room:fact', a.fact);
+      case 'rotate-excluding':
+        return note(
+          'info',
+          'the key is not rotated yet: the kicked member is out of the member list, every member closes its links to it and refuses its hello, ' +
+            'but it still holds the room key and could read what it captures; key rotation for rooms is not built yet',
+        );
+    }
+  };
+
+  /** Messages held on links the core has bound since. */
+  const releaseHeld = (): void => {
+    if (held.size === 0) return;
+    const bound = new Set(core.online().map((id) => core.linkOf(id)));
+    for (const [link, list] of [...held]) {
+      if (!bound.has(link)) continue;
+      held.delete(link);
+      for (const m of list) feed({ kind: 'message', link, id: m.id, text: m.text });
+    }
+  };
+
+  // ------------------------------------------------------------ members
+
+  const dial = (address: string): void => {
+    if (closing !== null || links.atAddress(address) !== undefined) return;
+    const peer = parseHostPort(address);
+    if ('error' in peer) return note('warning', `room: cannot dial ${address}: ${peer.error}`);
+    if (links.size >= ENDPOINT_CONNECTIONS_MAX) return note('warning', `room: cannot dial ${address}: ${ENDPOINT_CONNECTIONS_MAX} connections open already`);
+    const m = mesh.add(new Bus(), { ...memberOptions, peer });
+    attach(m, formatAddress(peer));
+  };
+
+  const attach = (m: MeshMember, address: string | null): void => {
+    links.open(m, address);
+    const up = (): void => {
+      const peer = m.peerAddress();
+      if (peer !== null) links.setAddress(m, formatAddress(peer));
+      const link = links.up(m);
+      if (link !== null) feed({ kind: 'link-up', link, address: links.address(m) });
+    };
+    const down = (): void => {
+      const link = links.down(m);
+      if (link === null) return;
+      held.delete(link);
+      feed({ kind: 'link-down', link });
+    };
+    const settled = (id: string, kind: 'delivered' | 'failed'): void => {
+      const r = refs.settle(id);
+      if (r !== undefined) feed({ kind, link: r.link, ref: r.ref });
+    };
+    offs.set(m, [
+      m.bus.on('peer:state', ({ state }) => (state === 'online' ? up() : state === 'connecting' ? undefined : down())),
+      m.bus.on('peer:restarted', () => {
+        if (links.linkOf(m) === null) return;
+        down();
+        up();
+      }),
+      m.bus.on('xfer:control', ({ body }) => {
+        const link = links.linkOf(m);
+        if (link !== null && looksLikeRoomControl(body)) feed({ kind: 'control', link, body });
+      }),
+      m.bus.on('message:received', ({ text }) => {
+        const link = links.linkOf(m);
+        if (link === null) return;
+        msgCount += 1;
+        const msg = { id: `${link}#${msgCount}`, text };
+        const bound = core.online().some((id) => core.linkOf(id) === link);
+        if (bound) return feed({ kind: 'message', link, ...msg });
+        const list = held.get(link) ?? [];
+        list.push(msg);
+        held.set(link, list);
+      }),
+      m.bus.on('message:delivered', ({ id }) => settled(id, 'delivered')),
+      m.bus.on('message:failed', ({ id }) => settled(id, 'failed')),
+      m.bus.on('error', (e) => {
+        if (e.severity === 'warning') note('warning', `${links.address(m) ?? 'a member'}: ${e.message}`);
+      }),
+    ]);
+  };
+
+  /** The core closed the link: what it handed over goes first (bounded), then bye, then the link is down and the member forgotten. */
+  const dismiss = async (m: MeshMember): Promise<void> => {
+    await m.flush(ROOM_CLOSE_FLUSH_MS);
+    await mesh.remove(m);
+    forget(m);
+  };
+
+  const forget = (m: MeshMember): void => {
+    if (!links.has(m)) return;
+    const link = links.forget(m);
+    for (const off of offs.get(m) ?? []) off();
+    offs.delete(m);
+    if (link !== null && closing === null) {
+      held.delete(link);
+      feed({ kind: 'link-down', link });
+    }
+  };
+
+  // ------------------------------------------------------------ the clock
+
+  const tickCore = (): void => {
+    nextCoreTick = clock.now() + ROOM_TICK_MS;
+    feed({ kind: 'tick' });
+  };
+  const timer = autoTick ? setInterval(() => closing === null && started && tickCore(), ROOM_TICK_MS) : null;
+  timer?.unref();
+
+  const session: RoomSession = {
+    bus,
+    core,
+    mesh,
+    listen,
+    fingerprint: fingerprint(opts.key),
+    roster: () => roster(core.members, core.id, (id) => core.linkOf(id) !== undefined),
+    input: (input) => {
+      if (closing === null) feed(input);
+    },
+    tick: () => {
+      mesh.tick();
+      if (closing === null && started && clock.now() >= nextCoreTick) tickCore();
+    },
+    nextDeadline: () => {
+      const d = mesh.nextDeadline();
+      if (closing !== null) return d;
+      return d === null ? nextCoreTick : Math.min(d, nextCoreTick);
+    },
+    inFlight: () => refs.size,
+    start: () => {
+      if (started || closing !== null) return;
+      started = true;
+      if (start.problem !== null) note('warning', `room: ${start.problem}`);
+      if (start.fresh) file.save(start.core.members);
+      mesh.start();
+      nextCoreTick = clock.now() + ROOM_TICK_MS;
+      feed({ kind: 'start' });
+    },
+    close: () => {
+      if (closing !== null) return closing;
+      if (started) feed({ kind: 'shutdown' });
+      closing = Promise.resolve();
+      if (timer !== null) clearInterval(timer);
+      closing = mesh.close().finally(() => {
+        for (const m of links.members()) forget(m);
+      });
+      return closing;
+    },
+  };
+  if (deps.start ?? true) session.start();
+  return session;
+}
