@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Address } from '../src/address/address.js';
+import { formatAddress, type Address } from '../src/address/address.js';
+import type { DatagramPort } from '../src/net/port.js';
 import { openRoomSession, type RoomSession } from '../src/app/room-session.js';
 import { randomId, type RoomSettings } from '../src/config/room.js';
 import type { RoomFact } from '../src/room/core-types.js';
@@ -32,6 +33,8 @@ export class RoomLab {
   readonly procs: RoomProc[] = [];
   private creator: RoomProc | null = null;
   private readonly closed = new Set<RoomSession>();
+  /** Pairs of addresses (host:port, sorted, joined by a space) that cannot reach each other. */
+  private readonly blocked = new Set<string>();
 
   get clock(): Lab['clock'] {
     return this.lab.clock;
@@ -81,6 +84,15 @@ export class RoomLab {
     return p;
   }
 
+  /** Datagrams between a member of `a` and one of `b` are lost, both ways, until heal(). */
+  partition(a: readonly RoomProc[], b: readonly RoomProc[]): void {
+    for (const x of a) for (const y of b) this.blocked.add(pair(x.addr, y.addr));
+  }
+
+  heal(): void {
+    this.blocked.clear();
+  }
+
   live(): RoomProc[] {
     return this.procs.filter((p) => !this.closed.has(p.session));
   }
@@ -100,8 +112,16 @@ export class RoomLab {
     const configDir = path.join(this.root, nick);
     fs.mkdirSync(configDir, { recursive: true, mode: 0o700 });
     const opts = testChatOptions({ listen: addr, key: this.lab.key, nick, room, profileName: 'club', configDir });
+    const inner = this.lab.net.port(addr.host, addr.port);
+    const port: DatagramPort = {
+      send: (data, to) => void (this.blocked.has(pair(addr, to)) || inner.send(data, to)),
+      onDatagram: (h) => inner.onDatagram((data, from) => void (this.blocked.has(pair(addr, from)) || h(data, from))),
+      onError: (h) => inner.onError(h),
+      address: () => inner.address(),
+      close: () => inner.close(),
+    };
     const session = await openRoomSession(opts, {
-      port: this.lab.net.port(addr.host, addr.port),
+      port,
       clock: this.clock,
       autoTick: false,
       byeLingerMs: 0,
@@ -122,6 +142,10 @@ export class RoomLab {
     this.procs.push(p);
     return p;
   }
+}
+
+function pair(a: Address, b: Address): string {
+  return [formatAddress(a), formatAddress(b)].sort().join(' ');
 }
 
 /** Every live member has a link to every other live member. */

@@ -25,7 +25,8 @@
  *
  * Strangers that dial us under the room key are seated by the accept policy
  * while the mesh has a free connection (ENDPOINT_CONNECTIONS_MAX): fifteen
- * members and one spare, on which the core tells a 17th it is refused. The
+ * members and one spare, on which the core tells a 17th it is refused (see
+ * seatable()). The
  * transfer service is not attached to room members: room:* controls are the
  * only controls on them.
  */
@@ -35,7 +36,7 @@ import { Bus, errorMessage, newMessageId } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import type { RoomSettings } from '../config/room.js';
-import { ENDPOINT_CONNECTIONS_MAX, ROOM_CLOSE_FLUSH_MS, ROOM_TICK_MS } from '../constants.js';
+import { ENDPOINT_CONNECTIONS_MAX, ROOM_CLOSE_FLUSH_MS, ROOM_REDIAL_MS, ROOM_TICK_MS } from '../constants.js';
 import { fingerprint } from '../crypto/keys.js';
 import { Mesh } from '../net/mesh.js';
 import type { MeshMember } from '../net/mesh-member.js';
@@ -45,6 +46,7 @@ import { looksLikeRoomControl } from '../room/control.js';
 import type { LinkId, RoomAction, RoomInput, RosterEntry } from '../room/core-types.js';
 import { RoomCore } from '../room/core.js';
 import { roster } from '../room/facts.js';
+import { isFinal } from '../room/status.js';
 import { DeliveryRefs, RoomLinks } from './room-links.js';
 import { MembersFile, membersFile } from './room-members-file.js';
 import { roomStart } from './room-start.js';
@@ -120,8 +122,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     ...(deps.byeLingerMs !== undefined ? { byeLingerMs: deps.byeLingerMs } : {}),
     accept: {
       keys: () => [opts.key],
-      // One connection is kept spare: a stranger past the room's capacity still hears its refusal.
-      decide: () => (closing === null && links.size < ENDPOINT_CONNECTIONS_MAX ? { bus: new Bus(), options: memberOptions } : null),
+      decide: ({ from }) => (seatable(formatAddress(from)) ? { bus: new Bus(), options: memberOptions } : null),
       accepted: (m) => attach(m, null),
     },
   });
@@ -159,7 +160,10 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
         return dial(a.address);
       case 'close': {
         const m = links.memberOf(a.link);
-        if (m !== undefined) void dismiss(m);
+        if (m === undefined) return;
+        const address = links.address(m);
+        if (address !== null) closedAt.set(address, clock.now());
+        void dismiss(m);
         return;
       }
       case 'save':
@@ -187,6 +191,24 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
   };
 
   // ------------------------------------------------------------ members
+
+  /** Addresses whose link the core closed, and when: not seated again for ROOM_REDIAL_MS (a refused peer's last datagrams would otherwise seat it again, and be refused again, at once). */
+  const closedAt = new Map<string, number>();
+  /**
+   * Whether a stranger at `address` gets a connection: not once we are out
+   * of the room (refused, removed, left: nobody to talk to), not from an
+   * address whose link was just closed, and one connection is kept spare
+   * (fifteen members and one more): a stranger past the room's capacity
+   * still hears its refusal.
+   */
+  const seatable = (address: string): boolean => {
+    if (closing !== null || links.size >= ENDPOINT_CONNECTIONS_MAX || isFinal(core.status)) return false;
+    const at = closedAt.get(address);
+    if (at === undefined) return true;
+    if (clock.now() - at < ROOM_REDIAL_MS) return false;
+    closedAt.delete(address);
+    return true;
+  };
 
   const dial = (address: string): void => {
     if (closing !== null || links.atAddress(address) !== undefined) return;
