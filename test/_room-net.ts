@@ -147,6 +147,13 @@ export class RoomNet {
     return this.nodes.filter((n) => n.alive);
   }
 
+  /** Links between two nodes, as the network sees them (debugging). */
+  debugLinks(a: Node, b: Node): unknown[] {
+    return this.links
+      .filter((l) => l.sides.some((s) => s.node === a) && l.sides.some((s) => s.node === b))
+      .map((l) => ({ n: l.n, up: l.up, sides: l.sides.map((s) => ({ node: s.node.nick, link: s.link, ready: s.ready, queue: s.queue.map((i) => i.kind) })) }));
+  }
+
   // ------------------------------------------------------------ internals
 
   private newAddress(): string {

@@ -19,9 +19,11 @@
  *   send ──→ deliver on each bound member's link, queue for the others
  *   bound (again) ──→ the queue flushed, a missed count first
  *
- *   control.ts   the codec        trust.ts    what may change what
- *   outbox.ts    queues, refs     facts.ts    list diffs as facts
- *   status.ts    the lifecycle    display.ts  nicks, with an id suffix if shared
+ *   control.ts   the codec             trust.ts    what may change what
+ *   links.ts     links, bindings       dials.ts    when to dial
+ *   fanout.ts    the message path      outbox.ts   its queues and refs
+ *   status.ts    the lifecycle         facts.ts    list diffs as facts
+ *   display.ts   nicks, with an id suffix if two look alike
  */
 import { MAX_MESSAGE_BYTES } from '../constants.js';
 import { remoteNick } from '../text/nick.js';
@@ -32,7 +34,7 @@ import { listFacts, roster } from './facts.js';
 import { isMemberId, mergeMembers, removeMember, sameMembers, seating, updateMember, type MemberId, type MemberSet } from './members.js';
 import { DialPlan } from './dials.js';
 import { LinkTable, type Link } from './links.js';
-import { Outbox } from './outbox.js';
+import { Fanout } from './fanout.js';
 import { isFinal, nextStatus, type RoomStatus, type StatusEvent } from './status.js';
 import { admit, listProblem, wouldOverflow, type Invite } from './trust.js';
 
@@ -44,10 +46,15 @@ export class RoomCore {
   private readonly join: { invite: string; address: string } | null;
   private state: RoomStatus;
   private readonly links = new LinkTable();
-  private readonly outbox = new Outbox();
+  private readonly fanout = new Fanout(this.links);
   private readonly dials = new DialPlan();
-  /** We left and some member has had our hello since (it carries our tombstone): no more dialling. */
-  private leaveTold = false;
+  /**
+   * Out of the room (left or removed), addresses that have had our list since
+   * (a hello, or the gossip when we left). We dial the seated members of our
+   * list until each has: our tombstone, and entries only we know (members we
+   * let in), must not die with us.
+   */
+  private readonly told = new Set<string>();
   private now: number;
   private out: RoomAction[] = [];
 
@@ -91,7 +98,7 @@ export class RoomCore {
 
   /** Messages waiting for `member` (no link, or a stalled one). */
   queued(member: MemberId): number {
-    return this.outbox.queued(member);
+    return this.fanout.queued(member);
   }
 
   // ------------------------------------------------------------ the one entry
@@ -119,11 +126,11 @@ export class RoomCore {
         this.send(input.text);
         break;
       case 'delivered':
-        this.delivered(input.link, input.ref);
+        this.out.push(...this.fanout.delivered(input.link, input.ref, this.names));
         break;
       case 'failed':
       case 'queue-full':
-        this.failed(input.link, input.ref);
+        this.out.push(...this.fanout.failed(input.link, input.ref, (m) => this.state.kind === 'member' && this.isSeated(m), this.names));
         break;
       case 'tick':
         this.tick();
@@ -178,7 +185,7 @@ export class RoomCore {
     // Out of the room: the hello still carries our tombstone (or the one we were given), so a member who missed it learns it now.
     if (isFinal(this.state)) {
       this.close(link, 'not in the room');
-      if (this.state.kind === 'left') this.leaveTold = true;
+      if (address !== null) this.told.add(address);
     }
   }
 
@@ -232,7 +239,7 @@ export class RoomCore {
     if (this.links.linkOf(h.id) !== link) return; // its list showed us out of the room: every link is closing
     if (!wasOnline) this.fact({ kind: 'online', member: h.id, display: displayName(this.list, h.id) });
     this.gossip();
-    this.flush(h.id);
+    this.out.push(...this.fanout.flush(h.id, this.names));
   }
 
   private refusedBy(link: LinkId, l: Link, why: RefusalWhy): void {
@@ -256,38 +263,14 @@ export class RoomCore {
     if (this.state.kind !== 'member')
       return this.error(this.state.kind === 'joining' ? 'not in the room yet: nothing sent' : 'not in the room any more: nothing sent');
     if (Buffer.byteLength(text, 'utf8') > MAX_MESSAGE_BYTES) return this.error(`a message has at most ${MAX_MESSAGE_BYTES} bytes: nothing sent`);
-    const seq = this.outbox.newSeq();
-    for (const e of seating(this.list).seated) {
-      if (e.id === this.self.id) continue;
-      this.outbox.enqueue(e.id, { seq, text });
-      this.flush(e.id);
-    }
-  }
-
-  private delivered(link: LinkId, ref: number): void {
-    this.outbox.settle(ref);
-    const l = this.links.get(link);
-    if (l === undefined || !l.stalled) return;
-    l.stalled = false;
-    if (l.member !== null) this.flush(l.member);
-  }
-
-  private failed(link: LinkId, ref: number): void {
-    const f = this.outbox.settle(ref);
-    if (f === undefined) return;
-    const l = this.links.get(link);
-    if (l !== undefined) l.stalled = true;
-    if (this.state.kind !== 'member' || !this.isSeated(f.member)) return;
-    this.outbox.enqueue(f.member, f);
-    this.flush(f.member);
+    const to = seating(this.list)
+      .seated.map((e) => e.id)
+      .filter((id) => id !== this.self.id);
+    this.out.push(...this.fanout.send(text, to, this.names));
   }
 
   private tick(): void {
-    for (const [, l] of this.links.all()) {
-      if (!l.stalled) continue;
-      l.stalled = false;
-      if (l.member !== null) this.flush(l.member);
-    }
+    this.out.push(...this.fanout.retryStalled(this.names));
     this.dialMissing();
     if (this.state.kind === 'joining' && this.links.boundMembers().length === 0) this.dialInviter();
   }
@@ -305,7 +288,6 @@ export class RoomCore {
 
   private leave(): void {
     if (this.state.kind !== 'member') return this.error('not in the room: nothing to leave');
-    this.leaveTold = this.links.boundMembers().length > 0; // they get our tombstone now
     this.adopt(removeMember(this.list, this.self.id, this.self.id));
   }
 
@@ -319,7 +301,7 @@ export class RoomCore {
   }
 
   private shutdown(): void {
-    this.reportOwed();
+    this.out.push(...this.fanout.reportOwed(this.names));
     for (const [link] of this.links.all()) this.close(link, 'quit');
   }
 
@@ -344,12 +326,17 @@ export class RoomCore {
     this.fact({ kind: 'members-changed', roster: roster(next, this.self.id, (id) => this.links.linkOf(id) !== undefined) });
     this.gossip();
     const out: LinkId[] = [];
-    for (const [member, link] of this.links.boundMembers()) if (isFinal(this.state) || !this.isSeated(member)) out.push(link);
+    for (const [member, link] of this.links.boundMembers()) {
+      if (!isFinal(this.state) && this.isSeated(member)) continue;
+      out.push(link);
+      const address = this.list.get(member)?.address;
+      if (isFinal(this.state) && address != null) this.told.add(address); // the gossip above told it
+    }
     for (const link of out) {
       this.close(link, isFinal(this.state) ? 'not in the room any more' : 'no longer a member');
       this.unbindLink(link, true);
     }
-    for (const m of this.outbox.owed()) if (!this.isSeated(m) && !isFinal(this.state)) this.outbox.drop(m);
+    if (!isFinal(this.state)) this.fanout.forgetUnless((m) => this.isSeated(m));
     this.dialMissing();
   }
 
@@ -367,7 +354,7 @@ export class RoomCore {
     if (e.kind === 'leave' && this.state.kind === 'joining') e = { kind: 'removed', by: me.by }; // (our tombstone before our seat: another incarnation of us left)
     if (e.kind === 'refused') this.fact({ kind: 'refused', member: null, display: null, why: e.why, line: refusalText(e.why), self: true });
     this.become(e);
-    if (isFinal(this.state)) this.reportOwed();
+    if (isFinal(this.state)) this.out.push(...this.fanout.reportOwed(this.names));
   }
 
   private become(e: StatusEvent): void {
@@ -387,10 +374,11 @@ export class RoomCore {
 
   /** Dial seated members with an address and no link: new ones and changed addresses at once, the others every ROOM_REDIAL_MS. */
   private dialMissing(): void {
-    // A member who left alone (no link) dials on until one member has its tombstone: else nobody would ever learn it left.
-    if (this.state.kind !== 'member' && !(this.state.kind === 'left' && !this.leaveTold)) return;
+    const out = this.state.kind === 'left' || this.state.kind === 'removed';
+    if (this.state.kind !== 'member' && !out) return;
     for (const e of seating(this.list).seated) {
       if (e.id === this.self.id || e.address === null || this.links.linkOf(e.id) !== undefined) continue;
+      if (out && this.told.has(e.address)) continue;
       if (this.dials.due(e.id, e.address, this.now)) this.emit({ kind: 'dial', address: e.address, member: e.id });
     }
   }
@@ -401,14 +389,6 @@ export class RoomCore {
   }
 
   // ------------------------------------------------------------ helpers
-
-  private flush(member: MemberId): void {
-    const link = this.links.usable(member);
-    if (link === undefined) return;
-    const missed = this.outbox.takeMissed(member);
-    if (missed > 0) this.fact({ kind: 'missed', member, display: displayName(this.list, member), count: missed });
-    for (const f of this.outbox.takeAll(member, link)) this.emit({ kind: 'deliver', link, ref: f.ref, text: f.text });
-  }
 
   private refuse(link: LinkId, l: Link, why: RefusalWhy, id: MemberId, nick: string): void {
     this.sendControl(link, { t: 'room:refused', why });
@@ -437,13 +417,8 @@ export class RoomCore {
     this.emit({ kind: 'close', link, reason });
   }
 
-  /** Every member still owed messages: one missed fact each, and the queues forgotten. */
-  private reportOwed(): void {
-    for (const m of this.outbox.owed()) {
-      const n = this.outbox.drop(m);
-      if (n > 0) this.fact({ kind: 'missed', member: m, display: displayName(this.list, m), count: n });
-    }
-  }
+  /** How facts name a member: display.ts over the current list. */
+  private readonly names = (id: MemberId): string => displayName(this.list, id);
 
   private isSeated(id: MemberId): boolean {
     return seating(this.list).seated.some((e) => e.id === id);

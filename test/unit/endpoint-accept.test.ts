@@ -35,6 +35,13 @@ function policy(key: Buffer, seat = true): AcceptPolicy & { asked: AcceptInfo[];
   };
 }
 
+/** An endpoint with that policy, on a fresh room key. */
+function room(seat = true): { key: Buffer; p: ReturnType<typeof policy>; e: Endpoint } {
+  const key = randomBytes(32);
+  const p = policy(key, seat);
+  return { key, p, e: new Endpoint({ accept: p }) };
+}
+
 function dial(e: Endpoint, key: Buffer, peer: Address | null): Connection {
   const c = e.connect({ key, nick: 'me', wire: 'reliable', peer, now: NOW });
   c.start(NOW);
@@ -43,9 +50,7 @@ function dial(e: Endpoint, key: Buffer, peer: Address | null): Connection {
 }
 
 test('no connection yet: a stranger under the room key gets a new connection, which learns its peer and answers it', () => {
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   const stranger = new Attacker(key, clock);
   e.receive(stranger.hello(), X, NOW);
   assert.equal(p.asked.length, 1);
@@ -69,9 +74,7 @@ test('no connection yet: a stranger under the room key gets a new connection, wh
 });
 
 test('a stranger among dialed connections sharing the key: a new connection, the dialed ones untouched', () => {
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   const cx = dial(e, key, X);
   const cy = dial(e, key, Y);
   const stranger = new Attacker(key, clock);
@@ -84,9 +87,7 @@ test('a stranger among dialed connections sharing the key: a new connection, the
 });
 
 test('a dialed connection that has not heard its peer takes a frame from its address; a new session there is a restart, not a stranger', () => {
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   const cx = dial(e, key, X);
   dial(e, key, Y);
   const first = new Attacker(key, clock);
@@ -100,9 +101,7 @@ test('a dialed connection that has not heard its peer takes a frame from its add
 });
 
 test('a known session from a new address stays with its connection (roaming), the policy is not asked', () => {
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   const cx = dial(e, key, X);
   dial(e, key, Y);
   const peer = new Attacker(key, clock);
@@ -114,9 +113,7 @@ test('a known session from a new address stays with its connection (roaming), th
 });
 
 test('policy says no: dropped and counted as refused, on the endpoint; asked again for the next one', () => {
-  const key = randomBytes(32);
-  const p = policy(key, false);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room(false);
   const cx = dial(e, key, X);
   e.receive(new Attacker(key, clock).hello(), Z, NOW);
   assert.equal(e.connections.length, 1);
@@ -128,9 +125,7 @@ test('policy says no: dropped and counted as refused, on the endpoint; asked aga
 });
 
 test('every seat taken: dropped as no-seat, the policy is not asked', () => {
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   for (let i = 0; i < ENDPOINT_CONNECTIONS_MAX; i++) dial(e, key, { host: '10.1.0.1', port: 2000 + i });
   e.receive(new Attacker(key, clock).hello(), Z, NOW);
   assert.equal(p.asked.length, 0);
@@ -139,9 +134,7 @@ test('every seat taken: dropped as no-seat, the policy is not asked', () => {
 });
 
 test('a frame under a wrong key never reaches the policy (with or without connections)', () => {
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   e.receive(new Attacker(randomBytes(32), clock).hello(), Z, NOW);
   e.receive(Buffer.from('garbage'), Z, NOW);
   dial(e, key, X);
@@ -152,9 +145,7 @@ test('a frame under a wrong key never reaches the policy (with or without connec
 });
 
 test('an expired token under the room key is a replay, never a stranger', () => {
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   const old = new Attacker(key, { now: () => NOW - 3_600_000 }).hello();
   e.receive(old, Z, NOW);
   assert.equal(p.asked.length, 0);
@@ -162,9 +153,7 @@ test('an expired token under the room key is a replay, never a stranger', () => 
 });
 
 test('a replayed frame of a known session makes no new connection: its connection drops it as replayed', () => {
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   const peer = new Attacker(key, clock);
   const hello = peer.hello();
   e.receive(hello, X, NOW);
@@ -177,9 +166,7 @@ test('a replayed frame of a known session makes no new connection: its connectio
 });
 
 test('our own datagram reflected back from a stranger address: the connection it came from drops it, nobody is seated', () => {
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   const cx = dial(e, key, X);
   cx.probe(NOW);
   const sent = cx.poll().find((a) => a.kind === 'transmit');
@@ -192,9 +179,7 @@ test('our own datagram reflected back from a stranger address: the connection it
 test('a previous-key frame from a stranger address seats no one', () => {
   // The previous key is a thief's: even in a room it only reaches the connection whose keyring holds it.
   const old = randomBytes(32);
-  const key = randomBytes(32);
-  const p = policy(key);
-  const e = new Endpoint({ accept: p });
+  const { key, p, e } = room();
   const c = e.connect({ key, pendingKey: { key: old, slot: 'previous' }, nick: 'me', wire: 'reliable', peer: X, now: NOW });
   c.start(NOW);
   e.receive(new Attacker(old, clock).hello(), Z, NOW);

@@ -391,6 +391,26 @@ describe('room core: kick and leave', () => {
     assert.deepEqual(c.status, { kind: 'left' });
   });
 
+  it('out of the room, a member still answers a link with its hello (its tombstone), closes it, and dials each seated member once', () => {
+    const gone = removeMember(room(A, B, C), A, B);
+    const c = core(A, gone);
+    const start = c.handle({ kind: 'start' }, 0);
+    assert.deepEqual(
+      of(start, 'dial').map((d) => d.member),
+      [B, C],
+    );
+    const up = c.handle({ kind: 'link-up', link: 'l1', address: addr(2) }, 0);
+    assert.deepEqual(
+      up.map((a) => a.kind),
+      ['control', 'close'],
+    );
+    assert.ok((controls(up)[0] as Hello).members.get(A)!.removed);
+    assert.deepEqual(
+      of(c.handle({ kind: 'tick' }, ROOM_REDIAL_MS), 'dial').map((d) => d.member),
+      [C],
+    );
+  });
+
   it('the lifecycle rejects a step it does not expect, naming both', () => {
     assert.throws(() => nextStatus({ kind: 'left' }, { kind: 'admitted' }), /no 'admitted' from 'left'/);
   });

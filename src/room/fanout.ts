@@ -1,0 +1,96 @@
+/**
+ * The room core's message path (#15): a line goes to every seated member,
+ * on its link when it has a usable one, else into its queue (outbox.ts),
+ * flushed in order when a link binds; and what the links answer (delivered,
+ * failed, queue-full). Pure: it returns actions; core.ts says who is seated.
+ *
+ *   send ──→ deliver(link, ref) per member with a usable link, queued for the rest
+ *   delivered(ref) ──→ forgotten; a stalled link goes on
+ *   failed / queue-full(ref) ──→ queued again (before newer lines), the link stalled
+ *   flush(member) ──→ "missed N" first if its queue overflowed, then every queued line
+ */
+import type { LinkId, RoomAction } from './core-types.js';
+import type { LinkTable } from './links.js';
+import type { MemberId } from './members.js';
+import { Outbox } from './outbox.js';
+
+/** How the core names a member in a fact (display.ts, over its current list). */
+export type Names = (id: MemberId) => string;
+
+export class Fanout {
+  private readonly outbox = new Outbox();
+
+  constructor(private readonly links: LinkTable) {}
+
+  /** Lines waiting for `member`. */
+  queued(member: MemberId): number {
+    return this.outbox.queued(member);
+  }
+
+  /** One line to each of `to`. */
+  send(text: string, to: readonly MemberId[], names: Names): RoomAction[] {
+    const seq = this.outbox.newSeq();
+    const out: RoomAction[] = [];
+    for (const m of to) {
+      this.outbox.enqueue(m, { seq, text });
+      out.push(...this.flush(m, names));
+    }
+    return out;
+  }
+
+  delivered(link: LinkId, ref: number, names: Names): RoomAction[] {
+    this.outbox.settle(ref);
+    const l = this.links.get(link);
+    if (l === undefined || !l.stalled) return [];
+    l.stalled = false;
+    return l.member === null ? [] : this.flush(l.member, names);
+  }
+
+  /** A deliver failed (or met a full queue): queued again for its member if `owed` says it is still owed, and the link stalled. */
+  failed(link: LinkId, ref: number, owed: (id: MemberId) => boolean, names: Names): RoomAction[] {
+    const f = this.outbox.settle(ref);
+    if (f === undefined) return [];
+    const l = this.links.get(link);
+    if (l !== undefined) l.stalled = true;
+    if (!owed(f.member)) return [];
+    this.outbox.enqueue(f.member, f);
+    return this.flush(f.member, names);
+  }
+
+  /** Every stalled link is tried again (the clock ticked). */
+  retryStalled(names: Names): RoomAction[] {
+    const out: RoomAction[] = [];
+    for (const [, l] of this.links.all()) {
+      if (!l.stalled) continue;
+      l.stalled = false;
+      if (l.member !== null) out.push(...this.flush(l.member, names));
+    }
+    return out;
+  }
+
+  /** Everything queued for `member` onto its link, if it has a usable one; a missed count first. */
+  flush(member: MemberId, names: Names): RoomAction[] {
+    const link = this.links.usable(member);
+    if (link === undefined) return [];
+    const out: RoomAction[] = [];
+    const missed = this.outbox.takeMissed(member);
+    if (missed > 0) out.push({ kind: 'fact', fact: { kind: 'missed', member, display: names(member), count: missed } });
+    for (const f of this.outbox.takeAll(member, link)) out.push({ kind: 'deliver', link, ref: f.ref, text: f.text });
+    return out;
+  }
+
+  /** Forgets what is owed to members for whom `keep` is false (they left the room). */
+  forgetUnless(keep: (id: MemberId) => boolean): void {
+    for (const m of this.outbox.owed()) if (!keep(m)) this.outbox.drop(m);
+  }
+
+  /** Everything still owed, as one missed fact per member, then forgotten (we quit or are out of the room). */
+  reportOwed(names: Names): RoomAction[] {
+    const out: RoomAction[] = [];
+    for (const m of this.outbox.owed()) {
+      const n = this.outbox.drop(m);
+      if (n > 0) out.push({ kind: 'fact', fact: { kind: 'missed', member: m, display: names(m), count: n } });
+    }
+    return out;
+  }
+}
