@@ -40,17 +40,11 @@ import { BindError } from '../net/udp.js';
 import { PeerLookupError } from '../address/resolve.js';
 import { keepHistory } from './history-keeper.js';
 import { HeadlessTransfers } from './headless-transfers.js';
+import { batchedLines, releaseInput, stopSignals, until, type HeadlessIo } from './headless-io.js';
 import { saveAs } from './save-as.js';
 import { openSession, type ChatSession, type SessionDeps } from './session.js';
 
-/** Buffered stdout text is written at once past this many characters, without waiting for the end of the turn. */
-const OUT_BATCH_MAX_CHARS = 64 * 1024;
-
-export interface HeadlessIo {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+export type { HeadlessIo };
 
 const FACTS: ReadonlyArray<HeadlessFact['name']> = [
   'peer:state',
@@ -68,45 +62,21 @@ export async function runHeadless(
   io: HeadlessIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
   deps: SessionDeps = {},
 ): Promise<number> {
-  let outText = '';
-  let outScheduled = false;
-  const flushOut = (): void => {
-    outScheduled = false;
-    if (outText === '') return;
-    const text = outText;
-    outText = '';
-    io.stdout.write(text);
-  };
-  // Written once the turn's datagrams are all handled (setImmediate runs after the I/O phase), in order.
-  const out = (line: string): void => {
-    outText += `${line}\n`;
-    if (outText.length >= OUT_BATCH_MAX_CHARS) flushOut();
-    else if (!outScheduled) {
-      outScheduled = true;
-      setImmediate(flushOut);
-    }
-  };
+  const { out, flush: flushOut } = batchedLines(io.stdout);
   const err = (line: string): void => void io.stderr.write(`${line}\n`);
   // Signals first: one arriving while we start up must still end in a clean close.
-  let signalled = false;
   let stopReading = (): void => {};
-  let interrupt = (): void => {};
-  const interrupted = new Promise<void>((resolve) => (interrupt = resolve));
   const wake = new Set<() => void>();
-  const onSignal = (): void => {
-    signalled = true;
-    interrupt();
+  const signals = stopSignals(() => {
     for (const w of [...wake]) w();
     stopReading();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  });
+  const { interrupted } = signals;
   let session: ChatSession;
   try {
     session = await openSession(opts, { ...deps, start: false });
   } catch (e) {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.off();
     if (e instanceof BindError || e instanceof PeerLookupError) {
       err(`fernchat: ${e.message}`);
       return 1;
@@ -197,7 +167,7 @@ export async function runHeadless(
   stopReading = () => rl.close();
   pauseInput = () => rl.pause();
   resumeInput = () => rl.resume();
-  if (signalled) rl.close();
+  if (signals.signalled()) rl.close();
   const onOutputError = (): void => rl.close(); // the reader went away (EPIPE): stop reading
   io.stdout.on('error', onOutputError);
   rl.on('line', (line) => {
@@ -241,16 +211,16 @@ export async function runHeadless(
   if (quit) releaseInput(io.stdin);
 
   // 4 ----------------------------------------------------------------
-  if (!signalled) {
+  if (!signals.signalled()) {
     const lingerUntil = Date.now() + opts.lingerS * 1000;
     // What waits in the backlog goes out as acks free the transport's queue, within the linger.
-    await until(() => head === backlog.length || signalled, opts.lingerS * 1000, wake);
-    await until(() => !rotating || signalled, ROTATION_TIMEOUT_MS + 2 * ROTATION_RETRY_MS, wake);
+    await until(() => head === backlog.length || signals.signalled(), opts.lingerS * 1000, wake);
+    await until(() => !rotating || signals.signalled(), ROTATION_TIMEOUT_MS + 2 * ROTATION_RETRY_MS, wake);
     // A signal ends the wait; closing the session below settles the flush (and clears its timer).
-    if (opts.wire === 'reliable' && !signalled) {
+    if (opts.wire === 'reliable' && !signals.signalled()) {
       await Promise.race([transport.flush(Math.max(0, lingerUntil - Date.now())), interrupted]);
       // Files still moving: they end (done, failed…) within the same linger.
-      await until(() => transfers.running().length === 0 || signalled, Math.max(0, lingerUntil - Date.now()), wake);
+      await until(() => transfers.running().length === 0 || signals.signalled(), Math.max(0, lingerUntil - Date.now()), wake);
     }
   }
   if (rotateWanted) err('key rotation failed: the peer never came online; the old key is still in use');
@@ -262,8 +232,7 @@ export async function runHeadless(
   for (const off of offs) off();
   transfers.close();
   flushOut();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  signals.off();
   await session.close();
   history?.close();
   io.stdout.off('error', onOutputError);
@@ -289,28 +258,4 @@ function resumeHint(opts: ChatOptions): string {
   return opts.profileName !== null && opts.configDir != null
     ? `kept for resume — they continue the next time this profile chats with the peer`
     : 'without a profile nothing is kept: they start over when sent again';
-}
-
-/** Stop reading `stdin` and let the event loop end without it (a process.stdin pipe or TTY keeps it alive otherwise). */
-function releaseInput(stdin: NodeJS.ReadableStream): void {
-  stdin.pause();
-  const handle = stdin as NodeJS.ReadableStream & { unref?: () => void };
-  if (typeof handle.unref === 'function') handle.unref();
-}
-
-/** Resolves when `cond()` holds (checked on each wake) or after `ms`. */
-function until(cond: () => boolean, ms: number, wake: Set<() => void>): Promise<void> {
-  if (cond()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      wake.delete(check);
-      resolve();
-    };
-    const check = (): void => {
-      if (cond()) done();
-    };
-    const timer = setTimeout(done, ms);
-    wake.add(check);
-  });
 }
