@@ -30,7 +30,7 @@
  * transfer service is not attached to room members: room:* controls are the
  * only controls on them.
  */
-import { formatAddress, type Address } from '../address/address.js';
+import { formatAddress, sameAddress, type Address } from '../address/address.js';
 import { parseHostPort } from '../address/parse.js';
 import { Bus, errorMessage, newMessageId } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -114,6 +114,8 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
   let nextCoreTick = clock.now() + ROOM_TICK_MS;
   let started = false;
   let closing: Promise<void> | null = null;
+  /** The address of the stranger the accept policy was last asked about. */
+  let deciding: string | null = null;
 
   const mesh = new Mesh({
     port,
@@ -122,8 +124,12 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     ...(deps.byeLingerMs !== undefined ? { byeLingerMs: deps.byeLingerMs } : {}),
     accept: {
       keys: () => [opts.key],
-      decide: ({ from }) => (seatable(formatAddress(from)) ? { bus: new Bus(), options: memberOptions } : null),
-      accepted: (m) => attach(m, null),
+      decide: ({ from }) => {
+        deciding = formatAddress(from);
+        return seatable(deciding) ? { bus: new Bus(), options: memberOptions } : null;
+      },
+      // Called at once after decide(), for that stranger: its address is known before its first datagram (a dial to it meanwhile must find it).
+      accepted: (m) => attach(m, deciding),
     },
   });
 
@@ -214,6 +220,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     if (closing !== null || links.atAddress(address) !== undefined) return;
     const peer = parseHostPort(address);
     if ('error' in peer) return note('warning', `room: cannot dial ${address}: ${peer.error}`);
+    if (mesh.members.some((m) => sameAddress(m.peerAddress(), peer))) return;
     if (links.size >= ENDPOINT_CONNECTIONS_MAX) return note('warning', `room: cannot dial ${address}: ${ENDPOINT_CONNECTIONS_MAX} connections open already`);
     const m = mesh.add(new Bus(), { ...memberOptions, peer });
     attach(m, formatAddress(peer));
