@@ -25,7 +25,7 @@
  *   status.ts    the lifecycle         facts.ts    list diffs as facts
  *   display.ts   nicks, with an id suffix if two look alike
  */
-import { MAX_MESSAGE_BYTES } from '../constants.js';
+import { MAX_MESSAGE_BYTES, ROOM_REDIAL_MS } from '../constants.js';
 import { remoteNick } from '../text/nick.js';
 import { encodeRoomControl, parseRoomControl, refusalText, type RefusalWhy, type RoomControl } from './control.js';
 import type { LinkId, RoomAction, RoomCoreOptions, RoomFact, RoomInput } from './core-types.js';
@@ -94,6 +94,16 @@ export class RoomCore {
   /** Members with a bound link. */
   online(): MemberId[] {
     return this.links.boundMembers().map(([m]) => m);
+  }
+
+  /** When to call tick next (a redial, a stalled link's retry), or null: nothing waits on the clock. */
+  nextDeadline(): number | null {
+    let at: number | null = this.fanout.stalled() ? this.now + ROOM_REDIAL_MS : null;
+    for (const t of this.dialTargets()) {
+      const due = this.dials.dueAt(t.member ?? 'inviter', t.address);
+      at = at === null ? due : Math.min(at, due);
+    }
+    return at;
   }
 
   /** Messages waiting for `member` (no link, or a stalled one). */
@@ -272,7 +282,7 @@ export class RoomCore {
   private tick(): void {
     this.out.push(...this.fanout.retryStalled(this.names));
     this.dialMissing();
-    if (this.state.kind === 'joining' && this.links.boundMembers().length === 0) this.dialInviter();
+    this.dialInviter();
   }
 
   private setSelf(nick: string | undefined, address: string | null | undefined): void {
@@ -374,18 +384,28 @@ export class RoomCore {
 
   /** Dial seated members with an address and no link: new ones and changed addresses at once, the others every ROOM_REDIAL_MS. */
   private dialMissing(): void {
-    const out = this.state.kind === 'left' || this.state.kind === 'removed';
-    if (this.state.kind !== 'member' && !out) return;
-    for (const e of seating(this.list).seated) {
-      if (e.id === this.self.id || e.address === null || this.links.linkOf(e.id) !== undefined) continue;
-      if (out && this.told.has(e.address)) continue;
-      if (this.dials.due(e.id, e.address, this.now)) this.emit({ kind: 'dial', address: e.address, member: e.id });
-    }
+    for (const t of this.dialTargets()) if (t.member !== null && this.dials.due(t.member, t.address, this.now)) this.emit({ kind: 'dial', ...t });
   }
 
   /** A joiner with no link yet: its inviter, at once, then every ROOM_REDIAL_MS. */
   private dialInviter(): void {
-    if (this.join !== null && this.dials.due('inviter', this.join.address, this.now)) this.emit({ kind: 'dial', address: this.join.address, member: null });
+    for (const t of this.dialTargets()) if (t.member === null && this.dials.due('inviter', t.address, this.now)) this.emit({ kind: 'dial', ...t });
+  }
+
+  /** Whom we would dial now if its time had come: seated members with no link (out of the room: those not told yet); a joiner's inviter. */
+  private dialTargets(): Array<{ address: string; member: MemberId | null }> {
+    if (this.state.kind === 'joining') {
+      return this.join !== null && this.links.boundMembers().length === 0 ? [{ address: this.join.address, member: null }] : [];
+    }
+    const out = this.state.kind === 'left' || this.state.kind === 'removed';
+    if (this.state.kind !== 'member' && !out) return [];
+    const targets: Array<{ address: string; member: MemberId | null }> = [];
+    for (const e of seating(this.list).seated) {
+      if (e.id === this.self.id || e.address === null || this.links.linkOf(e.id) !== undefined) continue;
+      if (out && this.told.has(e.address)) continue;
+      targets.push({ address: e.address, member: e.id });
+    }
+    return targets;
   }
 
   // ------------------------------------------------------------ helpers

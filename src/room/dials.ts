@@ -16,6 +16,12 @@ export class DialPlan {
     return true;
   }
 
+  /** When `key` at `address` may be dialled (now or earlier: at once). */
+  dueAt(key: string, address: string): number {
+    const d = this.last.get(key);
+    return d === undefined || d.address !== address ? 0 : d.at + ROOM_REDIAL_MS;
+  }
+
   /** The link to `key` went away: the next dial waits ROOM_REDIAL_MS (the link may come back by itself meanwhile). */
   lost(key: string, address: string, now: number): void {
     this.last.set(key, { address, at: now });

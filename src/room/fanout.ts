@@ -6,6 +6,8 @@
  *
  *   send ──→ deliver(link, ref) per member with a usable link, queued for the rest
  *   delivered(ref) ──→ forgotten; a stalled link goes on
+ *   flush waits while an older link has copies in flight for the member (it
+ *   may give them back: they must go first, to keep each sender's order)
  *   failed / queue-full(ref) ──→ queued again (before newer lines), the link stalled
  *   flush(member) ──→ "missed N" first if its queue overflowed, then every queued line
  */
@@ -39,11 +41,11 @@ export class Fanout {
   }
 
   delivered(link: LinkId, ref: number, names: Names): RoomAction[] {
-    this.outbox.settle(ref);
+    const f = this.outbox.settle(ref);
     const l = this.links.get(link);
-    if (l === undefined || !l.stalled) return [];
-    l.stalled = false;
-    return l.member === null ? [] : this.flush(l.member, names);
+    if (l !== undefined) l.stalled = false;
+    // The member's lines may have waited for this one (a stalled link, or an old link not yet answered).
+    return f === undefined || this.outbox.queued(f.member) === 0 ? [] : this.flush(f.member, names);
   }
 
   /** A deliver failed (or met a full queue): queued again for its member if `owed` says it is still owed, and the link stalled. */
@@ -55,6 +57,11 @@ export class Fanout {
     if (!owed(f.member)) return [];
     this.outbox.enqueue(f.member, f);
     return this.flush(f.member, names);
+  }
+
+  /** Whether a link is stalled (the next tick tries it again). */
+  stalled(): boolean {
+    return this.links.all().some(([, l]) => l.stalled);
   }
 
   /** Every stalled link is tried again (the clock ticked). */
@@ -71,7 +78,7 @@ export class Fanout {
   /** Everything queued for `member` onto its link, if it has a usable one; a missed count first. */
   flush(member: MemberId, names: Names): RoomAction[] {
     const link = this.links.usable(member);
-    if (link === undefined) return [];
+    if (link === undefined || this.outbox.inFlightElsewhere(member, link)) return [];
     const out: RoomAction[] = [];
     const missed = this.outbox.takeMissed(member);
     if (missed > 0) out.push({ kind: 'fact', fact: { kind: 'missed', member, display: names(member), count: missed } });

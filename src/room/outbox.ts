@@ -25,6 +25,8 @@ export class Outbox {
   private readonly queues = new Map<MemberId, Pending[]>();
   private readonly missed = new Map<MemberId, number>();
   private readonly flying = new Map<number, InFlight>();
+  /** Per member, how many copies are in flight on each link. */
+  private readonly perLink = new Map<MemberId, Map<string, number>>();
   private nextSeq = 1;
   private nextRef = 1;
 
@@ -54,6 +56,7 @@ export class Outbox {
       const ref = this.nextRef++;
       const f: InFlight = { ...p, member, link };
       this.flying.set(ref, f);
+      this.count(f, 1);
       return { ...f, ref };
     });
   }
@@ -61,8 +64,31 @@ export class Outbox {
   /** The link confirmed `ref` (or the wiring says it is gone for good): forgets it. Returns it, or undefined if unknown. */
   settle(ref: number): InFlight | undefined {
     const f = this.flying.get(ref);
+    if (f === undefined) return undefined;
     this.flying.delete(ref);
+    this.count(f, -1);
     return f;
+  }
+
+  /**
+   * Whether copies for `member` are still in flight on a link other than
+   * `link`: an old connection not yet answered. Newer lines wait for it, or
+   * a copy it gives back would arrive after them.
+   */
+  inFlightElsewhere(member: MemberId, link: string): boolean {
+    const m = this.perLink.get(member);
+    if (m === undefined) return false;
+    for (const l of m.keys()) if (l !== link) return true;
+    return false;
+  }
+
+  private count(f: InFlight, d: number): void {
+    const m = this.perLink.get(f.member) ?? new Map<string, number>();
+    const n = (m.get(f.link) ?? 0) + d;
+    if (n > 0) m.set(f.link, n);
+    else m.delete(f.link);
+    if (m.size > 0) this.perLink.set(f.member, m);
+    else this.perLink.delete(f.member);
   }
 
   /** How many were dropped for `member` since the last call (and resets the count). */
@@ -83,6 +109,7 @@ export class Outbox {
     for (const [ref, f] of this.flying) {
       if (f.member !== member) continue;
       this.flying.delete(ref);
+      this.count(f, -1);
       n++;
     }
     return n + this.takeMissed(member);

@@ -268,6 +268,18 @@ describe('room core: gossip and dials', () => {
     assert.deepEqual(of(c.handle({ kind: 'tick' }, 10 * ROOM_REDIAL_MS), 'dial'), []);
   });
 
+  it('nextDeadline: the next redial while a member has no link, none once every member is bound', () => {
+    const c = core(A, room(A, B));
+    assert.equal(c.nextDeadline(), 0); // never dialled: at once
+    c.handle({ kind: 'start' }, 100);
+    assert.equal(c.nextDeadline(), 100 + ROOM_REDIAL_MS);
+    bind(c, 'l1', B, room(A, B), 200);
+    assert.equal(c.nextDeadline(), null);
+    const j = core(C, EMPTY_MEMBERS, { join: { invite: 'inv', address: addr(1) } });
+    j.handle({ kind: 'start' }, 50);
+    assert.equal(j.nextDeadline(), 50 + ROOM_REDIAL_MS);
+  });
+
   it('a joiner whose inviter does not answer dials it again every ROOM_REDIAL_MS until a link binds', () => {
     const j = core(C, EMPTY_MEMBERS, { join: { invite: 'inv', address: addr(1) } });
     assert.equal(of(j.handle({ kind: 'start' }, 0), 'dial').length, 1);
@@ -330,6 +342,32 @@ describe('room core: messages', () => {
     assert.deepEqual(
       of(bind(c, 'l2', B, room(A, B)), 'deliver').map((d) => d.text),
       ['one', 'two'],
+    );
+  });
+
+  it('lines wait while an old link has not answered for its copies: a copy it gives back still goes first (seed 40379)', () => {
+    const c = core(A, room(A, B));
+    bind(c, 'l1', B, room(A, B));
+    const [d1] = of(c.handle({ kind: 'send', text: 'one' }, 0), 'deliver');
+    c.handle({ kind: 'link-down', link: 'l1' }, 0);
+    bind(c, 'l2', B, room(A, B));
+    assert.deepEqual(of(c.handle({ kind: 'send', text: 'two' }, 0), 'deliver'), []);
+    assert.deepEqual(
+      of(c.handle({ kind: 'failed', link: 'l1', ref: d1!.ref }, 0), 'deliver').map((d) => [d.link, d.text]),
+      [
+        ['l2', 'one'],
+        ['l2', 'two'],
+      ],
+    );
+    // Answered as delivered instead: the waiting line goes on.
+    const c2 = core(A, room(A, B));
+    bind(c2, 'l1', B, room(A, B));
+    const [e1] = of(c2.handle({ kind: 'send', text: 'one' }, 0), 'deliver');
+    bind(c2, 'l2', B, room(A, B)); // re-bound while l1 still holds 'one'
+    c2.handle({ kind: 'send', text: 'two' }, 0);
+    assert.deepEqual(
+      of(c2.handle({ kind: 'delivered', link: 'l1', ref: e1!.ref }, 0), 'deliver').map((d) => [d.link, d.text]),
+      [['l2', 'two']],
     );
   });
 
