@@ -9,7 +9,8 @@
  *     roster on stdout; `/kick NICK`; `/leave` (our tombstone goes to the
  *     members we reach, then like end of input); `/quit` → like end of
  *     input; other `/…` → one error line; anything else → one message to
- *     every seated member (the core queues it for those offline)
+ *     every seated member (the core queues it for those offline); while
+ *     joining, lines wait until the room lets us in
  *  3. each message → one stdout line `HH:MM:SS <display> text`; the other
  *     facts (joined, left, refused, missed, online, offline…) and notes →
  *     stderr; --json → every fact on stdout too, one object per line
@@ -64,6 +65,8 @@ export async function runRoomHeadless(
   const { bus, core } = session;
   const name = (id: string): string => session.roster().find((e) => e.id === id)?.display ?? id;
   let missed = 0;
+  /** Lines typed while joining: sent once the room lets us in (a joiner's first `echo hi | fernchat chat …`). */
+  let early: string[] = [];
   const offs = [
     bus.on('room:fact', (f) => {
       if (f.kind === 'missed') missed += f.count;
@@ -71,6 +74,11 @@ export async function runRoomHeadless(
       if (line !== null && !(opts.json && line.to === 'out')) (line.to === 'out' ? out : err)(line.line);
       if (opts.json) out(roomFactJson(f, room.name, Date.now()));
       if (f.kind === 'status' && isFinal(f.status) && f.status.kind !== 'left') stopReading();
+      if (f.kind === 'status' && f.status.kind === 'member' && early.length > 0) {
+        const lines = early;
+        early = [];
+        for (const text of lines) session.input({ kind: 'send', text });
+      }
       poke();
     }),
     bus.on('error', (e) => {
@@ -98,7 +106,10 @@ export async function runRoomHeadless(
         case 'empty':
           return;
         case 'send':
-          return session.input({ kind: 'send', text: input.text });
+          if (core.status.kind !== 'joining') return session.input({ kind: 'send', text: input.text });
+          if (early.length === 0) err('not in the room yet: lines wait until the room lets us in');
+          early.push(input.text);
+          return;
         case 'who': {
           const roster = session.roster();
           if (opts.json) out(rosterJson(roster, room.name, Date.now()));
@@ -129,7 +140,8 @@ export async function runRoomHeadless(
 
   // 4 ----------------------------------------------------------------
   if (!signals.signalled() && !isFinal(core.status)) {
-    const settled = (): boolean => signals.signalled() || (session.inFlight() === 0 && core.online().every((m) => core.queued(m) === 0));
+    const settled = (): boolean =>
+      signals.signalled() || isFinal(core.status) || (early.length === 0 && session.inFlight() === 0 && core.online().every((m) => core.queued(m) === 0));
     const timer = setInterval(poke, 100);
     await until(settled, opts.lingerS * 1000, wake);
     clearInterval(timer);
@@ -142,7 +154,8 @@ export async function runRoomHeadless(
   flush();
   signals.off();
   io.stdout.off('error', onOutputError);
+  if (early.length > 0) err(`${early.length} line${early.length === 1 ? '' : 's'} not sent: the room did not let us in within --linger`);
   const status = core.status.kind;
-  if (status === 'refused' || status === 'removed') return 1;
+  if (status === 'refused' || status === 'removed' || early.length > 0) return 1;
   return missed > 0 ? 1 : 0;
 }

@@ -114,3 +114,28 @@ test('sixteen members make a full mesh; the 17th is refused, with one clear line
   assert.ok(await r.lab.until(() => procs.slice(1).every((p) => p.got.get(creator.room.memberId)?.includes('still here') === true), 30_000));
   assert.equal(late.got.size, 0);
 });
+
+test('a kick: the member is removed everywhere and told so, its links close, and one line says the key is not rotated yet; /leave leaves for good', async (t) => {
+  const r = new RoomLab();
+  t.after(() => r.closeAll());
+  const procs = [await r.found('ann')];
+  for (const nick of ['bob', 'cat', 'dan']) procs.push(await r.join(nick));
+  assert.ok(await r.lab.until(() => fullMesh(procs), 60_000));
+  const [ann, bob, cat, dan] = procs as [RoomProc, RoomProc, RoomProc, RoomProc];
+  ann.session.input({ kind: 'kick', member: dan.room.memberId });
+  assert.equal(ann.notes.filter((n) => /the key is not rotated yet/.test(n)).length, 1, ann.notes.join('\n'));
+  assert.ok(await r.lab.until(() => dan.session.core.status.kind === 'removed' && [ann, bob, cat].every((p) => p.session.core.online().length === 2), 30_000));
+  for (const p of [bob, cat]) assert.ok(p.facts.some((f) => f.kind === 'left' && f.how === 'kicked' && f.member === dan.room.memberId));
+  sendAll(ann, 0, 5);
+  assert.ok(await r.lab.until(() => gotAll(bob, [ann], 5) && gotAll(cat, [ann], 5), 30_000));
+  await r.lab.advance(10_000);
+  assert.equal(dan.got.get(ann.room.memberId)?.length ?? 0, 0, 'the kicked member gets nothing more');
+
+  cat.session.input({ kind: 'leave' });
+  assert.equal(cat.session.core.status.kind, 'left');
+  assert.ok(
+    await r.lab.until(() => [ann, bob].every((p) => p.facts.some((f) => f.kind === 'left' && f.how === 'left' && f.member === cat.room.memberId)), 30_000),
+  );
+  const back = await r.restart(cat);
+  assert.equal(back.session.core.status.kind, 'left', 'a restart stays out: the tombstone is in its saved list');
+});
