@@ -121,3 +121,54 @@ export class DeliveryRefs {
     return this.byId.size;
   }
 }
+
+/** Lines that came on a link before its hello bound it (a restarted peer's retransmissions come first): the core gets them once it binds the link. */
+export class HeldLines {
+  private readonly byLink = new Map<LinkId, Array<{ id: string; text: string }>>();
+
+  hold(link: LinkId, line: { id: string; text: string }): void {
+    const list = this.byLink.get(link) ?? [];
+    list.push(line);
+    this.byLink.set(link, list);
+  }
+
+  /** The link went down unbound: its lines are dropped (the connection counts them delivered; the sender's core does not resend them). */
+  drop(link: LinkId): void {
+    this.byLink.delete(link);
+  }
+
+  /** The lines of the links `bound` says are bound now, in arrival order per link; forgotten here. */
+  take(bound: (link: LinkId) => boolean): Array<{ link: LinkId; id: string; text: string }> {
+    const out: Array<{ link: LinkId; id: string; text: string }> = [];
+    for (const [link, list] of [...this.byLink]) {
+      if (!bound(link)) continue;
+      this.byLink.delete(link);
+      for (const l of list) out.push({ link, ...l });
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.byLink.size;
+  }
+}
+
+/** Addresses whose link the core closed, and when: a stranger from one is not seated again for `quietMs` (its last datagrams would seat it again at once, and be refused again). */
+export class RecentlyClosed {
+  private readonly at = new Map<string, number>();
+
+  constructor(private readonly quietMs: number) {}
+
+  closed(address: string, now: number): void {
+    this.at.set(address, now);
+  }
+
+  /** Still quiet at `now` (forgotten once it is not). */
+  quiet(address: string, now: number): boolean {
+    const t = this.at.get(address);
+    if (t === undefined) return false;
+    if (now - t < this.quietMs) return true;
+    this.at.delete(address);
+    return false;
+  }
+}

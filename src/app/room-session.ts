@@ -30,60 +30,28 @@
  * transfer service is not attached to room members: room:* controls are the
  * only controls on them.
  */
-import { formatAddress, sameAddress, type Address } from '../address/address.js';
+import { formatAddress, sameAddress } from '../address/address.js';
 import { parseHostPort } from '../address/parse.js';
 import { Bus, errorMessage, newMessageId } from '../bus.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock } from '../clock.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import type { RoomSettings } from '../config/room.js';
 import { ENDPOINT_CONNECTIONS_MAX, ROOM_CLOSE_FLUSH_MS, ROOM_REDIAL_MS, ROOM_TICK_MS } from '../constants.js';
 import { fingerprint } from '../crypto/keys.js';
 import { Mesh } from '../net/mesh.js';
 import type { MeshMember } from '../net/mesh-member.js';
-import type { DatagramPort } from '../net/port.js';
 import { bindUdp } from '../net/udp.js';
-import { looksLikeRoomControl } from '../room/control.js';
-import type { LinkId, RoomAction, RoomInput, RosterEntry } from '../room/core-types.js';
+import type { LinkId, RoomAction, RoomInput } from '../room/core-types.js';
 import { RoomCore } from '../room/core.js';
 import { roster } from '../room/facts.js';
 import { isFinal } from '../room/status.js';
-import { DeliveryRefs, RoomLinks } from './room-links.js';
+import type { RoomSession, RoomSessionDeps } from './room-session-types.js';
+import { DeliveryRefs, HeldLines, RecentlyClosed, RoomLinks } from './room-links.js';
+import { onMemberBus } from './room-member-bus.js';
 import { MembersFile, membersFile } from './room-members-file.js';
 import { roomStart } from './room-start.js';
 
-export interface RoomSession {
-  /** The room's facts (room:fact) and one-line notes (error). */
-  bus: Bus;
-  core: RoomCore;
-  mesh: Mesh;
-  listen: Address;
-  fingerprint: string;
-  /** The roster as /who shows it. */
-  roster(): RosterEntry[];
-  /** A core input from the user (send, leave, kick). */
-  input(input: RoomInput): void;
-  /** Ticks the mesh and, when due, the core (tests with autoTick false drive this). */
-  tick(): void;
-  nextDeadline(): number | null;
-  /** Messages handed to connections and not acknowledged yet. */
-  inFlight(): number;
-  /** Starts the mesh and the core (only needed with deps.start = false). Idempotent. */
-  start(): void;
-  /** The core's shutdown (what is owed is reported missed), then the mesh's close. Idempotent. */
-  close(): Promise<void>;
-}
-
-export interface RoomSessionDeps {
-  /** A port to use instead of binding a UDP socket (tests: net/memory.ts). */
-  port?: DatagramPort;
-  clock?: Clock;
-  /** Default true: one timer each for the mesh and the core's tick. False: the caller calls tick() at nextDeadline(). */
-  autoTick?: boolean;
-  /** The mesh's bye linger, ms (default BYE_LINGER_MS). */
-  byeLingerMs?: number;
-  /** Default true. False: subscribe to the bus first, then start(). */
-  start?: boolean;
-}
+export type { RoomSession, RoomSessionDeps };
 
 export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps = {}): Promise<RoomSession> {
   const room: RoomSettings | undefined = opts.room;
@@ -100,8 +68,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
   const core = new RoomCore(start.core);
   const links = new RoomLinks<MeshMember>();
   const refs = new DeliveryRefs();
-  /** Messages that came on a link before its hello bound it (the peer restarted and resent them first). */
-  const held = new Map<LinkId, Array<{ id: string; text: string }>>();
+  const held = new HeldLines();
   const offs = new Map<MeshMember, Array<() => void>>();
   const memberOptions = {
     key: opts.key,
@@ -168,7 +135,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
         const m = links.memberOf(a.link);
         if (m === undefined) return;
         const address = links.address(m);
-        if (address !== null) closedAt.set(address, clock.now());
+        if (address !== null) recentlyClosed.closed(address, clock.now());
         void dismiss(m);
         return;
       }
@@ -185,21 +152,17 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     }
   };
 
-  /** Messages held on links the core has bound since. */
+  const isBound = (link: LinkId): boolean => core.online().some((id) => core.linkOf(id) === link);
+
+  /** Lines held on links the core has bound since. */
   const releaseHeld = (): void => {
     if (held.size === 0) return;
-    const bound = new Set(core.online().map((id) => core.linkOf(id)));
-    for (const [link, list] of [...held]) {
-      if (!bound.has(link)) continue;
-      held.delete(link);
-      for (const m of list) feed({ kind: 'message', link, id: m.id, text: m.text });
-    }
+    for (const l of held.take(isBound)) feed({ kind: 'message', link: l.link, id: l.id, text: l.text });
   };
 
   // ------------------------------------------------------------ members
 
-  /** Addresses whose link the core closed, and when: not seated again for ROOM_REDIAL_MS (a refused peer's last datagrams would otherwise seat it again, and be refused again, at once). */
-  const closedAt = new Map<string, number>();
+  const recentlyClosed = new RecentlyClosed(ROOM_REDIAL_MS);
   /**
    * Whether a stranger at `address` gets a connection: not once we are out
    * of the room (refused, removed, left: nobody to talk to), not from an
@@ -209,11 +172,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
    */
   const seatable = (address: string): boolean => {
     if (closing !== null || links.size >= ENDPOINT_CONNECTIONS_MAX || isFinal(core.status)) return false;
-    const at = closedAt.get(address);
-    if (at === undefined) return true;
-    if (clock.now() - at < ROOM_REDIAL_MS) return false;
-    closedAt.delete(address);
-    return true;
+    return !recentlyClosed.quiet(address, clock.now());
   };
 
   const dial = (address: string): void => {
@@ -237,41 +196,38 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     const down = (): void => {
       const link = links.down(m);
       if (link === null) return;
-      held.delete(link);
+      held.drop(link);
       feed({ kind: 'link-down', link });
     };
-    const settled = (id: string, kind: 'delivered' | 'failed'): void => {
-      const r = refs.settle(id);
-      if (r !== undefined) feed({ kind, link: r.link, ref: r.ref });
-    };
-    offs.set(m, [
-      m.bus.on('peer:state', ({ state }) => (state === 'online' ? up() : state === 'connecting' ? undefined : down())),
-      m.bus.on('peer:restarted', () => {
-        if (links.linkOf(m) === null) return;
-        down();
-        up();
+    offs.set(
+      m,
+      onMemberBus(m.bus, {
+        online: up,
+        offline: down,
+        restarted: () => {
+          if (links.linkOf(m) === null) return;
+          down();
+          up();
+        },
+        control: (body) => {
+          const link = links.linkOf(m);
+          if (link !== null) feed({ kind: 'control', link, body });
+        },
+        message: (text) => {
+          const link = links.linkOf(m);
+          if (link === null) return;
+          msgCount += 1;
+          const line = { id: `${link}#${msgCount}`, text };
+          if (isBound(link)) feed({ kind: 'message', link, ...line });
+          else held.hold(link, line);
+        },
+        settled: (id, outcome) => {
+          const r = refs.settle(id);
+          if (r !== undefined) feed({ kind: outcome, link: r.link, ref: r.ref });
+        },
+        warning: (message) => note('warning', `${links.address(m) ?? 'a member'}: ${message}`),
       }),
-      m.bus.on('xfer:control', ({ body }) => {
-        const link = links.linkOf(m);
-        if (link !== null && looksLikeRoomControl(body)) feed({ kind: 'control', link, body });
-      }),
-      m.bus.on('message:received', ({ text }) => {
-        const link = links.linkOf(m);
-        if (link === null) return;
-        msgCount += 1;
-        const msg = { id: `${link}#${msgCount}`, text };
-        const bound = core.online().some((id) => core.linkOf(id) === link);
-        if (bound) return feed({ kind: 'message', link, ...msg });
-        const list = held.get(link) ?? [];
-        list.push(msg);
-        held.set(link, list);
-      }),
-      m.bus.on('message:delivered', ({ id }) => settled(id, 'delivered')),
-      m.bus.on('message:failed', ({ id }) => settled(id, 'failed')),
-      m.bus.on('error', (e) => {
-        if (e.severity === 'warning') note('warning', `${links.address(m) ?? 'a member'}: ${e.message}`);
-      }),
-    ]);
+    );
   };
 
   /** The core closed the link: what it handed over goes first (bounded), then bye, then the link is down and the member forgotten. */
@@ -287,7 +243,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     for (const off of offs.get(m) ?? []) off();
     offs.delete(m);
     if (link !== null && closing === null) {
-      held.delete(link);
+      held.drop(link);
       feed({ kind: 'link-down', link });
     }
   };

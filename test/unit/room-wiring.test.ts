@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeliveryRefs, RoomLinks } from '../../src/app/room-links.js';
+import { DeliveryRefs, HeldLines, RecentlyClosed, RoomLinks } from '../../src/app/room-links.js';
 import { MembersFile, membersFile } from '../../src/app/room-members-file.js';
 import { roomStart, selfAddress } from '../../src/app/room-start.js';
 import type { RoomSettings } from '../../src/config/room.js';
@@ -67,6 +67,45 @@ describe('DeliveryRefs', () => {
     assert.equal(r.settle('control-9'), undefined);
     assert.deepEqual(r.settle('m-2'), { link: 'L2', ref: 7 });
     assert.equal(r.size, 0);
+  });
+});
+
+describe('HeldLines', () => {
+  it('gives the lines of bound links back once, in order; drops a link that went down unbound', () => {
+    const h = new HeldLines();
+    h.hold('L1', { id: 'L1#1', text: 'a' });
+    h.hold('L2', { id: 'L2#2', text: 'x' });
+    h.hold('L1', { id: 'L1#3', text: 'b' });
+    assert.deepEqual(
+      h.take(() => false),
+      [],
+    );
+    assert.deepEqual(
+      h.take((l) => l === 'L1'),
+      [
+        { link: 'L1', id: 'L1#1', text: 'a' },
+        { link: 'L1', id: 'L1#3', text: 'b' },
+      ],
+    );
+    assert.deepEqual(
+      h.take((l) => l === 'L1'),
+      [],
+      'once',
+    );
+    h.drop('L2');
+    assert.equal(h.size, 0);
+  });
+});
+
+describe('RecentlyClosed', () => {
+  it('keeps an address quiet for its time, then forgets it', () => {
+    const r = new RecentlyClosed(5_000);
+    assert.equal(r.quiet('10.0.0.1:7001', 0), false);
+    r.closed('10.0.0.1:7001', 1_000);
+    assert.equal(r.quiet('10.0.0.1:7001', 5_999), true);
+    assert.equal(r.quiet('10.0.0.2:7002', 5_999), false);
+    assert.equal(r.quiet('10.0.0.1:7001', 6_000), false);
+    assert.equal(r.quiet('10.0.0.1:7001', 1_000), false, 'forgotten');
   });
 });
 
