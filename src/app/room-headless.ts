@@ -149,7 +149,7 @@ export async function runRoomHeadless(
     // Our tombstone is on its way on every link: give it a moment to be acknowledged.
     await until(() => signals.signalled() || session.inFlight() === 0, Math.min(opts.lingerS * 1000, 2_000), wake);
   }
-  await Promise.race([session.close(), signals.interrupted.then(() => session.close())]);
+  await session.close();
   for (const off of offs) off();
   flush();
   signals.off();
