@@ -139,3 +139,21 @@ test('a kick: the member is removed everywhere and told so, its links close, and
   const back = await r.restart(cat);
   assert.equal(back.session.core.status.kind, 'left', 'a restart stays out: the tombstone is in its saved list');
 });
+
+test('quitting with lines in flight to members gone quiet reports them missed, one count per member', async (t) => {
+  const r = new RoomLab();
+  t.after(() => r.closeAll());
+  const procs = [await r.found('ann')];
+  for (const nick of ['bob', 'cat']) procs.push(await r.join(nick));
+  assert.ok(await r.lab.until(() => fullMesh(procs), 60_000));
+  const [ann, bob, cat] = procs as [RoomProc, RoomProc, RoomProc];
+  r.partition([ann], [bob, cat]);
+  sendAll(ann, 0, 7);
+  await r.lab.advance(1_000);
+  await r.stop(ann);
+  const missed = ann.facts.filter((f) => f.kind === 'missed');
+  assert.deepEqual(missed.map((f) => (f.kind === 'missed' ? [f.display, f.count] : [])).sort(), [
+    ['bob', 7],
+    ['cat', 7],
+  ]);
+});
