@@ -273,10 +273,12 @@ function history(seed: number, steps: number, stats: Stats): string | null {
 }
 
 /**
- * Online members in groups that know each other (one's list seats the
- * other, through any chain). Members meet only through their lists: a
- * member whose every contact left or moved unseen is an island, and no
- * protocol without a rendezvous can bring it back.
+ * Online members in groups that can find each other: one's list seats the
+ * other at the address it is at, through any chain. Members meet only
+ * through their lists: a member whose every contact left, was removed or
+ * moved where it never heard is an island (seed 50128: a member kicked
+ * while it kicked its kicker, both contacts moved), and no protocol without
+ * a rendezvous brings it back.
  */
 function knowing(online: Node[]): Node[][] {
   const group = new Map<Node, number>(online.map((n, i) => [n, i]));
@@ -287,7 +289,7 @@ function knowing(online: Node[]): Node[][] {
   };
   for (const a of online)
     for (const b of online) {
-      if (a === b || !seating(a.core.members).seated.some((e) => e.id === b.id)) continue;
+      if (a === b || !seating(a.core.members).seated.some((e) => e.id === b.id && e.address === b.address)) continue;
       const [ga, gb] = [find(a), find(b)];
       if (ga !== gb) group.set(online[Math.max(ga, gb)]!, Math.min(ga, gb));
     }
@@ -301,7 +303,22 @@ function checkGroup(net: RoomNet, nodes: Node[], members: Node[], sent: Sent[]):
   const list = members[0]!.core.members;
   for (const n of members) {
     if (!sameMembers(n.core.members, list)) return `${n.nick} and ${members[0]!.nick} hold different lists`;
-    for (const o of members) if (o !== n && n.core.linkOf(o.id) === undefined) return `${n.nick} has no link to ${o.nick}`;
+    for (const o of members)
+      if (o !== n && n.core.linkOf(o.id) === undefined) {
+        if (process.env['ROOM_SIM_DEBUG'] !== undefined) {
+          const show = (x: Node): unknown => [
+            x.nick,
+            x.address,
+            x.core.status.kind,
+            x.core.online().length,
+            [...x.core.members.values()].map((e) => [e.nick, e.address, e.removed, e.version, e.seat.at]),
+          ];
+          console.log(JSON.stringify([show(n), show(o), net.debugLinks(n, o), o.core.linkOf(n.id), n.core.nextDeadline(), o.core.nextDeadline()]));
+          console.log(JSON.stringify(n.facts.filter((f) => 'member' in f && f.member === o.id).slice(-8)));
+          console.log(JSON.stringify(o.facts.filter((f) => f.kind !== 'members-changed' && f.kind !== 'message').slice(-12)));
+        }
+        return `${n.nick} has no link to ${o.nick}`;
+      }
   }
   const seated = new Set(seating(list).seated.map((e) => e.id));
   // Every seat is an online member — unless its member is out of the room and no one can tell: it left (or was
@@ -310,6 +327,7 @@ function checkGroup(net: RoomNet, nodes: Node[], members: Node[], sent: Sent[]):
     if (members.some((n) => n.id === id)) continue;
     const n = nodes.find((x) => x.alive && x.id === id);
     if (n === undefined) return `${id} is seated but has no node`;
+    if (n.core.status.kind === 'member' && list.get(id)!.address !== n.address) continue; // in a group we cannot reach (an island)
     const stale = list.get(id)!.address !== n.address;
     const knowsNoOne = !seating(n.core.members).seated.some((e) => members.some((m) => m.id === e.id && m.address === e.address));
     if (n.core.status.kind === 'member' || !stale || !knowsNoOne) return `${n.nick} (${n.core.status.kind}) is seated but not an online member`;
