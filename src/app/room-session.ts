@@ -285,6 +285,8 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
       mesh.start();
       nextCoreTick = clock.now() + ROOM_TICK_MS;
       feed({ kind: 'start' });
+      // The profile's contacts too (a joiner's inviter): a member listening on every address has no address in the list, and nobody would dial it.
+      if (core.status.kind === 'member') for (const c of room.contacts) dial(formatAddress(c));
     },
     close: () => {
       if (closing !== null) return closing;
