@@ -44,7 +44,6 @@ import { bindUdp } from '../net/udp.js';
 import type { LinkId, RoomAction, RoomInput } from '../room/core-types.js';
 import { RoomCore } from '../room/core.js';
 import { roster } from '../room/facts.js';
-import { isFinal } from '../room/status.js';
 import type { RoomSession, RoomSessionDeps } from './room-session-types.js';
 import { DeliveryRefs, HeldLines, RecentlyClosed, RoomLinks } from './room-links.js';
 import { onMemberBus } from './room-member-bus.js';
@@ -164,14 +163,15 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
 
   const recentlyClosed = new RecentlyClosed(ROOM_REDIAL_MS);
   /**
-   * Whether a stranger at `address` gets a connection: not once we are out
-   * of the room (refused, removed, left: nobody to talk to), not from an
-   * address whose link was just closed, and one connection is kept spare
+   * Whether a stranger at `address` gets a connection: not once we were
+   * refused (we have nothing to tell; a member that left or was removed
+   * still answers with its tombstone), not from an address whose link was
+   * just closed, and one connection is kept spare
    * (fifteen members and one more): a stranger past the room's capacity
    * still hears its refusal.
    */
   const seatable = (address: string): boolean => {
-    if (closing !== null || links.size >= ENDPOINT_CONNECTIONS_MAX || isFinal(core.status)) return false;
+    if (closing !== null || links.size >= ENDPOINT_CONNECTIONS_MAX || core.status.kind === 'refused') return false;
     return !recentlyClosed.quiet(address, clock.now());
   };
 
