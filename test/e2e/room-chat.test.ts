@@ -105,6 +105,14 @@ test(
       }
     });
 
+    procs[0]!.write('/who');
+    await waitFor(() => parsed(procs[0]!).some((e) => e.type === 'room' && e.event === 'roster'), 10_000, 'the roster');
+    const roster = parsed(procs[0]!).find((e) => e.event === 'roster') as unknown as { members: Array<{ nick: string; online: boolean; self: boolean }> };
+    assert.deepEqual(
+      roster.members.map((m) => [m.nick, m.self || m.online]).sort(),
+      NICKS.map((n) => [n, true]),
+    );
+
     for (const p of procs) p.write('/quit');
     for (const [i, p] of procs.entries()) assert.equal(await p.exitCode(15_000), 0, `${NICKS[i]} exit\n${p.err.join('\n')}`);
   },
