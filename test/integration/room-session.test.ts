@@ -2,7 +2,7 @@
  * Room sessions wired end to end on the in-memory network (#15): the mesh,
  * the room core and the members file of src/app/room-session.ts.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { ROOM_MEMBERS_MAX } from '../../src/constants.js';
 import { fullMesh, RoomLab, type RoomProc } from '../_room-lab.js';
@@ -26,12 +26,18 @@ function assertExactlyOnce(p: RoomProc, others: readonly RoomProc[], n: number):
   }
 }
 
-test("four members: one creator, three joiners with one invite → full mesh; every member gets every other member's 50 messages once, in order", async (t) => {
+/** A room of `nicks` (the first its creator, the others joining with its invite) on one lab, in a full mesh; closed when the test ends. */
+async function room(t: TestContext, nicks: readonly string[]): Promise<{ r: RoomLab; procs: RoomProc[] }> {
   const r = new RoomLab();
   t.after(() => r.closeAll());
-  const procs = [await r.found('ann')];
-  for (const nick of ['bob', 'cat', 'dan']) procs.push(await r.join(nick));
+  const procs = [await r.found(nicks[0]!)];
+  for (const nick of nicks.slice(1)) procs.push(await r.join(nick));
   assert.ok(await r.lab.until(() => fullMesh(procs), 60_000), `no full mesh: ${procs.map((p) => `${p.nick}:${p.session.core.online().length}`).join(' ')}`);
+  return { r, procs };
+}
+
+test("four members: one creator, three joiners with one invite → full mesh; every member gets every other member's 50 messages once, in order", async (t) => {
+  const { r, procs } = await room(t, ['ann', 'bob', 'cat', 'dan']);
   for (const p of procs) assert.equal(p.session.core.status.kind, 'member', p.nick);
   for (const p of procs) sendAll(p, 0, MESSAGES);
   assert.ok(await r.lab.until(() => procs.every((p) => gotAll(p, procs, MESSAGES)), 60_000));
@@ -41,11 +47,7 @@ test("four members: one creator, three joiners with one invite → full mesh; ev
 });
 
 test('a member restarts (a new session, same member id, its saved member list) and gets what was sent while it was away', async (t) => {
-  const r = new RoomLab();
-  t.after(() => r.closeAll());
-  const procs = [await r.found('ann')];
-  for (const nick of ['bob', 'cat']) procs.push(await r.join(nick));
-  assert.ok(await r.lab.until(() => fullMesh(procs), 60_000));
+  const { r, procs } = await room(t, ['ann', 'bob', 'cat']);
   const [ann, bob, cat] = procs as [RoomProc, RoomProc, RoomProc];
   for (const p of procs) sendAll(p, 0, 10);
   assert.ok(await r.lab.until(() => procs.every((p) => gotAll(p, procs, 10)), 60_000));
@@ -64,11 +66,7 @@ test('a member restarts (a new session, same member id, its saved member list) a
 });
 
 test('a partition takes links down; messages sent meanwhile are queued and delivered, once and in order, when it heals', async (t) => {
-  const r = new RoomLab();
-  t.after(() => r.closeAll());
-  const procs = [await r.found('ann')];
-  for (const nick of ['bob', 'cat', 'dan']) procs.push(await r.join(nick));
-  assert.ok(await r.lab.until(() => fullMesh(procs), 60_000));
+  const { r, procs } = await room(t, ['ann', 'bob', 'cat', 'dan']);
   const [ann, bob, cat, dan] = procs as [RoomProc, RoomProc, RoomProc, RoomProc];
   r.partition([ann, bob], [cat, dan]);
   for (const p of procs) sendAll(p, 0, 25);
@@ -116,11 +114,7 @@ test('sixteen members make a full mesh; the 17th is refused, with one clear line
 });
 
 test('a kick: the member is removed everywhere and told so, its links close, and one line says the key is not rotated yet; /leave leaves for good', async (t) => {
-  const r = new RoomLab();
-  t.after(() => r.closeAll());
-  const procs = [await r.found('ann')];
-  for (const nick of ['bob', 'cat', 'dan']) procs.push(await r.join(nick));
-  assert.ok(await r.lab.until(() => fullMesh(procs), 60_000));
+  const { r, procs } = await room(t, ['ann', 'bob', 'cat', 'dan']);
   const [ann, bob, cat, dan] = procs as [RoomProc, RoomProc, RoomProc, RoomProc];
   ann.session.input({ kind: 'kick', member: dan.room.memberId });
   assert.equal(ann.notes.filter((n) => /the key is not rotated yet/.test(n)).length, 1, ann.notes.join('\n'));
@@ -141,11 +135,7 @@ test('a kick: the member is removed everywhere and told so, its links close, and
 });
 
 test('quitting with lines in flight to members gone quiet reports them missed, one count per member', async (t) => {
-  const r = new RoomLab();
-  t.after(() => r.closeAll());
-  const procs = [await r.found('ann')];
-  for (const nick of ['bob', 'cat']) procs.push(await r.join(nick));
-  assert.ok(await r.lab.until(() => fullMesh(procs), 60_000));
+  const { r, procs } = await room(t, ['ann', 'bob', 'cat']);
   const [ann, bob, cat] = procs as [RoomProc, RoomProc, RoomProc];
   r.partition([ann], [bob, cat]);
   sendAll(ann, 0, 7);
