@@ -59,10 +59,12 @@ test('a joiner types a line before it is in: the line waits, goes out once the r
   const b = io();
   const annDone = runRoomHeadless(opts('ann', annAddr, annRoom), a, { port: net.port(annAddr.host, annAddr.port), byeLingerMs: 0 });
   await waitFor(() => /listening on 10\.1\.0\.1:7001 \(room club/.test(a.err()), 5_000, 'ann listening');
-  const bobDone = runRoomHeadless(opts('bob', bobAddr, bobRoom), b, { port: net.port(bobAddr.host, bobAddr.port), byeLingerMs: 0 });
+  const bobDone = runRoomHeadless({ ...opts('bob', bobAddr, bobRoom), wire: 'raw' }, b, { port: net.port(bobAddr.host, bobAddr.port), byeLingerMs: 0 });
   b.stdin.end('hi from bob\n');
   assert.equal(await bobDone, 0, b.err());
   assert.match(b.err(), /you are in the room/);
+  assert.match(b.err(), /^note: a room always uses the reliable wire; --wire raw is ignored$/m);
+  assert.match(b.err(), /^not in the room yet: lines wait until the room lets us in$/m);
   await waitFor(
     () => /<bob> hi from bob\n/.test(a.out()),
     5_000,
