@@ -77,7 +77,9 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     tokenTtlS: opts.tokenTtlS,
   };
   let msgCount = 0;
-  let nextCoreTick = clock.now() + ROOM_TICK_MS;
+  /** When the core wants its next tick (core.nextDeadline(), at least ROOM_TICK_MS after a tick), or null. */
+  let coreDue: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
   let started = false;
   let closing: Promise<void> | null = null;
   /** The address of the stranger the accept policy was last asked about. */
@@ -110,6 +112,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     }
     for (const a of actions) act(a);
     releaseHeld();
+    armCore();
   };
 
   const act = (a: RoomAction): void => {
@@ -250,12 +253,22 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
 
   // ------------------------------------------------------------ the clock
 
-  const tickCore = (): void => {
-    nextCoreTick = clock.now() + ROOM_TICK_MS;
-    feed({ kind: 'tick' });
+  /** One timer for the core, at its next deadline (a redial, a stalled link's retry): re-armed after every input. */
+  const armCore = (floor = 0): void => {
+    if (!started || closing !== null) return;
+    const d = core.nextDeadline();
+    coreDue = d === null ? null : Math.max(d, floor);
+    if (!autoTick) return;
+    if (timer !== null) clearTimeout(timer);
+    timer = coreDue === null ? null : setTimeout(tickCore, Math.max(0, coreDue - clock.now()));
+    timer?.unref();
   };
-  const timer = autoTick ? setInterval(() => closing === null && started && tickCore(), ROOM_TICK_MS) : null;
-  timer?.unref();
+  const tickCore = (): void => {
+    if (!started || closing !== null) return;
+    feed({ kind: 'tick' });
+    // A deadline the tick did not move (nothing it could do yet) is not retried at once.
+    armCore(clock.now() + ROOM_TICK_MS);
+  };
 
   const session: RoomSession = {
     bus,
@@ -269,12 +282,12 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     },
     tick: () => {
       mesh.tick();
-      if (closing === null && started && clock.now() >= nextCoreTick) tickCore();
+      if (coreDue !== null && clock.now() >= coreDue) tickCore();
     },
     nextDeadline: () => {
       const d = mesh.nextDeadline();
-      if (closing !== null) return d;
-      return d === null ? nextCoreTick : Math.min(d, nextCoreTick);
+      if (closing !== null || coreDue === null) return d;
+      return d === null ? coreDue : Math.min(d, coreDue);
     },
     inFlight: () => refs.size,
     start: () => {
@@ -283,7 +296,6 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
       if (start.problem !== null) note('warning', `room: ${start.problem}`);
       if (start.fresh) file.save(start.core.members);
       mesh.start();
-      nextCoreTick = clock.now() + ROOM_TICK_MS;
       feed({ kind: 'start' });
       // The profile's contacts too (a joiner's inviter): a member listening on every address has no address in the list, and nobody would dial it.
       if (core.status.kind === 'member') for (const c of room.contacts) dial(formatAddress(c));
@@ -292,7 +304,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
       if (closing !== null) return closing;
       if (started) feed({ kind: 'shutdown' });
       closing = Promise.resolve();
-      if (timer !== null) clearInterval(timer);
+      if (timer !== null) clearTimeout(timer);
       closing = mesh.close().finally(() => {
         for (const m of links.members()) forget(m);
       });
