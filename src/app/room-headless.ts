@@ -97,6 +97,8 @@ export async function runRoomHeadless(
   // 2 ----------------------------------------------------------------
   let quit = false;
   let leaving = false;
+  /** Told once that nobody else is in the room. */
+  let alone = false;
   const rl = createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
   const ended = new Promise<void>((resolve) => rl.once('close', resolve));
   stopReading = () => rl.close();
@@ -110,6 +112,10 @@ export async function runRoomHeadless(
         case 'empty':
           return;
         case 'send':
+          if (core.status.kind === 'member' && !alone && session.roster().every((e) => e.self)) {
+            alone = true;
+            err(`nobody else is in the room yet: the line goes nowhere (fernchat invite --profile ${opts.profileName ?? 'ROOM'} makes a code)`);
+          }
           if (core.status.kind !== 'joining') return session.input({ kind: 'send', text: input.text });
           if (early.length === 0) err('not in the room yet: lines wait until the room lets us in');
           early.push(input.text);

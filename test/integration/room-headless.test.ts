@@ -59,6 +59,12 @@ test('a joiner types a line before it is in: the line waits, goes out once the r
   const b = io();
   const annDone = runRoomHeadless(opts('ann', annAddr, annRoom), a, { port: net.port(annAddr.host, annAddr.port), byeLingerMs: 0 });
   await waitFor(() => /listening on 10\.1\.0\.1:7001 \(room club/.test(a.err()), 5_000, 'ann listening');
+  a.stdin.write('anyone?\n');
+  await waitFor(
+    () => /^nobody else is in the room yet: the line goes nowhere \(fernchat invite --profile club makes a code\)$/m.test(a.err()),
+    5_000,
+    () => `ann alone\n${a.err()}`,
+  );
   const bobDone = runRoomHeadless({ ...opts('bob', bobAddr, bobRoom), wire: 'raw' }, b, { port: net.port(bobAddr.host, bobAddr.port), byeLingerMs: 0 });
   b.stdin.end('hi from bob\n');
   assert.equal(await bobDone, 0, b.err());
