@@ -99,9 +99,12 @@ module.exports = {
       name: 'shared-leaves',
       severity: 'error',
       comment:
-        'bus.ts, clock.ts, constants.ts and errors.ts are imported by every layer, so they import none (errors.ts may name crypto errors and quote by the text rules).',
+        'bus.ts, clock.ts, constants.ts and errors.ts are imported by every layer, so they import none (errors.ts may name crypto errors and quote by the text rules; bus.ts may name the room facts, a type only).',
       from: { path: '^src/(bus|clock|constants|errors)\\.ts$' },
-      to: { path: '^src/', pathNot: ['^src/(bus|clock|constants|errors)\\.ts$', '^src/crypto/errors\\.ts$', '^src/text/quote\\.ts$'] },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/(bus|clock|constants|errors)\\.ts$', '^src/crypto/errors\\.ts$', '^src/text/quote\\.ts$', '^src/room/core-types\\.ts$'],
+      },
     },
     {
       name: 'testing-only-for-tests',

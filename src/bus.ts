@@ -13,6 +13,8 @@
  * as an `error` fact (or rethrown if it came from an `error` handler).
  */
 
+import type { RoomFact } from './room/core-types.js';
+
 /**
  * Link state shown in the status bar: `offline` — the link went quiet (no
  * authenticated datagram for PEER_TIMEOUT_MS); `left` — the peer said bye
@@ -211,6 +213,10 @@ export interface BusEvents {
   'bulk:acked': { stream: number; offset: number };
   /** Something to tell the user. Never thrown at the UI. */
   error: { severity: Severity; message: string };
+
+  // ------------------------------------------------------------ rooms (#15): on the room session's own bus
+  /** What the room core says (room/core-types.ts RoomFact): a message, a member joined, left, went online, a refusal… one line each. */
+  'room:fact': RoomFact;
 }
 
 export type BusEventName = keyof BusEvents;

@@ -347,5 +347,9 @@ export const ROOM_QUEUE_MAX = 1_000;
 export const ROOM_CONTROL_MAX_CHARS = 96 * 1024;
 /** A seated member with an address and no link is dialled again this often, in ms (the link may have been lost, or never formed). */
 export const ROOM_REDIAL_MS = 5_000;
+/** The room wiring ticks its core at the core's nextDeadline(), but at least this long after a tick that left it unmoved, in ms (app/room-session.ts). */
+export const ROOM_TICK_MS = 1_000;
+/** The core closed a link: what it handed the connection (a refusal, the last list) may take this long to be acknowledged before the bye, in ms. */
+export const ROOM_CLOSE_FLUSH_MS = 2_000;
 /** Longest invite id carried in a room:hello, in characters. */
 export const ROOM_INVITE_ID_MAX_CHARS = 64;

@@ -40,18 +40,12 @@ import { BindError } from '../net/udp.js';
 import { PeerLookupError } from '../address/resolve.js';
 import { keepHistory } from './history-keeper.js';
 import { HeadlessTransfers } from './headless-transfers.js';
+import { batchedLines, releaseInput, until, type HeadlessIo } from './headless-io.js';
 import { saveAs } from './save-as.js';
 import { catchStop } from './signals.js';
 import { openSession, type ChatSession, type SessionDeps } from './session.js';
 
-/** Buffered stdout text is written at once past this many characters, without waiting for the end of the turn. */
-const OUT_BATCH_MAX_CHARS = 64 * 1024;
-
-export interface HeadlessIo {
-  stdin: NodeJS.ReadableStream;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+export type { HeadlessIo };
 
 const FACTS: ReadonlyArray<HeadlessFact['name']> = [
   'peer:state',
@@ -69,24 +63,7 @@ export async function runHeadless(
   io: HeadlessIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
   deps: SessionDeps = {},
 ): Promise<number> {
-  let outText = '';
-  let outScheduled = false;
-  const flushOut = (): void => {
-    outScheduled = false;
-    if (outText === '') return;
-    const text = outText;
-    outText = '';
-    io.stdout.write(text);
-  };
-  // Written once the turn's datagrams are all handled (setImmediate runs after the I/O phase), in order.
-  const out = (line: string): void => {
-    outText += `${line}\n`;
-    if (outText.length >= OUT_BATCH_MAX_CHARS) flushOut();
-    else if (!outScheduled) {
-      outScheduled = true;
-      setImmediate(flushOut);
-    }
-  };
+  const { out, flush: flushOut } = batchedLines(io.stdout);
   const err = (line: string): void => void io.stderr.write(`${line}\n`);
   // Signals first: one arriving while we start up must still end in a clean close.
   let stopReading = (): void => {};
@@ -281,28 +258,4 @@ function resumeHint(opts: ChatOptions): string {
   return opts.profileName !== null && opts.configDir != null
     ? `kept for resume — they continue the next time this profile chats with the peer`
     : 'without a profile nothing is kept: they start over when sent again';
-}
-
-/** Stop reading `stdin` and let the event loop end without it (a process.stdin pipe or TTY keeps it alive otherwise). */
-function releaseInput(stdin: NodeJS.ReadableStream): void {
-  stdin.pause();
-  const handle = stdin as NodeJS.ReadableStream & { unref?: () => void };
-  if (typeof handle.unref === 'function') handle.unref();
-}
-
-/** Resolves when `cond()` holds (checked on each wake) or after `ms`. */
-function until(cond: () => boolean, ms: number, wake: Set<() => void>): Promise<void> {
-  if (cond()) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer);
-      wake.delete(check);
-      resolve();
-    };
-    const check = (): void => {
-      if (cond()) done();
-    };
-    const timer = setTimeout(done, ms);
-    wake.add(check);
-  });
 }

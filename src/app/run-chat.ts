@@ -1,6 +1,7 @@
 /**
  * `fernchat chat`: open a session and hand it to the headless line mode or the
- * full-screen UI. commands/chat.ts has already turned flags and profile into
+ * full-screen UI; a room profile goes to the headless room mode
+ * (room-headless.ts). commands/chat.ts has already turned flags and profile into
  * options (config/resolve.ts).
  *
  * With history on (opts.history), the UI gets the newest records of earlier
@@ -16,6 +17,11 @@ import { openSession } from './session.js';
 import { tuiOptions, type TuiHistory } from '../ui/context.js';
 
 export async function runChat(opts: ChatOptions): Promise<number> {
+  if (opts.room !== undefined) {
+    // commands/chat.ts refuses the full-screen room screen (roomScreenRefusal) before this.
+    const { runRoomHeadless } = await import('./room-headless.js');
+    return runRoomHeadless(opts);
+  }
   if (opts.headless) return runHeadless(opts);
   // Loaded here, not at the top: headless scripts and bots should not pay for blessed.
   const { assertTuiPossible, runTui } = await import('../ui/app.js');

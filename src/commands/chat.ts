@@ -41,22 +41,33 @@ export const chatCommand = defineCommand({
       .example('$0 chat --headless --accept-files ~/inbox', 'receive every file offered into ~/inbox'),
   handler: async (a) => {
     const opts = await sessionOptions(a, { saveAs: true });
-    roomRefusal(opts);
+    roomScreenRefusal(opts);
     const { runChat } = await import('../app/run-chat.js');
     process.exitCode = await runChat(opts);
   },
 });
 
 /**
- * The one place that keeps room profiles out of the 1:1 runners (`chat`,
- * `send`) until a room runner takes `opts.room`: a 1:1 session with the
- * room key and no peer would only wait. Exit 2, one line.
+ * A room profile runs in the headless room mode (app/room-headless.ts) only:
+ * the full-screen room screen is not built yet. Exit 2, one line.
+ */
+export function roomScreenRefusal(opts: Pick<ChatOptions, 'profileName' | 'room' | 'headless'>): void {
+  if (opts.room === undefined || opts.headless) return;
+  throw new UsageError(
+    `profile ${opts.profileName ?? '?'} is the room ${JSON.stringify(opts.room.name)}, and the full-screen room screen is not built yet: ` +
+      `run fernchat chat --headless --profile ${opts.profileName ?? 'ROOM'}`,
+  );
+}
+
+/**
+ * Keeps room profiles out of `fernchat send` (a 1:1 runner): a 1:1 session
+ * with the room key and no peer would only wait. Exit 2, one line.
  */
 export function roomRefusal(opts: Pick<ChatOptions, 'profileName' | 'room'>): void {
   if (opts.room === undefined) return;
   throw new UsageError(
-    `profile ${opts.profileName ?? '?'} is the room ${JSON.stringify(opts.room.name)}, and this version of fernchat cannot chat in rooms yet: ` +
-      'it can create rooms, invite and join (README, "Rooms"); for a 1:1 chat use a 1:1 profile',
+    `profile ${opts.profileName ?? '?'} is the room ${JSON.stringify(opts.room.name)}, and fernchat send cannot send to a room yet: ` +
+      `pipe the lines into fernchat chat --headless --profile ${opts.profileName ?? 'ROOM'}`,
   );
 }
 

@@ -24,7 +24,7 @@ function roomRows(r: RoomSettings, now: number): string[][] {
     ['kind', 'room'],
     ['room', r.name],
     ['member id', r.memberId],
-    ['members', '(known once room chat runs: not in this version yet)'],
+    ['members', '(in <config dir>/<profile>.members.json once the room has run)'],
     ['contacts', r.contacts.length === 0 ? '(none: the room was made here)' : r.contacts.map(formatAddress).join(', ')],
     ['invites', live.length === 0 ? '(none valid)' : `${live.length} valid, the last until ${formatExpiry(last)}`],
     ['joined with', r.joinedWith === null ? '(created here)' : `invite ${r.joinedWith.invite} from member ${r.joinedWith.inviter}`],

@@ -107,4 +107,4 @@ export async function joinRoom(store: ProfileStore, inv: RoomInvite, a: RoomJoin
 }
 
 /** What a room profile can do in this version: said after create and join, and by chat. */
-export const ROOM_SAVED = 'room chat itself is not in this version of fernchat yet: the room profile keeps the key and contacts until it is (README, "Rooms")';
+export const ROOM_SAVED = 'chat in the room with fernchat chat --headless --profile NAME (the full-screen room screen is not built yet; README, "Rooms")';

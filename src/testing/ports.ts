@@ -8,6 +8,7 @@ import dgram from 'node:dgram';
 export function freeUdpPorts(n: 1, host?: string): Promise<[number]>;
 export function freeUdpPorts(n: 2, host?: string): Promise<[number, number]>;
 export function freeUdpPorts(n: 3, host?: string): Promise<[number, number, number]>;
+export function freeUdpPorts(n: number, host?: string): Promise<number[]>;
 export async function freeUdpPorts(n: number, host = '127.0.0.1'): Promise<number[]> {
   const sockets = await Promise.all(
     Array.from(

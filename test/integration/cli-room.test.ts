@@ -188,18 +188,14 @@ describe('room invite and join', () => {
 });
 
 describe('a room profile in chat and send', () => {
-  it('exits 2 with one line saying what works, before opening a socket', () => {
+  it('send, and the full-screen chat, exit 2 with one line saying what works, before opening a socket', () => {
     const dir = makeRoom();
     const file = path.join(box.root, 'hello.txt');
     fs.writeFileSync(file, 'hello\n');
-    for (const args of [
-      ['chat', '--headless'],
-      ['send', file],
-    ]) {
-      assertUsageFailure(
-        box.run(args, { configDir: dir }),
-        /^fernchat: profile club is the room "club", and this version of fernchat cannot chat in rooms yet: it can create rooms, invite and join/,
-      );
-    }
+    assertUsageFailure(box.run(['send', file], { configDir: dir }), /^fernchat: profile club is the room "club", and fernchat send cannot send to a room yet/);
+    assertUsageFailure(
+      box.run(['chat'], { configDir: dir }),
+      /^fernchat: profile club is the room "club", and the full-screen room screen is not built yet: run fernchat chat --headless --profile club/,
+    );
   });
 });

@@ -3,7 +3,7 @@ import fs, { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { roomRefusal } from '../../src/commands/chat.js';
+import { roomRefusal, roomScreenRefusal } from '../../src/commands/chat.js';
 import { formatProfile, formatProfileList, profileJson } from '../../src/commands/profile-view.js';
 import { applyPatch, newProfile, setProfile } from '../../src/config/profiles.js';
 import { resolveChatOptions } from '../../src/config/resolve.js';
@@ -265,14 +265,25 @@ describe('a room profile elsewhere: profile set, resolve, chat, profile show', (
     assert.ok(!('room' in one));
   });
 
-  it('chat and send refuse a room session with one line (the one place to change when the room runner lands)', () => {
+  it('send refuses a room session, and chat the full-screen one, with one line each; headless chat takes it', () => {
     roomRefusal({ profileName: 'bob' });
     assert.throws(
       () => roomRefusal({ profileName: 'club', room: club().room! }),
       (e: unknown) =>
         e instanceof UsageError &&
         !e.message.includes('\n') &&
-        /^profile club is the room "book club", and this version of fernchat cannot chat in rooms yet/.test(e.message),
+        /^profile club is the room "book club", and fernchat send cannot send to a room yet: pipe the lines into fernchat chat --headless --profile club$/.test(
+          e.message,
+        ),
+    );
+    roomScreenRefusal({ profileName: 'bob', headless: false });
+    roomScreenRefusal({ profileName: 'club', room: club().room!, headless: true });
+    assert.throws(
+      () => roomScreenRefusal({ profileName: 'club', room: club().room!, headless: false }),
+      (e: unknown) =>
+        e instanceof UsageError &&
+        !e.message.includes('\n') &&
+        /the full-screen room screen is not built yet: run fernchat chat --headless --profile club$/.test(e.message),
     );
   });
 
