@@ -9,6 +9,7 @@
  *   a list              any           what the list says (member, left, removed…);
  *                                     not in it yet: a joiner again
  */
+import { randomInt } from 'node:crypto';
 import { formatAddress, type Address } from '../address/address.js';
 import type { RoomSettings } from '../config/room.js';
 import type { RoomCoreOptions } from '../room/core-types.js';
@@ -41,7 +42,16 @@ export function roomStart(o: { room: RoomSettings; nick: string; listen: Address
         : 'the room profile has no contact address for the inviter: join again with the invite code'
       : null;
   return {
-    core: { self, room: room.name, members, invites: room.invites.map((i) => ({ id: i.id, expires: i.expires })), join, now: o.now },
+    core: {
+      self,
+      room: room.name,
+      members,
+      invites: room.invites.map((i) => ({ id: i.id, expires: i.expires })),
+      join,
+      now: o.now,
+      // Random, not the clock: only "another one than before" counts (room/line.ts), and a test's manual clock may not move between two starts.
+      incarnation: randomInt(1, 2 ** 47),
+    },
     fresh,
     problem,
   };

@@ -136,6 +136,9 @@ describe('roomStart', () => {
     const again = roomStart({ room: r, nick: 'bob', listen: { host: '0.0.0.0', port: 7002 }, saved, now: 1 });
     assert.equal(again.core.members, saved);
     assert.equal(again.problem, null);
+    // Two starts at the same clock reading still send under different incarnations (room/line.ts: else the second one's lines would look like copies).
+    assert.notEqual(again.core.incarnation, first.core.incarnation);
+    assert.ok(Number.isSafeInteger(again.core.incarnation) && again.core.incarnation! > 0);
   });
 
   it('says so when a joiner has no inviter address, or a member is missing from its own list with no invite', () => {
