@@ -10,6 +10,7 @@ import type { RoomFact, RosterEntry } from '../room/core-types.js';
 import type { MemberId } from '../room/members.js';
 import type { RoomStatus } from '../room/status.js';
 import { sanitizeInline } from '../text/sanitize.js';
+import { stringWidth } from '../text/width.js';
 import { parseSlashLine } from '../text/slash.js';
 import { clockTime, jsonLine } from './headless-format.js';
 
@@ -56,7 +57,10 @@ export function findMember(roster: readonly RosterEntry[], who: string): { ok: t
 
 /** /who: one line per member, the seated ones as the core lists them. */
 export function rosterLines(roster: readonly RosterEntry[]): string[] {
-  return roster.map((e) => `${e.display}  ${e.id}  ${e.address ?? '-'}  ${e.self ? 'you' : e.online ? 'online' : 'offline'}`);
+  const rows = roster.map((e) => [sanitizeInline(e.display), e.id, e.address ?? '-', e.self ? 'you' : e.online ? 'online' : 'offline']);
+  const widths = [0, 1, 2].map((i) => Math.max(0, ...rows.map((r) => stringWidth(r[i]!))));
+  // Aligned columns: nick, member id, address, state.
+  return rows.map((r) => r.map((c, i) => (i < 3 ? c + ' '.repeat(widths[i]! - stringWidth(c)) : c)).join('  '));
 }
 
 export function statusText(s: RoomStatus): string {
@@ -90,7 +94,8 @@ export function roomFactLine(f: RoomFact, name: (id: MemberId) => string): { to:
     case 'renamed':
       return err(`${f.from} is now known as ${f.display}`);
     case 'address-changed':
-      return err(`${f.display} is at ${f.address ?? 'an unknown address'}`);
+      // An address forgotten (a member listening on every address) says nothing worth a line.
+      return f.address === null ? null : err(`${f.display} is at ${f.address}`);
     case 'online':
       return err(`${f.display} online`);
     case 'offline':
@@ -103,7 +108,8 @@ export function roomFactLine(f: RoomFact, name: (id: MemberId) => string): { to:
     case 'members-changed':
       return null;
     case 'status':
-      return err(statusText(f.status));
+      // Getting in is said by the `joined` line of our own seat.
+      return f.status.kind === 'member' ? null : err(statusText(f.status));
     case 'error':
       return err(`room: ${f.line}`);
   }

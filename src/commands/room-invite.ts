@@ -103,8 +103,10 @@ export async function joinRoom(store: ProfileStore, inv: RoomInvite, a: RoomJoin
       `at ${formatAddress(inv.address)} (invite valid until ${formatExpiry(inv.expires)}), listening on port ${profile.listen.port}, ` +
       `key fingerprint ${fingerprint(inv.key)}`,
   );
-  note(ROOM_SAVED);
+  note(roomSaved(name));
 }
 
-/** What a room profile can do in this version: said after create and join, and by chat. */
-export const ROOM_SAVED = 'chat in the room with fernchat chat --headless --profile NAME (the full-screen room screen is not built yet; README, "Rooms")';
+/** What a room profile can do in this version: said after create and join (profile names need no quoting: A-Z a-z 0-9 _ . -). */
+export function roomSaved(profile: string): string {
+  return `chat in the room with fernchat chat --headless --profile ${profile} (the full-screen room screen is not built yet; README, "Rooms")`;
+}

@@ -12,7 +12,7 @@ import { ConfigError } from '../errors.js';
 import { formatAddress } from '../address/address.js';
 import { loginNick, note, openStore } from './common.js';
 import { defineCommand, FLAGS, flag, requiredPositional } from './flags.js';
-import { ROOM_SAVED } from './room-invite.js';
+import { roomSaved } from './room-invite.js';
 
 const create = defineCommand({
   command: 'create <name>',
@@ -47,7 +47,7 @@ const create = defineCommand({
         `listening on ${formatAddress(profile.listen)}, room key fingerprint ${fingerprint(parseKey(profile.key))}`,
     );
     note(`next: fernchat invite --profile ${name} (a code several people may use, for 24 h unless --expires says otherwise)`);
-    note(ROOM_SAVED);
+    note(roomSaved(name));
   },
 });
 

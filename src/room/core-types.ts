@@ -1,6 +1,6 @@
 /**
  * The room core's inputs, actions and facts (#15): what the wiring
- * (src/app/room-session.ts, to come) feeds it and must do for it. Public
+ * (src/app/room-session.ts) feeds it and must do for it. Public
  * types apart from the implementation (core.ts).
  */
 import type { RefusalWhy } from './control.js';

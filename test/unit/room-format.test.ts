@@ -85,12 +85,31 @@ describe('room fact lines', () => {
     assert.deepEqual(f, { type: 'room', event: 'offline', room: 'club', member: 'cccccccccccccccc', display: 'cat', time: '1970-01-01T00:00:00.000Z' });
   });
 
-  it('/who: display, id, address, online', () => {
+  it('/who: display, id, address, online, in aligned columns', () => {
     assert.deepEqual(rosterLines(roster), [
-      `ann  ${ME}  127.0.0.1:7001  you`,
+      `ann       ${ME}  127.0.0.1:7001  you`,
       'bob~b0b0  b0b0b0b0b0b0b0b0  127.0.0.1:7002  online',
-      'bob~b1b1  b1b1b1b1b1b1b1b1  -  offline',
-      'cat  cccccccccccccccc  127.0.0.1:7003  online',
+      'bob~b1b1  b1b1b1b1b1b1b1b1  -               offline',
+      'cat       cccccccccccccccc  127.0.0.1:7003  online',
     ]);
+  });
+
+  it('no line for an address forgotten, nor for getting in (the joined line of our own seat says it)', () => {
+    assert.equal(
+      roomFactLine({ kind: 'address-changed', member: ME, display: 'ann', address: null }, () => 'x'),
+      null,
+    );
+    assert.deepEqual(
+      roomFactLine({ kind: 'address-changed', member: ME, display: 'ann', address: '10.0.0.1:7001' }, () => 'x'),
+      { to: 'err', line: 'ann is at 10.0.0.1:7001' },
+    );
+    assert.equal(
+      roomFactLine({ kind: 'status', status: { kind: 'member' } }, () => 'x'),
+      null,
+    );
+    assert.deepEqual(
+      roomFactLine({ kind: 'status', status: { kind: 'left' } }, () => 'x'),
+      { to: 'err', line: 'you left the room' },
+    );
   });
 });
