@@ -36,14 +36,13 @@ import { HEADLESS_BACKLOG_PAUSE_LINES, HEADLESS_IN_FLIGHT_MAX, ROTATION_RETRY_MS
 import { jsonEvent, jsonMessage, messageLine, parseInputLine, statusLine, type HeadlessFact } from './headless-format.js';
 import { formatAddress } from '../address/address.js';
 import { sanitizeInline } from '../text/sanitize.js';
-import { BindError } from '../net/udp.js';
-import { PeerLookupError } from '../address/resolve.js';
 import { keepHistory } from './history-keeper.js';
 import { HeadlessTransfers } from './headless-transfers.js';
 import { batchedLines, releaseInput, until, type HeadlessIo } from './headless-io.js';
 import { saveAs } from './save-as.js';
 import { catchStop } from './signals.js';
-import { openSession, type ChatSession, type SessionDeps } from './session.js';
+import { openOrSay } from './open-or-say.js';
+import { openSession, type SessionDeps } from './session.js';
 
 export type { HeadlessIo };
 
@@ -72,17 +71,8 @@ export async function runHeadless(
     for (const w of [...wake]) w();
     stopReading();
   });
-  let session: ChatSession;
-  try {
-    session = await openSession(opts, { ...deps, start: false });
-  } catch (e) {
-    stop.release();
-    if (e instanceof BindError || e instanceof PeerLookupError) {
-      err(`fernchat: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+  const session = await openOrSay(() => openSession(opts, { ...deps, start: false }), stop, err);
+  if (session === null) return 1;
   const { bus, transport } = session;
   const offs: Array<() => void> = [];
   let online = false;

@@ -26,13 +26,13 @@ import { createInterface } from 'node:readline';
 import { errorMessage } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { formatAddress } from '../address/address.js';
-import { BindError } from '../net/udp.js';
 import { isFinal } from '../room/status.js';
 import { sanitizeInline } from '../text/sanitize.js';
 import { batchedLines, releaseInput, until, type HeadlessIo } from './headless-io.js';
 import { catchStop } from './signals.js';
+import { openOrSay } from './open-or-say.js';
 import { findMember, parseRoomInputLine, roomFactJson, roomFactLine, rosterJson, rosterLines } from './room-format.js';
-import { openRoomSession, type RoomSession, type RoomSessionDeps } from './room-session.js';
+import { openRoomSession, type RoomSessionDeps } from './room-session.js';
 
 export async function runRoomHeadless(
   opts: ChatOptions,
@@ -52,17 +52,8 @@ export async function runRoomHeadless(
     poke();
     stopReading();
   });
-  let session: RoomSession;
-  try {
-    session = await openRoomSession(opts, { ...deps, start: false });
-  } catch (e) {
-    signals.release();
-    if (e instanceof BindError) {
-      err(`fernchat: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+  const session = await openOrSay(() => openRoomSession(opts, { ...deps, start: false }), signals, err);
+  if (session === null) return 1;
   const { bus, core } = session;
   const name = (id: string): string => session.roster().find((e) => e.id === id)?.display ?? id;
   let missed = 0;

@@ -19,15 +19,14 @@ import os from 'node:os';
 import type { TransferView } from '../bus.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { expandDir } from '../config/files.js';
-import { PeerLookupError } from '../address/resolve.js';
-import { BindError } from '../net/udp.js';
 import { sanitizeInline } from '../text/sanitize.js';
 import { formatEta, formatFileSize, formatPercent, formatRate } from '../text/units.js';
 import { isEnded } from '../ui/transfer-line.js';
 import { transferEvent, transferStatusLine } from './headless-transfers.js';
 import { statusLine } from './headless-format.js';
-import { openSession, type ChatSession, type SessionDeps } from './session.js';
+import { openSession, type SessionDeps } from './session.js';
 import { catchStop } from './signals.js';
+import { openOrSay } from './open-or-say.js';
 
 /** Least time between two redraws of the progress line, in ms (4 a second). */
 export const SEND_PROGRESS_INTERVAL_MS = 250;
@@ -73,17 +72,8 @@ export async function runSendFile(
   };
   let wake = (): void => {};
   const stop = catchStop(() => wake());
-  let session: ChatSession;
-  try {
-    session = await openSession(opts, { ...deps, start: false });
-  } catch (e) {
-    stop.release();
-    if (e instanceof BindError || e instanceof PeerLookupError) {
-      err(`fernchat: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
+  const session = await openOrSay(() => openSession(opts, { ...deps, start: false }), stop, err);
+  if (session === null) return 1;
   const { bus } = session;
   // The path the service will offer (it expands the same way): how our transfer is told from restored ones.
   const target = expandDir(req.file, os.homedir(), process.cwd());
