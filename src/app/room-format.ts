@@ -112,6 +112,17 @@ export function roomFactLine(f: RoomFact, name: (id: MemberId) => string): { to:
       return f.status.kind === 'member' ? null : err(statusText(f.status));
     case 'error':
       return err(`room: ${f.line}`);
+    case 'rotating':
+      return err(f.self ? `rotating the room key${f.kick ? ' (a kick)' : ''}…` : `${f.display} is rotating the room key${f.kick ? ' (a kick)' : ''}…`);
+    case 'key-changed': {
+      const who = f.self ? 'you' : f.display;
+      const missed = f.missed.length === 0 ? '' : `; missed by ${f.missed.map((m) => m.display).join(', ')} (they need a new invite)`;
+      return err(`room key changed by ${who}: key ${f.fingerprint}${missed}`);
+    }
+    case 'rotation-failed':
+      return err(`room key not changed: ${f.line}`);
+    case 'stale-key':
+      return err(f.line);
   }
 }
 

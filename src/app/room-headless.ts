@@ -79,7 +79,7 @@ export async function runRoomHeadless(
     }),
   ];
   const me = core.id;
-  err(`listening on ${formatAddress(session.listen)} (room ${sanitizeInline(room.name)}, member ${me}, key ${session.fingerprint})`);
+  err(`listening on ${formatAddress(session.listen)} (room ${sanitizeInline(room.name)}, member ${me}, key ${session.fingerprint()})`);
   // What a 1:1 chat takes and a room does not (yet): one line each, not silence.
   if (opts.wire === 'raw') err('note: a room always uses the reliable wire; --wire raw is ignored');
   if (opts.peer !== null) err('note: a room dials its members (the member list, the contacts); --peer is ignored');

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Mesh } from '../net/mesh.js';
 import type { DatagramPort } from '../net/port.js';
 import type { RoomInput, RosterEntry } from '../room/core-types.js';
+import type { MemberId } from '../room/members.js';
 import type { RoomCore } from '../room/core.js';
 
 export interface RoomSession {
@@ -16,7 +17,12 @@ export interface RoomSession {
   core: RoomCore;
   mesh: Mesh;
   listen: Address;
-  fingerprint: string;
+  /** The room key's fingerprint now (it changes with each rotation). */
+  fingerprint(): string;
+  /** What the member panel shows beside the roster: the link's smoothed RTT, and when the member was last online (now, while it is). Null for an unknown id or ourselves. */
+  linkInfo(id: MemberId): { rttMs: number | null; lastSeen: number | null } | null;
+  /** Ctrl-K, /rotate: a new room key for every online member (room/rotation.ts); one line if it cannot start now. */
+  rotate(): void;
   /** The roster as /who shows it. */
   roster(): RosterEntry[];
   /** A core input from the user (send, leave, kick). */

@@ -77,6 +77,8 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     tokenTtlS: opts.tokenTtlS,
   };
   let msgCount = 0;
+  /** When each member was last seen online (its link went down then). */
+  const lastSeen = new Map<string, number>();
   /** When the core wants its next tick (core.nextDeadline(), at least ROOM_TICK_MS after a tick), or null. */
   let coreDue: number | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -144,6 +146,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
       case 'save':
         return file.save(a.members);
       case 'fact':
+        if (a.fact.kind === 'offline') lastSeen.set(a.fact.member, clock.now());
         return bus.emit('room:fact', a.fact);
       case 'rotate-excluding':
         return note(
@@ -275,7 +278,15 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     core,
     mesh,
     listen,
-    fingerprint: fingerprint(opts.key),
+    fingerprint: () => fingerprint(opts.key),
+    linkInfo: (id) => {
+      if (id === core.id || core.members.get(id) === undefined) return null;
+      const link = core.linkOf(id);
+      const m = link === undefined ? undefined : links.memberOf(link);
+      if (m !== undefined) return { rttMs: m.stats().rttMs, lastSeen: clock.now() };
+      return { rttMs: null, lastSeen: lastSeen.get(id) ?? null };
+    },
+    rotate: () => note('info', 'room key rotation is not wired yet'),
     roster: () => roster(core.members, core.id, (id) => core.linkOf(id) !== undefined),
     input: (input) => {
       if (closing === null) feed(input);

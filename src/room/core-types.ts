@@ -89,6 +89,23 @@ export type RoomFact =
   /** `count` messages to `member` were dropped (its queue was full, or we quit or it was removed before they went). */
   | { kind: 'missed'; member: MemberId; display: string; count: number }
   | { kind: 'members-changed'; roster: RosterEntry[] }
+  /** A room key rotation began (`by` leads it; a kick when `kick`). */
+  | { kind: 'rotating'; by: MemberId; display: string; kick: boolean; self: boolean }
+  /** The room key changed: every connection sends under `fingerprint` now; `missed` members were online and did not follow (they need a new invite). */
+  | {
+      kind: 'key-changed';
+      epoch: number;
+      fingerprint: string;
+      by: MemberId;
+      display: string;
+      kick: boolean;
+      self: boolean;
+      missed: Array<{ member: MemberId; display: string }>;
+    }
+  /** A rotation ended without a new key (`line` says why); the old key stays. */
+  | { kind: 'rotation-failed'; line: string }
+  /** A member told us the room key changed while we were away: we cannot follow; a new invite is needed. */
+  | { kind: 'stale-key'; line: string }
   | { kind: 'status'; status: RoomStatus }
   /** Anything else worth one line: a bad control, a command that cannot be done now. */
   | { kind: 'error'; line: string };
