@@ -341,6 +341,12 @@ export const ROOM_TOMBSTONES_MAX = 256;
 export const ROOM_ROTATION_TIMEOUT_MS = 10_000;
 /** A follower gives up on a rotation this long after its offer: past the leader's deadline plus the commit's way to us, in ms. */
 export const ROOM_ROTATION_FOLLOWER_TIMEOUT_MS = 2 * ROOM_ROTATION_TIMEOUT_MS;
+/** Retired room keys (the ones before the last rotations) a running member keeps in memory, never on disk: a member that missed a rotation and comes back under one is told the key changed. */
+export const ROOM_RETIRED_KEYS_MAX = 4;
+/** How long a retired room key is kept for that, in ms. */
+export const ROOM_RETIRED_KEY_MS = 24 * 60 * 60 * 1000;
+/** Connections seated under a retired key at once (each only hears room:rekeyed, then closes): someone holding an old key cannot take more seats. */
+export const ROOM_STALE_SEATS_MAX = 2;
 /** Messages the room core holds for one offline member (no link bound); past it the oldest are dropped and counted as missed. */
 export const ROOM_QUEUE_MAX = 1_000;
 /** The longest room control message (room:hello with a full member list: 288 entries) accepted, in characters. */

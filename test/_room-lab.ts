@@ -13,6 +13,7 @@ import { openRoomSession, type RoomSession } from '../src/app/room-session.js';
 import { randomId, type RoomSettings } from '../src/config/room.js';
 import type { RoomFact } from '../src/room/core-types.js';
 import { testChatOptions } from '../src/testing/chat-options.js';
+import { parseKey } from '../src/crypto/keys.js';
 import { Lab } from './_transport-pair.js';
 
 export interface RoomProc {
@@ -24,6 +25,8 @@ export interface RoomProc {
   notes: string[];
   /** Message texts received, by sender member id, in order (across restarts). */
   got: Map<string, string[]>;
+  /** The room key as its profile holds it: what a rotation saved (saveKeys), what a restart opens with. */
+  key: Buffer;
 }
 
 export class RoomLab {
@@ -78,7 +81,7 @@ export class RoomLab {
   /** A new process for `p`: same member id, same config dir (its saved list), same address; what it received so far is kept. */
   async restart(p: RoomProc): Promise<RoomProc> {
     await this.stop(p);
-    const fresh = await this.open(p.nick, p.addr, p.room, p.got);
+    const fresh = await this.open(p.nick, p.addr, p.room, p.got, p.key);
     Object.assign(p, { session: fresh.session, facts: fresh.facts, notes: fresh.notes });
     this.procs.splice(this.procs.indexOf(fresh), 1);
     return p;
@@ -108,10 +111,13 @@ export class RoomLab {
     return { host: `10.0.0.${n}`, port: 7000 + n };
   }
 
-  private async open(nick: string, addr: Address, room: RoomSettings, got = new Map<string, string[]>()): Promise<RoomProc> {
+  private async open(nick: string, addr: Address, room: RoomSettings, got = new Map<string, string[]>(), key: Buffer = this.lab.key): Promise<RoomProc> {
     const configDir = path.join(this.root, nick);
     fs.mkdirSync(configDir, { recursive: true, mode: 0o700 });
-    const opts = testChatOptions({ listen: addr, key: this.lab.key, nick, room, profileName: 'club', configDir });
+    const opts = testChatOptions({ listen: addr, key, nick, room, profileName: 'club', configDir });
+    opts.saveKeys = (k) => {
+      p.key = parseKey(k.key);
+    };
     const inner = this.lab.net.port(addr.host, addr.port);
     const port: DatagramPort = {
       send: (data, to) => void (this.blocked.has(pair(addr, to)) || inner.send(data, to)),
@@ -127,7 +133,7 @@ export class RoomLab {
       byeLingerMs: 0,
       start: false,
     });
-    const p: RoomProc = { nick, addr, room, session, facts: [], notes: [], got };
+    const p: RoomProc = { nick, addr, room, session, facts: [], notes: [], got, key };
     session.bus.on('room:fact', (f) => {
       p.facts.push(f);
       if (f.kind === 'message') {

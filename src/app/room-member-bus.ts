@@ -19,6 +19,8 @@ export interface MemberEvents {
   message(text: string): void;
   /** A chat message of ours was acknowledged, or given up. */
   settled(id: string, outcome: 'delivered' | 'failed'): void;
+  /** A frame arrived under the key waiting in `next` (a room rotation's): the connection promoted it. */
+  rotated(): void;
   /** A warning of this connection (notes are left out: they speak of a 1:1 chat). */
   warning(message: string): void;
 }
@@ -34,6 +36,7 @@ export function onMemberBus(bus: Bus, on: MemberEvents): Array<() => void> {
     bus.on('xfer:control', ({ body }) => {
       if (looksLikeRoomControl(body)) on.control(body);
     }),
+    bus.on('key:rotated', () => on.rotated()),
     bus.on('message:received', ({ text }) => on.message(text)),
     bus.on('message:delivered', ({ id }) => on.settled(id, 'delivered')),
     bus.on('message:failed', ({ id }) => on.settled(id, 'failed')),

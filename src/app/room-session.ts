@@ -37,13 +37,17 @@ import { systemClock } from '../clock.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import type { RoomSettings } from '../config/room.js';
 import { ENDPOINT_CONNECTIONS_MAX, ROOM_CLOSE_FLUSH_MS, ROOM_REDIAL_MS, ROOM_TICK_MS } from '../constants.js';
-import { fingerprint } from '../crypto/keys.js';
 import { Mesh } from '../net/mesh.js';
 import type { MeshMember } from '../net/mesh-member.js';
 import { bindUdp } from '../net/udp.js';
 import type { LinkId, RoomAction, RoomInput } from '../room/core-types.js';
 import { RoomCore } from '../room/core.js';
 import { roster } from '../room/facts.js';
+import { displayName } from '../room/display.js';
+import { seating, type MemberId } from '../room/members.js';
+import { RoomRekey } from '../room/rekey.js';
+import { encodeRotationControl, looksLikeRotationControl, parseRotationControl } from '../room/rotation-control.js';
+import { RoomKeys } from './room-keys.js';
 import type { RoomSession, RoomSessionDeps } from './room-session-types.js';
 import { DeliveryRefs, HeldLines, RecentlyClosed, RoomLinks } from './room-links.js';
 import { onMemberBus } from './room-member-bus.js';
@@ -51,6 +55,10 @@ import { MembersFile, membersFile } from './room-members-file.js';
 import { roomStart } from './room-start.js';
 
 export type { RoomSession, RoomSessionDeps };
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
 
 export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps = {}): Promise<RoomSession> {
   const room: RoomSettings | undefined = opts.room;
@@ -69,13 +77,16 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
   const refs = new DeliveryRefs();
   const held = new HeldLines();
   const offs = new Map<MeshMember, Array<() => void>>();
-  const memberOptions = {
-    key: opts.key,
+  const keys = new RoomKeys(opts.key, opts, (l) => note('warning', l));
+  /** A member connection's options: the room key in use, keys set by the room's rotation only (roomKeys). */
+  const memberOptions = (key: Buffer = keys.current) => ({
+    key,
     nick: opts.nick,
     wire: 'reliable' as const,
+    roomKeys: true,
     clockSkewS: opts.clockSkewS,
     tokenTtlS: opts.tokenTtlS,
-  };
+  });
   let msgCount = 0;
   /** When each member was last seen online (its link went down then). */
   const lastSeen = new Map<string, number>();
@@ -84,8 +95,8 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
   let timer: NodeJS.Timeout | null = null;
   let started = false;
   let closing: Promise<void> | null = null;
-  /** The address of the stranger the accept policy was last asked about. */
-  let deciding: string | null = null;
+  /** The stranger the accept policy was last asked about: its address, and whether its seat is a stale one (a retired key). */
+  let deciding: { address: string; stale: boolean } | null = null;
 
   const mesh = new Mesh({
     port,
@@ -93,13 +104,16 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     autoTick,
     ...(deps.byeLingerMs !== undefined ? { byeLingerMs: deps.byeLingerMs } : {}),
     accept: {
-      keys: () => [opts.key],
-      decide: ({ from }) => {
-        deciding = formatAddress(from);
-        return seatable(deciding) ? { bus: new Bus(), options: memberOptions } : null;
+      keys: () => keys.acceptKeys(clock.now()),
+      decide: ({ from, key }) => {
+        const address = formatAddress(from);
+        const seat = closing === null ? keys.seatFor(key) : null;
+        deciding = { address, stale: seat === 'stale' };
+        if (seat === 'stale') return { bus: new Bus(), options: memberOptions(key) };
+        return seat === 'member' && seatable(address) ? { bus: new Bus(), options: memberOptions() } : null;
       },
       // Called at once after decide(), for that stranger: its address is known before its first datagram (a dial to it meanwhile must find it).
-      accepted: (m) => attach(m, deciding),
+      accepted: (m) => (deciding?.stale === true ? tellStale(m) : attach(m, deciding?.address ?? null)),
     },
   });
 
@@ -147,17 +161,99 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
         return file.save(a.members);
       case 'fact':
         if (a.fact.kind === 'offline') lastSeen.set(a.fact.member, clock.now());
+        // A member bound anew learns the epoch of the key we share (a restarted member, a joiner: room/rotation.ts).
+        if (a.fact.kind === 'online' && rekey.epoch > 0) sendControl(a.fact.member, encodeRotationControl({ t: 'room:rot-epoch', epoch: rekey.epoch }));
+        if (a.fact.kind === 'left') rekey.gone(a.fact.member);
         return bus.emit('room:fact', a.fact);
-      case 'rotate-excluding':
-        return note(
-          'info',
-          'the key is not rotated yet: the kicked member is out of the member list, every member closes its links to it and refuses its hello, ' +
-            'but it still holds the room key and could read what it captures; key rotation for rooms is not built yet',
-        );
+      case 'rotate-excluding': {
+        const why = rekey.start(true, a.member);
+        if (why !== null) bus.emit('room:fact', { kind: 'rotation-failed', line: `the kick's key rotation cannot start: ${why}; /rotate once it ends` });
+        return;
+      }
     }
   };
 
-  const isBound = (link: LinkId): boolean => core.online().some((id) => core.linkOf(id) === link);
+  const boundTo = (link: LinkId): MemberId | undefined => core.online().find((id) => core.linkOf(id) === link);
+  const isBound = (link: LinkId): boolean => boundTo(link) !== undefined;
+
+  const sendControl = (member: MemberId, body: string): void => {
+    const link = core.linkOf(member);
+    const m = link === undefined ? undefined : links.memberOf(link);
+    m?.bus.emit('xfer:send-control', { id: newMessageId(), body });
+  };
+
+  // ------------------------------------------------------------ the room key
+
+  const rekey = new RoomRekey({
+    me: core.id,
+    now: () => clock.now(),
+    key: () => keys.current,
+    online: () => core.online(),
+    seated: () => seating(core.members).seated.map((e) => e.id),
+    display: (id) => displayName(core.members, id),
+    send: sendControl,
+    installNext: (key) => {
+      for (const m of links.members()) m.setNextKey(key);
+    },
+    dropNext: (key) => {
+      for (const m of links.members()) m.dropNextKey(key);
+    },
+    save: (key) => keys.save(key),
+    switchTo: (key, _epoch, missed) => {
+      keys.switchTo(key, clock.now());
+      for (const m of links.members()) m.switchKey(key);
+      // Connections to members that did not follow (missed, offline, still dialling) go: such a peer speaks the old
+      // key, which our connection to it would only `learn` from; without one it is a stranger under a retired key,
+      // and a stale seat tells it the key changed (tellStale). The core dials the seated ones again, under the new key.
+      const out = new Set(missed);
+      for (const m of links.members()) {
+        const link = links.linkOf(m);
+        const id = link === null ? undefined : boundTo(link);
+        if (id === undefined || out.has(id)) void dismiss(m);
+      }
+    },
+    fact: (f) => bus.emit('room:fact', f),
+  });
+
+  /** A room rotation control from the link: only from the member it is bound to; room:rekeyed from anyone who holds our key. */
+  const rotationControl = (link: LinkId, body: string): void => {
+    const parsed = parseRotationControl(body);
+    if (!parsed.ok) return note('warning', `room: ${parsed.reason}`);
+    if (parsed.control.t === 'room:rekeyed') {
+      if (staleTold) return;
+      staleTold = true;
+      return bus.emit('room:fact', {
+        kind: 'stale-key',
+        line: 'the room key changed while you were away (a key rotation this member missed): the members no longer read this key — ask one of them for a new invite (fernchat invite), then fernchat join CODE',
+      });
+    }
+    const from = boundTo(link);
+    if (from !== undefined) rekey.control(from, parsed.control);
+    armCore();
+  };
+  let staleTold = false;
+
+  /**
+   * A stranger under a retired key (it missed a rotation, or was kicked):
+   * its seat hears room:rekeyed once it is online, then closes; nothing it
+   * sends reaches the core.
+   */
+  const tellStale = (m: MeshMember): void => {
+    keys.staleOpened();
+    let told = false;
+    const off = m.bus.on('peer:state', ({ state }) => {
+      if (state !== 'online' || told) return;
+      told = true;
+      m.bus.emit('xfer:send-control', { id: newMessageId(), body: encodeRotationControl({ t: 'room:rekeyed' }) });
+      setTimeout(() => void mesh.remove(m).finally(done), ROOM_CLOSE_FLUSH_MS).unref();
+    });
+    const done = (): void => {
+      off();
+      keys.staleClosed();
+    };
+    // A seat that never comes online is given back after the same time.
+    setTimeout(() => told || void mesh.remove(m).finally(done), 2 * ROOM_CLOSE_FLUSH_MS).unref();
+  };
 
   /** Lines held on links the core has bound since. */
   const releaseHeld = (): void => {
@@ -187,7 +283,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     if ('error' in peer) return note('warning', `room: cannot dial ${address}: ${peer.error}`);
     if (mesh.members.some((m) => sameAddress(m.peerAddress(), peer))) return;
     if (links.size >= ENDPOINT_CONNECTIONS_MAX) return note('warning', `room: cannot dial ${address}: ${ENDPOINT_CONNECTIONS_MAX} connections open already`);
-    const m = mesh.add(new Bus(), { ...memberOptions, peer });
+    const m = mesh.add(new Bus(), { ...memberOptions(), peer });
     attach(m, formatAddress(peer));
   };
 
@@ -217,8 +313,17 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
         },
         control: (body) => {
           const link = links.linkOf(m);
-          if (link !== null) feed({ kind: 'control', link, body });
+          if (link === null) return;
+          if (looksLikeRotationControl(body)) rotationControl(link, body);
+          else feed({ kind: 'control', link, body });
         },
+        rotated: () =>
+          // After the rest of this datagram's frames: a commit that came with it names who missed the rotation.
+          queueMicrotask(() => {
+            if (closing !== null) return;
+            rekey.promoted();
+            armCore();
+          }),
         message: (text) => {
           const link = links.linkOf(m);
           if (link === null) return;
@@ -259,7 +364,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
   /** One timer for the core, at its next deadline (a redial, a stalled link's retry): re-armed after every input. */
   const armCore = (floor = 0): void => {
     if (!started || closing !== null) return;
-    const d = core.nextDeadline();
+    const d = earliest(core.nextDeadline(), rekey.nextDeadline());
     coreDue = d === null ? null : Math.max(d, floor);
     if (!autoTick) return;
     if (timer !== null) clearTimeout(timer);
@@ -268,6 +373,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
   };
   const tickCore = (): void => {
     if (!started || closing !== null) return;
+    rekey.tick();
     feed({ kind: 'tick' });
     // A deadline the tick did not move (nothing it could do yet) is not retried at once.
     armCore(clock.now() + ROOM_TICK_MS);
@@ -278,7 +384,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     core,
     mesh,
     listen,
-    fingerprint: () => fingerprint(opts.key),
+    fingerprint: () => keys.fingerprint(),
     linkInfo: (id) => {
       if (id === core.id || core.members.get(id) === undefined) return null;
       const link = core.linkOf(id);
@@ -286,7 +392,13 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
       if (m !== undefined) return { rttMs: m.stats().rttMs, lastSeen: clock.now() };
       return { rttMs: null, lastSeen: lastSeen.get(id) ?? null };
     },
-    rotate: () => note('info', 'room key rotation is not wired yet'),
+    rotate: () => {
+      if (closing !== null) return;
+      if (core.status.kind !== 'member') return bus.emit('room:fact', { kind: 'rotation-failed', line: 'not in the room (yet): nothing to rotate' });
+      const why = rekey.start(false);
+      if (why !== null) bus.emit('room:fact', { kind: 'rotation-failed', line: why });
+      armCore();
+    },
     roster: () => roster(core.members, core.id, (id) => core.linkOf(id) !== undefined),
     input: (input) => {
       if (closing === null) feed(input);

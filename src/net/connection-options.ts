@@ -28,6 +28,12 @@ export interface ConnectionOptions {
    * bulk data then uses 1200-byte datagrams like everything else.
    */
   maxBulkDatagramBytes?: number;
+  /**
+   * A room's connection (#15): its keys are set from outside by the room's
+   * rotation (setNextKey, switchKey, dropNextKey), and the 1:1 rotation's
+   * frames are refused (trust.ts refusedInRoom). Default false.
+   */
+  roomKeys?: boolean;
   /** The bulk congestion controller: 'cubic' (RFC 9438, the default) or 'newreno' (RFC 9002 §7). */
   congestionControl?: CongestionAlgorithm;
 }

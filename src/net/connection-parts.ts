@@ -74,8 +74,9 @@ export function buildParts(o: ConnectionOptions, c: ConnectionHandle): Connectio
     o.maxBulkDatagramBytes,
     o.congestionControl,
   );
-  const rotation = new RotationRunner({ clock, keyring, sessionId, wire, sessions, peer, sender, out });
-  const frames = new FrameReceiver({ sessionId, keyring, sessions, recv, rto, peer, sender, bulk, rotation, counters, out });
+  const rotation = new RotationRunner({ clock, keyring, sessionId, wire, roomKeys: o.roomKeys === true, sessions, peer, sender, out });
+  const roomKeys = o.roomKeys === true;
+  const frames = new FrameReceiver({ sessionId, roomKeys, keyring, sessions, recv, rto, peer, sender, bulk, rotation, counters, out });
   const raw = new RawReceiver({ wire, startedS: Math.floor(o.now / 1000), retainMs, sent: rawSent, peer, sender, counters, out });
   const inbound = new ReceivePath({ wire, keyring, decrypt: { ttlS, clockSkewS, binary: wire === 'reliable' }, peer, frames, raw, counters, out });
   return { keyring, sessions, recv, rto, counters, out, peer, sender, bulk, rotation, frames, inbound };

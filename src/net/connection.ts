@@ -57,6 +57,8 @@ export class Connection {
   private silenceHintAt: number | null = null;
   /** close() has begun: nothing new is taken in; a frame to us means the peer heard our bye. */
   private closing = false;
+  /** A room's connection: keys come from outside (setNextKey, switchKey). */
+  private readonly roomKeys: boolean;
 
   constructor(o: ConnectionOptions) {
     if (o.wire !== 'reliable' && o.wire !== 'raw') throw new TypeError(`Connection: wire must be 'reliable' or 'raw', got ${String(o.wire)}`);
@@ -64,6 +66,7 @@ export class Connection {
     this.nowMs = o.now;
     this.sessionId = o.sessionId ?? newSessionId();
     this.nick = o.nick;
+    this.roomKeys = o.roomKeys === true;
     this.p = buildParts(o, { sessionId: this.sessionId, clock: this.clock, nick: () => this.nick });
   }
 
@@ -179,6 +182,47 @@ export class Connection {
   rotate(now: number): void {
     this.at(now);
     this.p.rotation.start();
+  }
+
+  /**
+   * A room rotation's new key waits in `next` (a follower that unwrapped it):
+   * the first frame under it promotes it, as in 1:1 (key:rotated). Only on a
+   * room connection (roomKeys).
+   */
+  setNextKey(key: Buffer, now: number): void {
+    this.roomOnly('setNextKey');
+    this.at(now);
+    if (!this.p.keyring.currentKey.equals(key)) this.p.keyring.setNext(key);
+  }
+
+  /** A room rotation that did not complete: its key leaves `next` (if it is still there). */
+  dropNextKey(key: Buffer, now: number): void {
+    this.roomOnly('dropNextKey');
+    this.at(now);
+    if (this.p.keyring.nextKey?.equals(key) === true) this.p.keyring.dropNext();
+  }
+
+  /**
+   * The room switched to `key`: it becomes current (promoted from next, or
+   * committed), the old one previous until the peer proves it holds the new
+   * one (then KEY_GRACE_MS more), exactly as a committed 1:1 rotation keeps
+   * it (trust.ts: a previous-key frame may only `learn` meanwhile).
+   * Idempotent: a connection already promoted by a frame keeps its state.
+   */
+  switchKey(key: Buffer, now: number): void {
+    this.roomOnly('switchKey');
+    this.at(now);
+    const kr = this.p.keyring;
+    if (kr.currentKey.equals(key)) return;
+    if (kr.nextKey?.equals(key) === true) kr.promoteNext();
+    else {
+      kr.dropNext();
+      kr.commit(key);
+    }
+  }
+
+  private roomOnly(what: string): void {
+    if (!this.roomKeys) throw new TypeError(`Connection.${what}: only a room's connection (roomKeys) takes keys from outside`);
   }
 
   /** A keepalive now, out of schedule (a hello while the peer's session is unknown): the peer answers, the link proves itself. */

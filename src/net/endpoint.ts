@@ -55,6 +55,8 @@ export interface AcceptInfo {
   sender: SessionId;
   /** Its source address. */
   from: Address;
+  /** The policy key (one of keys()) its datagram opened under: a room seats a stranger under a retired key only to tell it the key changed. */
+  key: Buffer;
   now: number;
 }
 
@@ -124,6 +126,8 @@ export class Endpoint {
     let failure: DropReason = 'unauthenticated';
     let opener: Connection | null = null;
     let opened: Opened | null = null;
+    /** The policy key a stranger's datagram opened under. */
+    let strangerKey: Buffer | null = null;
     for (const c of first === null ? this.conns : [first, ...this.conns.filter((x) => x !== first)]) {
       const r = c.open(datagram, now);
       if (r.ok) {
@@ -134,23 +138,40 @@ export class Endpoint {
       if (r.reason !== 'unauthenticated') failure = r.reason;
     }
     if (opened === null && this.accept !== null && first === null && failure === 'unauthenticated') {
-      opened = this.strangerKeys.open(datagram, this.accept.keys(), now);
-      if (!opened.ok) failure = opened.reason;
+      const s = this.strangerKeys.open(datagram, this.accept.keys(), now);
+      if (s.ok) strangerKey = s.key;
+      else failure = s.reason;
+      opened = s;
     }
     if (opened === null || !opened.ok) return this.drop(failure, from, now);
     const sender = Connection.senderOf(opened.plaintext);
     // 3: the connection that talks to this session, or whose own session it is (a reflection: it drops it).
     const owns = (c: Connection): boolean => c.peerSession === sender || c.sessionId === sender;
     const owner = sender === null ? undefined : opener !== null && owns(opener) ? opener : this.conns.find(owns);
-    const verdict = judgeStranger({
+    const stranger = {
       policy: this.accept !== null,
       slot: opened.slot,
       frame: sender !== null,
       sessionKnown: owner !== undefined,
       addressKnown: first !== null,
       seatFree: this.conns.length < ENDPOINT_CONNECTIONS_MAX,
-    });
-    if (verdict === 'ask') return this.stranger(datagram, sender!, from, now);
+    };
+    let verdict = judgeStranger(stranger);
+    if (
+      this.accept !== null &&
+      strangerKey === null &&
+      (verdict === 'ask' || (opened.slot === 'previous' && judgeStranger({ ...stranger, slot: 'current' }) === 'ask'))
+    ) {
+      // Opened by a connection: the room's keys are every connection's too. Which policy key is it (if any)? A key the
+      // policy still names is the policy's to judge, even one a connection holds as previous (a room's retired key:
+      // its seat only hears that the key changed).
+      const s = this.strangerKeys.open(datagram, this.accept.keys(), now);
+      if (s.ok) {
+        strangerKey = s.key;
+        verdict = judgeStranger({ ...stranger, slot: s.slot });
+      }
+    }
+    if (verdict === 'ask') return this.stranger(datagram, sender!, from, strangerKey, now);
     if (verdict !== 'route') return this.drop(verdict === 'no-seat' ? 'no-seat' : 'refused', from, now);
     if (owner !== undefined && owner !== opener) {
       const again = owner.open(datagram, now);
@@ -166,8 +187,10 @@ export class Endpoint {
   }
 
   /** Rule 4: ask the policy; a new connection takes the datagram if its own keys open it. */
-  private stranger(datagram: Buffer, sender: SessionId, from: Address, now: number): void {
-    const seat = this.accept!.decide({ sender, from: { ...from }, now });
+  private stranger(datagram: Buffer, sender: SessionId, from: Address, key: Buffer | null, now: number): void {
+    // (judgeStranger asks only about a datagram that opened under a policy key.)
+    if (key === null) return this.drop('refused', from, now);
+    const seat = this.accept!.decide({ sender, from: { ...from }, key, now });
     if (seat === null) return this.drop('refused', from, now);
     const c = this.connect({ ...seat.options, peer: null, now });
     const opened = c.open(datagram, now);

@@ -15,7 +15,7 @@ import type { RotationRunner } from './rotation-runner.js';
 import type { RtoEstimator } from './rto.js';
 import { ts32, type SendPath } from './send-path.js';
 import type { LinkCounters } from './stats.js';
-import { judge, mayLearn, mayRoam } from './trust.js';
+import { judge, mayLearn, mayRoam, refusedInRoom } from './trust.js';
 
 /**
  * The receive path of a decoded frame (connection.ts opened and decoded it).
@@ -54,6 +54,8 @@ export class FrameReceiver {
   constructor(
     private readonly o: {
       sessionId: SessionId;
+      /** A room's connection: rot-* frames are refused (trust.ts refusedInRoom). */
+      roomKeys: boolean;
       keyring: Keyring;
       sessions: PeerSessions;
       recv: RecvWindow;
@@ -72,6 +74,7 @@ export class FrameReceiver {
     // 1
     if (f.sender === this.o.sessionId) return counters.drop('reflected');
     // 2
+    if (refusedInRoom(this.o.roomKeys, f.type)) return counters.drop('refused');
     // Whether our rotation is committed and unproven matters (and is asked) only for a previous-key frame.
     const committedUnproven = slot === 'previous' && this.o.keyring.pending?.slot === 'previous';
     const rights = judge({ slot, type: f.type, committedUnproven });

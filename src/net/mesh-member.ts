@@ -78,6 +78,19 @@ export class MeshMember {
     return this.connection.pendingCount;
   }
 
+  /** A room rotation (connection.ts setNextKey, dropNextKey, switchKey): its facts go out with the pump. */
+  setNextKey(key: Buffer): void {
+    this.act(() => this.connection.setNextKey(key, this.host.clock.now()));
+  }
+
+  dropNextKey(key: Buffer): void {
+    this.act(() => this.connection.dropNextKey(key, this.host.clock.now()));
+  }
+
+  switchKey(key: Buffer): void {
+    this.act(() => this.connection.switchKey(key, this.host.clock.now()));
+  }
+
   /** True once every message sent so far is acknowledged; false at the timeout, on removal or on close. */
   flush(timeoutMs: number): Promise<boolean> {
     if (this.pendingCount() === 0) return Promise.resolve(true);

@@ -28,6 +28,7 @@ export class RotationRunner {
       keyring: Keyring;
       sessionId: SessionId;
       wire: WireMode;
+      roomKeys: boolean;
       sessions: PeerSessions;
       peer: PeerState;
       sender: SendPath;
@@ -74,6 +75,7 @@ export class RotationRunner {
   /** Why a rotation cannot start now, or null. */
   private refusal(): string | null {
     const { wire, peer, sessions } = this.o;
+    if (this.o.roomKeys) return 'in a room the whole room rotates its key together (Ctrl-K or /rotate in the room)';
     if (wire === 'raw') return 'key rotation needs --wire reliable on both sides; this chat runs --wire raw';
     if (peer.isRaw) return 'the peer speaks raw Fernet (no frames), so it cannot rotate keys';
     if (sessions.id === null || peer.address === null) return 'the peer has not answered yet; rotation needs a connected peer';

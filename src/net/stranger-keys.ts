@@ -1,7 +1,11 @@
 import { DEFAULT_CLOCK_SKEW_S, DEFAULT_TOKEN_TTL_S } from '../constants.js';
 import { FernetError } from '../crypto/errors.js';
 import { Fernet } from '../crypto/fernet.js';
-import type { Opened } from './receive-path.js';
+import type { KeySlot } from './keyring.js';
+import type { DropReason } from './errors.js';
+
+/** What StrangerKeys.open tells: as a connection's open, plus the policy key that opened it. */
+export type StrangerOpened = { ok: true; plaintext: Buffer; slot: KeySlot; key: Buffer } | { ok: false; reason: DropReason };
 
 /**
  * Opens a stranger's datagram under the keys an accept policy names (the
@@ -15,12 +19,12 @@ export class StrangerKeys {
   private readonly fernets = new Map<string, Fernet>();
   private readonly opts = { ttlS: DEFAULT_TOKEN_TTL_S, clockSkewS: DEFAULT_CLOCK_SKEW_S, nowS: 0, binary: true };
 
-  open(datagram: Buffer, keys: readonly Buffer[], now: number): Opened {
+  open(datagram: Buffer, keys: readonly Buffer[], now: number): StrangerOpened {
     const fernets = this.keep(keys);
     this.opts.nowS = Math.floor(now / 1000);
-    for (const f of fernets) {
+    for (let i = 0; i < fernets.length; i++) {
       try {
-        return { ok: true, plaintext: f.decrypt(datagram, this.opts), slot: 'current' };
+        return { ok: true, plaintext: fernets[i]!.decrypt(datagram, this.opts), slot: 'current', key: keys[i]! };
       } catch (err) {
         // Only a signature mismatch means "maybe another key": anything else is final, as in the keyring.
         if (err instanceof FernetError && err.code === 'bad-signature') continue;

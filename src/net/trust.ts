@@ -96,6 +96,18 @@ export function judge(i: TrustInput): Rights | null {
   return i.committedUnproven && kind !== 'rotation' ? LEARN_ONLY : null;
 }
 
+/**
+ * A room's connection (ConnectionOptions.roomKeys): its keys are the room's,
+ * set by the room's rotation (room/rotation.ts) on every connection at once.
+ * The 1:1 rotation frames (rot-*) would make a key for this pair alone and
+ * split it from the room: they are refused ('refused'), whatever the slot.
+ * Every other frame is judged as above: a frame under `next` still promotes
+ * it (the room's new key, installed by setNextKey).
+ */
+export function refusedInRoom(roomKeys: boolean, type: FrameType): boolean {
+  return roomKeys && isRotationFrame(type);
+}
+
 /** The `learn` right at work: set when there is no address, correct it when it is only a guess; never move a configured or confirmed one. */
 export function mayLearn(hasPeer: boolean, addressLearned: boolean): boolean {
   return !hasPeer || addressLearned;

@@ -81,7 +81,11 @@ export type RotationInput =
   | { kind: 'commit'; from: MemberId; r: string; missed: readonly MemberId[] }
   /** A frame arrived under this rotation's key (the keyring promoted `next`): as good as a commit. */
   | { kind: 'promoted'; r: string }
-  | { kind: 'tick'; now: number };
+  | { kind: 'tick'; now: number }
+  /** A member on a link under the key we hold says that key's epoch (room:rot-epoch): a restarted member or a joiner learns it. */
+  | { kind: 'epoch'; epoch: number }
+  /** The member left the room or was removed (its tombstone): a rotation it leads is abandoned. */
+  | { kind: 'gone'; member: MemberId };
 
 export type RotationAction =
   | { kind: 'send-offer'; to: readonly MemberId[]; r: string; rank: Rank }
@@ -191,6 +195,15 @@ export function step(s: RoomRotation, input: RotationInput, me: MemberId): Step 
     case 'promoted': {
       if (s.kind === 'following' && s.r === input.r && s.stage === 'ready') return switched(s, [], me);
       return stay;
+    }
+    case 'epoch': {
+      // Only forward, and only while idle: the key both hold is the same, and a running rotation knows its own epoch.
+      if (s.kind !== 'idle' || input.epoch <= s.epoch) return stay;
+      return { state: { kind: 'idle', epoch: input.epoch, rank: null }, actions: [] };
+    }
+    case 'gone': {
+      if (s.kind !== 'following' || s.rank.initiator !== input.member) return stay;
+      return abandon(s, `${input.member}, who led it, is no longer in the room`);
     }
     case 'tick': {
       if (s.kind === 'idle' || input.now < s.deadline) return stay;
