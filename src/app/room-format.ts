@@ -20,12 +20,13 @@ export type RoomInputLine =
   | { kind: 'who' }
   | { kind: 'kick'; who: string }
   | { kind: 'leave' }
+  | { kind: 'rotate' }
   | { kind: 'quit' }
   | { kind: 'unknown'; message: string };
 
-export const ROOM_COMMANDS = '/who /kick NICK /leave /quit';
+export const ROOM_COMMANDS = '/who /kick NICK /rotate /leave /quit';
 
-/** `//x` sends `/x`; /who, /kick NICK, /leave, /quit; other `/…` is an error; empty lines are not sent. */
+/** `//x` sends `/x`; /who, /kick NICK, /rotate, /leave, /quit; other `/…` is an error; empty lines are not sent. */
 export function parseRoomInputLine(line: string): RoomInputLine {
   if (line === '') return { kind: 'empty' };
   const p = parseSlashLine(line);
@@ -35,7 +36,7 @@ export function parseRoomInputLine(line: string): RoomInputLine {
     return p.args === ''
       ? { kind: 'unknown', message: 'usage: /kick NICK (a nick, nick~abcd as /who shows it, or a member id)' }
       : { kind: 'kick', who: p.args };
-  if ((name === 'who' || name === 'leave' || name === 'quit') && p.args === '') return { kind: name };
+  if ((name === 'who' || name === 'leave' || name === 'quit' || name === 'rotate') && p.args === '') return { kind: name };
   const shown = sanitizeInline(`/${p.name}`).slice(0, 40);
   return { kind: 'unknown', message: `unknown room command ${shown} (commands: ${ROOM_COMMANDS}; // sends a literal slash)` };
 }

@@ -6,7 +6,8 @@
  *  1. open the room session (BindError → one line, exit 1); print
  *     "listening on …, room …, member …"
  *  2. each stdin line: empty → skipped; `//x` → sends `/x`; `/who` → the
- *     roster on stdout; `/kick NICK`; `/leave` (our tombstone goes to the
+ *     roster on stdout; `/kick NICK` (and its key rotation); `/rotate` (a new
+ *     room key for every online member); `/leave` (our tombstone goes to the
  *     members we reach, then like end of input); `/quit` → like end of
  *     input; other `/…` → one error line; anything else → one message to
  *     every seated member (the core queues it for those offline); while
@@ -15,8 +16,8 @@
  *     facts (joined, left, refused, missed, online, offline…) and notes →
  *     stderr; --json → every fact on stdout too, one object per line
  *     (room-format.ts)
- *  4. end of input: wait, at most --linger, until every message handed to a
- *     link is acknowledged and no online member has any waiting; then
+ *  4. end of input: wait, at most --linger, until no key rotation runs, every
+ *     message handed to a link is acknowledged and no online member has any waiting; then
  *     close (what is still owed is reported missed). Exit 0, or 1 when a
  *     message was missed or we are out of the room (refused, removed)
  *  5. out of the room (refused, removed): one line, then as end of input
@@ -123,6 +124,8 @@ export async function runRoomHeadless(
           if (!found.ok) return err(found.message);
           return session.input({ kind: 'kick', member: found.id });
         }
+        case 'rotate':
+          return session.rotate();
         case 'leave':
           leaving = true;
           session.input({ kind: 'leave' });
@@ -143,7 +146,9 @@ export async function runRoomHeadless(
   // 4 ----------------------------------------------------------------
   if (!signals.signalled && !isFinal(core.status)) {
     const settled = (): boolean =>
-      signals.signalled || isFinal(core.status) || (early.length === 0 && session.inFlight() === 0 && core.online().every((m) => core.queued(m) === 0));
+      signals.signalled ||
+      isFinal(core.status) ||
+      (early.length === 0 && !session.rotating() && session.inFlight() === 0 && core.online().every((m) => core.queued(m) === 0));
     const timer = setInterval(poke, 100);
     await until(settled, opts.lingerS * 1000, wake);
     clearInterval(timer);

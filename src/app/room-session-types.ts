@@ -23,6 +23,8 @@ export interface RoomSession {
   linkInfo(id: MemberId): { rttMs: number | null; lastSeen: number | null } | null;
   /** Ctrl-K, /rotate: a new room key for every online member (room/rotation.ts); one line if it cannot start now. */
   rotate(): void;
+  /** A room key rotation runs (we lead or follow it). */
+  rotating(): boolean;
   /** The roster as /who shows it. */
   roster(): RosterEntry[];
   /** A core input from the user (send, leave, kick). */

@@ -392,6 +392,7 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
       if (m !== undefined) return { rttMs: m.stats().rttMs, lastSeen: clock.now() };
       return { rttMs: null, lastSeen: lastSeen.get(id) ?? null };
     },
+    rotating: () => rekey.state.kind !== 'idle',
     rotate: () => {
       if (closing !== null) return;
       if (core.status.kind !== 'member') return bus.emit('room:fact', { kind: 'rotation-failed', line: 'not in the room (yet): nothing to rotate' });

@@ -2,7 +2,8 @@
  * A room with the built binary (#15): `room create`, `invite`, three
  * `join`s, then four `fernchat chat --headless --json --profile club`
  * processes on 127.0.0.1 that make a full mesh; each sends lines and gets
- * every other member's lines exactly once, in order. Every process started
+ * every other member's lines exactly once, in order; /rotate on one gives
+ * all four one new key, and the chat goes on. Every process started
  * is killed when the test ends.
  */
 import assert from 'node:assert/strict';
@@ -113,7 +114,43 @@ test(
       NICKS.map((n) => [n, true]),
     );
 
-    for (const p of procs) p.write('/quit');
-    for (const [i, p] of procs.entries()) assert.equal(await p.exitCode(15_000), 0, `${NICKS[i]} exit\n${p.err.join('\n')}`);
+    // /rotate on one: all four end on one new key, named in a key-changed event on each, and the chat goes on.
+    const oldKey = /key ([0-9A-F]{4}(?:-[0-9A-F]{4}){3})\)/.exec(procs[0]!.err.join('\n'))?.[1];
+    assert.ok(oldKey !== undefined, 'the key fingerprint in the first line');
+    procs[1]!.write('/rotate');
+    const changed = (p: HeadlessProc): string | undefined =>
+      (parsed(p).find((e) => e.type === 'room' && e.event === 'key-changed') as { fingerprint?: string } | undefined)?.fingerprint;
+    await waitFor(
+      () => procs.every((p) => changed(p) !== undefined),
+      30_000,
+      () => `key-changed everywhere\n${dump()}`,
+    );
+    const fps = new Set(procs.map(changed));
+    assert.equal(fps.size, 1, `one key: ${[...fps].join(' ')}`);
+    assert.notEqual([...fps][0], oldKey);
+    procs[3]!.write('after the rotation');
+    await waitFor(
+      () => procs.slice(0, 3).every((p) => messages(p).some((m) => m.text === 'after the rotation')),
+      30_000,
+      () => `after the rotation\n${dump()}`,
+    );
+
+    // /kick dan: it is out (exit 1, "removed"), the other three rotate without it.
+    procs[0]!.write('/kick dan');
+    assert.equal(await procs[3]!.exitCode(30_000), 1, `dan is removed\n${dump()}`);
+    const kicks = (p: HeadlessProc): Array<{ fingerprint?: string; kick?: boolean }> =>
+      parsed(p).filter((e) => e.type === 'room' && e.event === 'key-changed') as Array<{ fingerprint?: string; kick?: boolean }>;
+    await waitFor(
+      () => procs.slice(0, 3).every((p) => kicks(p).length === 2),
+      30_000,
+      () => `the kick's rotation\n${dump()}`,
+    );
+    const third = new Set(procs.slice(0, 3).map((p) => kicks(p)[1]!.fingerprint));
+    assert.equal(third.size, 1);
+    assert.ok(procs.slice(0, 3).every((p) => kicks(p)[1]!.kick === true));
+    assert.ok(!fps.has([...third][0]), 'a key dan never had');
+
+    for (const p of procs.slice(0, 3)) p.write('/quit');
+    for (const [i, p] of procs.slice(0, 3).entries()) assert.equal(await p.exitCode(15_000), 0, `${NICKS[i]} exit\n${p.err.join('\n')}`);
   },
 );

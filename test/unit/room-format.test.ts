@@ -24,7 +24,9 @@ describe('parseRoomInputLine', () => {
     assert.deepEqual(parseRoomInputLine('/quit'), { kind: 'quit' });
     assert.deepEqual(parseRoomInputLine('/kick bob~b1b1'), { kind: 'kick', who: 'bob~b1b1' });
     assert.match((parseRoomInputLine('/kick') as { message: string }).message, /^usage: \/kick NICK/);
-    assert.match((parseRoomInputLine('/rotate') as { message: string }).message, /^unknown room command \/rotate \(commands: \/who \/kick NICK \/leave \/quit/);
+    assert.deepEqual(parseRoomInputLine('/rotate'), { kind: 'rotate' });
+    assert.match((parseRoomInputLine('/rotate now') as { message: string }).message, /^unknown room command \/rotate \(commands: \/who \/kick NICK \/rotate \/leave \/quit/);
+    assert.match((parseRoomInputLine('/me waves') as { message: string }).message, /^unknown room command \/me/);
   });
 });
 
