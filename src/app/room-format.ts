@@ -16,7 +16,8 @@ import { clockTime, jsonLine } from './headless-format.js';
 
 export type RoomInputLine =
   | { kind: 'empty' }
-  | { kind: 'send'; text: string }
+  /** `action`: /me ACTION. */
+  | { kind: 'send'; text: string; action?: true }
   | { kind: 'who' }
   | { kind: 'kick'; who: string }
   | { kind: 'leave' }
@@ -24,14 +25,15 @@ export type RoomInputLine =
   | { kind: 'quit' }
   | { kind: 'unknown'; message: string };
 
-export const ROOM_COMMANDS = '/who /kick NICK /rotate /leave /quit';
+export const ROOM_COMMANDS = '/me ACTION /who /kick NICK /rotate /leave /quit';
 
-/** `//x` sends `/x`; /who, /kick NICK, /rotate, /leave, /quit; other `/…` is an error; empty lines are not sent. */
+/** `//x` sends `/x`; /me ACTION, /who, /kick NICK, /rotate, /leave, /quit; other `/…` is an error; empty lines are not sent. */
 export function parseRoomInputLine(line: string): RoomInputLine {
   if (line === '') return { kind: 'empty' };
   const p = parseSlashLine(line);
   if (p.kind === 'message') return { kind: 'send', text: p.text };
   const name = p.name.toLowerCase();
+  if (name === 'me') return p.args === '' ? { kind: 'unknown', message: 'usage: /me ACTION (e.g. /me waves)' } : { kind: 'send', text: p.args, action: true };
   if (name === 'kick')
     return p.args === ''
       ? { kind: 'unknown', message: 'usage: /kick NICK (a nick, nick~abcd as /who shows it, or a member id)' }
@@ -84,7 +86,10 @@ export function roomFactLine(f: RoomFact, name: (id: MemberId) => string): { to:
   const err = (line: string): { to: 'err'; line: string } => ({ to: 'err', line: sanitizeInline(line) });
   switch (f.kind) {
     case 'message':
-      return { to: 'out', line: `${clockTime(Date.now())} <${sanitizeInline(f.display)}> ${sanitizeInline(f.text)}` };
+      return {
+        to: 'out',
+        line: `${clockTime(Date.now())} ${f.action === true ? `* ${sanitizeInline(f.display)}` : `<${sanitizeInline(f.display)}>`} ${sanitizeInline(f.text)}`,
+      };
     case 'joined':
       return err(f.self ? 'you are in the room' : `${f.display} joined the room`);
     case 'left':
@@ -130,7 +135,8 @@ export function roomFactLine(f: RoomFact, name: (id: MemberId) => string): { to:
 /** The --json line of a fact. */
 export function roomFactJson(f: RoomFact, room: string, nowMs: number): string {
   const time = new Date(nowMs).toISOString();
-  if (f.kind === 'message') return jsonLine({ type: 'message', room, from: f.from, nick: f.nick, text: f.text, time });
+  if (f.kind === 'message')
+    return jsonLine({ type: 'message', kind: f.action === true ? 'action' : 'message', room, from: f.from, nick: f.nick, text: f.text, time });
   const { kind, ...rest } = f;
   return jsonLine({ type: 'room', event: kind, room, ...rest, time });
 }

@@ -59,7 +59,7 @@ export async function runRoomHeadless(
   const name = (id: string): string => session.roster().find((e) => e.id === id)?.display ?? id;
   let missed = 0;
   /** Lines typed while joining: sent once the room lets us in (a joiner's first `echo hi | fernchat chat …`). */
-  let early: string[] = [];
+  let early: Array<{ text: string; action?: true }> = [];
   const offs = [
     bus.on('room:fact', (f) => {
       if (f.kind === 'missed') missed += f.count;
@@ -70,7 +70,7 @@ export async function runRoomHeadless(
       if (f.kind === 'status' && f.status.kind === 'member' && early.length > 0) {
         const lines = early;
         early = [];
-        for (const text of lines) session.input({ kind: 'send', text });
+        for (const l of lines) session.input({ kind: 'send', text: l.text, ...(l.action ? { action: true } : {}) });
       }
       poke();
     }),
@@ -109,9 +109,9 @@ export async function runRoomHeadless(
             alone = true;
             err(`nobody else is in the room yet: the line goes nowhere (fernchat invite --profile ${opts.profileName ?? 'ROOM'} makes a code)`);
           }
-          if (core.status.kind !== 'joining') return session.input({ kind: 'send', text: input.text });
+          if (core.status.kind !== 'joining') return session.input({ kind: 'send', text: input.text, ...(input.action ? { action: true } : {}) });
           if (early.length === 0) err('not in the room yet: lines wait until the room lets us in');
-          early.push(input.text);
+          early.push(input);
           return;
         case 'who': {
           const roster = session.roster();

@@ -22,8 +22,8 @@ export type RoomInput =
   | { kind: 'control'; link: LinkId; body: string }
   /** A chat line arrived on the link; `id` is the connection's message id. */
   | { kind: 'message'; link: LinkId; id: string; text: string }
-  /** The user typed a line: to every seated member. */
-  | { kind: 'send'; text: string }
+  /** The user typed a line: to every seated member (`action`: /me). */
+  | { kind: 'send'; text: string; action?: boolean }
   /** The connection acknowledged deliver `ref`. */
   | { kind: 'delivered'; link: LinkId; ref: number }
   /** The connection gave deliver `ref` up (closed before the ack): the core queues it again, for this member's next link. */
@@ -75,7 +75,7 @@ export interface RosterEntry {
 
 /** What the UI / headless mode shows: one line each. */
 export type RoomFact =
-  | { kind: 'message'; from: MemberId; nick: string; display: string; text: string; id: string }
+  | { kind: 'message'; from: MemberId; nick: string; display: string; text: string; id: string; action?: boolean }
   /** A member took a seat (`self`: we are in). */
   | { kind: 'joined'; member: MemberId; display: string; self: boolean }
   /** A member's tombstone: it left, was kicked (by `by`), or its seat was past the 16th. */

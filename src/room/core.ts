@@ -136,7 +136,7 @@ export class RoomCore {
         this.message(input.link, input.id, input.text);
         break;
       case 'send':
-        this.send(input.text);
+        this.send(input.text, input.action === true);
         break;
       case 'delivered':
         this.out.push(...this.fanout.delivered(input.link, input.ref, this.names));
@@ -272,10 +272,19 @@ export class RoomCore {
     if (line !== null && !this.seen.accept(l.member, line)) return;
     const e = this.list.get(l.member);
     const nick = e === undefined ? '?' : remoteNick(e.nick);
-    this.fact({ kind: 'message', from: l.member, nick, display: displayName(this.list, l.member), text: line?.text ?? text, id });
+    const action = line?.action === true;
+    this.fact({
+      kind: 'message',
+      from: l.member,
+      nick,
+      display: displayName(this.list, l.member),
+      text: line?.text ?? text,
+      id,
+      ...(action ? { action } : {}),
+    });
   }
 
-  private send(text: string): void {
+  private send(text: string, action: boolean): void {
     if (this.state.kind !== 'member')
       return this.error(this.state.kind === 'joining' ? 'not in the room yet: nothing sent' : 'not in the room any more: nothing sent');
     const max = MAX_MESSAGE_BYTES - ROOM_LINE_HEADER_MAX_BYTES;
@@ -283,7 +292,7 @@ export class RoomCore {
     const to = seating(this.list)
       .seated.map((e) => e.id)
       .filter((id) => id !== this.self.id);
-    this.out.push(...this.fanout.send(text, to, this.names));
+    this.out.push(...this.fanout.send(text, to, this.names, action));
   }
 
   private tick(): void {

@@ -35,11 +35,11 @@ export class Fanout {
   }
 
   /** One line to each of `to`. */
-  send(text: string, to: readonly MemberId[], names: Names): RoomAction[] {
+  send(text: string, to: readonly MemberId[], names: Names, action = false): RoomAction[] {
     const seq = this.outbox.newSeq();
     const out: RoomAction[] = [];
     for (const m of to) {
-      this.outbox.enqueue(m, { seq, text });
+      this.outbox.enqueue(m, action ? { seq, text, action } : { seq, text });
       out.push(...this.flush(m, names));
     }
     return out;
@@ -87,7 +87,8 @@ export class Fanout {
     const out: RoomAction[] = [];
     const missed = this.outbox.takeMissed(member);
     if (missed > 0) out.push({ kind: 'fact', fact: { kind: 'missed', member, display: names(member), count: missed } });
-    for (const f of this.outbox.takeAll(member, link)) out.push({ kind: 'deliver', link, ref: f.ref, text: encodeRoomLine(this.incarnation, f.seq, f.text) });
+    for (const f of this.outbox.takeAll(member, link))
+      out.push({ kind: 'deliver', link, ref: f.ref, text: encodeRoomLine(this.incarnation, f.seq, f.text, f.action === true) });
     return out;
   }
 

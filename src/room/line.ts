@@ -3,8 +3,9 @@
  * header that makes each line exactly-once at the receiver, whatever the
  * connections do with it:
  *
- *   U+0001 incarnation "." seq U+0001 text
+ *   U+0001 incarnation "." seq ["*"] U+0001 text
  *
+ * A `*` after the seq marks an action (`/me waves`: shown "* nick waves").
  * `incarnation` is the sender's start time (ms, base 36): a restarted sender
  * counts from 1 again under another one (only "another" counts, not
  * "greater": a clock set back between two starts must not silence a member;
@@ -21,16 +22,18 @@
 import type { MemberId } from './members.js';
 
 const MARK = '\u0001';
-const HEADER = /^\u0001([0-9a-z]{1,11})\.([1-9][0-9]{0,15})\u0001/;
+const HEADER = /^\u0001([0-9a-z]{1,11})\.([1-9][0-9]{0,15})(\*?)\u0001/;
 
 export interface RoomLine {
   incarnation: number;
   seq: number;
   text: string;
+  /** `/me`: an action. */
+  action: boolean;
 }
 
-export function encodeRoomLine(incarnation: number, seq: number, text: string): string {
-  return `${MARK}${Math.max(0, Math.floor(incarnation)).toString(36)}.${seq}${MARK}${text}`;
+export function encodeRoomLine(incarnation: number, seq: number, text: string, action = false): string {
+  return `${MARK}${Math.max(0, Math.floor(incarnation)).toString(36)}.${seq}${action ? '*' : ''}${MARK}${text}`;
 }
 
 /** The line, or null when the header is missing or malformed. */
@@ -40,11 +43,11 @@ export function decodeRoomLine(s: string): RoomLine | null {
   const incarnation = parseInt(m[1]!, 36);
   const seq = Number(m[2]);
   if (!Number.isSafeInteger(incarnation) || !Number.isSafeInteger(seq)) return null;
-  return { incarnation, seq, text: s.slice(m[0].length) };
+  return { incarnation, seq, text: s.slice(m[0].length), action: m[3] === '*' };
 }
 
 /** Bytes the header adds to a line at most (for the message size limit). */
-export const ROOM_LINE_HEADER_MAX_BYTES = 1 + 11 + 1 + 16 + 1;
+export const ROOM_LINE_HEADER_MAX_BYTES = 1 + 11 + 1 + 16 + 1 + 1;
 
 /** The last line shown from each member: a copy of it or of an older one is a duplicate. */
 export class LineDedupe {

@@ -14,6 +14,8 @@ import type { MemberId } from './members.js';
 export interface Pending {
   seq: number;
   text: string;
+  /** `/me`. */
+  action?: boolean;
 }
 
 export interface InFlight extends Pending {

@@ -191,6 +191,21 @@ describe('room core: links', () => {
     assert.deepEqual(texts(c.handle({ kind: 'message', link: 'l2', id: 'z2', text: 'bare' }, 0)), ['bare']);
   });
 
+  it('/me: the line carries an action mark (a * after the seq) and the receiver shows it as an action; a plain line has none', () => {
+    const a = core(A, room(A, B));
+    bind(a, 'l1', B, room(A, B));
+    const [d] = of(a.handle({ kind: 'send', text: 'waves', action: true }, 0), 'deliver');
+    assert.match(d!.text, /^\u0001[0-9a-z]+\.1\*\u0001waves$/);
+    const [plain] = of(a.handle({ kind: 'send', text: 'hi' }, 0), 'deliver');
+    assert.equal(decodeRoomLine(plain!.text)!.action, false);
+    const b = core(B, room(A, B));
+    bind(b, 'l1', A, room(A, B));
+    const got = facts(b.handle({ kind: 'message', link: 'l1', id: 'x', text: d!.text }, 0)).find((f) => f.kind === 'message');
+    assert.deepEqual(got && { text: got.text, action: got.action }, { text: 'waves', action: true });
+    // Only "*" is a mark: anything else after the seq is no header at all, and the line is shown as it came.
+    assert.equal(decodeRoomLine('\u00011.1!\u0001x'), null);
+  });
+
   it('a restarted core sends under another incarnation: its first line is not taken for a copy of the old first line', () => {
     const before = core(A, room(A, B), { now: 1000 });
     bind(before, 'l1', B, room(A, B));

@@ -25,8 +25,12 @@ describe('parseRoomInputLine', () => {
     assert.deepEqual(parseRoomInputLine('/kick bob~b1b1'), { kind: 'kick', who: 'bob~b1b1' });
     assert.match((parseRoomInputLine('/kick') as { message: string }).message, /^usage: \/kick NICK/);
     assert.deepEqual(parseRoomInputLine('/rotate'), { kind: 'rotate' });
-    assert.match((parseRoomInputLine('/rotate now') as { message: string }).message, /^unknown room command \/rotate \(commands: \/who \/kick NICK \/rotate \/leave \/quit/);
-    assert.match((parseRoomInputLine('/me waves') as { message: string }).message, /^unknown room command \/me/);
+    assert.match(
+      (parseRoomInputLine('/rotate now') as { message: string }).message,
+      /^unknown room command \/rotate \(commands: \/me ACTION \/who \/kick NICK \/rotate \/leave \/quit/,
+    );
+    assert.deepEqual(parseRoomInputLine('/me waves'), { kind: 'send', text: 'waves', action: true });
+    assert.match((parseRoomInputLine('/me') as { message: string }).message, /^usage: \/me ACTION/);
   });
 });
 
@@ -46,6 +50,15 @@ describe('findMember', () => {
 
 describe('room fact lines', () => {
   it('a message goes to stdout, one line, sanitised; the others to stderr; roster changes are not shown', () => {
+    assert.match(
+      roomFactLine({ kind: 'message', from: 'cccccccccccccccc', nick: 'cat', display: 'cat', text: 'waves', id: 'L1#2', action: true }, () => '?')!.line,
+      /^\d\d:\d\d:\d\d \* cat waves$/,
+    );
+    assert.equal(
+      JSON.parse(roomFactJson({ kind: 'message', from: 'cccccccccccccccc', nick: 'cat', display: 'cat', text: 'waves', id: 'x', action: true }, 'club', 0))
+        .kind,
+      'action',
+    );
     const m = roomFactLine({ kind: 'message', from: 'cccccccccccccccc', nick: 'cat', display: 'cat', text: 'hi\nthere\u001b[31m', id: 'L1#1' }, () => '?');
     assert.equal(m?.to, 'out');
     assert.match(m?.line ?? '', /^\d\d:\d\d:\d\d <cat> hi⏎there$/);
@@ -82,7 +95,15 @@ describe('room fact lines', () => {
       string,
       unknown
     >;
-    assert.deepEqual(m, { type: 'message', room: 'club', from: 'cccccccccccccccc', nick: 'cat', text: 'hi', time: '1970-01-01T00:00:00.000Z' });
+    assert.deepEqual(m, {
+      type: 'message',
+      kind: 'message',
+      room: 'club',
+      from: 'cccccccccccccccc',
+      nick: 'cat',
+      text: 'hi',
+      time: '1970-01-01T00:00:00.000Z',
+    });
     const f = JSON.parse(roomFactJson({ kind: 'offline', member: 'cccccccccccccccc', display: 'cat' }, 'club', 0)) as Record<string, unknown>;
     assert.deepEqual(f, { type: 'room', event: 'offline', room: 'club', member: 'cccccccccccccccc', display: 'cat', time: '1970-01-01T00:00:00.000Z' });
   });

@@ -8,8 +8,12 @@ test('a room line: the header round-trips; the text after it is anything, header
     [1_764_860_000_000, 2 ** 53 - 1, ''],
     [5, 3, '\u00019.9\u0001 not a header'],
   ] as const) {
+    for (const action of [false, true]) {
+      const s = encodeRoomLine(inc, seq, text, action);
+      assert.deepEqual(decodeRoomLine(s), { incarnation: inc, seq, text, action });
+      assert.ok(Buffer.byteLength(s) - Buffer.byteLength(text) <= ROOM_LINE_HEADER_MAX_BYTES);
+    }
     const s = encodeRoomLine(inc, seq, text);
-    assert.deepEqual(decodeRoomLine(s), { incarnation: inc, seq, text });
     assert.ok(Buffer.byteLength(s) - Buffer.byteLength(text) <= ROOM_LINE_HEADER_MAX_BYTES);
   }
 });
