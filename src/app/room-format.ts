@@ -81,7 +81,7 @@ export function statusText(s: RoomStatus): string {
   }
 }
 
-/** The text-mode line of a fact: where it goes and what it says; null for facts not shown in text mode (the roster changes). */
+/** The text-mode line of a fact: where it goes and what it says; null for facts not shown in text mode (the roster changes, our own lines). */
 export function roomFactLine(f: RoomFact, name: (id: MemberId) => string): { to: 'out' | 'err'; line: string } | null {
   const err = (line: string): { to: 'err'; line: string } => ({ to: 'err', line: sanitizeInline(line) });
   switch (f.kind) {
@@ -112,6 +112,7 @@ export function roomFactLine(f: RoomFact, name: (id: MemberId) => string): { to:
     case 'missed':
       return err(`${f.count} message${f.count === 1 ? '' : 's'} to ${f.display} not delivered (missed)`);
     case 'members-changed':
+    case 'sent':
       return null;
     case 'status':
       // Getting in is said by the `joined` line of our own seat.

@@ -34,6 +34,7 @@ import { catchStop } from './signals.js';
 import { openOrSay } from './open-or-say.js';
 import { findMember, parseRoomInputLine, roomFactJson, roomFactLine, rosterJson, rosterLines } from './room-format.js';
 import { openRoomSession, type RoomSessionDeps } from './room-session.js';
+import { keepRoomHistory } from './room-history.js';
 
 export async function runRoomHeadless(
   opts: ChatOptions,
@@ -65,7 +66,7 @@ export async function runRoomHeadless(
       if (f.kind === 'missed') missed += f.count;
       const line = roomFactLine(f, name);
       if (line !== null && !(opts.json && line.to === 'out')) (line.to === 'out' ? out : err)(line.line);
-      if (opts.json) out(roomFactJson(f, room.name, Date.now()));
+      if (opts.json && f.kind !== 'sent') out(roomFactJson(f, room.name, Date.now()));
       if (f.kind === 'status' && isFinal(f.status) && f.status.kind !== 'left') stopReading();
       if (f.kind === 'status' && f.status.kind === 'member' && early.length > 0) {
         const lines = early;
@@ -84,7 +85,8 @@ export async function runRoomHeadless(
   // What a 1:1 chat takes and a room does not (yet): one line each, not silence.
   if (opts.wire === 'raw') err('note: a room always uses the reliable wire; --wire raw is ignored');
   if (opts.peer !== null) err('note: a room dials its members (the member list, the contacts); --peer is ignored');
-  if (opts.history != null) err('note: the history of a room is not kept yet');
+  // The keeper listens before the session starts: nothing said from the first moment is missed.
+  const keeper = opts.history != null ? keepRoomHistory(bus, opts.history, opts.nick) : null;
   session.start();
 
   // 2 ----------------------------------------------------------------
@@ -157,6 +159,7 @@ export async function runRoomHeadless(
     await until(() => signals.signalled || session.inFlight() === 0, Math.min(opts.lingerS * 1000, 2_000), wake);
   }
   await session.close();
+  keeper?.close();
   for (const off of offs) off();
   flush();
   signals.release();

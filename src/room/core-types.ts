@@ -76,6 +76,8 @@ export interface RosterEntry {
 /** What the UI / headless mode shows: one line each. */
 export type RoomFact =
   | { kind: 'message'; from: MemberId; nick: string; display: string; text: string; id: string; action?: boolean }
+  /** A line of ours the room took (queued for every seated member; `seq` is its number in this process): the screen shows it, the history keeps it. */
+  | { kind: 'sent'; text: string; seq: number; action?: boolean }
   /** A member took a seat (`self`: we are in). */
   | { kind: 'joined'; member: MemberId; display: string; self: boolean }
   /** A member's tombstone: it left, was kicked (by `by`), or its seat was past the 16th. */

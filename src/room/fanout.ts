@@ -42,6 +42,8 @@ export class Fanout {
       this.outbox.enqueue(m, action ? { seq, text, action } : { seq, text });
       out.push(...this.flush(m, names));
     }
+    // Last: whoever listens to the fact (a runner waiting for everything to be handed over) sees the delivers done.
+    out.push({ kind: 'fact', fact: { kind: 'sent', text, seq, ...(action ? { action } : {}) } });
     return out;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The headless room mode in-process (app/room-headless.ts), on the
  * in-memory network with real timers: a joiner's first `echo hi | fernchat
- * chat --headless --profile club` sends its line once the room lets it in.
+ * chat --headless --profile club` sends its line once the room lets it in;
+ * a member with history on keeps what it sends and what it is shown.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,7 +58,9 @@ test('a joiner types a line before it is in: the line waits, goes out once the r
   for (const nick of ['ann', 'bob']) fs.mkdirSync(path.join(root, nick), { mode: 0o700 });
   const a = io();
   const b = io();
-  const annDone = runRoomHeadless(opts('ann', annAddr, annRoom), a, { port: net.port(annAddr.host, annAddr.port), byeLingerMs: 0 });
+  // Ann keeps the room's history: what she sends and what she is shown.
+  const history = { dir: path.join(root, 'history'), profile: 'club', maxBytes: 1 << 20 };
+  const annDone = runRoomHeadless({ ...opts('ann', annAddr, annRoom), history }, a, { port: net.port(annAddr.host, annAddr.port), byeLingerMs: 0 });
   await waitFor(() => /listening on 10\.1\.0\.1:7001 \(room club/.test(a.err()), 5_000, 'ann listening');
   a.stdin.write('anyone?\n');
   await waitFor(
@@ -65,6 +68,8 @@ test('a joiner types a line before it is in: the line waits, goes out once the r
     5_000,
     () => `ann alone\n${a.err()}`,
   );
+  a.stdin.write('/me waves\n');
+  await waitFor(() => fs.existsSync(path.join(history.dir, 'club.history.jsonl')), 5_000, 'the history file');
   const bobDone = runRoomHeadless({ ...opts('bob', bobAddr, bobRoom), wire: 'raw' }, b, { port: net.port(bobAddr.host, bobAddr.port), byeLingerMs: 0 });
   b.stdin.end('hi from bob\n');
   assert.equal(await bobDone, 0, b.err());
@@ -84,5 +89,18 @@ test('a joiner types a line before it is in: the line waits, goes out once the r
   );
   a.stdin.end('/quit\n');
   assert.equal(await annDone, 0, a.err());
+  const records = fs
+    .readFileSync(path.join(history.dir, 'club.history.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { dir: string; from: string; text: string; kind: string });
+  assert.deepEqual(
+    records.map((r) => [r.dir, r.from, r.text, r.kind]),
+    [
+      ['out', 'ann', 'anyone?', 'message'],
+      ['out', 'ann', 'waves', 'action'],
+      ['in', 'bob', 'hi from bob', 'message'],
+    ],
+  );
   assert.ok(fs.existsSync(path.join(root, 'bob', 'club.members.json')), 'bob saved the member list');
 });
