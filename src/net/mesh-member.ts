@@ -23,6 +23,25 @@ export interface MemberHost {
 }
 
 /**
+ * A member's life, as a union and one transition function:
+ *
+ *   live ──end (the mesh closes)──→ ended ──remove──→ removing
+ *     └───────────remove (Mesh.remove: bye, linger)──→ removing
+ *
+ * Anything but live takes nothing new from the bus. `removing` holds the
+ * removal under way (its bye and linger), so a second remove() gets the same
+ * promise; an end() during it changes nothing.
+ */
+export type MemberLife = { kind: 'live' } | { kind: 'ended' } | { kind: 'removing'; done: Promise<void> };
+
+export type LifeEvent = { kind: 'end' } | { kind: 'remove'; done: Promise<void> };
+
+export function nextLife(s: MemberLife, e: LifeEvent): MemberLife {
+  if (s.kind === 'removing') return s;
+  return e.kind === 'end' ? { kind: 'ended' } : { kind: 'removing', done: e.done };
+}
+
+/**
  * One member of a mesh: a Connection and the Bus it talks to. Requests on
  * the bus (send, rotate, set-peer, set-nick; from the transfer service
  * xfer:send-control and bulk:*) go to this connection; its facts come back
@@ -34,9 +53,7 @@ export class MeshMember {
   readonly sessionId: string;
   private readonly unsubscribe: Array<() => void> = [];
   private readonly flushWaiters = new Set<() => void>();
-  private ended = false;
-  /** Set by Mesh.remove(): the bye and linger under way, then gone. */
-  removing: Promise<void> | null = null;
+  private life: MemberLife = { kind: 'live' };
 
   constructor(
     /** @internal the mesh routes by it; nothing else may touch it. */
@@ -49,7 +66,17 @@ export class MeshMember {
 
   /** Removed, or the mesh closed: nothing new is taken from the bus. */
   get closed(): boolean {
-    return this.ended || this.host.isClosed();
+    return this.life.kind !== 'live' || this.host.isClosed();
+  }
+
+  /** Mesh.remove()'s bye and linger, while under way (then the member is gone); else null. */
+  get removing(): Promise<void> | null {
+    return this.life.kind === 'removing' ? this.life.done : null;
+  }
+
+  /** @internal Mesh.remove(): `done` is the removal under way. */
+  removal(done: Promise<void>): void {
+    this.life = nextLife(this.life, { kind: 'remove', done });
   }
 
   stats(): LinkStats {
@@ -139,8 +166,8 @@ export class MeshMember {
 
   /** @internal The member ends (removed, or the mesh closes): the connection starts closing, the bus is let go, flushes settle. */
   end(): void {
-    if (this.ended) return;
-    this.ended = true;
+    if (this.life.kind !== 'live') return;
+    this.life = nextLife(this.life, { kind: 'end' });
     this.host.guard(() => this.connection.close(this.host.clock.now()), this.bus);
     for (const off of this.unsubscribe.splice(0)) off();
     this.settle();

@@ -109,8 +109,11 @@ export class Mesh {
   remove(member: MeshMember): Promise<void> {
     if (this.byConnection.get(member.connection) !== member) return member.removing ?? Promise.resolve();
     if (this.closed) return this.closing ?? Promise.resolve();
-    member.removing ??= this.dismiss(member);
-    return member.removing;
+    const under = member.removing;
+    if (under !== null) return under;
+    const done = this.dismiss(member);
+    member.removal(done);
+    return done;
   }
 
   /** Everything due now: retransmits, delayed acks, keepalives, offline detection, rotation, key expiry, stats. */
