@@ -12,6 +12,7 @@ import type { RoomStatus } from '../room/status.js';
 import { sanitizeInline } from '../text/sanitize.js';
 import { stringWidth } from '../text/width.js';
 import { parseSlashLine } from '../text/slash.js';
+import { nickProblem } from '../text/nick.js';
 import { clockTime, jsonLine } from './headless-format.js';
 
 export type RoomInputLine =
@@ -22,18 +23,24 @@ export type RoomInputLine =
   | { kind: 'kick'; who: string }
   | { kind: 'leave' }
   | { kind: 'rotate' }
+  | { kind: 'nick'; nick: string }
   | { kind: 'quit' }
   | { kind: 'unknown'; message: string };
 
-export const ROOM_COMMANDS = '/me ACTION /who /kick NICK /rotate /leave /quit';
+export const ROOM_COMMANDS = '/me ACTION /nick NAME /who /kick NICK /rotate /leave /quit';
 
-/** `//x` sends `/x`; /me ACTION, /who, /kick NICK, /rotate, /leave, /quit; other `/…` is an error; empty lines are not sent. */
+/** `//x` sends `/x`; /me ACTION, /nick NAME, /who, /kick NICK, /rotate, /leave, /quit; other `/…` is an error; empty lines are not sent. */
 export function parseRoomInputLine(line: string): RoomInputLine {
   if (line === '') return { kind: 'empty' };
   const p = parseSlashLine(line);
   if (p.kind === 'message') return { kind: 'send', text: p.text };
   const name = p.name.toLowerCase();
   if (name === 'me') return p.args === '' ? { kind: 'unknown', message: 'usage: /me ACTION (e.g. /me waves)' } : { kind: 'send', text: p.args, action: true };
+  if (name === 'nick') {
+    if (p.args === '') return { kind: 'unknown', message: 'usage: /nick NAME' };
+    const problem = nickProblem(p.args);
+    return problem === null ? { kind: 'nick', nick: p.args } : { kind: 'unknown', message: `/nick: ${problem}` };
+  }
   if (name === 'kick')
     return p.args === ''
       ? { kind: 'unknown', message: 'usage: /kick NICK (a nick, nick~abcd as /who shows it, or a member id)' }

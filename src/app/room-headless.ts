@@ -128,6 +128,9 @@ export async function runRoomHeadless(
         }
         case 'rotate':
           return session.rotate();
+        case 'nick':
+          // A new version of our entry, gossiped: the others see "X is now known as Y". For this run; the profile keeps its nick.
+          return session.input({ kind: 'set-self', nick: input.nick });
         case 'leave':
           leaving = true;
           session.input({ kind: 'leave' });

@@ -150,3 +150,16 @@ test('quitting with lines in flight to members gone quiet reports them missed, o
     ['cat', 7],
   ]);
 });
+
+test('/nick: a new version of our entry is gossiped; every other member shows "renamed" and lists the new nick', async (t) => {
+  const { r, procs } = await room(t, ['ann', 'bob', 'cat']);
+  const [ann, bob, cat] = procs as [RoomProc, RoomProc, RoomProc];
+  ann.session.input({ kind: 'set-self', nick: 'annie' });
+  assert.ok(
+    await r.lab.until(
+      () => [bob, cat].every((p) => p.facts.some((f) => f.kind === 'renamed' && f.member === ann.room.memberId && f.display === 'annie')),
+      30_000,
+    ),
+  );
+  for (const p of [bob, cat]) assert.equal(p.session.roster().find((e) => e.id === ann.room.memberId)?.nick, 'annie', p.nick);
+});

@@ -25,9 +25,12 @@ describe('parseRoomInputLine', () => {
     assert.deepEqual(parseRoomInputLine('/kick bob~b1b1'), { kind: 'kick', who: 'bob~b1b1' });
     assert.match((parseRoomInputLine('/kick') as { message: string }).message, /^usage: \/kick NICK/);
     assert.deepEqual(parseRoomInputLine('/rotate'), { kind: 'rotate' });
+    assert.deepEqual(parseRoomInputLine('/nick annie'), { kind: 'nick', nick: 'annie' });
+    assert.match((parseRoomInputLine('/nick') as { message: string }).message, /^usage: \/nick NAME$/);
+    assert.match((parseRoomInputLine('/nick a b') as { message: string }).message, /^\/nick: /);
     assert.match(
       (parseRoomInputLine('/rotate now') as { message: string }).message,
-      /^unknown room command \/rotate \(commands: \/me ACTION \/who \/kick NICK \/rotate \/leave \/quit/,
+      /^unknown room command \/rotate \(commands: \/me ACTION \/nick NAME \/who \/kick NICK \/rotate \/leave \/quit/,
     );
     assert.deepEqual(parseRoomInputLine('/me waves'), { kind: 'send', text: 'waves', action: true });
     assert.match((parseRoomInputLine('/me') as { message: string }).message, /^usage: \/me ACTION/);
