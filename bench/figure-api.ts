@@ -37,6 +37,7 @@ export const FIGURES: readonly FigureEntry[] = [
   { figure: 8, name: 'pipeline', module: './fig-pipeline.js', budgetMs: { full: 40_000, quick: 20_000 } },
   { figure: 9, name: 'giant', module: './fig-giant.js', budgetMs: { full: 60_000, quick: 25_000 } },
   { figure: 10, name: 'transfer', module: './fig-transfer.js', budgetMs: { full: 260_000, quick: 60_000 } },
+  { figure: 11, name: 'room', module: './fig-room.js', budgetMs: { full: 150_000, quick: 15_000 } },
 ];
 
 export type FigureMessage = { type: 'row'; m: Measurement } | { type: 'log'; text: string } | { type: 'error'; message: string } | { type: 'done' };

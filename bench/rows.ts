@@ -174,6 +174,31 @@ export const ROW_SPECS: readonly RowSpec[] = [
     anchorName: 'peak RSS before the transfer',
     goal: valueGoal('<=', 200, '≤ 200 MB'),
   },
+  {
+    id: 'room-burst',
+    figure: 11,
+    what: 'Room of 8 on loopback, 500 lines each at once: all shown everywhere',
+    unit: 'ms',
+    anchorName: 'room of 2, the same burst',
+    goal: valueGoal('<=', 10_000, '≤ 10 s'),
+  },
+  { id: 'room-loss', figure: 11, what: 'The same, every socket losing 10 %', unit: 'ms', anchorName: 'no loss, same run', goal: null },
+  {
+    id: 'room-join',
+    figure: 11,
+    what: 'A 9th member joins: linked to all 8',
+    unit: 'ms',
+    anchorName: 'a 2nd joins a room of 1',
+    goal: valueGoal('<=', 2_000, '≤ 2 s'),
+  },
+  {
+    id: 'room-rss',
+    figure: 11,
+    what: 'RSS per member, rooms of 1 and 16 in one process',
+    unit: 'MB',
+    anchorName: 'RSS with 1 member',
+    goal: valueGoal('<=', 5, '< 5 MB per member'),
+  },
 ];
 
 /** The row ids of one figure, in table order. */

@@ -80,6 +80,13 @@ export const SEND_WINDOW_FRAMES = 256;
 export const SEND_QUEUE_MAX_MESSAGES = 1_000;
 /** Most bytes queued for the peer, in bytes of UTF-8. */
 export const SEND_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * Control messages (file transfer's, a room's hello and member list) may queue past a queue full of chat lines by
+ * this many messages and bytes: a control refused there is lost for good (a room link would never be bound).
+ */
+export const SEND_QUEUE_CONTROL_RESERVE = 64;
+/** The control reserve's bytes (a room's member list is up to 96 K characters), in bytes of UTF-8. */
+export const SEND_QUEUE_CONTROL_RESERVE_BYTES = 4 * 1024 * 1024;
 /** Most fragments a receiver buffers out of order before dropping new ones. */
 export const RECV_BUFFER_MAX_FRAMES = 4096;
 /** Most selective-ack ranges in one frame. */

@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatAddress, type Address } from '../src/address/address.js';
+import { Prng } from '../src/net/impairment.js';
+import type { LinkConditions } from '../src/net/memory.js';
 import type { DatagramPort } from '../src/net/port.js';
 import { openRoomSession, type RoomSession } from '../src/app/room-session.js';
 import { randomId, type RoomSettings } from '../src/config/room.js';
@@ -30,14 +32,24 @@ export interface RoomProc {
 }
 
 export class RoomLab {
-  readonly lab = new Lab();
+  readonly lab: Lab;
   readonly root = fs.mkdtempSync(path.join(os.tmpdir(), 'fernchat-roomlab-'));
-  readonly invite = randomId();
+  readonly invite: string;
   readonly procs: RoomProc[] = [];
   private creator: RoomProc | null = null;
   private readonly closed = new Set<RoomSession>();
   /** Pairs of addresses (host:port, sorted, joined by a space) that cannot reach each other. */
   private readonly blocked = new Set<string>();
+  /** Member ids (and the invite id) from the seed when one is given, so that a seed replays the same room. */
+  private readonly newId: () => string;
+
+  /** `seed` and `conditions` go to the lab's MemoryNetwork (loss, duplication, reordering on every link). */
+  constructor(opts: { seed?: number; conditions?: LinkConditions } = {}) {
+    this.lab = new Lab(opts);
+    const ids = opts.seed === undefined ? null : new Prng(opts.seed ^ 0x5eed);
+    this.newId = ids === null ? () => randomId() : () => randomId((n) => ids.bytes(n));
+    this.invite = this.newId();
+  }
 
   get clock(): Lab['clock'] {
     return this.lab.clock;
@@ -47,7 +59,7 @@ export class RoomLab {
   async found(nick: string): Promise<RoomProc> {
     const room: RoomSettings = {
       name: 'club',
-      memberId: randomId(),
+      memberId: this.newId(),
       contacts: [],
       invites: [{ id: this.invite, expires: this.clock.now() + 86_400_000 }],
       joinedWith: null,
@@ -57,16 +69,16 @@ export class RoomLab {
     return p;
   }
 
-  /** A joiner with the creator's invite. */
-  async join(nick: string): Promise<RoomProc> {
+  /** A joiner with the creator's invite (or with invite id `invite` of the creator's). */
+  async join(nick: string, invite = this.invite): Promise<RoomProc> {
     const c = this.creator;
     if (c === null) throw new TypeError('found() first');
     const room: RoomSettings = {
       name: 'club',
-      memberId: randomId(),
+      memberId: this.newId(),
       contacts: [c.addr],
       invites: [],
-      joinedWith: { invite: this.invite, inviter: c.room.memberId, expires: this.clock.now() + 86_400_000 },
+      joinedWith: { invite, inviter: c.room.memberId, expires: this.clock.now() + 86_400_000 },
     };
     return this.open(nick, this.nextAddr(), room);
   }

@@ -1,5 +1,13 @@
 import { FlightRing } from './flight-ring.js';
-import { FAST_RETRANSMIT_REORDER_FRAMES, RTO_MAX_MS, SEND_QUEUE_MAX_BYTES, SEND_QUEUE_MAX_MESSAGES, SEND_WINDOW_FRAMES } from '../constants.js';
+import {
+  FAST_RETRANSMIT_REORDER_FRAMES,
+  RTO_MAX_MS,
+  SEND_QUEUE_CONTROL_RESERVE,
+  SEND_QUEUE_CONTROL_RESERVE_BYTES,
+  SEND_QUEUE_MAX_BYTES,
+  SEND_QUEUE_MAX_MESSAGES,
+  SEND_WINDOW_FRAMES,
+} from '../constants.js';
 
 /**
  * The send window of the reliable wire: the queue of user messages not yet
@@ -135,10 +143,12 @@ export class SendWindow {
 
   enqueue(id: string, text: string, fragments: Buffer[], size: number, control = false): EnqueueResult {
     if (fragments.length === 0) throw new TypeError('SendWindow.enqueue: a message has at least one fragment');
-    if (this.queue.length >= this.maxMessages) {
+    // A control may use the reserve past a queue full of chat lines (constants.ts).
+    const extra = control ? { messages: SEND_QUEUE_CONTROL_RESERVE, bytes: SEND_QUEUE_CONTROL_RESERVE_BYTES } : { messages: 0, bytes: 0 };
+    if (this.queue.length >= this.maxMessages + extra.messages) {
       return { ok: false, reason: `send queue full (${this.queue.length} messages waiting) — the peer is unreachable` };
     }
-    if (this.bytes + size > this.maxBytes) {
+    if (this.bytes + size > this.maxBytes + extra.bytes) {
       return { ok: false, reason: `send queue full (${this.queue.length} messages, ${this.bytes} bytes waiting) — the peer is unreachable` };
     }
     this.queue.push({ id, text, size, fragments, firstSeq: -1, nextFrag: 0, control });

@@ -5,7 +5,7 @@
  * `"v": 1` and `"t": "room:<type>"`, so the wiring tells them from a file
  * transfer's controls (whose `t` has no prefix). Pure.
  *
- *   room:hello    both, first on every link  {room, id, nick, address?, members, invite?}
+ *   room:hello    both, first on every link  {room, id, nick, address?, members, invite?, answer?}
  *   room:members  a member whose list changed {members}
  *   room:refused  the side that refuses      {why}  (then it closes the link)
  *
@@ -28,7 +28,17 @@ export const ROOM_CONTROL_VERSION = 1;
 export type RefusalWhy = 'full' | 'removed' | 'left' | 'invite-expired' | 'not-invited' | 'wrong-room' | 'same-id' | 'other-id';
 
 export type RoomControl =
-  | { t: 'room:hello'; room: string; id: MemberId; nick: string; address: string | null; members: MemberSet; invite: string | null }
+  | {
+      t: 'room:hello';
+      room: string;
+      id: MemberId;
+      nick: string;
+      address: string | null;
+      members: MemberSet;
+      invite: string | null;
+      /** An answer to a hello that came on a link already bound (core.ts): it is never answered itself. */
+      answer: boolean;
+    }
   | { t: 'room:members'; members: MemberSet }
   | { t: 'room:refused'; why: RefusalWhy };
 
@@ -46,7 +56,7 @@ const REQUIRED: Record<RoomControlType, readonly string[]> = {
   'room:refused': ['why'],
 };
 const OPTIONAL: Record<RoomControlType, readonly string[]> = {
-  'room:hello': ['address', 'invite'],
+  'room:hello': ['address', 'invite', 'answer'],
   'room:members': [],
   'room:refused': [],
 };
@@ -78,6 +88,7 @@ export function encodeRoomControl(c: RoomControl): string {
       const o: Record<string, unknown> = { v: ROOM_CONTROL_VERSION, t: c.t, room: c.room, id: c.id, nick: c.nick, members: memberEntries(c.members) };
       if (c.address !== null) o['address'] = c.address;
       if (c.invite !== null) o['invite'] = c.invite;
+      if (c.answer) o['answer'] = true;
       return JSON.stringify(o);
     }
     case 'room:members':
@@ -107,9 +118,11 @@ export function parseRoomControl(body: string): ParsedRoomControl {
       const invite = Object.hasOwn(r, 'invite') ? r['invite'] : null;
       if (Object.hasOwn(r, 'invite') && (typeof invite !== 'string' || !INVITE_ID.test(invite)))
         return bad(`room:hello: invite must be 1–${ROOM_INVITE_ID_MAX_CHARS} of A-Z a-z 0-9 _ -`);
+      if (Object.hasOwn(r, 'answer') && r['answer'] !== true) return bad('room:hello: answer must be true when present');
       const m = decodeMemberEntries(r['members']);
       if (!m.ok) return bad(`room:hello: ${m.reason}`);
-      return { ok: true, control: { t: type, room, id, nick, address: address as string | null, members: m.members, invite: invite as string | null } };
+      const answer = r['answer'] === true;
+      return { ok: true, control: { t: type, room, id, nick, address: address as string | null, members: m.members, invite: invite as string | null, answer } };
     }
     case 'room:members': {
       const m = decodeMemberEntries(r['members']);

@@ -185,16 +185,7 @@ export class RoomCore {
 
   private linkUp(link: LinkId, address: string | null): void {
     if (this.links.add(link, address, this.list) === null) return this.error(`link ${link} came up twice (a wiring bug): ignored`);
-    const invite = this.state.kind === 'joining' && this.join !== null ? this.join.invite : null;
-    this.sendControl(link, {
-      t: 'room:hello',
-      room: this.room,
-      id: this.self.id,
-      nick: this.self.nick,
-      address: this.self.address,
-      members: this.list,
-      invite,
-    });
+    this.sayHello(link, false);
     // Out of the room: the hello still carries our tombstone (or the one we were given), so a member who missed it learns it now.
     if (isFinal(this.state)) {
       this.close(link, 'not in the room');
@@ -225,6 +216,9 @@ export class RoomCore {
 
   private hello(link: LinkId, l: Link, h: Extract<RoomControl, { t: 'room:hello' }>): void {
     if (l.member !== null && l.member !== h.id) return this.refuse(link, l, 'other-id', h.id, h.nick);
+    // A hello on a link it bound already: the peer's side saw the connection go offline and come back (loss can
+    // silence one direction only), and its new link waits for our hello, which we sent once, long ago. Answered once.
+    const again = l.member === h.id && !h.answer;
     const a = admit(
       {
         self: this.self.id,
@@ -251,6 +245,7 @@ export class RoomCore {
     this.adopt(a.members);
     if (this.links.linkOf(h.id) !== link) return; // its list showed us out of the room: every link is closing
     if (!wasOnline) this.fact({ kind: 'online', member: h.id, display: displayName(this.list, h.id) });
+    if (again) this.sayHello(link, true);
     this.gossip();
     this.out.push(...this.fanout.flush(h.id, this.names));
   }
@@ -466,6 +461,21 @@ export class RoomCore {
 
   private named(id: MemberId, nick: string): string {
     return this.list.has(id) ? displayName(this.list, id) : `${remoteNick(nick)}~${shortId(id)}`;
+  }
+
+  /** Our room:hello: first on every link, and as an `answer` to a hello on a link already bound (never answered). */
+  private sayHello(link: LinkId, answer: boolean): void {
+    const invite = this.state.kind === 'joining' && this.join !== null ? this.join.invite : null;
+    this.sendControl(link, {
+      t: 'room:hello',
+      room: this.room,
+      id: this.self.id,
+      nick: this.self.nick,
+      address: this.self.address,
+      members: this.list,
+      invite,
+      answer,
+    });
   }
 
   private sendControl(link: LinkId, c: RoomControl): void {

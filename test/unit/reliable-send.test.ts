@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SendWindow, type OutFrame } from '../../src/net/reliable-send.js';
 import { RecvWindow } from '../../src/net/reliable-recv.js';
-import { FAST_RETRANSMIT_REORDER_FRAMES, RTO_MAX_MS } from '../../src/constants.js';
+import { FAST_RETRANSMIT_REORDER_FRAMES, RTO_MAX_MS, SEND_QUEUE_CONTROL_RESERVE } from '../../src/constants.js';
 
 const RTO = 100;
 
@@ -177,6 +177,17 @@ test('a full queue refuses with a reason naming the count; bytes are bounded too
   const r2 = w2.enqueue('y', 'y', [Buffer.alloc(1)], 3);
   assert.equal(r2.ok, false);
   assert.match(r2.ok ? '' : r2.reason, /send queue full \(1 messages, 8 bytes waiting\)/);
+});
+
+test(`a queue full of chat lines still takes ${SEND_QUEUE_CONTROL_RESERVE} control messages (a room's hello must not be lost), then refuses them too`, () => {
+  const w = new SendWindow({ maxMessages: 2, maxBytes: 10 });
+  msg(w, 'a');
+  msg(w, 'b');
+  assert.equal(w.enqueue('line', 'line', [Buffer.from('x')], 1).ok, false);
+  for (let i = 0; i < SEND_QUEUE_CONTROL_RESERVE; i++) assert.equal(w.enqueue(`c${i}`, '{}', [Buffer.from('{}')], 2, true).ok, true, `control ${i}`);
+  const r = w.enqueue('one more', '{}', [Buffer.from('{}')], 2, true);
+  assert.equal(r.ok, false);
+  assert.match(r.ok ? '' : r.reason, /send queue full/);
 });
 
 test('restart renumbers every unacknowledged message from seq 0 and resends it whole', () => {

@@ -8,7 +8,7 @@ import { memberEntries } from '../../src/room/members-codec.js';
 const A = '00000000000000a1';
 const B = '00000000000000b2';
 const members = addMember(addMember(EMPTY_MEMBERS, { id: A, nick: 'alice', address: '192.0.2.1:7000' }, A), { id: B, nick: 'bob', address: null }, A);
-const hello: RoomControl = { t: 'room:hello', room: 'ops', id: A, nick: 'alice', address: '192.0.2.1:7000', members, invite: null };
+const hello: RoomControl = { t: 'room:hello', room: 'ops', id: A, nick: 'alice', address: '192.0.2.1:7000', members, invite: null, answer: false };
 
 function reason(body: unknown): string {
   const p = parseRoomControl(typeof body === 'string' ? body : JSON.stringify(body));
@@ -18,7 +18,13 @@ function reason(body: unknown): string {
 
 describe('room controls: the codec', () => {
   it('round-trips every type; absent address and invite are null', () => {
-    const all: RoomControl[] = [hello, { ...hello, address: null, invite: 'inv_01-x' }, { t: 'room:members', members }, { t: 'room:refused', why: 'full' }];
+    const all: RoomControl[] = [
+      hello,
+      { ...hello, address: null, invite: 'inv_01-x' },
+      { ...hello, answer: true },
+      { t: 'room:members', members },
+      { t: 'room:refused', why: 'full' },
+    ];
     for (const c of all) {
       const body = encodeRoomControl(c);
       assert.ok(looksLikeRoomControl(body), body);
@@ -30,6 +36,7 @@ describe('room controls: the codec', () => {
       if (want !== undefined) assert.ok(sameMembers(got!, want));
     }
     assert.ok(!encodeRoomControl({ ...hello, address: null }).includes('address'));
+    assert.ok(!encodeRoomControl(hello).includes('answer'), 'a first hello carries no answer field');
   });
 
   it('a transfer control or a chat line does not look like a room control', () => {
@@ -64,6 +71,8 @@ describe('room controls: the codec', () => {
     assert.match(reason({ ...ok, address: null }), /address must be host:port/); // absent, never null on the wire
     assert.match(reason({ ...ok, invite: 'has space' }), /invite must be/);
     assert.match(reason({ ...ok, invite: 'x'.repeat(65) }), /invite must be/);
+    assert.match(reason({ ...ok, answer: false }), /answer must be true/); // absent, never false on the wire
+    assert.match(reason({ ...ok, answer: 1 }), /answer must be true/);
     assert.match(reason({ ...ok, members: {} }), /no members array/);
     const entries = memberEntries(members);
     assert.match(reason({ ...ok, members: [...entries, entries[0]] }), /twice/);

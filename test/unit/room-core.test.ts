@@ -30,6 +30,7 @@ const hello = (from: MemberId, members: MemberSet, over: Partial<Hello> = {}): H
   address: members.get(from)?.address ?? null,
   members,
   invite: null,
+  answer: false,
   ...over,
 });
 
@@ -245,6 +246,27 @@ describe('room core: links', () => {
     assert.ok(c.members.has(C));
     assert.ok(!factKinds(out).includes('online'));
     assert.equal(of(out, 'close').length, 0);
+  });
+
+  it('a second hello on a bound link is answered once with our hello (answer: the peer’s new link waits for it); an answer is never answered', () => {
+    const c = core(A, room(A, B));
+    bind(c, 'l1', B, room(A, B));
+    const again = controls(c.handle({ kind: 'control', link: 'l1', body: encodeRoomControl(hello(B, room(A, B))) }, 0));
+    assert.deepEqual(
+      again.map((h) => [h.t, h.t === 'room:hello' && h.id, h.t === 'room:hello' && h.answer]),
+      [['room:hello', A, true]],
+    );
+    const answered = controls(c.handle({ kind: 'control', link: 'l1', body: encodeRoomControl(hello(B, room(A, B), { answer: true })) }, 0));
+    assert.deepEqual(answered, []);
+    // The peer's side: its new link is bound by the answer, which is not answered back.
+    const d = core(B, room(A, B));
+    d.handle({ kind: 'link-up', link: 'l2', address: addr(1) }, 0);
+    const bound = d.handle({ kind: 'control', link: 'l2', body: encodeRoomControl(hello(A, room(A, B), { answer: true })) }, 0);
+    assert.equal(d.linkOf(A), 'l2');
+    assert.deepEqual(
+      controls(bound).filter((h) => h.t === 'room:hello'),
+      [],
+    );
   });
 
   it('a hello with another id on a bound link: refused other-id, closed', () => {
