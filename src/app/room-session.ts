@@ -51,7 +51,7 @@ import { RoomKeys } from './room-keys.js';
 import type { RoomSession, RoomSessionDeps } from './room-session-types.js';
 import { DeliveryRefs, HeldLines, RecentlyClosed, RoomLinks } from './room-links.js';
 import { onMemberBus } from './room-member-bus.js';
-import { MembersFile, membersFile } from './room-members-file.js';
+import { MembersFile, membersFile, SeenFile, seenFile } from './room-members-file.js';
 import { roomStart } from './room-start.js';
 
 export type { RoomSession, RoomSessionDeps };
@@ -70,9 +70,10 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
   const note = (severity: 'info' | 'warning', message: string): void => bus.emit('error', { severity, message });
   const configDir = opts.configDir ?? null;
   const file = new MembersFile(configDir !== null && opts.profileName !== null ? membersFile(configDir, opts.profileName) : null, (l) => note('warning', l));
+  const seen = new SeenFile(configDir !== null && opts.profileName !== null ? seenFile(configDir, opts.profileName) : null, (l) => note('warning', l));
   const listen = port.address();
   const start = roomStart({ room, nick: opts.nick, listen: { host: opts.listen.host, port: listen.port }, saved: file.load(), now: clock.now() });
-  const core = new RoomCore(start.core);
+  const core = new RoomCore({ ...start.core, seen: seen.load() });
   const links = new RoomLinks<MeshMember>();
   const refs = new DeliveryRefs();
   const held = new HeldLines();
@@ -426,7 +427,10 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
     },
     close: () => {
       if (closing !== null) return closing;
-      if (started) feed({ kind: 'shutdown' });
+      if (started) {
+        feed({ kind: 'shutdown' });
+        seen.save(core.seenLines());
+      }
       closing = Promise.resolve();
       if (timer !== null) clearTimeout(timer);
       closing = mesh.close().finally(() => {

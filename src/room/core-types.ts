@@ -7,6 +7,7 @@ import type { RefusalWhy } from './control.js';
 import type { MemberId, MemberSet } from './members.js';
 import type { RoomStatus } from './status.js';
 import type { Invite } from './trust.js';
+import type { SeenLines } from './line.js';
 
 /** The wiring's name for one connection (opaque). A link id is never reused: after link-down, a new connection gets a new one. */
 export type LinkId = string;
@@ -123,4 +124,6 @@ export interface RoomCoreOptions {
   now: number;
   /** This process's start (ms), in every line's header so receivers drop copies (line.ts); default `now`. A restart must bring another one. */
   incarnation?: number;
+  /** The last line shown from each member by the previous process (core.seen(), saved at its quit). */
+  seen?: SeenLines;
 }

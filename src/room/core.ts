@@ -34,7 +34,7 @@ import { listFacts, roster } from './facts.js';
 import { isMemberId, mergeMembers, removeMember, sameMembers, seating, updateMember, type MemberId, type MemberSet } from './members.js';
 import { DialPlan } from './dials.js';
 import { LinkTable, type Link } from './links.js';
-import { decodeRoomLine, LineDedupe, ROOM_LINE_HEADER_MAX_BYTES } from './line.js';
+import { decodeRoomLine, LineDedupe, type SeenLines, ROOM_LINE_HEADER_MAX_BYTES } from './line.js';
 import { Fanout } from './fanout.js';
 import { isFinal, nextStatus, type RoomStatus, type StatusEvent } from './status.js';
 import { admit, listProblem, wouldOverflow, type Invite } from './trust.js';
@@ -48,7 +48,7 @@ export class RoomCore {
   private state: RoomStatus;
   private readonly links = new LinkTable();
   private readonly fanout: Fanout;
-  private readonly seen = new LineDedupe();
+  private readonly seen: LineDedupe;
   private readonly dials = new DialPlan();
   /**
    * Out of the room (left or removed), addresses that have had our list since
@@ -69,6 +69,7 @@ export class RoomCore {
     this.join = o.join ?? null;
     this.now = o.now;
     this.fanout = new Fanout(this.links, o.incarnation ?? o.now);
+    this.seen = new LineDedupe(o.seen);
     const me = o.members.get(o.self.id);
     if (me === undefined) this.state = { kind: 'joining' };
     else if (me.removed) this.state = me.by === me.id ? { kind: 'left' } : { kind: 'removed', by: me.by };
@@ -90,6 +91,11 @@ export class RoomCore {
   }
 
   /** The link bound to `member`, or undefined. */
+  /** The last line shown from each member: saved at quit, given back to the next process (RoomCoreOptions.seen). */
+  seenLines(): SeenLines {
+    return this.seen.snapshot();
+  }
+
   linkOf(member: MemberId): LinkId | undefined {
     return this.links.linkOf(member);
   }

@@ -49,9 +49,21 @@ export function decodeRoomLine(s: string): RoomLine | null {
 /** Bytes the header adds to a line at most (for the message size limit). */
 export const ROOM_LINE_HEADER_MAX_BYTES = 1 + 11 + 1 + 16 + 1 + 1;
 
+/** What LineDedupe remembers, as a restart gets it back: per member, the last line shown. */
+export type SeenLines = ReadonlyArray<{ member: MemberId; incarnation: number; seq: number }>;
+
 /** The last line shown from each member: a copy of it or of an older one is a duplicate. */
 export class LineDedupe {
   private readonly last = new Map<MemberId, { incarnation: number; seq: number }>();
+
+  /** `seen`: what the last process showed (saved at its quit), so a line it showed and did not acknowledge is not shown again. */
+  constructor(seen: SeenLines = []) {
+    for (const s of seen) this.last.set(s.member, { incarnation: s.incarnation, seq: s.seq });
+  }
+
+  snapshot(): SeenLines {
+    return [...this.last].map(([member, l]) => ({ member, incarnation: l.incarnation, seq: l.seq }));
+  }
 
   /** True when the line is new (and remembers it); false for a copy of one already shown. */
   accept(member: MemberId, line: Pick<RoomLine, 'incarnation' | 'seq'>): boolean {
