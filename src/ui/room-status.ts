@@ -40,7 +40,8 @@ interface Field {
 }
 
 const SEPARATOR = ' │ ';
-const SHRINK_ORDER: Name[] = ['who', 'room', 'who', 'room', 'who', 'room', 'key'];
+// Below ~30 columns the room's count goes too, before the fingerprint would.
+const SHRINK_ORDER: Name[] = ['who', 'room', 'who', 'room', 'who', 'room', 'key', 'room'];
 const TONE_TAG: Record<Tone, string | null> = { plain: null, good: 'green-fg', warn: 'yellow-fg', bad: 'red-fg' };
 
 /** The state of the bar from the roster and what the screen knows. */
@@ -84,7 +85,7 @@ function fields(s: RoomStatusState): Field[] {
   return [
     {
       name: 'room',
-      variants: [`room ${room} · ${people[0]}`, `${room} · ${people[1]}`, `${truncate(room, 10)} ${people[1]}`, people[1]!],
+      variants: [`room ${room} · ${people[0]}`, `${room} · ${people[1]}`, `${truncate(room, 10)} ${people[1]}`, people[1]!, ''],
       tone: state?.[1] ?? (s.online > 1 ? 'good' : 'plain'),
     },
     { name: 'who', variants: [`${nick} ${s.listen}`, nick, truncate(nick, 8), ''], tone: 'plain' },
