@@ -245,11 +245,7 @@ class TuiApp {
   }
 
   private helpKey(full: string): void {
-    if (full === 'escape' || full === 'f1' || full === 'q') this.help.hide();
-    else if (full === 'up') this.help.scroll(-1);
-    else if (full === 'down') this.help.scroll(1);
-    else if (full === 'pageup') this.help.scroll(-this.help.page);
-    else if (full === 'pagedown') this.help.scroll(this.help.page);
+    this.help.key(full);
     this.screen.scheduleRender();
   }
 

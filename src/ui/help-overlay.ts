@@ -126,6 +126,15 @@ export class HelpOverlay {
     this.box.scroll(rows);
   }
 
+  /** A key while the help is open: Esc, F1 or q close it; Up, Down, PgUp, PgDn scroll; others do nothing. */
+  key(full: string): void {
+    if (full === 'escape' || full === 'f1' || full === 'q') this.hide();
+    else if (full === 'up') this.scroll(-1);
+    else if (full === 'down') this.scroll(1);
+    else if (full === 'pageup') this.scroll(-this.page);
+    else if (full === 'pagedown') this.scroll(this.page);
+  }
+
   /** Rows of one page, for PgUp/PgDn. */
   get page(): number {
     return Math.max(1, (this.box.height as number) - 3);

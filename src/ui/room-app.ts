@@ -17,16 +17,14 @@
  */
 import { errorMessage } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
-import { MAX_MESSAGE_BYTES, ROOM_LEAVE_FLUSH_MS, ROOM_ROTATION_TIMEOUT_MS } from '../constants.js';
-import { findMember, rosterLines } from '../room/fact-text.js';
-import { ROOM_LINE_HEADER_MAX_BYTES } from '../room/line.js';
+import { ROOM_LEAVE_FLUSH_MS, ROOM_ROTATION_TIMEOUT_MS } from '../constants.js';
 import { ChatPane } from './chat-pane.js';
-import { formatDay, formatTime } from './format.js';
 import { HelpOverlay } from './help-overlay.js';
 import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
-import { formatSize, refusedPasteLine } from './paste.js';
+import { refusedPasteLine } from './paste.js';
 import { Alerts } from './alerts.js';
 import { parseRoomInput, ROOM_COMMANDS, ROOM_HELP, type RoomCommand } from './room-commands.js';
+import { dispatchRoomCommand } from './room-dispatch.js';
 import type { RoomTuiContext } from './room-context.js';
 import { RoomPanel } from './room-panel.js';
 import { RoomStatusBar } from './room-status.js';
@@ -35,9 +33,6 @@ import type { TuiScreen } from './screen.js';
 import { SearchBar } from './search-bar.js';
 import { ScrollbackSearch } from './search-mode.js';
 import { boundedShutdown, runOnScreen } from './tui-shell.js';
-
-/** The room line header (room/line.ts) leaves a little less than a 1:1 message. */
-const ROOM_MESSAGE_MAX_BYTES = MAX_MESSAGE_BYTES - ROOM_LINE_HEADER_MAX_BYTES;
 
 export async function runRoomTui(ctx: RoomTuiContext): Promise<number> {
   return runOnScreen(ctx, (screen, uninstallGuard) => new RoomTuiApp(ctx, screen, uninstallGuard));
@@ -228,11 +223,7 @@ class RoomTuiApp {
   }
 
   private helpKey(full: string): void {
-    if (full === 'escape' || full === 'f1' || full === 'q') this.help.hide();
-    else if (full === 'up') this.help.scroll(-1);
-    else if (full === 'down') this.help.scroll(1);
-    else if (full === 'pageup') this.help.scroll(-this.help.page);
-    else if (full === 'pagedown') this.help.scroll(this.help.page);
+    this.help.key(full);
     this.screen.scheduleRender();
   }
 
@@ -264,57 +255,31 @@ class RoomTuiApp {
   }
 
   private command(c: RoomCommand): void {
-    const { pane, clock } = this;
-    switch (c.name) {
-      case 'say':
-        return this.send(c.text, false);
-      case 'me':
-        return this.send(c.text, true);
-      case 'who':
-        for (const l of rosterLines(this.ctx.roster())) pane.system(l);
-        return pane.bottom();
-      case 'kick': {
-        const found = findMember(this.ctx.roster(), c.who);
-        if (!found.ok) return void pane.error(found.message);
-        return this.ctx.input({ kind: 'kick', member: found.id });
-      }
-      case 'leave':
-        return void this.leave();
-      case 'rotate':
-        return this.rotate();
-      case 'fingerprint':
-        pane.system(`room key fingerprint: ${this.view.fingerprint} — every member should see the same`);
-        return;
-      case 'search':
-        pane.closePager();
-        this.search.startBrowse(c.text);
-        return;
-      case 'clear':
-        this.search.end(false);
-        return pane.clear();
-      case 'time':
-        pane.system(`it is ${formatDay(clock.now())}, ${formatTime(clock.now(), true)}`);
-        return;
-      case 'help':
-        return this.showHelp();
-      case 'quit':
-        return void this.quit(0);
-    }
+    dispatchRoomCommand(
+      {
+        ctx: this.ctx,
+        pane: this.pane,
+        view: this.view,
+        search: this.search,
+        clock: this.clock,
+        send: (text, action) => this.send(text, action),
+        rotate: () => this.rotate(),
+        showHelp: () => this.showHelp(),
+        leave: () => this.leave(),
+        quit: (code) => void this.quit(code),
+      },
+      c,
+    );
   }
 
   /** A line or an action, refused before it is sent when it is over the limit (back in the input box). */
   private send(text: string, action: boolean): void {
-    const bytes = Buffer.byteLength(text);
-    if (bytes > ROOM_MESSAGE_MAX_BYTES) {
-      this.pane.error(`message of ${formatSize(bytes)} is over the room's ${formatSize(ROOM_MESSAGE_MAX_BYTES)} limit: not sent; it is back in the input box`);
-      this.input.model.setText(action ? `/me ${text}` : text);
-      return;
-    }
-    this.view.send(text, action);
+    // Refused before it is sent when over the limit: back in the box to shorten.
+    if (!this.view.send(text, action)) this.input.model.setText(action ? `/me ${text}` : text);
   }
 
   /** /leave, asked twice: our tombstone goes to the members we reach (bounded wait), then the screen closes. */
-  private async leave(): Promise<void> {
+  private leave(): void {
     if (!this.leaveWarned) {
       this.leaveWarned = true;
       this.pane.system('/leave leaves the room for good: coming back takes a new invite. /leave again to leave, /quit to close and stay in the room');
@@ -352,14 +317,12 @@ class RoomTuiApp {
     this.view.closing();
     this.screen.renderNow();
     await boundedShutdown(this.ctx);
-    const missed = this.view.missedAtClose();
-    const held = this.view.held;
+    const report = this.view.afterClose();
     this.view.dispose();
     this.screen.restore();
     this.uninstallGuard();
-    for (const line of missed) process.stderr.write(`fernchat: ${line}\n`);
-    if (held > 0) process.stderr.write(`fernchat: ${held} line${held === 1 ? '' : 's'} not sent: the room did not let us in\n`);
-    this.finish(code === 0 && (this.view.missed > 0 || held > 0) ? 1 : code);
+    for (const line of report.lines) process.stderr.write(`fernchat: ${line}\n`);
+    this.finish(code === 0 && report.failed ? 1 : code);
   }
 
   /** Resolves when `done()` holds (polled), or after `ms`. */

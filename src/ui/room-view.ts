@@ -10,16 +10,22 @@
  * once the terminal is back.
  */
 import { formatAddress } from '../address/address.js';
+import { MAX_MESSAGE_BYTES } from '../constants.js';
 import type { RoomFact } from '../room/core-types.js';
 import { roomFactText } from '../room/fact-text.js';
+import { ROOM_LINE_HEADER_MAX_BYTES } from '../room/line.js';
 import type { MemberId } from '../room/members.js';
 import { isFinal } from '../room/status.js';
 import { actionText } from '../text/action.js';
 import { Attention } from './attention.js';
 import type { ChatPane } from './chat-pane.js';
+import { formatSize } from './paste.js';
 import type { RoomTuiContext } from './room-context.js';
 import { ownRoomLine, roomFactPaneLine } from './room-lines.js';
 import { roomStatusState, type RoomStatusState } from './room-status.js';
+
+/** The room line header (room/line.ts) leaves a little less than a 1:1 message. */
+const ROOM_MESSAGE_MAX_BYTES = MAX_MESSAGE_BYTES - ROOM_LINE_HEADER_MAX_BYTES;
 
 export interface RoomViewHooks {
   /** Something visible changed: render soon. */
@@ -100,19 +106,24 @@ export class RoomView {
     if (ctx.status().kind === 'joining') this.pane.system('joining the room: waiting for a member to let us in…');
   }
 
-  /** A line (or an action) from the user: to every member, or held while joining. */
-  send(text: string, action: boolean): void {
+  /** A line (or an action) from the user: to every member, or held while joining. False: over the size limit, not sent (one error line). */
+  send(text: string, action: boolean): boolean {
+    const bytes = Buffer.byteLength(action ? actionText(this.ctx.opts.nick, text) : text);
+    if (bytes > ROOM_MESSAGE_MAX_BYTES) {
+      this.pane.error(`message of ${formatSize(bytes)} is over the room's ${formatSize(ROOM_MESSAGE_MAX_BYTES)} limit: not sent; it is back in the input box`);
+      return false;
+    }
     const status = this.ctx.status().kind;
     if (isFinal(this.ctx.status())) {
       this.pane.error('not in the room any more: nothing sent');
-      return;
+      return true;
     }
     this.pane.add(ownRoomLine(this.nick, text, action));
     this.pane.bottom();
     if (status === 'joining') {
       if (this.early.length === 0) this.pane.system('not in the room yet: lines wait until the room lets us in');
       this.early.push({ text, action });
-      return;
+      return true;
     }
     if (!this.alone && this.ctx.roster().every((e) => e.self)) {
       this.alone = true;
@@ -120,6 +131,7 @@ export class RoomView {
       this.pane.system(`nobody else is in the room yet: the line goes nowhere (fernchat invite --profile ${profile} makes a code)`);
     }
     this.ctx.input({ kind: 'send', text: action ? actionText(this.ctx.opts.nick, text) : text });
+    return true;
   }
 
   /** Lines still held (typed while joining). */
@@ -133,9 +145,12 @@ export class RoomView {
     this.closingMissed = [];
   }
 
-  /** What the close reported missed, one line each. */
-  missedAtClose(): string[] {
-    return this.closingMissed ?? [];
+  /** After the close, for stderr once the terminal is back: what it reported missed and the lines never sent; `failed` when anything was missed in the session. */
+  afterClose(): { lines: string[]; failed: boolean } {
+    const held = this.early.length;
+    const lines = [...(this.closingMissed ?? [])];
+    if (held > 0) lines.push(`${held} line${held === 1 ? '' : 's'} not sent: the room did not let us in`);
+    return { lines, failed: this.missedCount > 0 || held > 0 };
   }
 
   dispose(): void {
