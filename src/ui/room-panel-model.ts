@@ -34,9 +34,9 @@ export interface PanelView {
   summary: string;
 }
 
-/** "now" (under 5 s), "12s ago", "2m ago", "3h ago", "2d ago"; "never" for null. */
+/** "now" (under 5 s), "12s ago", "2m ago", "3h ago", "2d ago"; "–" for null (not seen since this process started). */
 export function relativeAgo(then: number | null, now: number): string {
-  if (then === null || !Number.isFinite(then)) return 'never';
+  if (then === null || !Number.isFinite(then)) return '–';
   const s = Math.floor(Math.max(0, now - then) / 1000);
   if (s < 5) return 'now';
   if (s < 60) return `${s}s ago`;

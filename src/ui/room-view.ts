@@ -45,6 +45,8 @@ export class RoomView {
   /** Told once that nobody else is in the room. */
   private alone = false;
   private missedCount = 0;
+  /** Of missedCount, those reported while closing. */
+  private missedAtClose = 0;
   /** Missed lines reported while closing (after the terminal is back, on stderr). */
   private closingMissed: string[] | null = null;
   private readonly offs: Array<() => void> = [];
@@ -149,6 +151,9 @@ export class RoomView {
   afterClose(): { lines: string[]; failed: boolean } {
     const held = this.early.length;
     const lines = [...(this.closingMissed ?? [])];
+    const before = this.missedCount - this.missedAtClose;
+    if (before > 0) lines.unshift(`${before} message${before === 1 ? ' was' : 's were'} not delivered (missed) during the session: the -!- lines said to whom`);
+    if (this.ctx.status().kind === 'left') lines.push(`you left the room ${this.ctx.room}: coming back takes a new invite`);
     if (held > 0) lines.push(`${held} line${held === 1 ? '' : 's'} not sent: the room did not let us in`);
     return { lines, failed: this.missedCount > 0 || held > 0 };
   }
@@ -162,7 +167,10 @@ export class RoomView {
   private fact(f: RoomFact): void {
     if (f.kind === 'missed') {
       this.missedCount += f.count;
-      if (this.closingMissed !== null) this.closingMissed.push(roomFactText(f, this.name)?.text ?? '');
+      if (this.closingMissed !== null) {
+        this.missedAtClose += f.count;
+        this.closingMissed.push(roomFactText(f, this.name)?.text ?? '');
+      }
     }
     if (f.kind === 'rotating') this.rotatingNow = true;
     if (f.kind === 'rotation-failed') this.rotatingNow = false;

@@ -23,7 +23,7 @@ const roster: RosterEntry[] = [
 const NOW = 1_800_000_000_000;
 
 describe('relativeAgo', () => {
-  it('now, seconds, minutes, hours, days; never', () => {
+  it('now, seconds, minutes, hours, days; a dash when not seen', () => {
     const cases: Array<[number | null, string]> = [
       [NOW, 'now'],
       [NOW - 4_999, 'now'],
@@ -32,7 +32,7 @@ describe('relativeAgo', () => {
       [NOW - 3 * 3_600_000 - 1, '3h ago'],
       [NOW - 50 * 3_600_000, '2d ago'],
       [NOW + 10_000, 'now'],
-      [null, 'never'],
+      [null, '–'],
     ];
     for (const [then, want] of cases) assert.equal(relativeAgo(then, NOW), want, String(then));
   });
@@ -55,9 +55,9 @@ describe('panelView', () => {
     assert.equal(v.summary, '2/3 online');
   });
 
-  it('a member never seen says never; a member without link info shows dashes', () => {
+  it('a member not seen since the start, or without link info, shows dashes', () => {
     const v = panelView(roster, () => null, NOW);
-    assert.match(v.rows[2]!.text, /offline +– +never$/);
+    assert.match(v.rows[2]!.text, /offline +– +–$/);
     assert.match(v.rows[1]!.text, /online +– +now$/);
   });
 
