@@ -11,11 +11,25 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { CliSandbox, ensureBuilt, ok } from '../_cli.js';
 import { HeadlessProc, freeUdpPorts } from '../_headless-proc.js';
-import { FernchatPty } from './_pty.js';
+import type { IBufferCell } from '@xterm/headless';
+import { nickColor } from '../../src/ui/nick-color.js';
+import { FernchatPty, type PtySession } from './_pty.js';
 
 const ALT_ON = '\x1b[?1049h';
 const ALT_OFF = '\x1b[?1049l';
 const CURSOR_ON = '\x1b[?25h';
+
+/** The cell `offset` columns into the first on-screen occurrence of `text`. */
+function cellOf(p: PtySession, text: string, offset: number): IBufferCell {
+  const b = p.term.buffer.active;
+  for (let y = 0; y < p.term.rows; y++) {
+    const line = b.getLine(b.viewportY + y);
+    const x = line?.translateToString(true).indexOf(text) ?? -1;
+    const cell = x >= 0 ? line?.getCell(x + offset) : undefined;
+    if (cell !== undefined) return cell;
+  }
+  throw new Error(`${text} is not on screen:\n${p.screenText()}`);
+}
 
 const box = new CliSandbox();
 const lab = new FernchatPty('room-tui');
@@ -39,8 +53,13 @@ test('the room screen: a member’s line with its nick, our line to it, F3 lists
   await bob.waitLine('err', /you are in the room/, 10_000);
   await ui.waitFor((s) => s.includes('bob online') && s.includes('room club · 2/2 online │ ann 127.0.0.1:'), 10_000);
 
-  bob.write('hello from bob');
-  await ui.waitFor('<bob> hello from bob', 5_000);
+  bob.write('hello from bob, ann');
+  await ui.waitFor('<bob> hello from bob, ann', 5_000);
+  // The nick in its own colour (nick-color.ts); our nick in the text highlighted as a mention (orange, bold, underlined).
+  const nick = cellOf(ui, '<bob> hello', 1);
+  assert.ok(nick.isFgPalette() && nick.getFgColor() === Number(nickColor('bob', 256)), 'bob in its nick colour');
+  const mention = cellOf(ui, '<bob> hello', '<bob> hello from bob, '.length);
+  assert.ok(mention.isFgPalette() && mention.getFgColor() === 166 && mention.isBold() !== 0 && mention.isUnderline() !== 0, 'ann highlighted');
 
   ui.type('hi bob, from the screen');
   ui.press('enter');

@@ -26,7 +26,7 @@ function setup(o: { status?: RoomStatus; alone?: boolean } = {}) {
   const pane = new ChatPane(ns.screen, { capacity: 1000, seconds: false, colors: 256 });
   const bus = new Bus();
   const sent: RoomInput[] = [];
-  const state = { status: o.status ?? ({ kind: 'member' }), fp: 'AAAA-BBBB-CCCC-DDDD', bobOnline: true };
+  const state = { status: o.status ?? { kind: 'member' }, fp: 'AAAA-BBBB-CCCC-DDDD', bobOnline: true };
   const roster = (): RosterEntry[] => [
     { id: ME, nick: 'ann', display: 'ann', address: '127.0.0.1:7001', online: false, self: true },
     ...(o.alone ? [] : [{ id: BOB, nick: 'bob', display: 'bob', address: '127.0.0.1:7002', online: state.bobOnline, self: false }]),
