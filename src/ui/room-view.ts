@@ -100,9 +100,7 @@ export class RoomView {
 
   greet(): void {
     const { ctx } = this;
-    this.pane.system(
-      `${ctx.title ?? 'fernchat'}: room ${ctx.room}, you are ${ctx.opts.nick} (member ${ctx.memberId}), listening on ${formatAddress(ctx.listen)}`,
-    );
+    this.pane.system(`fernchat: room ${ctx.room}, you are ${ctx.opts.nick} (member ${ctx.memberId}), listening on ${formatAddress(ctx.listen)}`);
     this.pane.system(`key fingerprint ${this.fp} · F1 help · F3 members · Ctrl-K rotate the key · Ctrl-C quit`);
     for (const note of ctx.notes) this.pane.system(note);
     if (ctx.status().kind === 'joining') this.pane.system('joining the room: waiting for a member to let us in…');
