@@ -12,8 +12,9 @@
  * bus-view.ts; keys and commands are handled here.
  *
  * Lifecycle (tui-shell.ts): refuse without a terminal → build the screen
- * (terminal guard on) → run until /quit, Ctrl-C or Ctrl-D → await ctx.shutdown() (bounded) →
- * restore the terminal → resolve with the exit code.
+ * (terminal guard on) → run until /quit, Ctrl-C or Ctrl-D → await
+ * ctx.shutdown() (bounded) → restore the terminal → resolve with the exit
+ * code.
  *
  * Quitting loses nothing quietly: with messages not yet delivered the first
  * quit only warns (a second one quits); a key rotation still running is
