@@ -32,7 +32,7 @@ import { RoomView } from './room-view.js';
 import type { TuiScreen } from './screen.js';
 import { SearchBar } from './search-bar.js';
 import { ScrollbackSearch } from './search-mode.js';
-import { boundedShutdown, runOnScreen } from './tui-shell.js';
+import { boundedShutdown, pollUntil, runOnScreen } from './tui-shell.js';
 
 export async function runRoomTui(ctx: RoomTuiContext): Promise<number> {
   return runOnScreen(ctx, (screen, uninstallGuard) => new RoomTuiApp(ctx, screen, uninstallGuard));
@@ -307,11 +307,11 @@ class RoomTuiApp {
       return;
     }
     this.quitting = true;
-    if (force) await this.settle(() => this.ctx.inFlight() === 0, ROOM_LEAVE_FLUSH_MS);
+    if (force) await pollUntil(this.clock, () => this.ctx.inFlight() === 0, ROOM_LEAVE_FLUSH_MS);
     if (this.view.rotating) {
       this.pane.system('finishing the key rotation before quitting…');
       this.screen.renderNow();
-      await this.settle(() => !this.view.rotating, ROOM_ROTATION_TIMEOUT_MS);
+      await pollUntil(this.clock, () => !this.view.rotating, ROOM_ROTATION_TIMEOUT_MS);
     }
     this.panel.dispose();
     this.view.closing();
@@ -323,17 +323,5 @@ class RoomTuiApp {
     this.uninstallGuard();
     for (const line of report.lines) process.stderr.write(`fernchat: ${line}\n`);
     this.finish(code === 0 && report.failed ? 1 : code);
-  }
-
-  /** Resolves when `done()` holds (polled), or after `ms`. */
-  private settle(done: () => boolean, ms: number): Promise<void> {
-    const until = this.clock.now() + ms;
-    return new Promise((resolve) => {
-      const poll = (): void => {
-        if (done() || this.clock.now() >= until) resolve();
-        else setTimeout(poll, 50);
-      };
-      poll();
-    });
   }
 }

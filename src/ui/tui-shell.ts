@@ -10,6 +10,7 @@
  *   else                        → the app runs until it resolves its exit code
  */
 import { errorMessage } from '../bus.js';
+import type { Clock } from '../clock.js';
 import type { ChatOptions } from '../config/chat-options.js';
 import { SHUTDOWN_GRACE_MS } from '../constants.js';
 import { UsageError } from '../errors.js';
@@ -95,4 +96,16 @@ export async function boundedShutdown(ctx: Pick<ShellContext, 'shutdown'>): Prom
     }),
   ]);
   clearTimeout(timer);
+}
+
+/** Resolves when `done()` holds (checked every 50 ms), or after `ms` by `clock`. */
+export function pollUntil(clock: Clock, done: () => boolean, ms: number): Promise<void> {
+  const until = clock.now() + ms;
+  return new Promise((resolve) => {
+    const poll = (): void => {
+      if (done() || clock.now() >= until) resolve();
+      else setTimeout(poll, 50);
+    };
+    poll();
+  });
 }
