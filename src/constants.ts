@@ -338,6 +338,10 @@ export const PMTU_RAISE_INTERVAL_MS = 600_000;
 export const PATH_COMPLETE_LISTED = 50;
 /** A directory listed for Tab completion is read up to this many entries (a huge directory must not stall a keystroke). */
 export const PATH_COMPLETE_MAX_ENTRIES = 10_000;
+/** The room screen's member panel (F3) reads the RTTs and last-seen times again this often while it is open, in ms. */
+export const ROOM_PANEL_REFRESH_MS = 1_000;
+/** /leave in the room screen waits at most this long for our tombstone to be acknowledged before it closes, in ms. */
+export const ROOM_LEAVE_FLUSH_MS = 2_000;
 
 // ------------------------------------------------------------ rooms (#15)
 /** Members in a room at most, this process included: the 17th is refused. */

@@ -32,7 +32,8 @@ import { sanitizeInline } from '../text/sanitize.js';
 import { batchedLines, releaseInput, until, type HeadlessIo } from './headless-io.js';
 import { catchStop } from './signals.js';
 import { openOrSay } from './open-or-say.js';
-import { findMember, parseRoomInputLine, roomFactJson, roomFactLine, rosterJson, rosterLines } from './room-format.js';
+import { findMember, rosterLines } from '../room/fact-text.js';
+import { parseRoomInputLine, roomFactJson, roomFactLine, rosterJson } from './room-format.js';
 import { openRoomSession, type RoomSessionDeps } from './room-session.js';
 import { keepRoomHistory } from './room-history.js';
 

@@ -1,7 +1,7 @@
 /**
  * `fernchat chat`: open a session and hand it to the headless line mode or the
  * full-screen UI; a room profile goes to the headless room mode
- * (room-headless.ts). commands/chat.ts has already turned flags and profile into
+ * (room-headless.ts) or the room screen (room-tui.ts). commands/chat.ts has already turned flags and profile into
  * options (config/resolve.ts).
  *
  * With history on (opts.history), the UI gets the newest records of earlier
@@ -17,10 +17,14 @@ import { openSession } from './session.js';
 import { tuiOptions, type TuiHistory } from '../ui/context.js';
 
 export async function runChat(opts: ChatOptions): Promise<number> {
-  if (opts.room !== undefined) {
-    // commands/chat.ts refuses the full-screen room screen (roomScreenRefusal) before this.
+  if (opts.room !== undefined && opts.headless) {
     const { runRoomHeadless } = await import('./room-headless.js');
     return runRoomHeadless(opts);
+  }
+  if (opts.room !== undefined) {
+    // Loaded here, not at the top, like the 1:1 screen below.
+    const { runRoomTui } = await import('./room-tui.js');
+    return runRoomTui(opts);
   }
   if (opts.headless) return runHeadless(opts);
   // Loaded here, not at the top: headless scripts and bots should not pay for blessed.

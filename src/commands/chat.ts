@@ -41,23 +41,10 @@ export const chatCommand = defineCommand({
       .example('$0 chat --headless --accept-files ~/inbox', 'receive every file offered into ~/inbox'),
   handler: async (a) => {
     const opts = await sessionOptions(a, { saveAs: true });
-    roomScreenRefusal(opts);
     const { runChat } = await import('../app/run-chat.js');
     process.exitCode = await runChat(opts);
   },
 });
-
-/**
- * A room profile runs in the headless room mode (app/room-headless.ts) only:
- * the full-screen room screen is not built yet. Exit 2, one line.
- */
-export function roomScreenRefusal(opts: Pick<ChatOptions, 'profileName' | 'room' | 'headless'>): void {
-  if (opts.room === undefined || opts.headless) return;
-  throw new UsageError(
-    `profile ${opts.profileName ?? '?'} is the room ${JSON.stringify(opts.room.name)}, and the full-screen room screen is not built yet: ` +
-      `run fernchat chat --headless --profile ${opts.profileName ?? 'ROOM'}`,
-  );
-}
 
 /**
  * Keeps room profiles out of `fernchat send` (a 1:1 runner): a 1:1 session

@@ -108,5 +108,5 @@ export async function joinRoom(store: ProfileStore, inv: RoomInvite, a: RoomJoin
 
 /** What a room profile can do in this version: said after create and join (profile names need no quoting: A-Z a-z 0-9 _ . -). */
 export function roomSaved(profile: string): string {
-  return `chat in the room with fernchat chat --headless --profile ${profile} (the full-screen room screen is not built yet; README, "Rooms")`;
+  return `chat in the room with fernchat chat --profile ${profile} (full screen), or fernchat chat --headless --profile ${profile} (lines in, lines out)`;
 }

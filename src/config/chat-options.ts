@@ -59,9 +59,9 @@ export interface ChatOptions {
    * Set for a room profile only (#15): the room's name, this member's id,
    * the contacts to knock on first, the invites this member issued and the
    * one it joined with (config/room.ts); `key` is then the room key.
-   * Absent: a 1:1 chat. Only the headless room mode runs a room
-   * (app/room-headless.ts); commands/chat.ts refuses the full-screen UI
-   * (roomScreenRefusal) and commands/send.ts `send` (roomRefusal).
+   * Absent: a 1:1 chat. The headless room mode (app/room-headless.ts) and
+   * the room screen (app/room-tui.ts) run a room; commands/send.ts refuses
+   * `send` (roomRefusal).
    */
   room?: RoomSettings;
 }

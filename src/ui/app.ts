@@ -11,9 +11,10 @@
  * before each (coalesced) render. Bus facts are turned into chat lines in
  * bus-view.ts; keys and commands are handled here.
  *
- * Lifecycle: refuse without a terminal → build the screen (terminal guard on)
- * → run until /quit, Ctrl-C or Ctrl-D → await ctx.shutdown() (bounded) →
- * restore the terminal → resolve with the exit code.
+ * Lifecycle (tui-shell.ts): refuse without a terminal → build the screen
+ * (terminal guard on) → run until /quit, Ctrl-C or Ctrl-D → await
+ * ctx.shutdown() (bounded) → restore the terminal → resolve with the exit
+ * code.
  *
  * Quitting loses nothing quietly: with messages not yet delivered the first
  * quit only warns (a second one quits); a key rotation still running is
@@ -23,10 +24,7 @@
  */
 import { errorMessage, newMessageId, type MessageKind } from '../bus.js';
 import { systemClock, type Clock } from '../clock.js';
-import type { ChatOptions } from '../config/chat-options.js';
-import { MAX_MESSAGE_BYTES, ROTATION_TIMEOUT_MS, SHUTDOWN_GRACE_MS } from '../constants.js';
-import { UsageError } from '../errors.js';
-import { ScreenError } from './blessed-screen.js';
+import { MAX_MESSAGE_BYTES, ROTATION_TIMEOUT_MS } from '../constants.js';
 import { Alerts } from './alerts.js';
 import { BusView } from './bus-view.js';
 import type { TuiContext } from './context.js';
@@ -38,83 +36,19 @@ import { showHistory } from './history-view.js';
 import { createInputFilter, InputBox, type KeyInfo } from './input-box.js';
 import { LinkPanel } from './link-panel.js';
 import { formatSize, refusedPasteLine } from './paste.js';
-import { TuiScreen } from './screen.js';
+import type { TuiScreen } from './screen.js';
 import { SearchBar } from './search-bar.js';
 import { ScrollbackSearch } from './search-mode.js';
 import { StatusBar } from './status-bar.js';
-import { installTerminalGuard } from './terminal-guard.js';
+import { boundedShutdown, runOnScreen } from './tui-shell.js';
 import { UndeliveredLog } from './undelivered.js';
 import { fsPathDeps } from './fs-lister.js';
 import { TransferPane } from './transfer-pane.js';
 
-/** Why the full-screen UI cannot run here, or null. */
-export function tuiRefusal(
-  opts: Pick<ChatOptions, 'ui'>,
-  io: { stdinTTY: boolean; stdoutTTY: boolean; term: string | undefined } = {
-    stdinTTY: process.stdin.isTTY === true,
-    stdoutTTY: process.stdout.isTTY === true,
-    term: process.env.TERM,
-  },
-): string | null {
-  const term = opts.ui.term ?? io.term ?? '';
-  if (!io.stdinTTY || !io.stdoutTTY) return 'the full-screen UI needs a terminal (stdin / stdout is not a TTY) — use --headless';
-  if (term === '' || term === 'dumb') return `the full-screen UI needs a terminal (TERM=${term || '(unset)'}) — use --headless, or --term xterm-256color`;
-  return null;
-}
-
-/**
- * Throws the UsageError (exit 2) that says why the full-screen UI cannot run
- * here. Runners call it before they bind a socket: a user on TERM=dumb
- * should get the hint, not a half-open port.
- */
-export function assertTuiPossible(opts: Pick<ChatOptions, 'ui'>, io?: Parameters<typeof tuiRefusal>[1]): void {
-  const refusal = tuiRefusal(opts, io);
-  if (refusal !== null) throw new UsageError(refusal);
-}
+export { assertTuiPossible, tuiRefusal } from './tui-shell.js';
 
 export async function runTui(ctx: TuiContext): Promise<number> {
-  try {
-    assertTuiPossible(ctx.opts);
-  } catch (err) {
-    await boundedShutdown(ctx);
-    throw err;
-  }
-  let screen: TuiScreen;
-  try {
-    screen = new TuiScreen({ term: ctx.opts.ui.term, mouse: ctx.opts.ui.mouse, title: ctx.opts.ui.title ? (ctx.title ?? 'fernchat') : undefined });
-  } catch (err) {
-    await boundedShutdown(ctx);
-    process.stderr.write(`fernchat: ${err instanceof ScreenError ? err.message : `cannot start the full-screen UI: ${errorMessage(err)}`}\n`);
-    return 1;
-  }
-  const uninstallGuard = installTerminalGuard({
-    restore: () => screen.restore(),
-    shutdown: ctx.shutdown,
-    debug: ctx.opts.debug,
-    suspend: () => screen.suspend(),
-  });
-  let app: TuiApp;
-  try {
-    app = new TuiApp(ctx, screen, uninstallGuard);
-  } catch (err) {
-    // A bug while building the widgets: the terminal first, then the error.
-    screen.restore();
-    uninstallGuard();
-    await boundedShutdown(ctx);
-    throw err;
-  }
-  return app.run();
-}
-
-async function boundedShutdown(ctx: TuiContext): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    ctx.shutdown().catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
-    }),
-  ]);
-  clearTimeout(timer);
+  return runOnScreen(ctx, (screen, uninstallGuard) => new TuiApp(ctx, screen, uninstallGuard));
 }
 
 class TuiApp {
@@ -312,11 +246,7 @@ class TuiApp {
   }
 
   private helpKey(full: string): void {
-    if (full === 'escape' || full === 'f1' || full === 'q') this.help.hide();
-    else if (full === 'up') this.help.scroll(-1);
-    else if (full === 'down') this.help.scroll(1);
-    else if (full === 'pageup') this.help.scroll(-this.help.page);
-    else if (full === 'pagedown') this.help.scroll(this.help.page);
+    this.help.key(full);
     this.screen.scheduleRender();
   }
 

@@ -44,10 +44,20 @@ const NOTES = [
   'Lines that arrive while the terminal is out of focus are counted in the title, after a — unread — line (tmux: set -g focus-events on).',
 ];
 
+/** What the overlay lists: the 1:1 chat's by default; the room screen has its own (room-commands.ts). */
+export interface HelpContent {
+  keys: ReadonlyArray<readonly [keys: string, what: string]>;
+  commands: ReadonlyArray<{ usage: string; help: string }>;
+  notes: readonly string[];
+}
+
+export const CHAT_HELP: HelpContent = { keys: KEY_BINDINGS, commands: COMMANDS, notes: NOTES };
+
 /** The overlay's text for `width` columns: plain rows, descriptions wrapped under themselves. */
-export function helpLines(width: number): string[] {
-  const keyWidth = Math.max(...KEY_BINDINGS.map(([k]) => stringWidth(k)));
-  const usageWidth = Math.max(...COMMANDS.map((c) => stringWidth(c.usage)));
+export function helpLines(width: number, content: HelpContent = CHAT_HELP): string[] {
+  const { keys, commands, notes } = content;
+  const keyWidth = Math.max(...keys.map(([k]) => stringWidth(k)));
+  const usageWidth = Math.max(...commands.map((c) => stringWidth(c.usage)));
   const lines = ['Keys', ''];
   const entry = (left: string, leftWidth: number, what: string): void => {
     const indent = 2 + leftWidth + 2;
@@ -58,11 +68,11 @@ export function helpLines(width: number): string[] {
     }
     wrap(what, width - indent).forEach((r, i) => lines.push(i === 0 ? `  ${left.padEnd(leftWidth)}  ${r}` : ' '.repeat(indent) + r));
   };
-  for (const [k, what] of KEY_BINDINGS) entry(k, keyWidth, what);
+  for (const [k, what] of keys) entry(k, keyWidth, what);
   lines.push('', 'Commands', '');
-  for (const c of COMMANDS) entry(c.usage, usageWidth, c.help);
+  for (const c of commands) entry(c.usage, usageWidth, c.help);
   lines.push('', 'A line starting with // sends a literal /.');
-  for (const note of NOTES) lines.push(...wrap(note, Math.max(1, width)));
+  for (const note of notes) lines.push(...wrap(note, Math.max(1, width)));
   lines.push('', 'Esc, F1 or q closes this help.');
   return lines;
 }
@@ -70,7 +80,10 @@ export function helpLines(width: number): string[] {
 export class HelpOverlay {
   private readonly box: blessed.Widgets.BoxElement;
 
-  constructor(parent: blessed.Widgets.Screen) {
+  constructor(
+    parent: blessed.Widgets.Screen,
+    private readonly content: HelpContent = CHAT_HELP,
+  ) {
     this.box = blessed.box({
       parent,
       top: 'center',
@@ -106,11 +119,20 @@ export class HelpOverlay {
   /** Re-wraps the text for the box's current width (after a resize). */
   refill(): void {
     const inner = Math.max(1, (this.box.width as number) - 3);
-    this.box.setContent(helpLines(inner).map(escapeTags).join('\n'));
+    this.box.setContent(helpLines(inner, this.content).map(escapeTags).join('\n'));
   }
 
   scroll(rows: number): void {
     this.box.scroll(rows);
+  }
+
+  /** A key while the help is open: Esc, F1 or q close it; Up, Down, PgUp, PgDn scroll; others do nothing. */
+  key(full: string): void {
+    if (full === 'escape' || full === 'f1' || full === 'q') this.hide();
+    else if (full === 'up') this.scroll(-1);
+    else if (full === 'down') this.scroll(1);
+    else if (full === 'pageup') this.scroll(-this.page);
+    else if (full === 'pagedown') this.scroll(this.page);
   }
 
   /** Rows of one page, for PgUp/PgDn. */

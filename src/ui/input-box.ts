@@ -111,7 +111,7 @@ export function createInputFilter(handlers: InputHandlers): InputFilter {
 }
 
 export class InputBox {
-  readonly model = new InputModel();
+  readonly model: InputModel;
   private readonly box: RowsBox;
   private hint: string | null = null;
   private confirming: string | null = null;
@@ -122,7 +122,9 @@ export class InputBox {
   /** What Tab after `/send ` lists (fs-lister.ts); null: paths are not completed. app.ts sets it. */
   completionPaths: PathCompleteDeps | null = null;
 
-  constructor(parent: blessed.Widgets.Screen) {
+  /** `commands`: the /commands Tab completes (default: the 1:1 chat's). */
+  constructor(parent: blessed.Widgets.Screen, opts: { commands?: readonly string[] } = {}) {
+    this.model = new InputModel(opts.commands !== undefined ? { commands: [...opts.commands] } : {});
     this.box = createRowsBox({ parent, left: 0, width: '100%', height: 1, top: 0 });
   }
 

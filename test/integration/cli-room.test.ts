@@ -198,7 +198,7 @@ describe('room invite and join', { concurrency: 4 }, () => {
 });
 
 describe('a room profile in chat and send', { concurrency: 4 }, () => {
-  it('send, and the full-screen chat, exit 2 with one line saying what works, before opening a socket', async () => {
+  it('send, and the room screen without a terminal, exit 2 with one line saying what works, before opening a socket', async () => {
     const dir = await makeRoom();
     const file = path.join(box.root, 'hello.txt');
     fs.writeFileSync(file, 'hello\n');
@@ -208,7 +208,7 @@ describe('a room profile in chat and send', { concurrency: 4 }, () => {
     );
     assertUsageFailure(
       await box.runAsync(['chat'], { configDir: dir }),
-      /^fernchat: profile club is the room "club", and the full-screen room screen is not built yet: run fernchat chat --headless --profile club/,
+      /^fernchat: the full-screen UI needs a terminal \(stdin \/ stdout is not a TTY\) — use --headless/,
     );
   });
 });

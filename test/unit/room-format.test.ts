@@ -3,7 +3,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { findMember, parseRoomInputLine, roomFactJson, roomFactLine, rosterLines } from '../../src/app/room-format.js';
+import { parseRoomInputLine, roomFactJson, roomFactLine } from '../../src/app/room-format.js';
+import { findMember, rosterLines } from '../../src/room/fact-text.js';
 import type { RosterEntry } from '../../src/room/core-types.js';
 
 const ME = 'aaaaaaaaaaaaaaaa';

@@ -3,7 +3,7 @@ import fs, { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { roomRefusal, roomScreenRefusal } from '../../src/commands/chat.js';
+import { roomRefusal } from '../../src/commands/chat.js';
 import { formatProfile, formatProfileList, profileJson } from '../../src/commands/profile-view.js';
 import { applyPatch, newProfile, setProfile } from '../../src/config/profiles.js';
 import { resolveChatOptions } from '../../src/config/resolve.js';
@@ -265,7 +265,7 @@ describe('a room profile elsewhere: profile set, resolve, chat, profile show', (
     assert.ok(!('room' in one));
   });
 
-  it('send refuses a room session, and chat the full-screen one, with one line each; headless chat takes it', () => {
+  it('send refuses a room session with one line', () => {
     roomRefusal({ profileName: 'bob' });
     assert.throws(
       () => roomRefusal({ profileName: 'club', room: club().room! }),
@@ -275,15 +275,6 @@ describe('a room profile elsewhere: profile set, resolve, chat, profile show', (
         /^profile club is the room "book club", and fernchat send cannot send to a room yet: pipe the lines into fernchat chat --headless --profile club$/.test(
           e.message,
         ),
-    );
-    roomScreenRefusal({ profileName: 'bob', headless: false });
-    roomScreenRefusal({ profileName: 'club', room: club().room!, headless: true });
-    assert.throws(
-      () => roomScreenRefusal({ profileName: 'club', room: club().room!, headless: false }),
-      (e: unknown) =>
-        e instanceof UsageError &&
-        !e.message.includes('\n') &&
-        /the full-screen room screen is not built yet: run fernchat chat --headless --profile club$/.test(e.message),
     );
   });
 
