@@ -230,7 +230,9 @@ export class RoomRekey {
         return;
       case 'switch': {
         if (sh?.key == null) return;
-        const rank = this.s.kind === 'idle' ? this.s.rank : null;
+        // The rotation that switched: the one running before this step (a follower may already follow the next one,
+        // deferred until now), or the one a start alone made.
+        const rank = before.kind !== 'idle' ? before.rank : this.s.kind === 'idle' ? this.s.rank : null;
         // The leader's missed: its recipients not ready, and the seated members it could not reach at all.
         const missed = rank?.initiator === this.host.me ? this.allMissed(a.missed, before) : a.missed.filter((m) => m !== this.host.me);
         this.host.switchTo(sh.key, a.epoch, missed);
