@@ -21,9 +21,9 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-type Item = { kind: 'control'; body: string } | { kind: 'message'; ref: number; text: string; id: string } | { kind: 'close' };
+export type Item = { kind: 'control'; body: string } | { kind: 'message'; ref: number; text: string; id: string } | { kind: 'close' };
 
-interface Side {
+export interface Side {
   node: Node;
   link: LinkId;
   /** This side has had its link-up: items for it may be delivered. */
@@ -32,7 +32,7 @@ interface Side {
   queue: Item[];
 }
 
-interface NetLink {
+export interface NetLink {
   n: number;
   up: boolean;
   sides: [Side, Side];
@@ -162,7 +162,7 @@ export class RoomNet {
     return `10.0.${Math.floor(this.nodes.length / 200)}.${(this.nodes.length % 200) + 1}:${7000 + this.nodes.length}`;
   }
 
-  private boot(
+  protected boot(
     o: { id: MemberId; nick: string; address: string; members: MemberSet; invites: Invite[]; join: { invite: string; address: string } | null },
     prev?: Node,
   ): Node {
@@ -188,6 +188,7 @@ export class RoomNet {
       links: new Map(),
     };
     this.nodes.push(node);
+    this.booted(node);
     this.input(node, { kind: 'start' });
     return node;
   }
@@ -197,11 +198,39 @@ export class RoomNet {
     for (const l of node.links.values()) if (l.up) this.down(l);
   }
 
+  // ------------------------------------------------------------ hooks (a subclass adds keys: test/_room-rekey-net.ts)
+
+  /** A node was made, before its start. */
+  protected booted(_node: Node): void {}
+
+  /** Whether `item`, at the head of `from`'s queue, can reach `to` now (it waits in order until it can). */
+  protected canDeliver(_from: Side, _to: Side, _item: Item): boolean {
+    return true;
+  }
+
+  /** Whether `node` can reach `target` at all (a link forms only then). */
+  protected canDial(_node: Node, _target: Node): boolean {
+    return true;
+  }
+
+  /** The core asked for a rotation without `member` (after a kick). */
+  protected rotateExcluding(node: Node, member: MemberId): void {
+    this.rotations.push({ by: node.id, member });
+  }
+
+  /** Every up link of `node`. */
+  protected linksOf(node: Node): NetLink[] {
+    return [...node.links.values()].filter((l) => l.up);
+  }
+
   private step(): boolean {
     const ready: Side[] = [];
     for (const l of this.links) {
       if (!l.up) continue;
-      for (const [i, s] of l.sides.entries()) if (s.queue.length > 0 && l.sides[1 - i]!.ready) ready.push(s);
+      for (const [i, s] of l.sides.entries()) {
+        const to = l.sides[1 - i]!;
+        if (s.queue.length > 0 && to.ready && this.canDeliver(s, to, s.queue[0]!)) ready.push(s);
+      }
     }
     if (this.events.length === 0 && ready.length === 0) return false;
     if (this.events.length > 0 && (ready.length === 0 || this.rng() < 0.3)) {
@@ -212,6 +241,12 @@ export class RoomNet {
     const l = from.node.links.get(from.link)!;
     const to = l.sides[0] === from ? l.sides[1] : l.sides[0];
     const item = from.queue.shift()!;
+    this.deliver(from, to, l, item);
+    return true;
+  }
+
+  /** `item` from `from` arrives at `to`. */
+  protected deliver(from: Side, to: Side, l: NetLink, item: Item): void {
     switch (item.kind) {
       case 'control':
         this.input(to.node, { kind: 'control', link: to.link, body: item.body });
@@ -224,11 +259,10 @@ export class RoomNet {
         this.down(l);
         break;
     }
-    return true;
   }
 
   /** The link is gone: what was in flight fails back to its (live) sender; both sides hear link-down. */
-  private down(l: NetLink): void {
+  protected down(l: NetLink): void {
     if (!l.up) return;
     l.up = false;
     for (const s of l.sides) {
@@ -248,7 +282,7 @@ export class RoomNet {
           node.saved = a.members;
           break;
         case 'rotate-excluding':
-          this.rotations.push({ by: node.id, member: a.member });
+          this.rotateExcluding(node, a.member);
           break;
         case 'dial':
           if (!dying) this.dial(node, a.address);
@@ -275,7 +309,7 @@ export class RoomNet {
 
   private dial(node: Node, address: string): void {
     const target = this.nodes.find((n) => n.alive && n.address === address);
-    if (target === undefined || target === node || this.blocked.has(pair(node.address, address))) return;
+    if (target === undefined || target === node || this.blocked.has(pair(node.address, address)) || !this.canDial(node, target)) return;
     const exists = this.links.some(
       (l) => l.up && new Set([l.sides[0].node, l.sides[1].node]).has(node) && new Set([l.sides[0].node, l.sides[1].node]).has(target),
     );
@@ -299,7 +333,7 @@ export class RoomNet {
     }
   }
 
-  private record(node: Node, f: RoomFact): void {
+  protected record(node: Node, f: RoomFact): void {
     node.facts.push(f);
     if (f.kind === 'message') {
       const r = this.received.get(node.id) ?? [];

@@ -79,6 +79,12 @@ export class RoomRekey {
   private shares: Shares | null = null;
   /** The offers seen lately, by rotation id: the leader's share, for when the machine follows one. */
   private readonly offers = new Map<string, { from: MemberId; pub: Buffer; kick: boolean }>();
+  /**
+   * The highest epoch a member told us (room:rot-epoch) of the key we hold. It comes once per new link, maybe while
+   * a rotation runs (a restarted member that pressed Ctrl-K at once): the machine takes it only while idle, so it is
+   * kept and given again once the rotation ends — else every rotation we lead names an epoch nobody follows.
+   */
+  private learnt = 0;
 
   constructor(private readonly host: RekeyHost) {}
 
@@ -145,6 +151,7 @@ export class RoomRekey {
       case 'room:rot-commit':
         return this.run({ kind: 'commit', from, r: c.r, missed: c.missed });
       case 'room:rot-epoch':
+        this.learnt = Math.max(this.learnt, c.epoch);
         return this.run({ kind: 'epoch', epoch: c.epoch });
       case 'room:rekeyed':
         // Only ever sent on a link under a retired key: the wiring handles it (it never reaches a bound member's rotation).
@@ -173,6 +180,8 @@ export class RoomRekey {
     const result = step(this.s, input, this.host.me);
     this.s = result.state;
     this.apply(result.actions, before);
+    if (this.s.kind === 'idle' && this.learnt > this.s.epoch && before.kind !== 'idle' && result.actions.some((a) => a.kind === 'abandon'))
+      this.run({ kind: 'epoch', epoch: this.learnt });
   }
 
   private apply(actions: readonly RotationAction[], before: RoomRotation): void {
@@ -230,7 +239,9 @@ export class RoomRekey {
         return;
       case 'switch': {
         if (sh?.key == null) return;
-        const rank = this.s.kind === 'idle' ? this.s.rank : null;
+        // The rotation that switched: the one running before this step (a follower may already follow the next one,
+        // deferred until now), or the one a start alone made.
+        const rank = before.kind !== 'idle' ? before.rank : this.s.kind === 'idle' ? this.s.rank : null;
         // The leader's missed: its recipients not ready, and the seated members it could not reach at all.
         const missed = rank?.initiator === this.host.me ? this.allMissed(a.missed, before) : a.missed.filter((m) => m !== this.host.me);
         this.host.switchTo(sh.key, a.epoch, missed);
