@@ -1,13 +1,21 @@
 /**
- * Run the built CLI (dist/cli.js) in a child process with its own temp
- * config directory, HOME and XDG_CONFIG_HOME, so no test can touch a real
- * user's profiles.
+ * Run the CLI with its own temp config directory, HOME and XDG_CONFIG_HOME,
+ * so no test can touch a real user's profiles: either the built binary
+ * (dist/cli.js) in a child process, or — for the one-shot commands a test
+ * judges by exit code, output and files — its main() inside the test
+ * process, with the same arguments, environment, stdin and working
+ * directory, and buffers for stdout and stderr. A process start costs
+ * ~0.35 s of CPU; an in-process run a few ms. Each command is still run as
+ * the real binary by some tests; chat, send and demo (signals, terminals,
+ * sockets, exit behaviour) always are.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { main } from '../src/commands/main.js';
 import { CLI_PATH, REPO_ROOT } from '../src/testing/build.js';
 
 export { ensureBuilt } from '../src/testing/build.js';
@@ -70,6 +78,36 @@ export class CliSandbox {
     });
   }
 
+  /**
+   * runInProcess() where it can run the command (a one-shot command, no TZ
+   * of its own), else runAsync(): for tables of cases that mix commands.
+   */
+  runFast(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+    return oneShot(args) && opts.env?.TZ === undefined ? this.runInProcess(args, opts) : this.runAsync(args, opts);
+  }
+
+  /**
+   * runAsync()'s result from main() in this process: for keygen,
+   * fingerprint, profile, invite, join, room create and history (not chat,
+   * send or demo, which take over the process's terminal and streams).
+   */
+  async runInProcess(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+    const { argv, env } = this.command(args, opts);
+    assert.ok(oneShot(args), `fernchat ${args.join(' ')}: chat, send and demo run as a process: use runAsync()`);
+    assert.ok(opts.env?.TZ === undefined, 'TZ applies to a whole process: use runAsync()');
+    let stdout = '';
+    let stderr = '';
+    const code = await main(argv.slice(1), {
+      stdout: { write: (c: string) => (stdout += c) },
+      stderr: { write: (c: string) => (stderr += c) },
+      stdin: Readable.from(opts.input !== undefined && opts.input !== '' ? [opts.input] : []),
+      env,
+      homedir: env.HOME!,
+      cwd: this.root,
+    });
+    return result(code, stdout, stderr);
+  }
+
   private command(args: string[], opts: RunOptions): { argv: string[]; env: Record<string, string> } {
     const home = path.join(this.root, 'home');
     fs.mkdirSync(home, { recursive: true });
@@ -85,6 +123,15 @@ export class CliSandbox {
     }
     fs.rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** The commands runInProcess() runs; chat (also the default command), send and demo only run as a process. */
+const ONE_SHOT = new Set(['keygen', 'fingerprint', 'profile', 'invite', 'join', 'room', 'history']);
+const SPAWN_ONLY = new Set(['chat', 'send', 'demo']);
+
+function oneShot(args: readonly string[]): boolean {
+  if (args.some((a) => a === '--help' || a === '-h' || a === '--version')) return true;
+  return args.some((a) => ONE_SHOT.has(a)) && !args.some((a) => SPAWN_ONLY.has(a));
 }
 
 /** Exit 2 with exactly one stderr line, prefixed, without a stack trace. */

@@ -42,7 +42,7 @@ export const chatCommand = defineCommand({
   handler: async (a) => {
     const opts = await sessionOptions(a, { saveAs: true });
     const { runChat } = await import('../app/run-chat.js');
-    process.exitCode = await runChat(opts);
+    a.io.exitCode = await runChat(opts);
   },
 });
 
@@ -72,8 +72,8 @@ export const demoCommand = defineCommand({
     const ui = { ...(profile?.ui ?? DEFAULT_UI) };
     if (a.term !== undefined) ui.term = parseTerm(a.term);
     if (a.mouse !== undefined) ui.mouse = a.mouse;
-    const nick = a.nick !== undefined ? parseNick(a.nick) : (profile?.nick ?? loginNick());
+    const nick = a.nick !== undefined ? parseNick(a.nick) : (profile?.nick ?? loginNick(a.io.env));
     const { runDemo } = await import('../app/demo.js');
-    process.exitCode = await runDemo({ nick, ui, debug: a.debug ?? false });
+    a.io.exitCode = await runDemo({ nick, ui, debug: a.debug ?? false });
   },
 });

@@ -9,6 +9,7 @@
  * "--port abc" is refused with a sentence instead of becoming NaN.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule, InferredOptionTypes, Options } from 'yargs';
+import type { CommandIo } from './io.js';
 import { DEFAULT_HISTORY_MAX_BYTES, DEFAULT_LINGER_S, DEFAULT_LISTEN_HOST, DEFAULT_PORT, MAX_LINGER_S } from '../constants.js';
 
 /** Flags accepted by every command. */
@@ -77,15 +78,17 @@ export const PROFILE_ONLY_FLAGS = {
 
 /**
  * A command whose handler gets the flags its builder declared, typed: no
- * `argv as …` in the handlers. `U` is inferred from the builder.
+ * `argv as …` in the handlers. `U` is inferred from the builder. Beside the
+ * flags, the handler gets the run's streams and environment as `io`
+ * (main.ts passes them to yargs as the parse context).
  */
 export function defineCommand<U>(m: {
   command: string | readonly string[];
   describe: string;
   builder: (y: Argv<GlobalOptions>) => Argv<U>;
-  handler: (args: ArgumentsCamelCase<U>) => void | Promise<void>;
+  handler: (args: ArgumentsCamelCase<U> & { io: CommandIo }) => void | Promise<void>;
 }): CommandModule<GlobalOptions, U> {
-  return m;
+  return { ...m, handler: (args) => m.handler(args as ArgumentsCamelCase<U> & { io: CommandIo }) };
 }
 
 /**

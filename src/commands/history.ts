@@ -11,6 +11,7 @@
 import { UsageError } from '../errors.js';
 import { historyDir, note, openStore } from './common.js';
 import { defineCommand } from './flags.js';
+import type { CliOutput } from './io.js';
 
 export const historyCommand = defineCommand({
   command: 'history [name]',
@@ -47,13 +48,14 @@ export const historyCommand = defineCommand({
     if (profile === undefined && !file.exists()) throw unknownProfile(cfg, name);
 
     if (a.clear) {
-      note(file.clear() ? `erased the history of ${name} (${file.path})` : `no history to erase for ${name} (${file.path} does not exist)`);
+      note(a.io, file.clear() ? `erased the history of ${name} (${file.path})` : `no history to erase for ${name} (${file.path} does not exist)`);
       return;
     }
     const loose = file.permissionWarning();
-    if (loose !== null) note(loose);
+    if (loose !== null) note(a.io, loose);
     if (!file.exists()) {
       note(
+        a.io,
         profile?.history.enabled === true
           ? `no history yet for ${name} (it will be in ${file.path})`
           : `profile ${name} keeps no history (turn it on with: fernchat profile set ${name} --history on)`,
@@ -62,9 +64,12 @@ export const historyCommand = defineCommand({
     }
     const scan = file.read();
     const records = selectRecords(scan.records, { ...(a.grep !== undefined ? { grep: a.grep } : {}), ...(since !== undefined ? { since } : {}) });
-    printLines(records.map((r) => (a.json ? jsonLine(recordObject(r)) : recordLine(r))));
-    for (const line of readNotes(file.path, scan)) note(line);
-    if (scan.bad !== null) process.exitCode = 2;
+    printLines(
+      a.io.stdout,
+      records.map((r) => (a.json ? jsonLine(recordObject(r)) : recordLine(r))),
+    );
+    for (const line of readNotes(file.path, scan)) note(a.io, line);
+    if (scan.bad !== null) a.io.exitCode = 2;
   },
 });
 
@@ -75,9 +80,9 @@ const PRINT_CHUNK_CHARS = 64 * 1024;
  * The lines on stdout, in chunks. A reader that goes away (`| head`) ends the
  * output quietly, as `git log | head` does, instead of an EPIPE stack trace.
  */
-function printLines(lines: readonly string[]): void {
+function printLines(stdout: CliOutput, lines: readonly string[]): void {
   let gone = false;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  stdout.on?.('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
     gone = true;
   });
@@ -86,9 +91,9 @@ function printLines(lines: readonly string[]): void {
     if (gone) return;
     chunk += `${line}\n`;
     if (chunk.length >= PRINT_CHUNK_CHARS) {
-      process.stdout.write(chunk);
+      stdout.write(chunk);
       chunk = '';
     }
   }
-  if (chunk !== '' && !gone) process.stdout.write(chunk);
+  if (chunk !== '' && !gone) stdout.write(chunk);
 }

@@ -24,6 +24,7 @@ import type { Profile } from '../config/schema.js';
 import { STDIN_ARG } from './argv.js';
 import { loadProfile, loginNick, note, openStore, out } from './common.js';
 import { defineCommand, FLAGS, flag, requiredPositional } from './flags.js';
+import type { CliIo } from './io.js';
 import { inviteLifetime, inviteToRoom, joinRoom } from './room-invite.js';
 
 export const inviteCommand = defineCommand({
@@ -48,23 +49,26 @@ export const inviteCommand = defineCommand({
     if (p.room !== undefined) {
       // --expires first: a bad one is the only line, without the note on the address guessed.
       const lifetimeS = await inviteLifetime(a.expires);
-      await inviteToRoom(store, chosen.name, await inviteHost(a.host, chosen.name, p), lifetimeS);
+      await inviteToRoom(a.io, store, chosen.name, await inviteHost(a.io, a.host, chosen.name, p), lifetimeS);
       return;
     }
     if (a.expires !== undefined) {
       throw new UsageError(`--expires is for room invites: profile ${chosen.name} is a 1:1 chat, and its code works as long as its key does`);
     }
     const { encodeInvite } = await import('../config/invite.js');
-    const host = await inviteHost(a.host, chosen.name, p);
+    const host = await inviteHost(a.io, a.host, chosen.name, p);
     const code = encodeInvite({ address: { host, port: p.listen.port }, key: parseKey(p.key), nick: p.nick });
     // The code goes to stdout only: stderr often ends up in logs, and the code holds the key.
-    out(code);
-    note(`the code (on stdout) holds the key: share it only with your peer; on their machine: fernchat join - --name ${nameFromNick(p.nick)} (then paste it)`);
+    out(a.io, code);
+    note(
+      a.io,
+      `the code (on stdout) holds the key: share it only with your peer; on their machine: fernchat join - --name ${nameFromNick(p.nick)} (then paste it)`,
+    );
   },
 });
 
 /** The host to put in a code: --host, checked against what the profile's socket hears, else guessed (with a note). */
-async function inviteHost(flag: string | undefined, name: string, p: Profile): Promise<string> {
+async function inviteHost(io: CliIo, flag: string | undefined, name: string, p: Profile): Promise<string> {
   const { inviteHostProblem, pickInviteHost } = await import('../config/invite.js');
   if (flag !== undefined) {
     const host = parseHost(flag);
@@ -77,7 +81,7 @@ async function inviteHost(flag: string | undefined, name: string, p: Profile): P
   }
   const pick = pickInviteHost(p.listen.host, os.networkInterfaces());
   if (pick === null) throw new UsageError('no network address found to put in the invite: pass --host ADDR (an address your peer can reach)');
-  if (pick.iface !== null) note(`the invite uses ${pick.host} (interface ${pick.iface}); if your peer reaches you at another address, pass --host ADDR`);
+  if (pick.iface !== null) note(io, `the invite uses ${pick.host} (interface ${pick.iface}); if your peer reaches you at another address, pass --host ADDR`);
   return pick.host;
 }
 
@@ -97,16 +101,16 @@ export const joinCommand = defineCommand({
       .example('$0 join - --name alice --port 7002 < code.txt', 'listen on another port (two peers on one machine)'),
   handler: async (a) => {
     const [{ decodeAnyInvite }, { addProfile, newProfile }] = await Promise.all([import('../config/room-invite.js'), import('../config/profiles.js')]);
-    const any = decodeAnyInvite(a.code === STDIN_ARG ? await readCodeFromStdin() : a.code);
+    const any = decodeAnyInvite(a.code === STDIN_ARG ? await readCodeFromStdin(a.io) : a.code);
     if (any.kind === 'room') {
       const name = a.name !== undefined ? parseProfileName(a.name) : nameFromNick(any.invite.room, 'room');
-      await joinRoom(await openStore(a), any.invite, { ...a, name });
+      await joinRoom(a.io, await openStore(a), any.invite, { ...a, name });
       return;
     }
     const inv = any.invite;
     const name = a.name !== undefined ? parseProfileName(a.name) : nameFromNick(inv.nick);
     const profile = newProfile({
-      nick: a.nick !== undefined ? parseNick(a.nick) : loginNick(),
+      nick: a.nick !== undefined ? parseNick(a.nick) : loginNick(a.io.env),
       key: encodeKey(inv.key),
       peer: inv.address,
       listenPort: a.port !== undefined ? parsePort(a.port) : DEFAULT_PORT,
@@ -119,10 +123,11 @@ export const joinCommand = defineCommand({
       return addProfile(cfg, name, profile, { force: true });
     });
     note(
+      a.io,
       `created profile ${name}${madeDefault ? ' (now the default)' : ''}: peer ${inv.nick} at ${formatAddress(inv.address)}, ` +
         `listening on port ${profile.listen.port}, key fingerprint ${fingerprint(inv.key)}`,
     );
-    note(`start chatting: fernchat chat${madeDefault ? '' : ` --profile ${name}`}`);
+    note(a.io, `start chatting: fernchat chat${madeDefault ? '' : ` --profile ${name}`}`);
   },
 });
 
@@ -133,14 +138,15 @@ const MAX_CODE_INPUT_CHARS = 64 * 1024;
  * `join -`: the first non-empty line of stdin (a terminal: the pasted line,
  * ended by Enter). Empty input is the decoder's "invite code is empty".
  */
-async function readCodeFromStdin(stdin: NodeJS.ReadStream = process.stdin): Promise<string> {
-  if (stdin.isTTY) note('paste the invite code, then press Enter');
+async function readCodeFromStdin(io: CliIo): Promise<string> {
+  const { stdin } = io;
+  if (stdin.isTTY) note(io, 'paste the invite code, then press Enter');
   let text = '';
   for await (const chunk of stdin) {
     text += String(chunk);
     const line = text.split('\n').find((l) => l.trim() !== '');
     if (line !== undefined && (text.trimStart().includes('\n') || text.length > MAX_CODE_INPUT_CHARS)) {
-      stdin.pause();
+      stdin.pause?.();
       return line.slice(0, MAX_CODE_INPUT_CHARS);
     }
   }

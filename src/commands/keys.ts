@@ -17,8 +17,8 @@ export const keygenCommand = defineCommand({
       .hide('config-dir')
       .example('$0 keygen', 'print a new key')
       .example('$0 profile add bob --peer 10.0.0.2:7755 --key "$($0 keygen)"', 'make a profile with a fresh key'),
-  handler: () => {
-    out(generateKey());
+  handler: (a) => {
+    out(a.io, generateKey());
   },
 });
 
@@ -37,7 +37,7 @@ export const fingerprintCommand = defineCommand({
       .example('$0 fingerprint --profile bob', "profile bob's key")
       .example('$0 fingerprint --key-file ~/.fernchat-key', 'the key in a file (FERNCHAT_KEY works too)'),
   handler: async (a) => {
-    out(await runFingerprint(a));
+    out(a.io, await runFingerprint(a));
   },
 });
 
@@ -46,7 +46,7 @@ export async function runFingerprint(args: FingerprintArgs): Promise<string> {
     throw new UsageError(`give ${args.key !== undefined ? '--key' : '--key-file'} or --profile, not both`);
   }
   const { explicitKey } = await import('../config/key-file.js');
-  const given = explicitKey(args, process.env);
+  const given = explicitKey(args, args.io.env);
   if (given !== null) return fingerprint(parseKey(parseKeyFlag(given.text, given.label)));
   const { chosen } = await loadProfile(args);
   if (chosen === null) {

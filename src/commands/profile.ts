@@ -62,10 +62,10 @@ const list = defineCommand({
     const [{ profileNames }, { formatProfileList }] = await Promise.all([profileOps(), profileView()]);
     const cfg = (await openStore(a)).read();
     if (profileNames(cfg).length === 0) {
-      note('no profiles yet: fernchat profile add NAME --peer HOST:PORT, or fernchat join CODE');
+      note(a.io, 'no profiles yet: fernchat profile add NAME --peer HOST:PORT, or fernchat join CODE');
       return;
     }
-    for (const line of formatProfileList(cfg)) out(line);
+    for (const line of formatProfileList(cfg)) out(a.io, line);
   },
 });
 
@@ -86,8 +86,8 @@ const show = defineCommand({
     if (name === undefined || name === null) throw new ConfigError('no default profile: name one (fernchat profile list shows them)');
     const p = getProfile(cfg, name);
     const view = { isDefault: cfg.defaultProfile === name, reveal: a.reveal ?? false };
-    if (a.json) out(profileJson(name, p, view));
-    else for (const line of formatProfile(name, p, view)) out(line);
+    if (a.json) out(a.io, profileJson(name, p, view));
+    else for (const line of formatProfile(name, p, view)) out(a.io, line);
   },
 });
 
@@ -104,10 +104,10 @@ const add = defineCommand({
     const name = parseProfileName(a.name);
     const patch = parseProfilePatch(await withKeyFile(a));
     const generated = patch.key === undefined;
-    const profile = newProfile({ ...patch, nick: patch.nick ?? loginNick(), key: patch.key ?? generateKey() });
+    const profile = newProfile({ ...patch, nick: patch.nick ?? loginNick(a.io.env), key: patch.key ?? generateKey() });
     const { madeDefault } = (await openStore(a)).update((cfg) => addProfile(cfg, name, profile));
-    note(`added profile ${name}${madeDefault ? ' (now the default)' : ''}; key fingerprint ${fingerprint(parseKey(profile.key))}`);
-    if (generated) note(`generated a new key; give it to your peer with: fernchat invite --profile ${name} (or profile show ${name} --reveal)`);
+    note(a.io, `added profile ${name}${madeDefault ? ' (now the default)' : ''}; key fingerprint ${fingerprint(parseKey(profile.key))}`);
+    if (generated) note(a.io, `generated a new key; give it to your peer with: fernchat invite --profile ${name} (or profile show ${name} --reveal)`);
   },
 });
 
@@ -133,7 +133,7 @@ const set = defineCommand({
     );
     if (changed.length === 0) throw new UsageError('nothing to change: give at least one field flag (see fernchat profile set --help)');
     (await openStore(a)).update((cfg) => setProfile(cfg, a.name, patch));
-    note(`updated profile ${a.name}: ${changed.join(', ')}`);
+    note(a.io, `updated profile ${a.name}: ${changed.join(', ')}`);
   },
 });
 
@@ -144,11 +144,11 @@ const rm = defineCommand({
   handler: async (a) => {
     const { removeProfile } = await profileOps();
     const { wasDefault } = (await openStore(a)).update((cfg) => removeProfile(cfg, a.name));
-    note(`removed profile ${a.name}${wasDefault ? '; it was the default, so there is none now (fernchat profile use NAME)' : ''}`);
+    note(a.io, `removed profile ${a.name}${wasDefault ? '; it was the default, so there is none now (fernchat profile use NAME)' : ''}`);
     // Its kept conversation is not the profile's to take along: say where it stays.
     const { HistoryFile } = await import('../history/file.js');
     const history = new HistoryFile(historyDir(a), a.name);
-    if (history.exists()) note(`its history stays in ${history.path} (fernchat history ${a.name} --clear erases it)`);
+    if (history.exists()) note(a.io, `its history stays in ${history.path} (fernchat history ${a.name} --clear erases it)`);
   },
 });
 
@@ -159,7 +159,7 @@ const use = defineCommand({
   handler: async (a) => {
     const { useProfile } = await profileOps();
     (await openStore(a)).update((cfg) => useProfile(cfg, a.name));
-    note(`default profile is now ${a.name}`);
+    note(a.io, `default profile is now ${a.name}`);
   },
 });
 

@@ -21,6 +21,7 @@ import { ConfigError, UsageError } from '../errors.js';
 import { formatAddress } from '../address/address.js';
 import { quoteValue } from '../text/quote.js';
 import { loginNick, note, out } from './common.js';
+import type { CliIo } from './io.js';
 
 /** The --expires value in seconds; absent: DEFAULT_ROOM_INVITE_S. */
 export async function inviteLifetime(text: string | undefined): Promise<number> {
@@ -36,7 +37,7 @@ export async function inviteLifetime(text: string | undefined): Promise<number> 
 }
 
 /** `fernchat invite` on room profile `name`: record a new invite valid for `lifetimeS` seconds, then print its code. */
-export async function inviteToRoom(store: ProfileStore, name: string, host: string, lifetimeS: number, now = Date.now()): Promise<void> {
+export async function inviteToRoom(io: CliIo, store: ProfileStore, name: string, host: string, lifetimeS: number, now = Date.now()): Promise<void> {
   const [{ encodeRoomInvite }, { formatExpiry, formatLifetime, randomId }, { getRoomProfile, recordRoomInvite }] = await Promise.all([
     import('../config/room-invite.js'),
     import('../config/room.js'),
@@ -59,8 +60,9 @@ export async function inviteToRoom(store: ProfileStore, name: string, host: stri
     return { text, room: p.room.name };
   });
   // The code goes to stdout only: stderr often ends up in logs, and the code holds the room key.
-  out(code.text);
+  out(io, code.text);
   note(
+    io,
     `the code (on stdout) holds the room key; anyone who has it can join ${JSON.stringify(code.room)} until ${formatExpiry(invite.expires)} ` +
       `(${formatLifetime(lifetimeS)}): share it only with the people you invite; on their machine: fernchat join - --name ${name} (then paste it)`,
   );
@@ -76,7 +78,7 @@ export interface RoomJoinFlags {
 }
 
 /** `fernchat join` with a room code: a new room profile, or a refusal with one line. */
-export async function joinRoom(store: ProfileStore, inv: RoomInvite, a: RoomJoinFlags, now = Date.now()): Promise<void> {
+export async function joinRoom(io: CliIo, store: ProfileStore, inv: RoomInvite, a: RoomJoinFlags, now = Date.now()): Promise<void> {
   const [{ checkRoomInviteTime }, { formatExpiry, newRoom }, { addProfile }, { newRoomProfile }] = await Promise.all([
     import('../config/room-invite.js'),
     import('../config/room.js'),
@@ -86,7 +88,7 @@ export async function joinRoom(store: ProfileStore, inv: RoomInvite, a: RoomJoin
   checkRoomInviteTime(inv, now);
   const name = a.name;
   const profile = newRoomProfile({
-    nick: a.nick !== undefined ? parseNick(a.nick) : loginNick(),
+    nick: a.nick !== undefined ? parseNick(a.nick) : loginNick(io.env),
     key: encodeKey(inv.key),
     listenPort: a.port !== undefined ? parsePort(a.port) : DEFAULT_PORT,
     ...(a.host !== undefined ? { listenHost: parseHost(a.host) } : {}),
@@ -99,11 +101,12 @@ export async function joinRoom(store: ProfileStore, inv: RoomInvite, a: RoomJoin
     return addProfile(cfg, name, profile, { force: true });
   });
   note(
+    io,
     `created room profile ${name}${madeDefault ? ' (now the default)' : ''}: room ${JSON.stringify(inv.room)}, invited by ${inv.nick} ` +
       `at ${formatAddress(inv.address)} (invite valid until ${formatExpiry(inv.expires)}), listening on port ${profile.listen.port}, ` +
       `key fingerprint ${fingerprint(inv.key)}`,
   );
-  note(roomSaved(name));
+  note(io, roomSaved(name));
 }
 
 /** What a room profile can do in this version: said after create and join (profile names need no quoting: A-Z a-z 0-9 _ . -). */

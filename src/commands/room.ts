@@ -31,7 +31,7 @@ const create = defineCommand({
     ]);
     const name = parseProfileName(a.name);
     const profile = newRoomProfile({
-      nick: a.nick !== undefined ? parseNick(a.nick) : loginNick(),
+      nick: a.nick !== undefined ? parseNick(a.nick) : loginNick(a.io.env),
       key: generateKey(),
       ...(a.host !== undefined ? { listenHost: parseHost(a.host) } : {}),
       ...(a.port !== undefined ? { listenPort: parsePort(a.port) } : {}),
@@ -43,11 +43,12 @@ const create = defineCommand({
       return addProfile(cfg, name, profile);
     });
     note(
+      a.io,
       `created room ${name}${madeDefault ? ' (now the default profile)' : ''}: you are ${profile.nick} (member ${profile.room?.memberId ?? '?'}), ` +
         `listening on ${formatAddress(profile.listen)}, room key fingerprint ${fingerprint(parseKey(profile.key))}`,
     );
-    note(`next: fernchat invite --profile ${name} (a code several people may use, for 24 h unless --expires says otherwise)`);
-    note(roomSaved(name));
+    note(a.io, `next: fernchat invite --profile ${name} (a code several people may use, for 24 h unless --expires says otherwise)`);
+    note(a.io, roomSaved(name));
   },
 });
 

@@ -5,22 +5,22 @@
  * before any socket is opened.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import { parseDuration } from '../config/flags.js';
 import { UsageError } from '../errors.js';
 import { describeFsError } from '../config/fs.js';
 import { defineCommand, FLAGS, flag, PMTU_FLAG, requiredPositional } from './flags.js';
 import { roomRefusal } from './chat.js';
+import type { CliIo } from './io.js';
 import { sessionOptions } from './session-options.js';
 
 /** Longest --timeout, in seconds (a day). */
 const MAX_SEND_TIMEOUT_S = 86_400;
 
 /** Why `file` cannot be sent (one line), or null. */
-async function fileProblem(file: string): Promise<string | null> {
+async function fileProblem(file: string, io: CliIo): Promise<string | null> {
   // Loaded here: cli.ts imports this file for every command.
   const { expandDir } = await import('../config/files.js');
-  const p = expandDir(file, os.homedir(), process.cwd());
+  const p = expandDir(file, io.homedir, io.cwd);
   try {
     const st = fs.statSync(p);
     if (st.isDirectory()) return `cannot send ${p}: it is a directory (send one file, e.g. an archive: tar czf dir.tgz dir)`;
@@ -52,13 +52,13 @@ export const sendCommand = defineCommand({
       .example('$0 send ~/big.iso --profile bob --timeout 300', 'give up when bob has not accepted within 5 minutes'),
   handler: async (a) => {
     const timeoutS = a.timeout !== undefined ? parseDuration(a.timeout, '--timeout', MAX_SEND_TIMEOUT_S) : null;
-    const problem = await fileProblem(a.file);
+    const problem = await fileProblem(a.file, a.io);
     if (problem !== null) throw new UsageError(problem);
     const opts = await sessionOptions(a, { saveAs: false });
     roomRefusal(opts);
     if (opts.wire === 'raw')
       throw new UsageError('file transfer needs the reliable wire (this profile uses --wire raw): fernchat profile set NAME --wire reliable');
     const { runSendFile } = await import('../app/send-file.js');
-    process.exitCode = await runSendFile(opts, { file: a.file, timeoutS });
+    a.io.exitCode = await runSendFile(opts, { file: a.file, timeoutS });
   },
 });

@@ -15,7 +15,7 @@ export async function sessionOptions(a: ChatFlags & GlobalArgs & { keyFile?: str
     import('../config/resolve.js'),
     import('../config/profiles.js'),
   ]);
-  const given = explicitKey(a, process.env);
+  const given = explicitKey(a, a.io.env);
   const { store, chosen: fromConfig } = await loadProfile(a);
   // A key given without --profile is a different conversation: the default profile stays out of it.
   const chosen = given !== null && a.profile === undefined ? null : fromConfig;
@@ -23,7 +23,9 @@ export async function sessionOptions(a: ChatFlags & GlobalArgs & { keyFile?: str
     profileName: chosen?.name ?? null,
     profile: chosen?.profile ?? null,
     flags: given === null ? a : { ...a, key: given.text, keyLabel: given.label },
-    defaultNick: loginNick(),
+    defaultNick: loginNick(a.io.env),
+    home: a.io.homedir,
+    cwd: a.io.cwd,
   };
   const opts: ChatOptions & SessionKeys = resolveChatOptions(input);
   if (given?.file != null) {

@@ -34,7 +34,9 @@ export interface StoreOptions {
   /** --config-dir, or null/undefined for $FERNCHAT_CONFIG_DIR or the default. */
   dir?: string | null;
   /** Defaults to process.env. */
-  env?: Record<string, string | undefined>;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The home directory of the default config dir; defaults to os.homedir(). */
+  homedir?: string;
   /** Receives the permission warning (without the "fernchat: " prefix). Defaults to stderr. */
   warn?: (line: string) => void;
   /** The clock that decides which room invites have expired (dropped at every write), in ms. Defaults to Date.now. */
@@ -52,7 +54,7 @@ export class ProfileStore {
 
   constructor(opts: StoreOptions = {}) {
     const env = opts.env ?? process.env;
-    this.dir = resolveConfigDir(opts.dir, { env, platform: process.platform, homedir: os.homedir() });
+    this.dir = resolveConfigDir(opts.dir, { env, platform: process.platform, homedir: opts.homedir ?? os.homedir() });
     this.path = path.join(this.dir, CONFIG_FILE_NAME);
     this.warn = opts.warn ?? ((line) => process.stderr.write(`fernchat: ${line}\n`));
     this.now = opts.now ?? Date.now;

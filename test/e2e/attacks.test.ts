@@ -99,21 +99,21 @@ test('real binaries: a thief with the old key and a recording cannot forge, roll
   t.after(() => tap.close());
   const dirA = box.configDir();
   const dirB = box.configDir();
-  const addA = box.run(['profile', 'add', 'alice', '--host', HOST, '--port', String(pa), '--peer', `${HOST}:${tap.forA.port}`, '--nick', 'alice'], {
+  const addA = await box.runFast(['profile', 'add', 'alice', '--host', HOST, '--port', String(pa), '--peer', `${HOST}:${tap.forA.port}`, '--nick', 'alice'], {
     configDir: dirA,
   });
   assert.equal(addA.code, 0, addA.stderr);
-  const keyText = box.run(['profile', 'show', 'alice', '--reveal'], { configDir: dirA }).stdout.match(/key\s+(\S+)/)?.[1];
+  const keyText = (await box.runFast(['profile', 'show', 'alice', '--reveal'], { configDir: dirA })).stdout.match(/key\s+(\S+)/)?.[1];
   assert.ok(keyText, 'the generated key');
-  const addB = box.run(
+  const addB = await box.runFast(
     ['profile', 'add', 'bob', '--host', HOST, '--port', String(pb), '--peer', `${HOST}:${tap.forB.port}`, '--nick', 'bob', `--key=${keyText}`],
     {
       configDir: dirB,
     },
   );
   assert.equal(addB.code, 0, addB.stderr);
-  const fp = (dir: string, name: string): string => box.run(['fingerprint', '--profile', name], { configDir: dir }).stdout.trim();
-  const oldFp = fp(dirA, 'alice');
+  const fp = async (dir: string, name: string): Promise<string> => (await box.runFast(['fingerprint', '--profile', name], { configDir: dir })).stdout.trim();
+  const oldFp = await fp(dirA, 'alice');
   // The thief copied the config file before the rotation: it holds the old key, nothing else.
   const thief = new Attacker(parseKey(keyText), systemClock);
 
@@ -137,7 +137,7 @@ test('real binaries: a thief with the old key and a recording cannot forge, roll
   await b.waitLine('err', /^key rotated: /, WAIT_MS);
   const newFp = rotated.split(' → ')[1] ?? '';
   assert.ok(newFp !== '' && newFp !== oldFp, rotated);
-  assert.equal(fp(dirB, 'bob'), newFp, "bob's profile holds the new key");
+  assert.equal(await fp(dirB, 'bob'), newFp, "bob's profile holds the new key");
 
   // What the thief read before the rotation: alice's and bob's session ids, packet numbers, seqs.
   const ids = thief.learn(tap.rec.between(A, B, 0, rotationAt).map((d) => d.data));
@@ -175,7 +175,7 @@ test('real binaries: a thief with the old key and a recording cannot forge, roll
   assert.ok(!newErr.some((l) => /^peer moved to/.test(l)), `bob did not switch peers:\n${newErr.join('\n')}`);
   assert.ok(!newErr.some((l) => /^peer restarted/.test(l)), `no fake "peer restarted":\n${newErr.join('\n')}`);
   assert.ok(!newErr.some((l) => /^key rotated/.test(l)), `no key change after the attack:\n${newErr.join('\n')}`);
-  assert.equal(fp(dirB, 'bob'), newFp, "bob's saved profile still holds the new key (no roll-back)");
+  assert.equal(await fp(dirB, 'bob'), newFp, "bob's saved profile still holds the new key (no roll-back)");
   if (!oldKeySavedBefore) assert.ok(!filesHold(dirB, keyText), "the attack did not write the old key into bob's profile (in any slot)");
 
   b.write('bob after the attack');
@@ -186,8 +186,8 @@ test('real binaries: a thief with the old key and a recording cannot forge, roll
   const fromBob = tap.rec.between(B, A, attackAt).map((d) => d.data);
   assert.equal(thief.canRead([...fromBob, ...heard], 'bob after the attack'), false, "the thief cannot read bob's line");
   assert.equal(thief.readable([...fromBob, ...heard]), 0, 'nothing bob sent after the attack is under the old key');
-  assert.equal(fp(dirA, 'alice'), newFp);
-  assert.equal(fp(dirB, 'bob'), newFp);
+  assert.equal(await fp(dirA, 'alice'), newFp);
+  assert.equal(await fp(dirB, 'bob'), newFp);
   a.end();
   b.end();
   assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));

@@ -56,11 +56,11 @@ test(
     const ports = await freeUdpPorts(4);
     const dirs = NICKS.map(() => box.configDir());
     const home = { HOME: path.join(box.root, 'home') };
-    ok(box.run(['room', 'create', 'club', '--host', '127.0.0.1', '--port', String(ports[0]), '--nick', 'ann'], { configDir: dirs[0]! }));
-    const code = ok(box.run(['invite', '--profile', 'club'], { configDir: dirs[0]! })).stdout.trim();
+    ok(await box.runFast(['room', 'create', 'club', '--host', '127.0.0.1', '--port', String(ports[0]), '--nick', 'ann'], { configDir: dirs[0]! }));
+    const code = ok(await box.runFast(['invite', '--profile', 'club'], { configDir: dirs[0]! })).stdout.trim();
     for (let i = 1; i < NICKS.length; i++) {
       ok(
-        box.run(['join', '-', '--name', 'club', '--host', '127.0.0.1', '--port', String(ports[i]), '--nick', NICKS[i]!], {
+        await box.runFast(['join', '-', '--name', 'club', '--host', '127.0.0.1', '--port', String(ports[i]), '--nick', NICKS[i]!], {
           configDir: dirs[i]!,
           input: `${code}\n`,
         }),

@@ -34,7 +34,7 @@ describe('broken configuration', { concurrency: 4 }, () => {
       const file = path.join(dir, 'config.json');
       fs.writeFileSync(file, bytes, { mode: 0o600 });
       const argLists = [['profile', 'list'], ['profile', 'add', 'x'], ['profile', 'use', 'alice'], ['fingerprint'], ['invite'], ['chat', '--headless']];
-      const results = await Promise.all(argLists.map((args) => box.runAsync(args, { configDir: dir })));
+      const results = await Promise.all(argLists.map((args) => box.runFast(args, { configDir: dir })));
       for (const r of results) {
         assertUsageFailure(r, re);
         assert.ok(r.errLines[0]!.includes(file), `names the file: ${r.errLines[0]}`);
@@ -51,7 +51,7 @@ describe('broken configuration', { concurrency: 4 }, () => {
     const blocker = path.join(dir, 'file');
     fs.writeFileSync(blocker, 'keep');
     assertUsageFailure(
-      await box.runAsync(['profile', 'add', 'x'], { configDir: path.join(blocker, 'sub') }),
+      await box.runFast(['profile', 'add', 'x'], { configDir: path.join(blocker, 'sub') }),
       /cannot write to the config directory .*nothing was changed/,
     );
     assert.equal(fs.readFileSync(blocker, 'utf8'), 'keep');
@@ -61,7 +61,7 @@ describe('broken configuration', { concurrency: 4 }, () => {
     if (!fs.existsSync('/proc/self')) return t.skip('no /proc here');
     const t0 = Date.now();
     assertUsageFailure(
-      await box.runAsync(['profile', 'add', 'x'], { configDir: '/proc/fernchat-test/x' }),
+      await box.runFast(['profile', 'add', 'x'], { configDir: '/proc/fernchat-test/x' }),
       /config directory \/proc\/fernchat-test\/x: \/proc does not take new directories/,
     );
     assert.ok(Date.now() - t0 < 10_000, 'no mkdir loop');
@@ -75,13 +75,13 @@ describe('broken configuration', { concurrency: 4 }, () => {
       return;
     }
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'alice', '--key', ZERO_KEY], { configDir: dir }));
+    ok(await box.runFast(['profile', 'add', 'alice', '--key', ZERO_KEY], { configDir: dir }));
     const before = readConfig(dir);
     fs.chmodSync(dir, 0o500);
     try {
-      assertUsageFailure(await box.runAsync(['profile', 'add', 'bob'], { configDir: dir }), /cannot write to the config directory .*permission denied/);
+      assertUsageFailure(await box.runFast(['profile', 'add', 'bob'], { configDir: dir }), /cannot write to the config directory .*permission denied/);
       assert.equal(readConfig(dir), before);
-      assert.match(ok(await box.runAsync(['profile', 'list'], { configDir: dir })).stdout, /alice/);
+      assert.match(ok(await box.runFast(['profile', 'list'], { configDir: dir })).stdout, /alice/);
     } finally {
       fs.chmodSync(dir, 0o700);
     }
@@ -120,23 +120,23 @@ describe('invite and join', { concurrency: 4 }, () => {
 
   it('invite uses a non-wildcard listen host as is, without a note', async () => {
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'p', '--host', '127.0.0.1', '--port', '7009'], { configDir: dir }));
-    const r = ok(await box.runAsync(['invite'], { configDir: dir }));
+    ok(await box.runFast(['profile', 'add', 'p', '--host', '127.0.0.1', '--port', '7009'], { configDir: dir }));
+    const r = ok(await box.runFast(['invite'], { configDir: dir }));
     assert.equal(r.errLines.length, 1, r.stderr);
     assert.match(r.errLines[0]!, /on their machine: fernchat join -/);
   });
 
   it('a truncated or mangled code: exit 2, one clear line, nothing created', async () => {
     const inviter = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'home', '--key', KEY_B], { configDir: inviter }));
-    const code = ok(await box.runAsync(['invite', '--host', '10.0.0.1'], { configDir: inviter })).stdout.trim();
+    ok(await box.runFast(['profile', 'add', 'home', '--key', KEY_B], { configDir: inviter }));
+    const code = ok(await box.runFast(['invite', '--host', '10.0.0.1'], { configDir: inviter })).stdout.trim();
     const joiner = box.configDir();
     assertUsageFailure(
-      await box.runAsync(['join', code.slice(0, -2), '--name', 'x'], { configDir: joiner }),
+      await box.runFast(['join', code.slice(0, -2), '--name', 'x'], { configDir: joiner }),
       /^fernchat: invite code is truncated or damaged \(checksum mismatch\) — copy the whole line$/,
     );
     const flipped = code.slice(0, 10) + (code[10] === 'A' ? 'B' : 'A') + code.slice(11);
-    assertUsageFailure(await box.runAsync(['join', flipped, '--name', 'x'], { configDir: joiner }), /truncated or damaged/);
+    assertUsageFailure(await box.runFast(['join', flipped, '--name', 'x'], { configDir: joiner }), /truncated or damaged/);
     assert.equal(fs.existsSync(path.join(joiner, 'config.json')), false);
   });
 });

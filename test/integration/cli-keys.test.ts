@@ -41,8 +41,8 @@ describe('no error message echoes a key or an invite code', { concurrency: 4 }, 
   // One invite code serves every case (each run of `invite` costs a process start).
   let invite = '';
   before(async () => {
-    ok(await box.runAsync(['profile', 'add', 'work', '--port', '7002'], { configDir: dir }));
-    invite = ok(await box.runAsync(['invite', '--profile', 'work', '--host', '127.0.0.1'], { configDir: dir })).stdout.trim();
+    ok(await box.runFast(['profile', 'add', 'work', '--port', '7002'], { configDir: dir }));
+    invite = ok(await box.runFast(['invite', '--profile', 'work', '--host', '127.0.0.1'], { configDir: dir })).stdout.trim();
   });
   const code = (): string => invite;
 
@@ -70,9 +70,9 @@ describe('no error message echoes a key or an invite code', { concurrency: 4 }, 
       const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
       // The key, the same key in the standard alphabet, and a third of it: all hidden.
       const [whole, standard, third] = await Promise.all([
-        box.runAsync(args(KEY), { configDir: dir }),
-        box.runAsync(args(KEY.replace(/-/g, '+').replace(/_/g, '/')), { configDir: dir }),
-        fragment ? box.runAsync(args(KEY.slice(10, 26)), { configDir: dir }) : null,
+        box.runFast(args(KEY), { configDir: dir }),
+        box.runFast(args(KEY.replace(/-/g, '+').replace(/_/g, '/')), { configDir: dir }),
+        fragment ? box.runFast(args(KEY.slice(10, 26)), { configDir: dir }) : null,
       ]);
       assertOneLineNoSecret(whole, exit, KEY);
       assertOneLineNoSecret(standard, exit, KEY);
@@ -81,21 +81,21 @@ describe('no error message echoes a key or an invite code', { concurrency: 4 }, 
     });
     it(`${what} INVITE-CODE: one line, exit ${exit}, no part of the code`, async () => {
       const c = code();
-      assertOneLineNoSecret(await box.runAsync(args(c), { configDir: dir }), exit, c);
+      assertOneLineNoSecret(await box.runFast(args(c), { configDir: dir }), exit, c);
     });
   }
 
   it('an ordinary wrong value is still quoted', async () => {
-    const r = await box.runAsync(['profile', 'show', 'nosuch'], { configDir: dir });
+    const r = await box.runFast(['profile', 'show', 'nosuch'], { configDir: dir });
     assertOneLineNoSecret(r, 2, KEY, /no profile named "nosuch"/);
-    assert.match((await box.runAsync(['profile', 'set', 'work', '--port', 'abc'], { configDir: dir })).stderr, /got "abc"/);
+    assert.match((await box.runFast(['profile', 'set', 'work', '--port', 'abc'], { configDir: dir })).stderr, /got "abc"/);
   });
 });
 
 describe('key strictness', { concurrency: 4 }, () => {
   it("a 43-character key without its '=' is refused as Python refuses it: one line, exit 2", async () => {
-    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key', KEY.slice(0, 43)]), 2, KEY, /lacks its final '='/);
-    ok(await box.runAsync(['fingerprint', '--key', KEY]));
+    assertOneLineNoSecret(await box.runFast(['fingerprint', '--key', KEY.slice(0, 43)]), 2, KEY, /lacks its final '='/);
+    ok(await box.runFast(['fingerprint', '--key', KEY]));
   });
 });
 
@@ -108,38 +108,34 @@ describe('keys off the command line', { concurrency: 4 }, () => {
   };
   let fp = '';
   before(async () => {
-    fp = ok(await box.runAsync(['fingerprint', '--key', KEY])).stdout;
+    fp = ok(await box.runFast(['fingerprint', '--key', KEY])).stdout;
   });
 
   it('--key-file, FERNCHAT_KEY and --key give the same key', async () => {
     assert.equal(ok(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600)])).stdout, fp);
-    assert.equal(ok(await box.runAsync(['fingerprint', '--key-file', keyFile(0o400, KEY)])).stdout, fp);
+    assert.equal(ok(await box.runFast(['fingerprint', '--key-file', keyFile(0o400, KEY)])).stdout, fp);
     assert.equal(ok(await box.runAsync(['fingerprint'], { env: { FERNCHAT_KEY: KEY } })).stdout, fp);
   });
 
   it('precedence: --key > --key-file > --profile NAME > FERNCHAT_KEY > the default profile', async () => {
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'p'], { configDir: dir }));
-    const profileFp = ok(await box.runAsync(['fingerprint'], { configDir: dir })).stdout;
+    ok(await box.runFast(['profile', 'add', 'p'], { configDir: dir }));
+    const profileFp = ok(await box.runFast(['fingerprint'], { configDir: dir })).stdout;
     assert.notEqual(profileFp, fp);
     const env = { FERNCHAT_KEY: KEY };
-    assert.equal(ok(await box.runAsync(['fingerprint'], { configDir: dir, env })).stdout, fp, 'the variable wins over the default profile');
-    assert.equal(
-      ok(await box.runAsync(['fingerprint', '--profile', 'p'], { configDir: dir, env })).stdout,
-      profileFp,
-      'a named profile wins over the variable',
-    );
-    const other = ok(await box.runAsync(['keygen'])).stdout.trim();
-    const otherFp = ok(await box.runAsync(['fingerprint', '--key', other])).stdout;
-    assert.equal(ok(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, other)], { configDir: dir, env })).stdout, otherFp);
-    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key', KEY, '--key-file', keyFile(0o600)]), 2, KEY, /give --key or --key-file, not both/);
+    assert.equal(ok(await box.runFast(['fingerprint'], { configDir: dir, env })).stdout, fp, 'the variable wins over the default profile');
+    assert.equal(ok(await box.runFast(['fingerprint', '--profile', 'p'], { configDir: dir, env })).stdout, profileFp, 'a named profile wins over the variable');
+    const other = ok(await box.runFast(['keygen'])).stdout.trim();
+    const otherFp = ok(await box.runFast(['fingerprint', '--key', other])).stdout;
+    assert.equal(ok(await box.runFast(['fingerprint', '--key-file', keyFile(0o600, other)], { configDir: dir, env })).stdout, otherFp);
+    assertOneLineNoSecret(await box.runFast(['fingerprint', '--key', KEY, '--key-file', keyFile(0o600)]), 2, KEY, /give --key or --key-file, not both/);
   });
 
   it('a key file others can read is refused as ssh refuses it: one line naming the file and chmod 600', async () => {
     for (const mode of [0o644, 0o640, 0o604, 0o660]) {
       const f = keyFile(mode);
       assertOneLineNoSecret(
-        await box.runAsync(['fingerprint', '--key-file', f]),
+        await box.runFast(['fingerprint', '--key-file', f]),
         2,
         KEY,
         new RegExp(`key file ${f} is accessible by other users .*chmod 600 ${f}$`),
@@ -149,34 +145,34 @@ describe('keys off the command line', { concurrency: 4 }, () => {
 
   it('a missing, unreadable, empty, oversized or malformed key file: one line, exit 2, never the content', async (t) => {
     const missing = path.join(box.root, 'nope');
-    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', missing]), 2, KEY, /cannot read key file .*nope: no such file/);
-    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', box.root]), 2, KEY, /is not a regular file/);
-    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, '\n')]), 2, KEY, /is empty/);
-    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, KEY.repeat(200))]), 2, KEY, /is not a key file/);
+    assertOneLineNoSecret(await box.runFast(['fingerprint', '--key-file', missing]), 2, KEY, /cannot read key file .*nope: no such file/);
+    assertOneLineNoSecret(await box.runFast(['fingerprint', '--key-file', box.root]), 2, KEY, /is not a regular file/);
+    assertOneLineNoSecret(await box.runFast(['fingerprint', '--key-file', keyFile(0o600, '\n')]), 2, KEY, /is empty/);
+    assertOneLineNoSecret(await box.runFast(['fingerprint', '--key-file', keyFile(0o600, KEY.repeat(200))]), 2, KEY, /is not a key file/);
     assertOneLineNoSecret(
-      await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 43))]),
+      await box.runFast(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 43))]),
       2,
       KEY,
       /does not hold a valid Fernet key: key lacks/,
     );
-    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 30))]), 2, KEY, /does not hold a valid Fernet key/);
+    assertOneLineNoSecret(await box.runFast(['fingerprint', '--key-file', keyFile(0o600, KEY.slice(0, 30))]), 2, KEY, /does not hold a valid Fernet key/);
     assertOneLineNoSecret(
-      await box.runAsync(['fingerprint'], { env: { FERNCHAT_KEY: KEY.slice(0, 43) } }),
+      await box.runFast(['fingerprint'], { env: { FERNCHAT_KEY: KEY.slice(0, 43) } }),
       2,
       KEY,
       /^fernchat: FERNCHAT_KEY is not a valid Fernet key/,
     );
     if (process.getuid?.() === 0) t.diagnostic('root reads a 000 file: the unreadable case is skipped');
-    else assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', keyFile(0o000)]), 2, KEY, /cannot read key file .*: permission denied/);
+    else assertOneLineNoSecret(await box.runFast(['fingerprint', '--key-file', keyFile(0o000)]), 2, KEY, /cannot read key file .*: permission denied/);
   });
 
   it('profile add and set take --key-file; a bad one leaves the profiles untouched', async () => {
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'p', '--key-file', keyFile(0o600)], { configDir: dir }));
-    assert.equal(ok(await box.runAsync(['fingerprint', '--profile', 'p'], { configDir: dir })).stdout, fp);
+    ok(await box.runFast(['profile', 'add', 'p', '--key-file', keyFile(0o600)], { configDir: dir }));
+    assert.equal(ok(await box.runFast(['fingerprint', '--profile', 'p'], { configDir: dir })).stdout, fp);
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
-    assertOneLineNoSecret(await box.runAsync(['profile', 'set', 'p', '--key-file', keyFile(0o644)], { configDir: dir }), 2, KEY, /chmod 600/);
-    assertOneLineNoSecret(await box.runAsync(['profile', 'add', 'q', '--key-file', path.join(box.root, 'nope')], { configDir: dir }), 2, KEY, /no such file/);
+    assertOneLineNoSecret(await box.runFast(['profile', 'set', 'p', '--key-file', keyFile(0o644)], { configDir: dir }), 2, KEY, /chmod 600/);
+    assertOneLineNoSecret(await box.runFast(['profile', 'add', 'q', '--key-file', path.join(box.root, 'nope')], { configDir: dir }), 2, KEY, /no such file/);
     assert.equal(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'), before);
   });
 
@@ -228,8 +224,8 @@ describe('a chat with its key off the command line', { concurrency: 4 }, () => {
 describe('invite --host', { concurrency: 4 }, () => {
   it('an IPv6 --host for a profile listening on 0.0.0.0 is refused with one line saying why and what to do; --host :: fixes it', async () => {
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'p'], { configDir: dir }));
-    const r = await box.runAsync(['invite', '--host', '::1'], { configDir: dir });
+    ok(await box.runFast(['profile', 'add', 'p'], { configDir: dir }));
+    const r = await box.runFast(['invite', '--host', '::1'], { configDir: dir });
     assertOneLineNoSecret(
       r,
       2,
@@ -237,26 +233,26 @@ describe('invite --host', { concurrency: 4 }, () => {
       /listens on 0\.0\.0\.0 \(IPv4 only\).*IPv6 address ::1: pass an IPv4 --host, or listen on both with fernchat profile set p --host ::$/,
     );
     assert.equal(r.stdout, '', 'no code');
-    ok(await box.runAsync(['profile', 'set', 'p', '--host', '::'], { configDir: dir }));
-    assert.match(ok(await box.runAsync(['invite', '--host', '::1'], { configDir: dir })).stdout, /^fc1\./);
+    ok(await box.runFast(['profile', 'set', 'p', '--host', '::'], { configDir: dir }));
+    assert.match(ok(await box.runFast(['invite', '--host', '::1'], { configDir: dir })).stdout, /^fc1\./);
   });
 });
 
 describe('a key file keeps an unfinished rotation, as a profile does', { concurrency: 4 }, () => {
   it('writeKeyFile → readKeyFileKeys round-trips the pending key; mode 600; no overwrite unless asked; a damaged pending line is one line', async () => {
     const file = path.join(box.root, 'rot.key');
-    const other = ok(await box.runAsync(['keygen'])).stdout.trim();
+    const other = ok(await box.runFast(['keygen'])).stdout.trim();
     const keys = { key: KEY, pendingKey: { key: other, slot: 'previous' as const } };
     writeKeyFile(file, keys, { replace: false });
     assert.equal((fs.statSync(file).mode & 0o777).toString(8), '600');
     assert.deepEqual(readKeyFileKeys(file), keys);
     assert.throws(() => writeKeyFile(file, { key: other, pendingKey: null }, { replace: false }), /it already exists/);
-    assert.equal(ok(await box.runAsync(['fingerprint', '--key-file', file])).stdout, ok(await box.runAsync(['fingerprint', '--key', KEY])).stdout);
+    assert.equal(ok(await box.runFast(['fingerprint', '--key-file', file])).stdout, ok(await box.runFast(['fingerprint', '--key', KEY])).stdout);
     writeKeyFile(file, { key: other, pendingKey: null }, { replace: true });
     assert.deepEqual(readKeyFileKeys(file), { key: other, pendingKey: null });
     assert.equal(fs.readFileSync(file, 'utf8'), `${other}\n`, 'one line again once the rotation is done');
     fs.writeFileSync(file, `${KEY}\n# fernchat pending-key {"key":"${other.slice(0, 30)}","slot":"next"}\n`, { mode: 0o600 });
-    assertOneLineNoSecret(await box.runAsync(['fingerprint', '--key-file', file]), 2, other, /its pending-key line is damaged; fix or remove that line$/);
-    assertNoPart((await box.runAsync(['fingerprint', '--key-file', file])).stderr, KEY);
+    assertOneLineNoSecret(await box.runFast(['fingerprint', '--key-file', file]), 2, other, /its pending-key line is damaged; fix or remove that line$/);
+    assertNoPart((await box.runFast(['fingerprint', '--key-file', file])).stderr, KEY);
   });
 });

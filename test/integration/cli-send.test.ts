@@ -93,17 +93,17 @@ describe('fernchat send', { concurrency: true }, () => {
   test('file settings: profile add/set keep them, profile show shows them, bad values are one line', async () => {
     const cfg = box.configDir();
     const inbox = dir('inbox-settings');
-    const add = await box.runAsync(['profile', 'add', 'p', '--download-dir', inbox, '--max-file-size', '200M'], { configDir: cfg });
+    const add = await box.runFast(['profile', 'add', 'p', '--download-dir', inbox, '--max-file-size', '200M'], { configDir: cfg });
     assert.equal(add.code, 0, add.stderr);
-    const set = await box.runAsync(['profile', 'set', 'p', '--accept-files', inbox], { configDir: cfg });
+    const set = await box.runFast(['profile', 'set', 'p', '--accept-files', inbox], { configDir: cfg });
     assert.equal(set.code, 0, set.stderr);
     assert.match(set.stderr, /updated profile p: accept-files$/m);
-    const shown = await box.runAsync(['profile', 'show', 'p', '--json'], { configDir: cfg });
+    const shown = await box.runFast(['profile', 'show', 'p', '--json'], { configDir: cfg });
     assert.deepEqual((JSON.parse(shown.stdout) as { files: unknown }).files, { downloadDir: inbox, acceptDir: inbox, maxFileSize: 200 * 1024 ** 2 });
     const [badSize, badDir, badProfileSize] = await Promise.all([
       box.runAsync(['chat', '--headless', `--key=${KEY}`, '--max-file-size', '2X'], { configDir: cfg }),
       box.runAsync(['chat', '--headless', `--key=${KEY}`, '--download-dir', path.join(inbox, 'nope')], { configDir: cfg }),
-      box.runAsync(['profile', 'set', 'p', '--max-file-size', 'lots'], { configDir: cfg }),
+      box.runFast(['profile', 'set', 'p', '--max-file-size', 'lots'], { configDir: cfg }),
     ]);
     assertUsageFailure(badSize, /--max-file-size must be a size in bytes or with K, M or G/);
     assertUsageFailure(badDir, /--download-dir: .*nope does not exist$/);

@@ -105,7 +105,7 @@ describe('what a command loads', { concurrency: 4 }, () => {
 
   it('demo --profile reads the config', async () => {
     const dir = box.configDir();
-    assert.equal((await box.runAsync(['profile', 'add', 'bob', '--key', KEY, '--peer', '127.0.0.1:7001'], { configDir: dir })).code, 0);
+    assert.equal((await box.runFast(['profile', 'add', 'bob', '--key', KEY, '--peer', '127.0.0.1:7001'], { configDir: dir })).code, 0);
     const r = await loadedBy(['demo', '--profile', 'bob'], { configDir: dir });
     assert.equal(r.code, 2, r.stderr);
     assert.notDeepEqual(loads(r.urls, STORE), []);

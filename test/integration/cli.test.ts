@@ -1,6 +1,8 @@
 /**
- * The `fernchat` command as a user meets it: spawned from dist/cli.js, one
- * temp config dir per test, exit codes and the exact shape of stdout/stderr.
+ * The `fernchat` command as a user meets it: one temp config dir per test,
+ * exit codes and the exact shape of stdout/stderr. Some tests spawn
+ * dist/cli.js; the one-shot commands otherwise run in this process
+ * (_cli.ts), and the first describe shows both give the same results.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -16,6 +18,39 @@ after(() => box.cleanup());
 const ZERO_KEY = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 const KEY_B = 'ERERERERERERERERERERERERERERERERERERERERERE=';
 
+describe('the in-process runner', () => {
+  it('gives what the binary gives: exit code, stdout and stderr, byte for byte', async () => {
+    const [spawned, here] = [box.configDir(), box.configDir()];
+    const steps: string[][] = [
+      ['--version'],
+      ['profile', 'list'],
+      ['profile', 'add', 'bob', '--key', KEY_B, '--nick', 'al', '--port', '7001', '--peer', '127.0.0.1:7002'],
+      ['profile', 'add', 'bob'],
+      ['profile', 'show', 'bob', '--json', '--reveal'],
+      ['profile', 'set', 'bob', '--history', 'on'],
+      ['fingerprint'],
+      ['invite', '--host', '127.0.0.1'],
+      ['history', 'bob'],
+      // (a room made has a random key and member id: only the refusals compare)
+      ['room', 'create', 'club', '--port', '0'],
+      ['room'],
+      ['profile', 'list'],
+      ['keygen', '--bogus-flag'],
+      ['profile', 'use'],
+      ['profile', 'add', 'x', '--help'],
+    ];
+    for (const args of steps) {
+      const [a, b] = [await box.runAsync(args, { configDir: spawned }), await box.runInProcess(args, { configDir: here })];
+      const same = (text: string, dir: string): string => text.split(dir).join('CONFIG');
+      assert.deepEqual(
+        { code: b.code, stdout: same(b.stdout, here), stderr: same(b.stderr, here) },
+        { code: a.code, stdout: same(a.stdout, spawned), stderr: same(a.stderr, spawned) },
+        args.join(' '),
+      );
+    }
+  });
+});
+
 describe('keys', { concurrency: 4 }, () => {
   it('keygen prints one line holding a key parseKey accepts, new each time', async () => {
     const a = ok(await box.runAsync(['keygen']));
@@ -27,10 +62,10 @@ describe('keys', { concurrency: 4 }, () => {
 
   it('fingerprint with --key and with --profile agree, and match the library', async () => {
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'bob', '--key', KEY_B], { configDir: dir }));
-    const byKey = ok(await box.runAsync(['fingerprint', '--key', KEY_B], { configDir: dir })).stdout.trim();
-    const byProfile = ok(await box.runAsync(['fingerprint', '--profile', 'bob'], { configDir: dir })).stdout.trim();
-    const byDefault = ok(await box.runAsync(['fingerprint'], { configDir: dir })).stdout.trim();
+    ok(await box.runFast(['profile', 'add', 'bob', '--key', KEY_B], { configDir: dir }));
+    const byKey = ok(await box.runFast(['fingerprint', '--key', KEY_B], { configDir: dir })).stdout.trim();
+    const byProfile = ok(await box.runFast(['fingerprint', '--profile', 'bob'], { configDir: dir })).stdout.trim();
+    const byDefault = ok(await box.runFast(['fingerprint'], { configDir: dir })).stdout.trim();
     assert.equal(byKey, fingerprint(parseKey(KEY_B)));
     assert.equal(byProfile, byKey);
     assert.equal(byDefault, byKey);
@@ -38,14 +73,14 @@ describe('keys', { concurrency: 4 }, () => {
 
   it('a wrong key is one line naming the problem, exit 2, never the key', async () => {
     const bad = 'SECRETSECRETSECRETSECRETSECRETSECRET';
-    const r = await box.runAsync(['fingerprint', '--key', bad]);
+    const r = await box.runFast(['fingerprint', '--key', bad]);
     assertUsageFailure(r, /--key is not a valid Fernet key: key decodes to 27 bytes/);
     assert.ok(!r.stderr.includes('SECRETSECRET'));
-    assertUsageFailure(await box.runAsync(['fingerprint', '--key', 'ab\u00e9c']), /key contains U\+00E9 at position 3/);
+    assertUsageFailure(await box.runFast(['fingerprint', '--key', 'ab\u00e9c']), /key contains U\+00E9 at position 3/);
   });
 
   it('--debug adds the stack trace', async () => {
-    const r = await box.runAsync(['fingerprint', '--key', 'nope', '--debug']);
+    const r = await box.runFast(['fingerprint', '--key', 'nope', '--debug']);
     assert.equal(r.code, 2);
     assert.match(r.errLines[0]!, /^fernchat: --key is not a valid Fernet key/);
     assert.match(r.stderr, /^\s+at /m);
@@ -95,9 +130,9 @@ describe('profiles', { concurrency: 4 }, () => {
 
   it('add refuses an existing name; a missing profile is one line listing the known ones', async () => {
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'alice'], { configDir: dir }));
+    ok(await box.runFast(['profile', 'add', 'alice'], { configDir: dir }));
     const before = readConfig(dir);
-    assertUsageFailure(await box.runAsync(['profile', 'add', 'alice', '--key', KEY_B], { configDir: dir }), /profile "alice" already exists/);
+    assertUsageFailure(await box.runFast(['profile', 'add', 'alice', '--key', KEY_B], { configDir: dir }), /profile "alice" already exists/);
     assert.equal(readConfig(dir), before);
     for (const args of [
       ['profile', 'show', 'zed'],
@@ -106,29 +141,29 @@ describe('profiles', { concurrency: 4 }, () => {
       ['profile', 'rm', 'zed'],
     ]) {
       // One at a time: a failing `profile rm` must not race the others.
-      assertUsageFailure(await box.runAsync(args, { configDir: dir }), /^fernchat: no profile named "zed" \(known profiles: alice\)$/);
+      assertUsageFailure(await box.runFast(args, { configDir: dir }), /^fernchat: no profile named "zed" \(known profiles: alice\)$/);
     }
     assert.equal(readConfig(dir), before);
   });
 
   it('FERNCHAT_CONFIG_DIR is used when --config-dir is not given', async () => {
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'envy', '--key', ZERO_KEY], { env: { FERNCHAT_CONFIG_DIR: dir } }));
+    ok(await box.runFast(['profile', 'add', 'envy', '--key', ZERO_KEY], { env: { FERNCHAT_CONFIG_DIR: dir } }));
     assert.match(readConfig(dir), /"envy"/);
   });
 
   it('a fresh directory is 0700 and the file 0600', async () => {
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'a'], { configDir: dir }));
+    ok(await box.runFast(['profile', 'add', 'a'], { configDir: dir }));
     assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
     assert.equal(fs.statSync(path.join(dir, 'config.json')).mode & 0o777, 0o600);
   });
 
   it('a file readable by others gets one warning line, and the command still works', async () => {
     const dir = box.configDir();
-    ok(await box.runAsync(['profile', 'add', 'a', '--key', ZERO_KEY], { configDir: dir }));
+    ok(await box.runFast(['profile', 'add', 'a', '--key', ZERO_KEY], { configDir: dir }));
     fs.chmodSync(path.join(dir, 'config.json'), 0o644);
-    const r = ok(await box.runAsync(['profile', 'list'], { configDir: dir }));
+    const r = ok(await box.runFast(['profile', 'list'], { configDir: dir }));
     assert.equal(r.errLines.length, 1);
     assert.match(r.errLines[0]!, /^fernchat: warning: .*config\.json is readable by other users \(mode 0644\); run: chmod 600 /);
     assert.match(r.stdout, /^\*\s+a\s/);
@@ -137,16 +172,16 @@ describe('profiles', { concurrency: 4 }, () => {
 
 describe('command line', { concurrency: 4 }, () => {
   it('unknown flags and commands are usage errors', async () => {
-    assertUsageFailure(await box.runAsync(['keygen', '--frobnicate']), /Unknown argument: frobnicate/);
+    assertUsageFailure(await box.runFast(['keygen', '--frobnicate']), /Unknown argument: frobnicate/);
     assertUsageFailure(await box.runAsync(['frobnicate']), /frobnicate/);
-    assertUsageFailure(await box.runAsync(['profile', 'add']), /missing argument \(see fernchat profile add --help\)/);
+    assertUsageFailure(await box.runFast(['profile', 'add']), /missing argument \(see fernchat profile add --help\)/);
   });
 
   it('a key or invite code pasted without its flag is never echoed back', async () => {
-    const key = (await box.runAsync(['keygen'])).stdout.trim();
+    const key = (await box.runFast(['keygen'])).stdout.trim();
     const dashed = `-${key.slice(1)}`; // one key in 64 starts with '-': yargs would read it as short flags
     const argLists = [['chat', key], ['keygen', key], [key], ['chat', dashed], [dashed]];
-    const results = await Promise.all(argLists.map((args) => box.runAsync(args)));
+    const results = await Promise.all(argLists.map((args) => box.runFast(args)));
     for (const [i, args] of argLists.entries()) {
       const r = results[i]!;
       assertUsageFailure(r, /hidden: looks like a key or invite code.*a key goes after --key/);
@@ -187,7 +222,7 @@ describe('command line', { concurrency: 4 }, () => {
     ['join'],
   ];
   it('--help works for every command, exits 0 and shows an example', async () => {
-    const results = await Promise.all(commands.map((c) => box.runAsync([...c, '--help'])));
+    const results = await Promise.all(commands.map((c) => box.runFast([...c, '--help'])));
     for (const [i, c] of commands.entries()) {
       const r = results[i]!;
       assert.equal(r.code, 0, `${c.join(' ')} --help: ${r.stderr}`);
@@ -196,8 +231,8 @@ describe('command line', { concurrency: 4 }, () => {
   });
 
   it('an unknown dashed flag is named once, as typed', async () => {
-    assertUsageFailure(await box.runAsync(['keygen', '--bogus-flag']), /: Unknown argument: bogus-flag \(see fernchat keygen --help\)$/);
-    const r = await box.runAsync(['keygen', '--bogus-flag', '--other-one', '-x']);
+    assertUsageFailure(await box.runFast(['keygen', '--bogus-flag']), /: Unknown argument: bogus-flag \(see fernchat keygen --help\)$/);
+    const r = await box.runFast(['keygen', '--bogus-flag', '--other-one', '-x']);
     assertUsageFailure(r, /: Unknown arguments: bogus-flag, other-one, x \(see fernchat keygen --help\)$/);
     assert.doesNotMatch(r.stderr, /bogusFlag|otherOne/);
   });
@@ -206,16 +241,16 @@ describe('command line', { concurrency: 4 }, () => {
     const keygen = ok(await box.runAsync(['keygen', '--help'])).stdout;
     assert.doesNotMatch(keygen, /--profile|--config-dir/, 'keygen reads no profile');
     assert.match(keygen, /--debug/);
-    const list = ok(await box.runAsync(['profile', 'list', '--help'])).stdout;
+    const list = ok(await box.runFast(['profile', 'list', '--help'])).stdout;
     assert.doesNotMatch(list, /--profile/, 'profile list lists every profile');
     assert.match(list, /--config-dir/);
     // Still there where they count.
-    assert.match(ok(await box.runAsync(['profile', 'show', '--help'])).stdout, /--profile/);
+    assert.match(ok(await box.runFast(['profile', 'show', '--help'])).stdout, /--profile/);
   });
 
   it('--key is described for what it does in profile add and in profile set', async () => {
     const helpLine = async (args: string[]): Promise<string> =>
-      ok(await box.runAsync([...args, '--help']))
+      ok(await box.runFast([...args, '--help']))
         .stdout.split('\n')
         .find((l) => l.includes('--key')) ?? '';
     const [add, set] = await Promise.all([helpLine(['profile', 'add']), helpLine(['profile', 'set'])]);

@@ -15,7 +15,7 @@ test('headless /me: an action in, "* nick action" out in text mode, kind "action
   ensureBuilt();
   const box = new CliSandbox();
   t.after(() => box.cleanup());
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
   const common = ['chat', '--headless', '--host', '127.0.0.1', '--linger', '5', '--config-dir', box.configDir()];
   const env = { FERNCHAT_KEY: key };

@@ -23,18 +23,18 @@ test('two headless processes chat both ways and rotate; both profiles end with t
   const [pa, pb] = await freeUdpPorts(2);
   const dirA = box.configDir();
   const dirB = box.configDir();
-  const add = box.run(['profile', 'add', 'alice', ...loopbackFlags(pa, pb), '--nick', 'alice'], {
+  const add = await box.runFast(['profile', 'add', 'alice', ...loopbackFlags(pa, pb), '--nick', 'alice'], {
     configDir: dirA,
   });
   assert.equal(add.code, 0, add.stderr);
-  const key = box.run(['profile', 'show', 'alice', '--reveal'], { configDir: dirA }).stdout.match(/key\s+(\S+)/)?.[1];
+  const key = (await box.runFast(['profile', 'show', 'alice', '--reveal'], { configDir: dirA })).stdout.match(/key\s+(\S+)/)?.[1];
   assert.ok(key, 'the generated key');
-  const addB = box.run(['profile', 'add', 'bob', ...loopbackFlags(pb, pa), '--nick', 'bob', `--key=${key}`], {
+  const addB = await box.runFast(['profile', 'add', 'bob', ...loopbackFlags(pb, pa), '--nick', 'bob', `--key=${key}`], {
     configDir: dirB,
   });
   assert.equal(addB.code, 0, addB.stderr);
-  const oldFp = box.run(['fingerprint', '--profile', 'alice'], { configDir: dirA }).stdout.trim();
-  assert.equal(box.run(['fingerprint', '--profile', 'bob'], { configDir: dirB }).stdout.trim(), oldFp);
+  const oldFp = (await box.runFast(['fingerprint', '--profile', 'alice'], { configDir: dirA })).stdout.trim();
+  assert.equal((await box.runFast(['fingerprint', '--profile', 'bob'], { configDir: dirB })).stdout.trim(), oldFp);
 
   const a = headless(t, ['--config-dir', dirA, '--profile', 'alice', '--linger', '10']);
   const b = headless(t, ['--config-dir', dirB, '--profile', 'bob', '--linger', '10']);
@@ -74,8 +74,8 @@ test('two headless processes chat both ways and rotate; both profiles end with t
   assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));
   assert.equal(await b.exitCode(WAIT_MS), 0, b.err.join('\n'));
 
-  assert.equal(box.run(['fingerprint', '--profile', 'alice'], { configDir: dirA }).stdout.trim(), newFp);
-  assert.equal(box.run(['fingerprint', '--profile', 'bob'], { configDir: dirB }).stdout.trim(), newFp);
+  assert.equal((await box.runFast(['fingerprint', '--profile', 'alice'], { configDir: dirA })).stdout.trim(), newFp);
+  assert.equal((await box.runFast(['fingerprint', '--profile', 'bob'], { configDir: dirB })).stdout.trim(), newFp);
   for (const p of [a, b]) {
     assert.ok(!p.err.join('\n').includes(key), 'no key material on stderr');
   }
@@ -83,7 +83,7 @@ test('two headless processes chat both ways and rotate; both profiles end with t
 
 test('--json prints one object per line: messages and system events', { timeout: 30_000 }, async (t) => {
   const box = new CliSandbox();
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
   const common = ['--host', '127.0.0.1', `--key=${key}`, '--linger', '5'];
   const a = headless(t, [...common, '--port', String(pa), '--peer', `127.0.0.1:${pb}`, '--nick', 'alice', '--json']);
@@ -106,7 +106,7 @@ test('--json prints one object per line: messages and system events', { timeout:
 
 test('end of input with a peer that never answers: exit 1 after --linger, saying how many were not delivered', { timeout: 30_000 }, async (t) => {
   const box = new CliSandbox();
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
   const a = headless(t, [...loopbackFlags(pa, pb), `--key=${key}`, '--linger', '1']);
   a.write('into the void');
@@ -118,7 +118,7 @@ test('end of input with a peer that never answers: exit 1 after --linger, saying
 
 test('/quit quits with stdin still open: at once when all is delivered, after --linger otherwise', { timeout: 30_000 }, async (t) => {
   const box = new CliSandbox();
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
   const idle = headless(t, ['--host', '127.0.0.1', '--port', String(pa), `--key=${key}`, '--linger', '60']);
   await idle.waitLine('err', /^listening on 127\.0\.0\.1:/, WAIT_MS);
@@ -135,7 +135,7 @@ test('/quit quits with stdin still open: at once when all is delivered, after --
 
 test('SIGTERM stops a headless chat cleanly and at once', { timeout: 30_000 }, async (t) => {
   const box = new CliSandbox();
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   const [pa] = await freeUdpPorts(1);
   const a = headless(t, ['--host', '127.0.0.1', '--port', String(pa), `--key=${key}`, '--linger', '60']);
   await a.waitLine('err', /^listening on 127\.0\.0\.1:/, WAIT_MS);
@@ -145,7 +145,7 @@ test('SIGTERM stops a headless chat cleanly and at once', { timeout: 30_000 }, a
 
 test('two headless processes through the chaos proxy: 300 lines each way, nothing lost, nothing doubled', { timeout: 90_000 }, async (t) => {
   const box = new CliSandbox();
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
   const proxy = await startChaosProxy({ host: '127.0.0.1', port: pa }, { host: '127.0.0.1', port: pb }, { loss: 0.3, duplicate: 0.1, reorder: 0.1, seed: 9 });
   t.after(() => proxy.close());
@@ -180,7 +180,7 @@ test('two headless processes through the chaos proxy: 300 lines each way, nothin
 
 test('a piped file far larger than the send queue arrives whole: stdin is flow-controlled, no line fails', { timeout: 90_000 }, async (t) => {
   const box = new CliSandbox();
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
   const common = ['--host', '127.0.0.1', `--key=${key}`, '--linger', '60'];
   const b = headless(t, [...common, '--port', String(pb), '--nick', 'bob']);
@@ -202,7 +202,7 @@ test('a piped file far larger than the send queue arrives whole: stdin is flow-c
 
 test('a line the transport refuses at once (too long for the raw wire) fails alone; the next line still goes', { timeout: 30_000 }, async (t) => {
   const box = new CliSandbox();
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
   const a = headless(t, ['--wire', 'raw', ...loopbackFlags(pa, pb), `--key=${key}`, '--linger', '20']);
   a.write('x'.repeat(5_000));
@@ -216,7 +216,7 @@ test('a line the transport refuses at once (too long for the raw wire) fails alo
 
 test('a peer given by host name is resolved once; one that does not resolve is one line and exit 1', { timeout: 30_000 }, async (t) => {
   const box = new CliSandbox();
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   const [pa, pb] = await freeUdpPorts(2);
   const common = ['--host', '127.0.0.1', `--key=${key}`, '--linger', '20'];
   const b = headless(t, [...common, '--port', String(pb), '--nick', 'bob']);
@@ -249,10 +249,10 @@ test(
   async (t) => {
     const box = new CliSandbox();
     t.after(() => box.cleanup());
-    const key = box.run(['keygen']).stdout.trim();
+    const key = (await box.runFast(['keygen'])).stdout.trim();
     const [pa, pb] = await freeUdpPorts(2);
     const dir = box.configDir();
-    assert.equal(box.run(['profile', 'add', 'taken', '--port', '7999'], { configDir: dir }).code, 0);
+    assert.equal((await box.runFast(['profile', 'add', 'taken', '--port', '7999'], { configDir: dir })).code, 0);
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
     const bobFile = path.join(box.root, 'bob.key');
     fs.writeFileSync(bobFile, `${key}\n`, { mode: 0o600 });
@@ -280,10 +280,10 @@ test(
     await a.waitLine('err', /cannot write key file .*bob\.key: it already exists/, WAIT_MS);
 
     assert.equal((fs.statSync(aliceFile).mode & 0o777).toString(8), '600');
-    assert.equal(box.run(['fingerprint', '--key-file', aliceFile]).stdout.trim(), newFp);
-    assert.equal(box.run(['fingerprint', '--profile', 'alice'], { configDir: dir }).stdout.trim(), newFp);
+    assert.equal((await box.runFast(['fingerprint', '--key-file', aliceFile])).stdout.trim(), newFp);
+    assert.equal((await box.runFast(['fingerprint', '--profile', 'alice'], { configDir: dir })).stdout.trim(), newFp);
     // Bob started with --key-file: the rotated key is in his file already, still 0600.
-    assert.equal(box.run(['fingerprint', '--key-file', bobFile]).stdout.trim(), newFp);
+    assert.equal((await box.runFast(['fingerprint', '--key-file', bobFile])).stdout.trim(), newFp);
     assert.equal((fs.statSync(bobFile).mode & 0o777).toString(8), '600');
     const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
       profiles: Record<string, { nick: string; peer: unknown; listen: { port: number } }>;
@@ -305,9 +305,9 @@ test(
     b.end();
     assert.equal(await a.exitCode(WAIT_MS), 0, a.err.join('\n'));
     assert.equal(await b.exitCode(WAIT_MS), 0, b.err.join('\n'));
-    assert.equal(box.run(['fingerprint', '--profile', 'alice'], { configDir: dir }).stdout.trim(), thirdFp);
-    assert.equal(box.run(['fingerprint', '--key-file', aliceFile]).stdout.trim(), thirdFp);
-    assert.equal(box.run(['fingerprint', '--key-file', bobFile]).stdout.trim(), thirdFp);
+    assert.equal((await box.runFast(['fingerprint', '--profile', 'alice'], { configDir: dir })).stdout.trim(), thirdFp);
+    assert.equal((await box.runFast(['fingerprint', '--key-file', aliceFile])).stdout.trim(), thirdFp);
+    assert.equal((await box.runFast(['fingerprint', '--key-file', bobFile])).stdout.trim(), thirdFp);
     for (const p of [a, b]) assert.ok(![...p.out, ...p.err].join('\n').includes(key.slice(0, 20)), 'no key material on any output');
   },
 );

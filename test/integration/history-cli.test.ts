@@ -30,7 +30,7 @@ const rec = (i: number, over: Partial<HistoryRecord> = {}): HistoryRecord => ({
 let template = '';
 before(async () => {
   template = box.configDir();
-  const add = await box.runAsync(['profile', 'add', 'bob', '--nick', 'al', '--history', 'on'], { configDir: template });
+  const add = await box.runFast(['profile', 'add', 'bob', '--nick', 'al', '--history', 'on'], { configDir: template });
   assert.equal(add.code, 0, add.stderr);
 });
 
@@ -47,19 +47,19 @@ function withHistory(lines: string[]): { dir: string; file: string } {
 describe('profile add / set: the history settings', { concurrency: 4 }, () => {
   test('--history on and --history-max are kept and shown; off by default', async () => {
     const dir = box.configDir();
-    assert.equal((await box.runAsync(['profile', 'add', 'a', '--nick', 'al'], { configDir: dir })).code, 0);
-    assert.match((await box.runAsync(['profile', 'show', 'a'], { configDir: dir })).stdout, /^history\s+off \(cap 10 MiB\)$/m);
-    const set = await box.runAsync(['profile', 'set', 'a', '--history', 'on', '--history-max', '512KiB'], { configDir: dir });
+    assert.equal((await box.runFast(['profile', 'add', 'a', '--nick', 'al'], { configDir: dir })).code, 0);
+    assert.match((await box.runFast(['profile', 'show', 'a'], { configDir: dir })).stdout, /^history\s+off \(cap 10 MiB\)$/m);
+    const set = await box.runFast(['profile', 'set', 'a', '--history', 'on', '--history-max', '512KiB'], { configDir: dir });
     assert.equal(set.code, 0, set.stderr);
     assert.deepEqual(set.errLines, ['fernchat: updated profile a: history, history-max']);
-    assert.match((await box.runAsync(['profile', 'show', 'a'], { configDir: dir })).stdout, /^history\s+on \(cap 512 KiB\)$/m);
-    const json = JSON.parse((await box.runAsync(['profile', 'show', 'a', '--json'], { configDir: dir })).stdout) as { history: unknown };
+    assert.match((await box.runFast(['profile', 'show', 'a'], { configDir: dir })).stdout, /^history\s+on \(cap 512 KiB\)$/m);
+    const json = JSON.parse((await box.runFast(['profile', 'show', 'a', '--json'], { configDir: dir })).stdout) as { history: unknown };
     assert.deepEqual(json.history, { enabled: true, maxBytes: 524_288 });
   });
 
   test('bad values: one line, exit 2, the file unchanged', async () => {
     const dir = box.configDir();
-    assert.equal((await box.runAsync(['profile', 'add', 'a', '--nick', 'al'], { configDir: dir })).code, 0);
+    assert.equal((await box.runFast(['profile', 'add', 'a', '--nick', 'al'], { configDir: dir })).code, 0);
     const before = fs.readFileSync(path.join(dir, 'config.json'), 'utf8');
     const cases: Array<[string[], RegExp]> = [
       [['--history', 'yes'], /^fernchat: --history must be on or off, got "yes"$/],
@@ -68,14 +68,14 @@ describe('profile add / set: the history settings', { concurrency: 4 }, () => {
       [['--history-max', '5TB'], /^fernchat: --history-max must be a size/],
       [['--history-max', '10 MiB; rm -rf /'], /^fernchat: --history-max must be a size/],
     ];
-    const results = await Promise.all(cases.map(([flags]) => box.runAsync(['profile', 'set', 'a', ...flags], { configDir: dir })));
+    const results = await Promise.all(cases.map(([flags]) => box.runFast(['profile', 'set', 'a', ...flags], { configDir: dir })));
     for (const [i, [flags, re]] of cases.entries()) {
       const r = results[i]!;
       assert.equal(r.code, 2, flags.join(' '));
       assert.equal(r.errLines.length, 1, r.stderr);
       assert.match(r.errLines[0]!, re);
     }
-    const add = await box.runAsync(['profile', 'add', 'b', '--history', 'sometimes'], { configDir: dir });
+    const add = await box.runFast(['profile', 'add', 'b', '--history', 'sometimes'], { configDir: dir });
     assert.equal(add.code, 2);
     assert.equal(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'), before);
   });
@@ -96,7 +96,7 @@ describe('fernchat history', { concurrency: 4 }, () => {
 
   test('--json: one object per line, text verbatim', async () => {
     const { dir } = withHistory([encodeRecord(rec(0)), encodeRecord(rec(1, { text: 'a\nb' }))]);
-    const r = await box.runAsync(['history', 'bob', '--json'], { configDir: dir });
+    const r = await box.runFast(['history', 'bob', '--json'], { configDir: dir });
     assert.equal(r.code, 0, r.stderr);
     const objs = r.stdout
       .trimEnd()
@@ -117,7 +117,7 @@ describe('fernchat history', { concurrency: 4 }, () => {
     const r = await box.runAsync(['history', 'bob', '--grep', 'a.*(b'], { configDir: dir, env: { TZ: 'UTC' } });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trimEnd().split('\n'), ['2026-12-01 12:00:00 <bob> literally a.*(b here', '2026-12-03 12:00:00 <bob> A.*(B in capitals']);
-    assert.equal((await box.runAsync(['history', 'bob', '--grep', '['], { configDir: dir })).stdout, '');
+    assert.equal((await box.runFast(['history', 'bob', '--grep', '['], { configDir: dir })).stdout, '');
   });
 
   test('--since takes a day or an ISO time; a bad one is one line and exit 2', async () => {
@@ -125,10 +125,10 @@ describe('fernchat history', { concurrency: 4 }, () => {
     const day = await box.runAsync(['history', 'bob', '--since', '2026-12-03'], { configDir: dir, env: { TZ: 'UTC' } });
     assert.equal(day.code, 0, day.stderr);
     assert.deepEqual(day.stdout.trimEnd().split('\n'), ['2026-12-03 12:00:00 <bob> message 2', '2026-12-04 12:00:00 <al> message 3']);
-    const iso = await box.runAsync(['history', 'bob', '--since', '2026-12-04T11:59:59Z', '--json'], { configDir: dir });
+    const iso = await box.runFast(['history', 'bob', '--since', '2026-12-04T11:59:59Z', '--json'], { configDir: dir });
     assert.equal(iso.stdout.trimEnd().split('\n').length, 1);
     const bads = ['yesterday', '2026-02-30', '2026-12-03T24:00', '12/03/2026', ''];
-    const results = await Promise.all(bads.map((bad) => box.runAsync(['history', 'bob', '--since', bad], { configDir: dir })));
+    const results = await Promise.all(bads.map((bad) => box.runFast(['history', 'bob', '--since', bad], { configDir: dir })));
     for (const [i, bad] of bads.entries()) {
       const r = results[i]!;
       assert.equal(r.code, 2, bad);
@@ -140,26 +140,26 @@ describe('fernchat history', { concurrency: 4 }, () => {
 
   test('--clear erases it; afterwards the file is gone and history says there is none yet', async () => {
     const { dir, file } = withHistory([encodeRecord(rec(0))]);
-    const r = await box.runAsync(['history', 'bob', '--clear'], { configDir: dir });
+    const r = await box.runFast(['history', 'bob', '--clear'], { configDir: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^fernchat: erased the history of bob \(.*bob\.history\.jsonl\)\n$/);
     assert.ok(!fs.existsSync(file));
-    const again = await box.runAsync(['history', 'bob'], { configDir: dir });
+    const again = await box.runFast(['history', 'bob'], { configDir: dir });
     assert.equal(again.code, 0);
     assert.equal(again.stdout, '');
     assert.match(again.stderr, /no history yet for bob/);
-    assert.equal((await box.runAsync(['history', 'bob', '--clear', '--grep', 'x'], { configDir: dir })).code, 2);
+    assert.equal((await box.runFast(['history', 'bob', '--clear', '--grep', 'x'], { configDir: dir })).code, 2);
   });
 
   test('the history of a removed profile can still be read and cleared; an unknown name is one line', async () => {
     const { dir, file } = withHistory([encodeRecord(rec(0))]);
-    const rm = await box.runAsync(['profile', 'rm', 'bob'], { configDir: dir });
+    const rm = await box.runFast(['profile', 'rm', 'bob'], { configDir: dir });
     assert.equal(rm.code, 0);
     assert.equal(rm.errLines.at(-1), `fernchat: its history stays in ${file} (fernchat history bob --clear erases it)`);
-    assert.match((await box.runAsync(['history', 'bob'], { configDir: dir })).stdout, /message 0/);
-    assert.equal((await box.runAsync(['history', 'bob', '--clear'], { configDir: dir })).code, 0);
+    assert.match((await box.runFast(['history', 'bob'], { configDir: dir })).stdout, /message 0/);
+    assert.equal((await box.runFast(['history', 'bob', '--clear'], { configDir: dir })).code, 0);
     assert.ok(!fs.existsSync(file));
-    const r = await box.runAsync(['history', 'nosuch'], { configDir: dir });
+    const r = await box.runFast(['history', 'nosuch'], { configDir: dir });
     assert.equal(r.code, 2);
     assert.deepEqual(r.errLines, ['fernchat: no profile named "nosuch" (there are no profiles yet)']);
   });
@@ -167,7 +167,7 @@ describe('fernchat history', { concurrency: 4 }, () => {
   test('a corrupt line in the middle: everything readable printed, one line naming the file and line, exit 2, file unchanged', async () => {
     const lines = [encodeRecord(rec(0)), 'this is not a record\n', encodeRecord(rec(1))];
     const { dir, file } = withHistory(lines);
-    const r = await box.runAsync(['history', 'bob', '--json'], { configDir: dir });
+    const r = await box.runFast(['history', 'bob', '--json'], { configDir: dir });
     assert.equal(r.code, 2);
     assert.equal(r.stdout.trimEnd().split('\n').length, 2);
     assert.equal(r.errLines.length, 1, r.stderr);
@@ -178,7 +178,7 @@ describe('fernchat history', { concurrency: 4 }, () => {
   test('records of a newer version are skipped with one line, nothing else lost, file unchanged; a torn tail is skipped silently', async () => {
     const lines = [encodeRecord(rec(0)), '{"v":2,"t":1,"future":true}\n', encodeRecord(rec(1)), encodeRecord(rec(2)).slice(0, 30)];
     const { dir, file } = withHistory(lines);
-    const r = await box.runAsync(['history', 'bob'], { configDir: dir });
+    const r = await box.runFast(['history', 'bob'], { configDir: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trimEnd().split('\n').length, 2);
     assert.equal(r.errLines.length, 1);
@@ -191,8 +191,8 @@ describe('fernchat history', { concurrency: 4 }, () => {
 
   test('a profile with history off and no file: says how to turn it on', async () => {
     const dir = box.configDir();
-    assert.equal((await box.runAsync(['profile', 'add', 'c', '--nick', 'al'], { configDir: dir })).code, 0);
-    const r = await box.runAsync(['history', 'c'], { configDir: dir });
+    assert.equal((await box.runFast(['profile', 'add', 'c', '--nick', 'al'], { configDir: dir })).code, 0);
+    const r = await box.runFast(['history', 'c'], { configDir: dir });
     assert.equal(r.code, 0);
     assert.deepEqual(r.errLines, ['fernchat: profile c keeps no history (turn it on with: fernchat profile set c --history on)']);
   });
@@ -215,7 +215,7 @@ describe('fernchat history', { concurrency: 4 }, () => {
     const { dir, file } = withHistory([]);
     fs.rmSync(file);
     fs.mkdirSync(file, { mode: 0o700 });
-    const r = await box.runAsync(['history', 'bob'], { configDir: dir });
+    const r = await box.runFast(['history', 'bob'], { configDir: dir });
     assert.equal(r.code, 1);
     assert.deepEqual(r.errLines, [`fernchat: cannot read ${file}: it is a directory`]);
   });
@@ -223,7 +223,7 @@ describe('fernchat history', { concurrency: 4 }, () => {
   test('a history file open to others gets the chmod warning', async () => {
     const { dir, file } = withHistory([encodeRecord(rec(0))]);
     fs.chmodSync(file, 0o644);
-    const r = await box.runAsync(['history', 'bob'], { configDir: dir });
+    const r = await box.runFast(['history', 'bob'], { configDir: dir });
     assert.match(r.stderr, /bob\.history\.jsonl is readable by other users \(mode 0644\); run: chmod 600 /);
   });
 });

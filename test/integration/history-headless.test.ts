@@ -23,12 +23,14 @@ async function pair(box: CliSandbox, history: 'on' | 'off'): Promise<{ dirA: str
   const [pa, pb] = await freeUdpPorts(2);
   const dirA = box.configDir();
   const dirB = box.configDir();
-  const key = box.run(['keygen']).stdout.trim();
+  const key = (await box.runFast(['keygen'])).stdout.trim();
   for (const [dir, name, port, peer] of [
     [dirA, 'alice', pa, pb],
     [dirB, 'bob', pb, pa],
   ] as const) {
-    const r = box.run(['profile', 'add', name, ...loopbackFlags(port, peer), '--nick', name, `--key=${key}`, '--history', history], { configDir: dir });
+    const r = await box.runFast(['profile', 'add', name, ...loopbackFlags(port, peer), '--nick', name, `--key=${key}`, '--history', history], {
+      configDir: dir,
+    });
     assert.equal(r.code, 0, r.stderr);
   }
   return { dirA, dirB };
@@ -70,7 +72,7 @@ test(
     assert.equal(fs.statSync(path.dirname(historyFile(dirA, 'alice'))).mode & 0o777, 0o700);
     // A chat with a key given alone leaves the default profile (alice, history on) out: it keeps nothing.
     const before = fs.readFileSync(historyFile(dirA, 'alice'));
-    const key = box.run(['profile', 'show', 'alice', '--reveal'], { configDir: dirA }).stdout.match(/key\s+(\S+)/)?.[1] ?? '';
+    const key = (await box.runFast(['profile', 'show', 'alice', '--reveal'], { configDir: dirA })).stdout.match(/key\s+(\S+)/)?.[1] ?? '';
     const [loose] = await freeUdpPorts(1);
     const plain = headless(t, ['--config-dir', dirA, `--key=${key}`, '--host', '127.0.0.1', '--port', String(loose), '--peer', '127.0.0.1:9', '--linger', '0']);
     plain.write('said without a profile');
@@ -83,7 +85,7 @@ test(
     assert.deepEqual(fs.readFileSync(historyFile(dirA, 'alice')), before, 'the profile-less chat wrote nothing');
     assert.deepEqual(fs.readdirSync(path.join(dirA, 'history')), ['alice.history.jsonl']);
 
-    const printed = box.run(['history', 'alice'], { configDir: dirA });
+    const printed = await box.runFast(['history', 'alice'], { configDir: dirA });
     assert.equal(printed.code, 0, printed.stderr);
     assert.match(printed.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d <alice> hello bob\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d <bob> hello alice\\twith a tab\n$/);
   },
@@ -137,7 +139,7 @@ test(
       Array.from({ length: got.length }, (_, i) => text(i)),
       'a gapless prefix of the burst',
     );
-    const listed = box.run(['history', 'bob', '--json'], { configDir: dirB });
+    const listed = await box.runFast(['history', 'bob', '--json'], { configDir: dirB });
     assert.equal(listed.code, 0, listed.stderr);
     assert.equal(listed.stdout.trimEnd().split('\n').length, got.length);
 

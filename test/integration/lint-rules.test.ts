@@ -2,10 +2,14 @@
  * The house rules are enforced, not remembered: each planted violation makes
  * `npm run lint` fail, and a clean tree passes (so the test can fail).
  *
- * Every case builds a tiny tree in a temp folder with the repository's own
- * lint configuration (eslint.config.js, .dependency-cruiser.cjs, the
- * tsconfigs, package.json and node_modules by symlink) and runs the commands
- * of package.json's `lint` script there, in order, as npm would.
+ * A tiny tree in a temp folder gets the repository's own lint configuration
+ * (eslint.config.js, .dependency-cruiser.cjs, the tsconfigs, package.json
+ * and node_modules by symlink), and the commands of package.json's `lint`
+ * script run there, as npm would: every step on the clean tree; then once
+ * on one tree holding every planted violation, each in files of its own,
+ * and every violation must be named (by its rule and the exact import) in
+ * that run's output. One run per step instead of one per plant: each lint
+ * step is a process that spends most of its time starting.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,39 +48,39 @@ interface Plant {
 const PLANTS: Plant[] = [
   {
     name: 'src/net imports src/ui',
-    files: { 'src/net/n.ts': "import { u } from '../ui/u.js';\n\nexport const n = u;\n" },
+    files: { 'src/net/n-ui.ts': "import { u } from '../ui/u.js';\n\nexport const n = u;\n" },
     step: 'depcruise',
-    expect: /net-below-ui-config-app: src\/net\/n\.ts → src\/ui\/u\.ts/,
+    expect: /net-below-ui-config-app: src\/net\/n-ui\.ts → src\/ui\/u\.ts/,
   },
   {
     name: "src/net imports 'blessed'",
-    files: { 'src/net/n.ts': "import blessed from 'blessed';\n\nexport const n = blessed;\n" },
+    files: { 'src/net/n-blessed.ts': "import blessed from 'blessed';\n\nexport const n = blessed;\n" },
     step: 'depcruise',
-    expect: /net-below-ui-config-app: src\/net\/n\.ts → \S*node_modules\/blessed\//,
+    expect: /net-below-ui-config-app: src\/net\/n-blessed\.ts → \S*node_modules\/blessed\//,
   },
   {
     name: 'a floating promise',
-    files: { 'src/net/n.ts': 'async function later(): Promise<void> {}\n\nexport function n(): void {\n  later();\n}\n' },
+    files: { 'src/net/n-later.ts': 'async function later(): Promise<void> {}\n\nexport function n(): void {\n  later();\n}\n' },
     step: 'eslint',
-    expect: /no-floating-promises/,
+    expect: /n-later\.ts\n.*no-floating-promises/,
   },
   {
     name: 'src/crypto imports the app',
-    files: { 'src/crypto/c.ts': "import { LIMIT } from '../constants.js';\n\nexport const c = LIMIT;\n" },
+    files: { 'src/crypto/c-app.ts': "import { LIMIT } from '../constants.js';\n\nexport const c = LIMIT;\n" },
     step: 'depcruise',
-    expect: /crypto-is-a-leaf: src\/crypto\/c\.ts → src\/constants\.ts/,
+    expect: /crypto-is-a-leaf: src\/crypto\/c-app\.ts → src\/constants\.ts/,
   },
   {
     name: 'src/ui reaches the transport past the bus',
-    files: { 'src/ui/u.ts': "import { n } from '../net/n.js';\n\nexport const u = n;\n" },
+    files: { 'src/ui/u-net.ts': "import { n } from '../net/n.js';\n\nexport const u = n;\n" },
     step: 'depcruise',
-    expect: /ui-only-through-the-bus: src\/ui\/u\.ts → src\/net\/n\.ts/,
+    expect: /ui-only-through-the-bus: src\/ui\/u-net\.ts → src\/net\/n\.ts/,
   },
   {
     name: 'src/history imports src/ui',
-    files: { 'src/history/h.ts': "import { u } from '../ui/u.js';\n\nexport const h = u;\n" },
+    files: { 'src/history/h-ui.ts': "import { u } from '../ui/u.js';\n\nexport const h = u;\n" },
     step: 'depcruise',
-    expect: /history-below-app: src\/history\/h\.ts → src\/ui\/u\.ts/,
+    expect: /history-below-app: src\/history\/h-ui\.ts → src\/ui\/u\.ts/,
   },
   {
     name: 'src/transfer reaches the transport past the bus',
@@ -92,24 +96,24 @@ const PLANTS: Plant[] = [
   },
   {
     name: 'src imports test/',
-    files: { 'src/config/k.ts': "import { t } from '../../test/t.test.js';\n\nexport const k = t;\n" },
+    files: { 'src/config/k-test.ts': "import { t } from '../../test/t.test.js';\n\nexport const k = t;\n" },
     step: 'depcruise',
-    expect: /src-never-imports-tests: src\/config\/k\.ts → test\/t\.test\.ts/,
+    expect: /src-never-imports-tests: src\/config\/k-test\.ts → test\/t\.test\.ts/,
   },
   {
     name: 'test/ imports bench/',
-    files: { 'test/t.test.ts': "import { b } from '../bench/b.js';\n\nexport const t = b;\n" },
+    files: { 'test/t-bench.test.ts': "import { b } from '../bench/b.js';\n\nexport const t = b;\n" },
     step: 'depcruise',
-    expect: /test-and-bench-apart: test\/t\.test\.ts → bench\/b\.ts/,
+    expect: /test-and-bench-apart: test\/t-bench\.test\.ts → bench\/b\.ts/,
   },
   {
     name: 'a cycle',
     files: {
-      'src/net/n.ts': "import { m } from './m.js';\n\nexport const n = (): number => m();\n",
-      'src/net/m.ts': "import { n } from './n.js';\n\nexport const m = (): number => n();\n",
+      'src/net/cycle-n.ts': "import { m } from './cycle-m.js';\n\nexport const n = (): number => m();\n",
+      'src/net/cycle-m.ts': "import { n } from './cycle-n.js';\n\nexport const m = (): number => n();\n",
     },
     step: 'depcruise',
-    expect: /no-cycles/,
+    expect: /no-cycles: src\/net\/cycle-[nm]\.ts → /,
   },
 ];
 
@@ -160,8 +164,33 @@ test('the lint script runs eslint, dependency-cruiser and prettier', () => {
   );
 });
 
-/** Each case has a tree of its own: they run side by side (each lint step is a process, mostly startup). */
-describe('planted violations', { concurrency: 4 }, () => {
+/** Every plant's files, in one tree: no two plants write the same file. */
+function plantedTree(): string {
+  const files: Record<string, string> = {};
+  for (const plant of PLANTS) {
+    for (const [rel, text] of Object.entries(plant.files)) {
+      assert.ok(!Object.hasOwn(files, rel) && !Object.hasOwn(CLEAN, rel), `${plant.name}: ${rel} is planted twice`);
+      files[rel] = text;
+    }
+  }
+  return makeTree(files);
+}
+
+/** The clean tree and the planted one run side by side (each lint step is a process, mostly startup). */
+describe('planted violations', { concurrency: true }, () => {
+  /** Each lint step that a plant names, run once on the planted tree (started by the first plant's test). */
+  let planted: Promise<Map<string, { code: number | null; out: string }>> | undefined;
+  const plantedRuns = (): Promise<Map<string, { code: number | null; out: string }>> =>
+    (planted ??= (async () => {
+      const dir = plantedTree();
+      try {
+        const steps = STEPS.filter((s) => PLANTS.some((p) => s.startsWith(`${p.step} `)));
+        return new Map(await Promise.all(steps.map(async (s) => [s, await run(dir, s)] as const)));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    })());
+
   test('a clean tree passes every lint step', async () => {
     const dir = makeTree({});
     try {
@@ -178,14 +207,10 @@ describe('planted violations', { concurrency: 4 }, () => {
     test(`npm run lint fails on ${plant.name}`, async () => {
       const step = STEPS.find((s) => s.startsWith(`${plant.step} `));
       assert.ok(step !== undefined, `the lint script has no ${plant.step} step: ${LINT_SCRIPT}`);
-      const dir = makeTree(plant.files);
-      try {
-        const r = await run(dir, step);
-        assert.notEqual(r.code, 0, `${step} passed with ${plant.name}:\n${r.out}`);
-        assert.match(r.out, plant.expect);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const r = (await plantedRuns()).get(step);
+      assert.ok(r !== undefined);
+      assert.notEqual(r.code, 0, `${step} passed with ${plant.name}:\n${r.out}`);
+      assert.match(r.out, plant.expect);
     });
   }
 });

@@ -49,7 +49,7 @@ test('a socket + cryptography.fernet Python script and fernchat --wire raw chat 
     t.skip(why);
     return;
   }
-  const key = new CliSandbox().run(['keygen']).stdout.trim();
+  const key = (await new CliSandbox().runFast(['keygen'])).stdout.trim();
   const [pyPort, fcPort] = await freeUdpPorts(2);
   const py = spawn('python3', ['-c', PYTHON_PEER, key, String(pyPort), String(fcPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(() => py.kill('SIGKILL'));
