@@ -229,7 +229,9 @@ export async function openRoomSession(opts: ChatOptions, deps: RoomSessionDeps =
       });
     }
     const from = boundTo(link);
-    if (from !== undefined) rekey.control(from, parsed.control);
+    // The epoch names the key both ends of this link hold (it opened under it): it may come before our side bound the link.
+    if (parsed.control.t === 'room:rot-epoch') rekey.control(from ?? core.id, parsed.control);
+    else if (from !== undefined) rekey.control(from, parsed.control);
     armCore();
   };
   let staleTold = false;
