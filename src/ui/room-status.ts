@@ -11,9 +11,10 @@
 import type blessed from 'blessed';
 import type { RosterEntry } from '../room/core-types.js';
 import type { RoomStatus } from '../room/status.js';
-import { escapeTags, sanitizeInline } from '../text/sanitize.js';
+import { sanitizeInline } from '../text/sanitize.js';
 import { stringWidth, truncate } from '../text/width.js';
 import { createRowsBox, type RowsBox } from './draw.js';
+import { renderFields, SEPARATOR, type Tone } from './status-bar.js';
 
 export interface RoomStatusState {
   room: string;
@@ -30,7 +31,6 @@ export interface RoomStatusState {
   status: RoomStatus['kind'];
 }
 
-type Tone = 'plain' | 'good' | 'warn' | 'bad';
 type Name = 'room' | 'who' | 'key';
 
 interface Field {
@@ -39,10 +39,8 @@ interface Field {
   tone: Tone;
 }
 
-const SEPARATOR = ' │ ';
 // Below ~30 columns the room's count goes too, before the fingerprint would.
 const SHRINK_ORDER: Name[] = ['who', 'room', 'who', 'room', 'who', 'room', 'key', 'room'];
-const TONE_TAG: Record<Tone, string | null> = { plain: null, good: 'green-fg', warn: 'yellow-fg', bad: 'red-fg' };
 
 /** The state of the bar from the roster and what the screen knows. */
 export function roomStatusState(o: {
@@ -114,26 +112,9 @@ export function roomStatusFields(s: RoomStatusState, width: number): Array<{ nam
   return chosen;
 }
 
-/** Part by part; the part that does not fit is cut with '…' and ends the row (status-bar.ts's rule). */
+/** Field by field, with the 1:1 bar's rule (status-bar.ts renderFields): the field that does not fit is cut with '…' and ends the row. */
 function render(s: RoomStatusState, width: number, tagged: boolean): string {
-  const parts: Array<{ text: string; tone: Tone }> = [{ text: ' ', tone: 'plain' }];
-  roomStatusFields(s, width).forEach((f, i) => {
-    if (i > 0) parts.push({ text: SEPARATOR, tone: 'plain' });
-    parts.push(f);
-  });
-  let out = '';
-  let used = 0;
-  for (const p of parts) {
-    const w = stringWidth(p.text);
-    const cut = used + w > width;
-    const text = cut ? truncate(p.text, width - used) : p.text;
-    const tag = tagged ? TONE_TAG[p.tone] : null;
-    const body = tagged ? escapeTags(text) : text;
-    out += tag && text ? `{${tag}}${body}{/${tag}}` : body;
-    used += stringWidth(text);
-    if (cut) break;
-  }
-  return out;
+  return renderFields(roomStatusFields(s, width), width, tagged);
 }
 
 /** The bar as plain text, at most `width` columns. */

@@ -32,7 +32,7 @@ export interface StatusState {
   pending: number;
 }
 
-type Tone = 'plain' | 'good' | 'warn' | 'bad';
+export type Tone = 'plain' | 'good' | 'warn' | 'bad';
 
 interface Field {
   name: 'who' | 'peer' | 'link' | 'rtt' | 'key' | 'wire' | 'pending';
@@ -41,7 +41,7 @@ interface Field {
   tone: Tone;
 }
 
-const SEPARATOR = ' │ ';
+export const SEPARATOR = ' │ ';
 /** Which field gives up detail first when the row is too narrow. */
 const SHRINK_ORDER: Array<Field['name']> = [
   ...(['wire', 'who', 'rtt', 'peer', 'key', 'pending', 'link', 'key', 'wire', 'rtt', 'link', 'pending', 'who', 'pending'] as const),
@@ -133,8 +133,13 @@ const TONE_TAG: Record<Tone, string | null> = { plain: null, good: 'green-fg', w
  * they cannot disagree on what is visible.
  */
 function render(s: StatusState, width: number, tagged: boolean): string {
+  return renderFields(statusFields(s, width), width, tagged);
+}
+
+/** A status row from its fields (the 1:1 bar's, the room bar's): plain, or with blessed colour tags. */
+export function renderFields(fields: ReadonlyArray<{ text: string; tone: Tone }>, width: number, tagged: boolean): string {
   const parts: Array<{ text: string; tone: Tone }> = [{ text: ' ', tone: 'plain' }];
-  statusFields(s, width).forEach((f, i) => {
+  fields.forEach((f, i) => {
     if (i > 0) parts.push({ text: SEPARATOR, tone: 'plain' });
     parts.push(f);
   });
